@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_APP_CONTROL_H
+#define PG_APP_CONTROL_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pg_port.h"
+#include "pg_worker.h"
+
+enum pg_stop_cause {
+	PG_STOP_SIGNAL,
+	PG_STOP_DURATION,
+	PG_STOP_IDLE,
+};
+
+struct pg_control {
+	double duration_s;           /**< 0: none */
+	uint64_t idle_exit_ms;       /**< 0: none */
+	double stats_interval_s;     /**< 0: no stats lines */
+	const struct pg_ports *ports;
+	struct pg_worker *const *workers;
+	unsigned int n_workers;
+	volatile sig_atomic_t *signalled;
+};
+
+/**
+ * The control thread's loop on the main lcore: watches signals, duration
+ * and idleness, prints stats lines. Returns why it stopped.
+ */
+enum pg_stop_cause pg_control_run(const struct pg_control *ctl);
+
+/** Final summary: totals, per port, drops by reason, per lcore. */
+void pg_control_summary(const struct pg_control *ctl, FILE *out, double elapsed_s);
+
+const char *pg_stop_cause_name(enum pg_stop_cause cause);
+
+#endif

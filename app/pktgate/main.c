@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ *
+ * pktgate: wires the libraries together. Parse the command line and the
+ * config (before EAL, so bad input touches nothing), start EAL, set up
+ * ports and tables, launch one worker per worker lcore, and run the control
+ * thread on the main lcore until a signal, --duration or --idle-exit.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_pdump.h>
+#include <rte_version.h>
+
+#include "control.h"
+#include "pg_cli.h"
+#include "pg_conf.h"
+#include "pg_fib.h"
+#include "pg_fwd.h"
+#include "pg_port.h"
+#include "pg_telemetry.h"
+#include "pg_worker.h"
+
+#define EXIT_USAGE 2
+
+static volatile sig_atomic_t signalled;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	signalled = 1;
+}
+
+static bool
+lcore_enabled(unsigned int lcore)
+{
+	return lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore);
+}
+
+static bool
+device_exists(const char *device)
+{
+	uint16_t id;
+
+	return rte_eth_dev_get_port_by_name(device, &id) == 0;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+fail(int code, const char *err)
+{
+	fprintf(stderr, "pktgate: %s\n", err);
+	return code;
+}
+
+static void
+fill_ctx(struct pg_fwd_ctx *ctx, const struct pg_ports *ports,
+	 const struct pg_fib *fib)
+{
+	unsigned int i;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->fib = fib;
+	ctx->n_ports = ports->n_ports;
+	for (i = 0; i < ports->n_ports; i++) {
+		ctx->port[i].mac = ports->port[i].mac;
+		ctx->port[i].port_id = ports->port[i].port_id;
+		ctx->port[i].ip4_be = rte_cpu_to_be_32(ports->port[i].ip4);
+	}
+}
+
+static int
+run(const struct pg_cli *cli, struct pg_conf *conf)
+{
+	static struct pg_ports ports;
+	static struct pg_fwd_ctx ctx;
+	struct pg_worker *workers[PG_CONF_MAX_WORKERS] = { NULL };
+	struct pg_fib_port fib_ports[PG_MAX_PORTS];
+	struct pg_telemetry_view view;
+	struct pg_control ctl;
+	struct pg_fib *fib = NULL;
+	char err[PG_CONF_ERR_LEN];
+	enum pg_stop_cause cause;
+	unsigned int i, launched = 0;
+	double start;
+	int ret, code = EXIT_FAILURE;
+
+	if (pg_conf_check_runtime(conf, lcore_enabled, rte_get_main_lcore(),
+				  device_exists, err) != 0)
+		return fail(EXIT_USAGE, err);
+	ret = pg_ports_setup(&ports, conf, conf->worker_lcores, conf->n_workers, err);
+	if (ret != 0) {
+		fail(ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE, err);
+		code = ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE;
+		goto out_ports;
+	}
+	for (i = 0; i < ports.n_ports; i++) {
+		fib_ports[i].mac = ports.port[i].mac;
+		fib_ports[i].ip4 = ports.port[i].ip4;
+		fib_ports[i].ip4_len = ports.port[i].ip4_len;
+	}
+	fib = pg_fib_create(conf, fib_ports,
+			    (int)rte_lcore_to_socket_id(conf->worker_lcores[0]), err);
+	if (fib == NULL) {
+		fail(EXIT_FAILURE, err);
+		goto out_ports;
+	}
+	fill_ctx(&ctx, &ports, fib);
+	if (pg_workers_create(workers, conf->worker_lcores, conf->n_workers,
+			      &ports, &ctx) != 0) {
+		fail(EXIT_FAILURE, "cannot allocate worker state");
+		goto out_fib;
+	}
+
+	view.conf = conf;
+	view.ports = &ports;
+	view.fib = fib;
+	view.workers = workers;
+	view.n_workers = conf->n_workers;
+	view.main_lcore = rte_get_main_lcore();
+	if (pg_telemetry_init(&view) != 0)
+		fprintf(stderr, "pktgate: warning: telemetry commands not registered\n");
+	/* Lets dpdk-dumpcap attach to us (needs a hugepage primary). */
+	if (rte_pdump_init() != 0)
+		fprintf(stderr, "pktgate: warning: pdump not available (capture off)\n");
+
+	if (pg_ports_start(&ports, err) != 0) {
+		fail(EXIT_FAILURE, err);
+		goto out_telemetry;
+	}
+	start = now_s();
+	for (i = 0; i < conf->n_workers; i++) {
+		ret = rte_eal_remote_launch(pg_worker_main, workers[i], workers[i]->lcore_id);
+		if (ret != 0) {
+			snprintf(err, sizeof(err), "cannot launch worker on lcore %u: %s",
+				 workers[i]->lcore_id, strerror(-ret));
+			fail(EXIT_FAILURE, err);
+			signalled = 1;
+			break;
+		}
+		launched++;
+	}
+	printf("pktgate: %u ports, %u routes, %u workers running\n", ports.n_ports,
+	       fib->n_routes, launched);
+	fflush(stdout);
+
+	ctl.duration_s = cli->duration_s;
+	ctl.idle_exit_ms = cli->idle_exit_ms;
+	ctl.stats_interval_s = cli->stats_interval_set ? cli->stats_interval_s :
+			       (isatty(STDOUT_FILENO) ? 1.0 : 0.0);
+	ctl.ports = &ports;
+	ctl.workers = workers;
+	ctl.n_workers = conf->n_workers;
+	ctl.signalled = &signalled;
+	cause = pg_control_run(&ctl);
+
+	pg_workers_stop();
+	rte_eal_mp_wait_lcore();
+	if (launched == conf->n_workers)
+		code = EXIT_SUCCESS;
+	printf("pktgate: stopping (%s)\n", pg_stop_cause_name(cause));
+	pg_control_summary(&ctl, stdout, now_s() - start);
+
+out_telemetry:
+	pg_telemetry_fini();
+	rte_pdump_uninit();
+	pg_workers_free(workers, conf->n_workers);
+out_fib:
+	pg_fib_free(fib);
+out_ports:
+	pg_ports_close(&ports);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pg_conf *conf;
+	struct pg_cli cli;
+	char err[PG_CONF_ERR_LEN];
+	int ret, code;
+
+	if (pg_cli_parse(argc, argv, &cli, err) != 0) {
+		fprintf(stderr, "pktgate: %s\n%s", err, pg_cli_usage());
+		return EXIT_USAGE;
+	}
+	if (cli.help) {
+		fputs(pg_cli_usage(), stdout);
+		return EXIT_SUCCESS;
+	}
+	if (cli.version) {
+		printf("pktgate %s (%s)\n", PG_VERSION, rte_version());
+		return EXIT_SUCCESS;
+	}
+	if (cli.check_config != NULL) {
+		conf = pg_conf_load(cli.check_config, err);
+		if (conf == NULL)
+			return fail(EXIT_USAGE, err);
+		printf("%s: OK (%u ports, %u neighbors, %u routes, %u workers)\n",
+		       cli.check_config, conf->n_ports, conf->n_neighbors,
+		       conf->n_routes, conf->n_workers);
+		pg_conf_free(conf);
+		return EXIT_SUCCESS;
+	}
+	conf = pg_conf_load(cli.config, err);
+	if (conf == NULL)
+		return fail(EXIT_USAGE, err);
+
+	ret = rte_eal_init(cli.eal_argc, argv);
+	if (ret < 0) {
+		snprintf(err, sizeof(err), "EAL initialisation failed: %s",
+			 rte_strerror(rte_errno));
+		pg_conf_free(conf);
+		return fail(EXIT_USAGE, err);
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	code = run(&cli, conf);
+	pg_conf_free(conf);
+	rte_eal_cleanup();
+	return code;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_CONF_PRIVATE_H
+#define PG_CONF_PRIVATE_H
+
+/*
+ * Internals shared by conf.c (YAML -> raw document, error reporting) and
+ * conf_validate.c (raw document -> validated struct pg_conf).
+ */
+
+#include <stdint.h>
+
+#include "pg_conf.h"
+
+/* Longest text form we accept for the inline route fields, see below. */
+#define PG_CONF_RAW_PREFIX_LEN 19   /* "255.255.255.255/32" + NUL */
+#define PG_CONF_RAW_ADDR_LEN 16     /* "255.255.255.255" + NUL */
+
+/*
+ * The document as libcyaml loads it. Every scalar is kept as the string
+ * that was written, so that conf_validate.c can parse it strictly and say
+ * exactly what is wrong with it (libcyaml's own integer parsing accepts
+ * trailing junk such as "4 queues"). Optional keys are NULL when absent,
+ * which keeps "not given" apart from "given but invalid".
+ */
+struct pg_conf_raw_port {
+	char *name;
+	char *device;
+	char *ipv4;
+	char *mac;          /* optional */
+	char *rx_queues;    /* optional */
+	char *rx_desc;      /* optional */
+	char *tx_desc;      /* optional */
+};
+
+struct pg_conf_raw_neighbor {
+	char *ip;
+	char *mac;
+	char *port;
+};
+
+/*
+ * There may be millions of routes, so the two address fields live inline
+ * instead of costing one malloc() each; over-long values are rejected by
+ * libcyaml with a length error. Empty means "not given".
+ */
+struct pg_conf_raw_route {
+	char prefix[PG_CONF_RAW_PREFIX_LEN];
+	char via[PG_CONF_RAW_ADDR_LEN];
+	char *port;         /* optional */
+};
+
+struct pg_conf_raw_workers {
+	char **lcores;
+	unsigned int lcores_count;
+};
+
+struct pg_conf_raw {
+	struct pg_conf_raw_port *ports;
+	unsigned int ports_count;
+	struct pg_conf_raw_neighbor *neighbors;
+	unsigned int neighbors_count;
+	struct pg_conf_raw_route *routes;
+	unsigned int routes_count;
+	struct pg_conf_raw_workers workers;
+};
+
+/*
+ * Validate @p raw and fill @p conf (zeroed by the caller). On error, writes
+ * one "path: reason" line to @p err and returns -1; whatever was allocated
+ * into @p conf is left for pg_conf_free().
+ */
+int pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
+		      char err[PG_CONF_ERR_LEN]);
+
+/* snprintf() into err, then flatten any line breaks: err is ONE line. */
+void pg_conf_set_err(char err[PG_CONF_ERR_LEN], const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* PG_CONF_PRIVATE_H */

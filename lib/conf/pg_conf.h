@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_CONF_H
+#define PG_CONF_H
+
+/**
+ * @file
+ * pktgate configuration: YAML file -> validated struct pg_conf.
+ *
+ * This library needs no EAL: everything here is plain libc + libcyaml so
+ * that every validation rule is unit-testable. Checks that need the running
+ * EAL (device exists, lcore enabled) take callbacks, see
+ * pg_conf_check_runtime().
+ *
+ * All addresses are stored in host byte order.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PG_CONF_MAX_PORTS 32
+#define PG_CONF_MAX_WORKERS 64
+#define PG_CONF_NAME_LEN 32      /**< port name incl. NUL */
+#define PG_CONF_DEVICE_LEN 128   /**< DPDK device name incl. NUL */
+#define PG_CONF_ERR_LEN 256      /**< room for one error line */
+#define PG_CONF_MAX_QUEUES 64
+#define PG_CONF_DEFAULT_RX_DESC 1024
+#define PG_CONF_DEFAULT_TX_DESC 1024
+
+struct pg_conf_port {
+	char name[PG_CONF_NAME_LEN];
+	char device[PG_CONF_DEVICE_LEN];
+	uint32_t ip4;             /**< our address */
+	uint8_t ip4_len;          /**< connected subnet prefix length, 1..32 */
+	bool has_mac;             /**< mac given in the file */
+	uint8_t mac[6];
+	uint16_t rx_queues;       /**< 0: one per worker lcore */
+	uint16_t rx_desc;         /**< RX ring size (default 1024) */
+	uint16_t tx_desc;         /**< TX ring size (default 1024) */
+};
+
+struct pg_conf_neighbor {
+	uint32_t ip;
+	uint8_t mac[6];
+	uint16_t port;            /**< index into pg_conf.ports */
+};
+
+enum pg_conf_route_kind {
+	PG_ROUTE_VIA,             /**< next hop is the gateway 'via' */
+	PG_ROUTE_PORT,            /**< directly out of 'port'; next hop is the destination */
+};
+
+struct pg_conf_route {
+	uint32_t prefix;          /**< network address, host bits cleared */
+	uint8_t len;              /**< 0..32 */
+	uint8_t kind;             /**< enum pg_conf_route_kind */
+	uint16_t port;            /**< egress port index (resolved for VIA too) */
+	uint32_t via;             /**< gateway, only for PG_ROUTE_VIA */
+};
+
+struct pg_conf {
+	struct pg_conf_port ports[PG_CONF_MAX_PORTS];
+	unsigned int n_ports;
+	struct pg_conf_neighbor *neighbors;   /**< malloc'd, n_neighbors entries */
+	unsigned int n_neighbors;
+	struct pg_conf_route *routes;         /**< malloc'd, n_routes entries */
+	unsigned int n_routes;
+	unsigned int worker_lcores[PG_CONF_MAX_WORKERS];
+	unsigned int n_workers;
+};
+
+/**
+ * Parse and validate a YAML config held in memory.
+ *
+ * @param yaml  the document (need not be NUL terminated)
+ * @param len   its length in bytes
+ * @param err   receives one line naming the field and the reason on error
+ * @return the config (free with pg_conf_free()), or NULL on error.
+ */
+struct pg_conf *pg_conf_parse(const char *yaml, size_t len,
+			      char err[PG_CONF_ERR_LEN]);
+
+/** Like pg_conf_parse() but reads the file at @p path. */
+struct pg_conf *pg_conf_load(const char *path, char err[PG_CONF_ERR_LEN]);
+
+void pg_conf_free(struct pg_conf *conf);
+
+/**
+ * Checks that need the running EAL, with the EAL facts passed in so that
+ * they stay testable: each worker lcore must be enabled and must not be the
+ * main lcore; each device name must be known.
+ *
+ * @return 0, or -EINVAL with @p err filled.
+ */
+int pg_conf_check_runtime(const struct pg_conf *conf,
+			  bool (*lcore_enabled)(unsigned int lcore),
+			  unsigned int main_lcore,
+			  bool (*device_exists)(const char *device),
+			  char err[PG_CONF_ERR_LEN]);
+
+/** Find a port by name; -1 when there is none. */
+int pg_conf_port_index(const struct pg_conf *conf, const char *name);
+
+/** Format helpers shared with logs and telemetry (buf >= 19 bytes). */
+const char *pg_conf_ip4_str(uint32_t ip, char *buf, size_t len);
+const char *pg_conf_mac_str(const uint8_t mac[6], char *buf, size_t len);
+
+#endif /* PG_CONF_H */

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#include <string.h>
+
+#include <rte_lpm.h>
+#include <rte_prefetch.h>
+#include <rte_vect.h>
+
+#include "pg_fwd_worker.h"
+#include "pg_pkt.h"
+
+/* How far ahead the parse loop prefetches packet data. */
+#define PREFETCH_AHEAD 4
+/* Route lookup miss (rte_lpm next hops are 24 bits: this cannot collide). */
+#define NH_NONE UINT32_MAX
+
+void
+pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
+		  struct pg_lcore_stats *stats, uint16_t txq)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->ctx = ctx;
+	lc->stats = stats;
+	lc->txq = txq;
+}
+
+static inline void
+tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	struct pg_tx_buf *b = &lc->tx[port];
+
+	b->pkts[b->n++] = m;
+	if (unlikely(b->n == PG_TX_BUF))
+		pg_fwd_tx_flush(lc, port);
+}
+
+/* Drops are collected per burst and freed in bulk at its end. */
+struct drop_list {
+	uint16_t n;
+	struct rte_mbuf *pkts[PG_BURST];
+};
+
+static inline void
+drop(struct pg_fwd_lcore *lc, struct drop_list *dl, struct rte_mbuf *m,
+     unsigned int reason)
+{
+	pg_stats_add(&lc->stats->drop[reason], 1);
+	dl->pkts[dl->n++] = m;
+}
+
+/* ARP: the slow path, kept out of line so the IPv4 loop stays small. */
+static __rte_noinline unsigned int
+arp_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
+{
+	const struct pg_fwd_port *p = &lc->ctx->port[in_port];
+	unsigned int r;
+
+	r = pg_arp_reply(rte_pktmbuf_mtod(m, struct rte_ether_hdr *),
+			 m->data_len, &p->mac, p->ip4_be);
+	if (r == PG_PKT_OK)
+		tx_enqueue(lc, in_port, m);
+	return r;
+}
+
+/* Addressed to us: answer ICMP echo out of the ingress port, drop the rest. */
+static __rte_noinline unsigned int
+local_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	unsigned int r;
+
+	r = pg_icmp_echo_reply(eth, ip, m->data_len, &lc->ctx->port[in_port].mac);
+	if (r == PG_PKT_OK)
+		tx_enqueue(lc, in_port, m);
+	return r;
+}
+
+/* Look up n destinations; misses become NH_NONE. */
+static inline void
+route_lookup(const struct rte_lpm *lpm, const uint32_t *dst, uint32_t *hop,
+	     uint16_t n)
+{
+	uint16_t i = 0;
+
+#if defined(RTE_ARCH_X86)
+	for (; i + 4 <= n; i += 4)
+		rte_lpm_lookupx4(lpm, _mm_loadu_si128((const __m128i *)&dst[i]),
+				 &hop[i], NH_NONE);
+#endif
+	for (; i < n; i++)
+		if (rte_lpm_lookup(lpm, dst[i], &hop[i]) != 0)
+			hop[i] = NH_NONE;
+}
+
+void
+pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
+	     uint16_t n)
+{
+	const struct pg_fwd_ctx *ctx = lc->ctx;
+	const struct rte_ether_addr *mac = &ctx->port[in_port].mac;
+	const struct pg_nexthop *nhs = ctx->fib->nh;
+	struct pg_lcore_stats *st = lc->stats;
+	uint32_t dst[PG_BURST], hop[PG_BURST];
+	struct rte_mbuf *ip_pkts[PG_BURST];
+	struct drop_list dl;
+	uint64_t forwarded = 0, local = 0, options = 0;
+	uint16_t i, n_ip = 0;
+
+	dl.n = 0;
+	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+
+	/* Stage 1: Ethernet and IPv4 header checks; ARP answered here. */
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth;
+		const struct rte_ipv4_hdr *ip;
+		uint32_t src, d;
+		uint16_t et;
+		unsigned int r;
+
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		r = pg_eth_input(eth, m->data_len, mac, &et);
+		if (unlikely(r != PG_PKT_OK)) {
+			drop(lc, &dl, m, r);
+			continue;
+		}
+		if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+			if (et == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+				r = arp_input(lc, in_port, m);
+				if (r == PG_PKT_OK)
+					local++;
+				else
+					drop(lc, &dl, m, r);
+			} else {
+				drop(lc, &dl, m, PG_DROP_unsupported_ethertype);
+			}
+			continue;
+		}
+		ip = (const struct rte_ipv4_hdr *)(eth + 1);
+		if (unlikely((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+			     RTE_MBUF_F_RX_IP_CKSUM_BAD)) {
+			drop(lc, &dl, m, PG_DROP_bad_checksum);
+			continue;
+		}
+		r = pg_ip4_validate(ip, m->data_len - (uint32_t)sizeof(*eth),
+				    m->pkt_len - (uint32_t)sizeof(*eth),
+				    (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+				    RTE_MBUF_F_RX_IP_CKSUM_GOOD);
+		if (unlikely(r != PG_PKT_OK)) {
+			drop(lc, &dl, m, r);
+			continue;
+		}
+		src = rte_be_to_cpu_32(ip->src_addr);
+		d = rte_be_to_cpu_32(ip->dst_addr);
+		if (unlikely(pg_ip4_martian_src(src))) {
+			drop(lc, &dl, m, PG_DROP_martian_src);
+			continue;
+		}
+		if (unlikely(pg_ip4_martian_dst(d))) {
+			/* Limited broadcast is for us, just not handled. */
+			drop(lc, &dl, m, d == UINT32_MAX ? PG_DROP_not_ours_local :
+			     PG_DROP_martian_dst);
+			continue;
+		}
+		dst[n_ip] = d;
+		ip_pkts[n_ip++] = m;
+	}
+
+	/* Stage 2: one bulk route lookup for the burst. */
+	route_lookup(ctx->fib->lpm, dst, hop, n_ip);
+
+	/* Stage 3: TTL, rewrite, into the egress TX buffer. */
+	for (i = 0; i < n_ip; i++) {
+		struct rte_mbuf *m = ip_pkts[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+		const struct pg_nexthop *nh;
+		unsigned int r;
+
+		if (unlikely(hop[i] == NH_NONE)) {
+			drop(lc, &dl, m, PG_DROP_no_route);
+			continue;
+		}
+		nh = &nhs[hop[i]];
+		if (unlikely(nh->type == PG_NH_LOCAL)) {
+			r = local_input(lc, in_port, m);
+			if (r == PG_PKT_OK)
+				local++;
+			else
+				drop(lc, &dl, m, r);
+			continue;
+		}
+		if (unlikely(ip->time_to_live <= 1)) {
+			drop(lc, &dl, m, PG_DROP_ttl_exceeded);
+			continue;
+		}
+		if (unlikely(nh->type != PG_NH_FORWARD)) {
+			drop(lc, &dl, m, PG_DROP_no_neighbor);
+			continue;
+		}
+		options += ip->version_ihl != RTE_IPV4_VHL_DEF;
+		pg_ip4_ttl_dec(ip);
+		pg_eth_rewrite(eth, nh->l2);
+		tx_enqueue(lc, nh->port, m);
+		forwarded++;
+	}
+
+	if (dl.n != 0) {
+		rte_pktmbuf_free_bulk(dl.pkts, dl.n);
+		pg_stats_add(&st->port[in_port].rx_drops, dl.n);
+	}
+	pg_stats_add(&st->rx, n);
+	pg_stats_add(&st->port[in_port].rx, n);
+	pg_stats_add(&st->forwarded, forwarded);
+	pg_stats_add(&st->local, local);
+	pg_stats_add(&st->ip_options, options);
+}

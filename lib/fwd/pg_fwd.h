@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_FWD_H
+#define PG_FWD_H
+
+/**
+ * @file
+ * The forwarding stages, control side: the read-only context the workers
+ * share and the per-lcore state they own. The fast path is in
+ * pg_fwd_worker.h.
+ */
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "pg_fib.h"
+#include "pg_stats.h"
+
+#define PG_FWD_MAX_PORTS PG_STATS_MAX_PORTS
+#define PG_BURST 32                /**< RX burst */
+#define PG_TX_BUF 64               /**< per-port TX buffer; flushed when full or per loop */
+
+/** What a worker needs to know of a port. */
+struct pg_fwd_port {
+	struct rte_ether_addr mac;
+	uint16_t port_id;          /**< ethdev id */
+	uint32_t ip4_be;           /**< our address, network order */
+};
+
+/** Shared, read-only while workers run. */
+struct pg_fwd_ctx {
+	const struct pg_fib *fib;
+	unsigned int n_ports;
+	struct pg_fwd_port port[PG_FWD_MAX_PORTS];
+};
+
+struct pg_tx_buf {
+	uint16_t n;
+	struct rte_mbuf *pkts[PG_TX_BUF];
+};
+
+/** One worker's forwarding state: written by that worker only. */
+struct pg_fwd_lcore {
+	const struct pg_fwd_ctx *ctx;
+	struct pg_lcore_stats *stats;
+	uint16_t txq;              /**< our TX queue on every port */
+	struct pg_tx_buf tx[PG_FWD_MAX_PORTS];
+} __rte_cache_aligned;
+
+/** Bind @p lc to the shared context, its counters and its TX queue. */
+void pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
+		       struct pg_lcore_stats *stats, uint16_t txq);
+
+#endif /* PG_FWD_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_FWD_WORKER_H
+#define PG_FWD_WORKER_H
+
+/**
+ * @file
+ * The forwarding stages, fast path: what a worker calls per RX burst.
+ * No locks, no system calls, no logging, no allocation.
+ */
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "pg_fwd.h"
+
+/**
+ * Run one received burst through the stages: Ethernet input, IPv4 checks,
+ * route lookup, TTL/MAC rewrite or local answer, into the TX buffers. Every
+ * packet ends in a TX buffer or freed with its drop reason counted.
+ *
+ * @param in_port  pktgate port index the burst came from
+ * @param n        at most PG_BURST
+ */
+void pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port,
+		  struct rte_mbuf **pkts, uint16_t n);
+
+/** Send what a TX buffer holds; what the queue refuses is dropped as tx_full. */
+static inline void
+pg_fwd_tx_flush(struct pg_fwd_lcore *lc, uint16_t port)
+{
+	struct pg_tx_buf *b = &lc->tx[port];
+	uint16_t sent;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(lc->ctx->port[port].port_id, lc->txq, b->pkts, b->n);
+	pg_stats_add(&lc->stats->tx, sent);
+	pg_stats_add(&lc->stats->port[port].tx, sent);
+	if (unlikely(sent < b->n)) {
+		const uint16_t lost = b->n - sent;
+
+		rte_pktmbuf_free_bulk(&b->pkts[sent], lost);
+		pg_stats_add(&lc->stats->drop[PG_DROP_tx_full], lost);
+		pg_stats_add(&lc->stats->port[port].tx_drops, lost);
+	}
+	b->n = 0;
+}
+
+static inline void
+pg_fwd_tx_flush_all(struct pg_fwd_lcore *lc)
+{
+	unsigned int p;
+
+	for (p = 0; p < lc->ctx->n_ports; p++)
+		pg_fwd_tx_flush(lc, (uint16_t)p);
+}
+
+#endif /* PG_FWD_WORKER_H */

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_PKT_H
+#define PG_PKT_H
+
+/**
+ * @file
+ * Header parsing, validation and rewriting as pure inline functions.
+ *
+ * Nothing here touches queues, mbufs pools or global state: every function
+ * takes header pointers and lengths and returns a verdict, so unit tests
+ * call them on byte arrays and the data path inlines them into its burst
+ * loop. Drop verdicts are enum pg_drop_reason values; PG_PKT_OK means "go on".
+ */
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+
+#include "pg_stats.h"
+
+/** Verdict of a validation step that found nothing wrong. */
+#define PG_PKT_OK PG_DROP_MAX
+
+/**
+ * Per-packet state of the forwarding burst. It lives in a burst-local array
+ * (not in the mbuf) so the stages never touch an extra mbuf cache line; it
+ * must stay small: eight of them share one cache line.
+ */
+struct pg_pkt_meta {
+	uint32_t dst;        /**< IPv4 destination, host order (LPM key) */
+	uint32_t nh;         /**< next hop index from the route lookup */
+};
+static_assert(sizeof(struct pg_pkt_meta) <= RTE_CACHE_LINE_SIZE,
+	      "per-packet metadata must fit one cache line");
+
+/* ---- Ethernet ---------------------------------------------------------- */
+
+/**
+ * Accept a frame on a port whose MAC is @p ours: the destination must be
+ * ours or a group (broadcast/multicast) address.
+ *
+ * @return PG_PKT_OK, PG_DROP_runt or PG_DROP_bad_l2; on OK *ethertype is set
+ *   (network order).
+ */
+static inline unsigned int
+pg_eth_input(const struct rte_ether_hdr *eth, uint32_t seg_len,
+	     const struct rte_ether_addr *ours, uint16_t *ethertype)
+{
+	if (unlikely(seg_len < sizeof(*eth)))
+		return PG_DROP_runt;
+	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, ours) &&
+		     !rte_is_multicast_ether_addr(&eth->dst_addr)))
+		return PG_DROP_bad_l2;
+	*ethertype = eth->ether_type;
+	return PG_PKT_OK;
+}
+
+/* ---- IPv4 validation (RFC 1812 section 5.2.2) ----------------------------- */
+
+/**
+ * Validate an IPv4 header.
+ *
+ * @param ip        the header (may be unaligned by 2 as after Ethernet)
+ * @param seg_len   bytes contiguous from @p ip (the header must lie here)
+ * @param l3_len    bytes of the frame from @p ip to its end
+ * @param cksum_ok  the NIC already verified the checksum
+ */
+static inline unsigned int
+pg_ip4_validate(const struct rte_ipv4_hdr *ip, uint32_t seg_len,
+		uint32_t l3_len, bool cksum_ok)
+{
+	uint32_t hlen, tlen;
+
+	if (unlikely(seg_len < sizeof(*ip)))
+		return PG_DROP_runt;
+	if (unlikely((ip->version_ihl >> 4) != 4))
+		return PG_DROP_bad_version;
+	hlen = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	if (unlikely(hlen < sizeof(*ip)))
+		return PG_DROP_bad_ihl;
+	if (unlikely(hlen > seg_len))
+		return PG_DROP_runt;
+	if (!cksum_ok && unlikely(rte_raw_cksum(ip, hlen) != 0xffff))
+		return PG_DROP_bad_checksum;
+	tlen = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(tlen < hlen || tlen > l3_len))
+		return PG_DROP_bad_length;
+	return PG_PKT_OK;
+}
+
+/**
+ * First-octet classes of addresses that are never forwarded (RFC 1812
+ * 4.2.2.11, 5.3.7; RFC 5735): 0/8, 127/8, 224/4 multicast, 240/4 class E.
+ */
+static inline bool
+pg_ip4_martian_src(uint32_t src)
+{
+	const uint32_t o = src >> 24;
+
+	return o == 0 || o == 127 || o >= 224;
+}
+
+static inline bool
+pg_ip4_martian_dst(uint32_t dst)
+{
+	const uint32_t o = dst >> 24;
+
+	return o == 0 || o == 127 || o >= 224;
+}
+
+/* ---- checksums ------------------------------------------------------------ */
+
+/**
+ * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word changed from
+ * @p old to @p new. All values in network order as stored in the packet.
+ */
+static inline uint16_t
+pg_cksum_adjust16(uint16_t hc, uint16_t old, uint16_t new_word)
+{
+	uint32_t sum = (uint16_t)~hc;
+
+	sum += (uint16_t)~old;
+	sum += new_word;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/**
+ * Decrement TTL and patch the header checksum incrementally (RFC 1624).
+ * TTL and protocol share one 16-bit word, TTL in its high byte, so the
+ * word goes down by 0x0100; done in network order this is the classic
+ * "checksum += htons(0x0100)" with end-around carry.
+ */
+static inline void
+pg_ip4_ttl_dec(struct rte_ipv4_hdr *ip)
+{
+	uint32_t c = ip->hdr_checksum;
+
+	c += rte_cpu_to_be_16(0x0100);
+	ip->hdr_checksum = (uint16_t)(c + (c >= 0xffff));
+	ip->time_to_live--;
+}
+
+/* ---- Ethernet rewrite ------------------------------------------------------- */
+
+/** Set destination and source MAC for the next hop (12 bytes, one copy). */
+static inline void
+pg_eth_rewrite(struct rte_ether_hdr *eth, const uint8_t l2[12])
+{
+	memcpy(eth, l2, 12);
+}
+
+/* ---- ARP (RFC 826) ----------------------------------------------------------- */
+
+/**
+ * Answer an ARP request for @p our_ip (network order) in place: the frame
+ * becomes the reply, to go back out of the port it came in on.
+ *
+ * @return PG_PKT_OK (frame rewritten), PG_DROP_runt, PG_DROP_bad_arp or
+ *   PG_DROP_arp_not_ours.
+ */
+static inline unsigned int
+pg_arp_reply(struct rte_ether_hdr *eth, uint32_t seg_len,
+	     const struct rte_ether_addr *our_mac, uint32_t our_ip)
+{
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+	struct rte_arp_ipv4 *a;
+
+	if (unlikely(seg_len < sizeof(*eth) + sizeof(*arp)))
+		return PG_DROP_runt;
+	if (unlikely(arp->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
+		     arp->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+		     arp->arp_hlen != RTE_ETHER_ADDR_LEN ||
+		     arp->arp_plen != sizeof(uint32_t)))
+		return PG_DROP_bad_arp;
+	a = &arp->arp_data;
+	/* A sender MAC that is a group address is forged or broken. */
+	if (unlikely(rte_is_multicast_ether_addr(&a->arp_sha) ||
+		     rte_is_zero_ether_addr(&a->arp_sha)))
+		return PG_DROP_bad_arp;
+	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) ||
+	    a->arp_tip != our_ip)
+		return PG_DROP_arp_not_ours;
+
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
+	a->arp_tha = a->arp_sha;
+	a->arp_tip = a->arp_sip;
+	a->arp_sha = *our_mac;
+	a->arp_sip = our_ip;
+	eth->dst_addr = a->arp_tha;
+	eth->src_addr = *our_mac;
+	return PG_PKT_OK;
+}
+
+/* ---- ICMP echo (RFC 792) -------------------------------------------------------- */
+
+#define PG_ICMP_REPLY_TTL 64
+
+/**
+ * Turn an ICMP echo request addressed to us into the echo reply, in place.
+ * The IPv4 header was validated already; @p l3_len is the IP total length.
+ *
+ * @return PG_PKT_OK, PG_DROP_bad_icmp or PG_DROP_not_ours_local (ICMP that
+ *   is not an echo request, or a fragment).
+ */
+static inline unsigned int
+pg_icmp_echo_reply(struct rte_ether_hdr *eth, struct rte_ipv4_hdr *ip,
+		   uint32_t seg_len, const struct rte_ether_addr *our_mac)
+{
+	const uint32_t hlen = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	const uint32_t tlen = rte_be_to_cpu_16(ip->total_length);
+	struct rte_icmp_hdr *icmp;
+	uint32_t tmp;
+
+	if (ip->next_proto_id != IPPROTO_ICMP)
+		return PG_DROP_not_ours_local;
+	/* No reassembly: a fragment to us is not answered. */
+	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
+					   RTE_IPV4_HDR_OFFSET_MASK))
+		return PG_DROP_not_ours_local;
+	if (unlikely(tlen < hlen + sizeof(*icmp) ||
+		     (uintptr_t)ip - (uintptr_t)eth + tlen > seg_len))
+		return PG_DROP_bad_icmp;
+	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
+	if (unlikely(rte_raw_cksum(icmp, tlen - hlen) != 0xffff))
+		return PG_DROP_bad_icmp;
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
+		return PG_DROP_not_ours_local;
+
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	icmp->icmp_cksum = pg_cksum_adjust16(icmp->icmp_cksum,
+		RTE_BE16(RTE_IP_ICMP_ECHO_REQUEST << 8),
+		RTE_BE16(RTE_IP_ICMP_ECHO_REPLY << 8));
+
+	tmp = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = tmp;
+	ip->time_to_live = PG_ICMP_REPLY_TTL;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = (uint16_t)~rte_raw_cksum(ip, hlen);
+
+	eth->dst_addr = eth->src_addr;
+	eth->src_addr = *our_mac;
+	return PG_PKT_OK;
+}
+
+#endif /* PG_PKT_H */

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_STATS_H
+#define PG_STATS_H
+
+/**
+ * @file
+ * Per-lcore counters and their names.
+ *
+ * Every worker owns one struct pg_lcore_stats, cache aligned, that only it
+ * writes (once per burst); the control thread and the telemetry thread read
+ * them with relaxed loads and add them up. No locks, no atomics on the data
+ * path, never two writers on one cache line.
+ *
+ * This header is a leaf: it depends on nothing of ours, so every stage can
+ * count into it.
+ */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#define PG_STATS_MAX_PORTS 32
+
+/** Why a packet was dropped. Every drop has exactly one reason. */
+#define PG_DROP_REASONS(X) \
+	X(bad_l2, "destination MAC is neither ours nor broadcast/multicast") \
+	X(runt, "frame shorter than its headers") \
+	X(unsupported_ethertype, "ethertype we do not handle (VLAN, IPv6 for now, ...)") \
+	X(bad_version, "IPv4 version field is not 4") \
+	X(bad_ihl, "IPv4 header length below 5 words") \
+	X(bad_checksum, "IPv4 header checksum wrong") \
+	X(bad_length, "IPv4 total length below header length or beyond the frame") \
+	X(martian_src, "source address that must not appear on the wire") \
+	X(martian_dst, "destination multicast, class E or 0.0.0.0/8 (not routed)") \
+	X(ttl_exceeded, "TTL would reach zero") \
+	X(no_route, "no route to the destination") \
+	X(no_neighbor, "next hop MAC unknown") \
+	X(not_ours_local, "addressed to us but nothing handles it") \
+	X(bad_arp, "malformed or unsupported ARP") \
+	X(arp_not_ours, "ARP request for an address that is not ours, or ARP reply") \
+	X(bad_icmp, "malformed ICMP to us (length, checksum)") \
+	X(tx_full, "TX queue full") \
+	X(port_down, "egress port not usable")
+
+enum pg_drop_reason {
+#define PG_DROP_ENUM(name, help) PG_DROP_##name,
+	PG_DROP_REASONS(PG_DROP_ENUM)
+#undef PG_DROP_ENUM
+	PG_DROP_MAX
+};
+
+/** Counter names, for telemetry and summaries (index: enum pg_drop_reason). */
+extern const char *const pg_drop_names[PG_DROP_MAX];
+extern const char *const pg_drop_help[PG_DROP_MAX];
+
+struct pg_port_counters {
+	uint64_t rx;          /**< packets received on this port by this lcore */
+	uint64_t tx;          /**< packets handed to the PMD and accepted */
+	uint64_t rx_drops;    /**< packets received here and dropped (any reason) */
+	uint64_t tx_drops;    /**< packets for this port the TX queue refused */
+};
+
+struct pg_lcore_stats {
+	uint64_t rx;          /**< packets received (all ports) */
+	uint64_t tx;          /**< packets transmitted (all ports) */
+	uint64_t forwarded;   /**< routed and sent to a TX buffer */
+	uint64_t local;       /**< answered by us (ARP, ICMP echo) */
+	uint64_t ip_options;  /**< forwarded packets that carried IP options */
+	uint64_t polls;       /**< RX poll rounds */
+	uint64_t busy_polls;  /**< poll rounds that received at least one packet */
+	uint64_t drop[PG_DROP_MAX];
+	struct pg_port_counters port[PG_STATS_MAX_PORTS];
+} __rte_cache_aligned;
+
+/** Sum of all lcores (filled by pg_stats_sum()). */
+struct pg_stats_total {
+	uint64_t rx, tx, forwarded, local, ip_options;
+	uint64_t drops;       /**< sum over all reasons */
+	uint64_t drop[PG_DROP_MAX];
+	struct pg_port_counters port[PG_STATS_MAX_PORTS];
+};
+
+/**
+ * Add @p n per-lcore blocks into @p out. Safe against concurrent writers:
+ * each 64-bit field is read once with a relaxed load.
+ */
+void pg_stats_sum(const struct pg_lcore_stats *const *lcores, unsigned int n,
+		  struct pg_stats_total *out);
+
+/** Relaxed read of one counter owned by another thread. */
+static inline uint64_t
+pg_stats_read(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+/** Owner-side add: one writer only, so a relaxed load+store is enough. */
+static inline void
+pg_stats_add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+}
+
+#endif /* PG_STATS_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_TELEMETRY_H
+#define PG_TELEMETRY_H
+
+/**
+ * @file
+ * The /pktgate/... telemetry commands. They run on DPDK's telemetry thread
+ * and only read: per-lcore counters with relaxed loads, tables that stay
+ * unchanged while published.
+ */
+
+#include "pg_conf.h"
+#include "pg_fib.h"
+#include "pg_port.h"
+#include "pg_worker.h"
+
+/** Everything the commands may read. */
+struct pg_telemetry_view {
+	const struct pg_conf *conf;
+	const struct pg_ports *ports;
+	const struct pg_fib *fib;
+	struct pg_worker *const *workers;
+	unsigned int n_workers;
+	unsigned int main_lcore;
+};
+
+/** Publish @p view and register the commands (once per process). */
+int pg_telemetry_init(const struct pg_telemetry_view *view);
+
+/**
+ * Withdraw the view before the objects it points to are freed; waits for a
+ * command that is running to finish.
+ */
+void pg_telemetry_fini(void);
+
+#endif /* PG_TELEMETRY_H */

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+#include <rte_version.h>
+
+#include "pg_telemetry.h"
+
+/* 23.03 renamed the unsigned adders; keep one spelling here. */
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
+#define tel_dict_u64 rte_tel_data_add_dict_uint
+#define tel_array_u64 rte_tel_data_add_array_uint
+#else
+#define tel_dict_u64 rte_tel_data_add_dict_u64
+#define tel_array_u64 rte_tel_data_add_array_u64
+#endif
+
+/* Entries per page of /pktgate/routes and /pktgate/neighbors: strings of up
+ * to ~60 bytes each stay well under the 16 KiB reply limit of 22.11. */
+#define PAGE_SIZE_ENTRIES 128
+
+/*
+ * The control thread withdraws the view (and frees what it points to) while
+ * the telemetry thread may be answering: a mutex between these two
+ * non-data-path threads keeps them apart. Workers never take it.
+ */
+static pthread_mutex_t view_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pg_telemetry_view view;
+static int view_valid;
+
+static void
+sum_stats(struct pg_stats_total *t)
+{
+	const struct pg_lcore_stats *s[PG_CONF_MAX_WORKERS];
+	unsigned int i;
+
+	for (i = 0; i < view.n_workers; i++)
+		s[i] = &view.workers[i]->stats;
+	pg_stats_sum(s, view.n_workers, t);
+}
+
+static int
+cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
+	  struct rte_tel_data *d)
+{
+	struct pg_stats_total t;
+	unsigned int r;
+
+	sum_stats(&t);
+	rte_tel_data_start_dict(d);
+	tel_dict_u64(d, "rx", t.rx);
+	tel_dict_u64(d, "tx", t.tx);
+	tel_dict_u64(d, "forwarded", t.forwarded);
+	tel_dict_u64(d, "local", t.local);
+	tel_dict_u64(d, "ip_options", t.ip_options);
+	tel_dict_u64(d, "drops", t.drops);
+	for (r = 0; r < PG_DROP_MAX; r++)
+		tel_dict_u64(d, pg_drop_names[r], t.drop[r]);
+	return 0;
+}
+
+static struct rte_tel_data *
+u64_array(void)
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+
+	if (a != NULL)
+		rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+	return a;
+}
+
+static struct rte_tel_data *
+str_array(void)
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+
+	if (a != NULL)
+		rte_tel_data_start_array(a, RTE_TEL_STRING_VAL);
+	return a;
+}
+
+/* Hand a column to the reply dict, which frees it. */
+static void
+put_column(struct rte_tel_data *d, const char *name, struct rte_tel_data *col)
+{
+	if (col != NULL && rte_tel_data_add_dict_container(d, name, col, 0) != 0)
+		rte_tel_data_free(col);
+}
+
+static int
+one_lcore(unsigned int lcore, struct rte_tel_data *d)
+{
+	unsigned int w, r;
+
+	for (w = 0; w < view.n_workers; w++) {
+		const struct pg_worker *wk = view.workers[w];
+		const struct pg_lcore_stats *s = &wk->stats;
+		uint64_t polls, busy;
+
+		if (wk->lcore_id != lcore)
+			continue;
+		polls = pg_stats_read(&s->polls);
+		busy = pg_stats_read(&s->busy_polls);
+		rte_tel_data_start_dict(d);
+		tel_dict_u64(d, "lcore", lcore);
+		rte_tel_data_add_dict_string(d, "role", pg_worker_role_name(wk->role));
+		tel_dict_u64(d, "rx", pg_stats_read(&s->rx));
+		tel_dict_u64(d, "tx", pg_stats_read(&s->tx));
+		tel_dict_u64(d, "forwarded", pg_stats_read(&s->forwarded));
+		tel_dict_u64(d, "local", pg_stats_read(&s->local));
+		tel_dict_u64(d, "polls", polls);
+		tel_dict_u64(d, "busy_polls", busy);
+		tel_dict_u64(d, "busy_pct", polls ? busy * 100 / polls : 0);
+		for (r = 0; r < PG_DROP_MAX; r++)
+			tel_dict_u64(d, pg_drop_names[r], pg_stats_read(&s->drop[r]));
+		return 0;
+	}
+	if (lcore == view.main_lcore) {
+		rte_tel_data_start_dict(d);
+		tel_dict_u64(d, "lcore", lcore);
+		rte_tel_data_add_dict_string(d, "role", "control");
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* No param: one column per field, one row per lcore (the control lcore
+ * first). With an lcore id: that lcore's counters, drops by reason. */
+static int
+cmd_lcores(const char *cmd __rte_unused, const char *params,
+	   struct rte_tel_data *d)
+{
+	struct rte_tel_data *lcore, *role, *rx, *tx, *fwd, *drops, *busy;
+	unsigned int w, r;
+
+	if (params != NULL && *params != '\0') {
+		char *end;
+		unsigned long id = strtoul(params, &end, 10);
+
+		if (*end != '\0')
+			return -EINVAL;
+		return one_lcore((unsigned int)id, d);
+	}
+	lcore = u64_array();
+	role = str_array();
+	rx = u64_array();
+	tx = u64_array();
+	fwd = u64_array();
+	drops = u64_array();
+	busy = u64_array();
+	rte_tel_data_start_dict(d);
+	tel_array_u64(lcore, view.main_lcore);
+	rte_tel_data_add_array_string(role, "control");
+	tel_array_u64(rx, 0);
+	tel_array_u64(tx, 0);
+	tel_array_u64(fwd, 0);
+	tel_array_u64(drops, 0);
+	tel_array_u64(busy, 0);
+	for (w = 0; w < view.n_workers; w++) {
+		const struct pg_worker *wk = view.workers[w];
+		const struct pg_lcore_stats *s = &wk->stats;
+		uint64_t polls = pg_stats_read(&s->polls), sum = 0;
+
+		for (r = 0; r < PG_DROP_MAX; r++)
+			sum += pg_stats_read(&s->drop[r]);
+		tel_array_u64(lcore, wk->lcore_id);
+		rte_tel_data_add_array_string(role, pg_worker_role_name(wk->role));
+		tel_array_u64(rx, pg_stats_read(&s->rx));
+		tel_array_u64(tx, pg_stats_read(&s->tx));
+		tel_array_u64(fwd, pg_stats_read(&s->forwarded));
+		tel_array_u64(drops, sum);
+		tel_array_u64(busy, polls ? pg_stats_read(&s->busy_polls) * 100 / polls : 0);
+	}
+	put_column(d, "lcore", lcore);
+	put_column(d, "role", role);
+	put_column(d, "rx", rx);
+	put_column(d, "tx", tx);
+	put_column(d, "forwarded", fwd);
+	put_column(d, "drops", drops);
+	put_column(d, "busy_pct", busy);
+	return 0;
+}
+
+static int
+find_port(const char *params)
+{
+	unsigned int i;
+	char *end;
+	unsigned long idx;
+
+	for (i = 0; i < view.ports->n_ports; i++)
+		if (strcmp(view.ports->port[i].name, params) == 0)
+			return (int)i;
+	idx = strtoul(params, &end, 10);
+	if (*end == '\0' && end != params && idx < view.ports->n_ports)
+		return (int)idx;
+	return -1;
+}
+
+static void
+port_addr(const struct pg_port *p, char *buf, size_t len)
+{
+	char ip[20];
+
+	snprintf(buf, len, "%s/%u", pg_conf_ip4_str(p->ip4, ip, sizeof(ip)), p->ip4_len);
+}
+
+static int
+one_port(unsigned int i, const struct pg_stats_total *t, struct rte_tel_data *d)
+{
+	const struct pg_port *p = &view.ports->port[i];
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], addr[32];
+	struct rte_eth_stats es;
+
+	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+	port_addr(p, addr, sizeof(addr));
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", p->name);
+	rte_tel_data_add_dict_string(d, "device", p->device);
+	tel_dict_u64(d, "port_id", p->port_id);
+	rte_tel_data_add_dict_string(d, "mac", mac);
+	rte_tel_data_add_dict_string(d, "ipv4", addr);
+	tel_dict_u64(d, "rx_queues", p->n_rxq);
+	tel_dict_u64(d, "tx_queues", p->n_txq);
+	tel_dict_u64(d, "rx_desc", p->rx_desc);
+	tel_dict_u64(d, "tx_desc", p->tx_desc);
+	rte_tel_data_add_dict_int(d, "socket", p->socket);
+	tel_dict_u64(d, "rx", t->port[i].rx);
+	tel_dict_u64(d, "tx", t->port[i].tx);
+	tel_dict_u64(d, "rx_drops", t->port[i].rx_drops);
+	tel_dict_u64(d, "tx_drops", t->port[i].tx_drops);
+	/* The device's own view: misses happen before we ever see a packet. */
+	if (rte_eth_stats_get(p->port_id, &es) == 0) {
+		tel_dict_u64(d, "hw_ipackets", es.ipackets);
+		tel_dict_u64(d, "hw_opackets", es.opackets);
+		tel_dict_u64(d, "hw_imissed", es.imissed);
+		tel_dict_u64(d, "hw_ierrors", es.ierrors);
+		tel_dict_u64(d, "hw_oerrors", es.oerrors);
+		tel_dict_u64(d, "hw_rx_nombuf", es.rx_nombuf);
+	}
+	return 0;
+}
+
+/* No param: one column per field, one row per port. With a port name or
+ * index: that port in detail. */
+static int
+cmd_ports(const char *cmd __rte_unused, const char *params,
+	  struct rte_tel_data *d)
+{
+	struct rte_tel_data *name, *dev, *mac, *ip4, *rxq, *txq, *rx, *tx, *rxd, *txd;
+	struct pg_stats_total t;
+	unsigned int i;
+
+	sum_stats(&t);
+	if (params != NULL && *params != '\0') {
+		int idx = find_port(params);
+
+		return idx < 0 ? -EINVAL : one_port((unsigned int)idx, &t, d);
+	}
+	name = str_array();
+	dev = str_array();
+	mac = str_array();
+	ip4 = str_array();
+	rxq = u64_array();
+	txq = u64_array();
+	rx = u64_array();
+	tx = u64_array();
+	rxd = u64_array();
+	txd = u64_array();
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < view.ports->n_ports; i++) {
+		const struct pg_port *p = &view.ports->port[i];
+		char m[RTE_ETHER_ADDR_FMT_SIZE], a[32];
+
+		rte_ether_format_addr(m, sizeof(m), &p->mac);
+		port_addr(p, a, sizeof(a));
+		rte_tel_data_add_array_string(name, p->name);
+		rte_tel_data_add_array_string(dev, p->device);
+		rte_tel_data_add_array_string(mac, m);
+		rte_tel_data_add_array_string(ip4, a);
+		tel_array_u64(rxq, p->n_rxq);
+		tel_array_u64(txq, p->n_txq);
+		tel_array_u64(rx, t.port[i].rx);
+		tel_array_u64(tx, t.port[i].tx);
+		tel_array_u64(rxd, t.port[i].rx_drops);
+		tel_array_u64(txd, t.port[i].tx_drops);
+	}
+	put_column(d, "name", name);
+	put_column(d, "device", dev);
+	put_column(d, "mac", mac);
+	put_column(d, "ipv4", ip4);
+	put_column(d, "rx_queues", rxq);
+	put_column(d, "tx_queues", txq);
+	put_column(d, "rx", rx);
+	put_column(d, "tx", tx);
+	put_column(d, "rx_drops", rxd);
+	put_column(d, "tx_drops", txd);
+	return 0;
+}
+
+static int
+page_offset(const char *params, unsigned long *offset)
+{
+	char *end;
+
+	*offset = 0;
+	if (params == NULL || *params == '\0')
+		return 0;
+	*offset = strtoul(params, &end, 10);
+	return *end == '\0' ? 0 : -EINVAL;
+}
+
+static const char *
+nh_text(uint32_t nh, char *buf, size_t len)
+{
+	const struct pg_nexthop *h = &view.fib->nh[nh];
+	const char *port = view.ports->port[h->port].name;
+	char ip[20];
+
+	switch (h->type) {
+	case PG_NH_LOCAL:
+		snprintf(buf, len, "local %s", port);
+		break;
+	case PG_NH_UNRESOLVED:
+		snprintf(buf, len, "port %s unresolved", port);
+		break;
+	default:
+		snprintf(buf, len, "via %s port %s",
+			 pg_conf_ip4_str(view.fib->nh_ip[nh], ip, sizeof(ip)), port);
+	}
+	return buf;
+}
+
+/* Count, and with an offset param a page of routes as text. */
+static int
+cmd_routes(const char *cmd __rte_unused, const char *params,
+	   struct rte_tel_data *d)
+{
+	struct rte_tel_data *list;
+	unsigned long off, i;
+
+	if (page_offset(params, &off) != 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	tel_dict_u64(d, "count", view.fib->n_routes);
+	tel_dict_u64(d, "offset", off);
+	tel_dict_u64(d, "page_size", PAGE_SIZE_ENTRIES);
+	list = str_array();
+	for (i = off; list != NULL && i < view.fib->n_routes &&
+	     i < off + PAGE_SIZE_ENTRIES; i++) {
+		const struct pg_fib_route *r = &view.fib->routes[i];
+		char line[RTE_TEL_MAX_STRING_LEN], pfx[20], nh[80];
+		const char *gw_note = "";
+
+		/* A gateway that is not a neighbor yet: say which. */
+		if (r->gw != 0 && view.fib->nh[r->nh].type == PG_NH_UNRESOLVED)
+			gw_note = " (gateway unresolved)";
+		snprintf(line, sizeof(line), "%s/%u %s %s%s",
+			 pg_conf_ip4_str(r->prefix, pfx, sizeof(pfx)), r->len,
+			 nh_text(r->nh, nh, sizeof(nh)),
+			 pg_fib_origin_name((enum pg_route_origin)r->origin), gw_note);
+		rte_tel_data_add_array_string(list, line);
+	}
+	put_column(d, "routes", list);
+	return 0;
+}
+
+static int
+cmd_neighbors(const char *cmd __rte_unused, const char *params,
+	      struct rte_tel_data *d)
+{
+	struct rte_tel_data *ip, *mac, *port, *state;
+	unsigned long off, i;
+
+	if (page_offset(params, &off) != 0)
+		return -EINVAL;
+	ip = str_array();
+	mac = str_array();
+	port = str_array();
+	state = str_array();
+	rte_tel_data_start_dict(d);
+	tel_dict_u64(d, "count", view.conf->n_neighbors);
+	tel_dict_u64(d, "offset", off);
+	for (i = off; i < view.conf->n_neighbors && i < off + PAGE_SIZE_ENTRIES; i++) {
+		const struct pg_conf_neighbor *n = &view.conf->neighbors[i];
+		char a[20], m[20];
+
+		rte_tel_data_add_array_string(ip, pg_conf_ip4_str(n->ip, a, sizeof(a)));
+		rte_tel_data_add_array_string(mac, pg_conf_mac_str(n->mac, m, sizeof(m)));
+		rte_tel_data_add_array_string(port, view.ports->port[n->port].name);
+		rte_tel_data_add_array_string(state, "static");
+	}
+	put_column(d, "ip", ip);
+	put_column(d, "mac", mac);
+	put_column(d, "port", port);
+	put_column(d, "state", state);
+	return 0;
+}
+
+/* Serialise every command against pg_telemetry_fini(). */
+#define LOCKED_CMD(fn) \
+static int fn##_locked(const char *cmd, const char *params, struct rte_tel_data *d) \
+{ \
+	int ret = -ENODEV; \
+	pthread_mutex_lock(&view_lock); \
+	if (view_valid) \
+		ret = fn(cmd, params, d); \
+	pthread_mutex_unlock(&view_lock); \
+	return ret; \
+}
+LOCKED_CMD(cmd_stats)
+LOCKED_CMD(cmd_lcores)
+LOCKED_CMD(cmd_ports)
+LOCKED_CMD(cmd_routes)
+LOCKED_CMD(cmd_neighbors)
+
+int
+pg_telemetry_init(const struct pg_telemetry_view *v)
+{
+	static int registered;
+
+	pthread_mutex_lock(&view_lock);
+	view = *v;
+	view_valid = 1;
+	pthread_mutex_unlock(&view_lock);
+	if (registered)
+		return 0;
+	registered = 1;
+	return rte_telemetry_register_cmd("/pktgate/stats", cmd_stats_locked,
+			"Totals: rx, tx, forwarded, local, drops by reason. No parameters") |
+	       rte_telemetry_register_cmd("/pktgate/lcores", cmd_lcores_locked,
+			"Per lcore role and counters. Parameters: none (table) or lcore id") |
+	       rte_telemetry_register_cmd("/pktgate/ports", cmd_ports_locked,
+			"Per port config and counters. Parameters: none (table) or port name/index") |
+	       rte_telemetry_register_cmd("/pktgate/routes", cmd_routes_locked,
+			"Route count and a page of routes. Parameters: offset (default 0)") |
+	       rte_telemetry_register_cmd("/pktgate/neighbors", cmd_neighbors_locked,
+			"Neighbor table page. Parameters: offset (default 0)");
+}
+
+void
+pg_telemetry_fini(void)
+{
+	pthread_mutex_lock(&view_lock);
+	view_valid = 0;
+	pthread_mutex_unlock(&view_lock);
+}
