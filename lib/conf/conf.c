@@ -114,10 +114,10 @@ static const cyaml_schema_value_t top_schema = {
 };
 
 /*
- * libcyaml grows a sequence with one realloc() per entry. For millions of
- * routes that turns quadratic whenever glibc cannot extend the block in
- * place, so grow geometrically and let the following entries land in the
- * slack (libcyaml zeroes the new part itself).
+ * libcyaml grows a sequence with one realloc() per entry; with millions of
+ * routes the copies and mremap() calls cost about a third of the load
+ * time. Grow geometrically instead and let the following entries land in
+ * the slack (libcyaml zeroes the new part itself).
  */
 static void *
 conf_mem(void *ctx, void *ptr, size_t size)
@@ -670,9 +670,15 @@ pg_conf_parse(const char *yaml, size_t len, char err[PG_CONF_ERR_LEN])
 	/* Free the raw copy first: with many routes it is the larger one. */
 	cyaml_free(&cfg, &top_schema, raw, 0);
 	if (ret < 0) {
+		unsigned long line = 0;
+		unsigned int n;
+
 		pg_conf_free(conf);
-		err_add_line(err, yaml_locate(yaml, len, el,
-					      parse_path(err, el), 1));
+		/* A key reached through an alias is not in the text: use
+		 * the nearest enclosing node that is. */
+		for (n = parse_path(err, el); n > 0 && line == 0; n--)
+			line = yaml_locate(yaml, len, el, n, 1);
+		err_add_line(err, line);
 		return NULL;
 	}
 	return conf;

@@ -1,0 +1,665 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Shared harness of the pkt (and e2e) tests: pcap in -> pktgate -> pcap out.
+
+Every test builds input frames with scapy, states per frame what must
+happen to it (Fwd: forwarded and rewritten, Reply: answered by pktgate,
+Drop: dropped for a named reason), runs pktgate once on net_pcap vdevs with
+--idle-exit, and check() compares the output pcaps byte for byte and the
+final `summary:` counters exactly against what the expectations add up to.
+
+The worker layout comes from one place, TOPOLOGY (environment variable
+PG_TEST_TOPOLOGY, default "rtc1"), so that the same tests run with more
+workers or another worker mode by adding an entry to TOPOLOGIES.
+
+Only the standard library and Debian's python3-scapy are used: run with
+/usr/bin/python3.
+"""
+
+import collections
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+os.environ.setdefault("SCAPY_USE_LIBPCAP", "no")
+import logging  # noqa: E402
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1Q, Ether,  # noqa: E402,F401
+                       IPOption, IPv6, Raw)
+from scapy.layers.inet import IPOption_NOP, IPOption_RR  # noqa: E402,F401
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ---------------------------------------------------------------------------
+# Where pktgate is (argv[1] when run by meson) and how its workers are laid out
+
+PKTGATE = None
+
+
+def set_pktgate(path):
+    global PKTGATE
+    PKTGATE = os.path.abspath(path)
+
+
+# queues: RX/TX queues per port the layout uses (= net_pcap rx_pcap/tx_pcap
+# count per vdev). Input goes to RX queue 0, the other RX queues read an
+# empty pcap; all TX queue files of a port are read back and concatenated.
+TOPOLOGIES = {
+    # one run-to-completion worker (the default)
+    "rtc1": dict(eal=["-l", "0,1"], lcores=[1], queues=1, workers_extra={}),
+    # two run-to-completion workers, both threads on CPU 1
+    "rtc2": dict(eal=["--lcores", "0@0,1@1,2@1"], lcores=[1, 2], queues=2,
+                 workers_extra={}),
+    # a future pipeline mode would go here, e.g.
+    # "pipeline": dict(eal=[...], lcores=[1, 2], queues=1,
+    #                  workers_extra={"mode": "pipeline"}),
+}
+TOPOLOGY_NAME = os.environ.get("PG_TEST_TOPOLOGY", "rtc1")
+if TOPOLOGY_NAME not in TOPOLOGIES:
+    sys.exit("PG_TEST_TOPOLOGY=%s unknown (have: %s)"
+             % (TOPOLOGY_NAME, ", ".join(sorted(TOPOLOGIES))))
+TOPOLOGY = TOPOLOGIES[TOPOLOGY_NAME]
+
+IDLE_MS = int(os.environ.get("PG_TEST_IDLE_MS", "400"))
+KEEP = os.environ.get("PG_TEST_KEEP") == "1"   # keep temp dirs to debug
+
+# ---------------------------------------------------------------------------
+# The network of most tests
+
+LAN_MAC = "02:00:00:00:00:01"
+WAN_MAC = "02:00:00:00:00:02"
+LAN_IP, LAN_LEN = "192.0.2.1", 24
+WAN_IP, WAN_LEN = "198.51.100.1", 24
+HOST_MAC = "02:00:00:00:00:10"      # a LAN host that is a static neighbor
+HOST_IP = "192.0.2.10"
+GW_MAC = "02:00:00:00:00:99"        # the WAN gateway, a static neighbor
+GW_IP = "198.51.100.2"
+STRANGER_MAC = "02:00:00:00:00:aa"  # a LAN host pktgate does not know
+
+
+class Port:
+    def __init__(self, name, device, ip, plen, mac):
+        self.name, self.device, self.ip, self.plen, self.mac = \
+            name, device, ip, plen, mac
+
+
+class Config:
+    """A pktgate config; text() renders it as YAML."""
+
+    def __init__(self, ports, neighbors=(), routes=(), raw_workers=None):
+        self.ports = list(ports)
+        self.neighbors = list(neighbors)   # (ip, mac, port)
+        self.routes = list(routes)         # (prefix, "via"|"port", value)
+        self.raw_workers = raw_workers
+
+    def port(self, name):
+        for p in self.ports:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def text(self):
+        out = ["ports:"]
+        for p in self.ports:
+            out.append("  - {name: %s, device: %s, ipv4: %s/%d, mac: '%s'}"
+                       % (p.name, p.device, p.ip, p.plen, p.mac))
+        if self.neighbors:
+            out.append("neighbors:")
+            for ip, mac, port in self.neighbors:
+                out.append("  - {ip: %s, mac: '%s', port: %s}" % (ip, mac, port))
+        if self.routes:
+            out.append("routes:")
+            for prefix, kind, val in self.routes:
+                out.append("  - {prefix: %s, %s: %s}" % (prefix, kind, val))
+        out.append("workers:")
+        if self.raw_workers is not None:
+            out.extend(self.raw_workers)
+        else:
+            out.append("  lcores: [%s]" % ", ".join(str(x) for x in TOPOLOGY["lcores"]))
+            for k, v in TOPOLOGY["workers_extra"].items():
+                out.append("  %s: %s" % (k, v))
+        return "\n".join(out) + "\n"
+
+
+def base_config(routes=None, neighbors=None, lan_dev="net_pcap0", wan_dev="net_pcap1"):
+    return Config(
+        ports=[Port("lan", lan_dev, LAN_IP, LAN_LEN, LAN_MAC),
+               Port("wan", wan_dev, WAN_IP, WAN_LEN, WAN_MAC)],
+        neighbors=neighbors if neighbors is not None else [
+            (HOST_IP, HOST_MAC, "lan"), (GW_IP, GW_MAC, "wan")],
+        routes=routes if routes is not None else [
+            ("203.0.113.0/24", "via", GW_IP),
+            ("10.9.0.0/16", "port", "lan"),
+            ("100.64.0.0/10", "via", "198.51.100.3"),  # gateway is no neighbor
+        ])
+
+# ---------------------------------------------------------------------------
+# pcap files (own reader/writer: exact bytes, no scapy padding games)
+
+
+def write_pcap(path, frames):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            fr = bytes(fr)
+            f.write(struct.pack("<IIII", 1700000000 + i // 1000000, i % 1000000,
+                                len(fr), len(fr)))
+            f.write(fr)
+
+
+def read_pcap(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        raise AssertionError("%s: truncated pcap (%d bytes)" % (path, len(data)))
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic in (0xa1b2c3d4, 0xa1b23c4d):
+        e = "<"
+    elif magic in (0xd4c3b2a1, 0x4d3cb2a1):
+        e = ">"
+    else:
+        raise AssertionError("%s: not a pcap file" % path)
+    off, frames = 24, []
+    while off + 16 <= len(data):
+        _, _, incl, orig = struct.unpack(e + "IIII", data[off:off + 16])
+        off += 16
+        if incl != orig:
+            raise AssertionError("%s: frame %d captured short (%d of %d)"
+                                 % (path, len(frames), incl, orig))
+        frames.append(data[off:off + incl])
+        off += incl
+    if off != len(data):
+        raise AssertionError("%s: trailing garbage" % path)
+    return frames
+
+# ---------------------------------------------------------------------------
+# Expectations
+
+
+class Fwd:
+    """Forwarded out of `port` as exactly `frame`."""
+
+    def __init__(self, port, frame, options=False):
+        self.port, self.frame, self.options = port, bytes(frame), options
+
+
+class Reply:
+    """Answered by pktgate (ARP or ICMP echo): `frame` goes out of `port`."""
+
+    def __init__(self, port, frame):
+        self.port, self.frame = port, bytes(frame)
+
+
+class Drop:
+    def __init__(self, reason):
+        self.reason = reason
+
+
+class Pkt:
+    """One input frame, the port it enters on, and what must happen to it."""
+
+    def __init__(self, name, frame, expect, port="lan"):
+        self.name, self.frame, self.expect, self.port = \
+            name, bytes(frame), expect, port
+
+
+DROP_REASONS = ["bad_l2", "runt", "unsupported_ethertype", "bad_version",
+                "bad_ihl", "bad_checksum", "bad_length", "martian_src",
+                "martian_dst", "ttl_exceeded", "no_route", "no_neighbor",
+                "not_ours_local", "bad_arp", "arp_not_ours", "bad_icmp",
+                "tx_full", "port_down"]
+
+
+def ip_cksum_ok(hdr):
+    """True when an IPv4 header's one's complement sum is 0xffff."""
+    if len(hdr) % 2:
+        hdr += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(hdr) // 2), hdr))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s == 0xffff
+
+
+def inet_cksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+
+def port_mac(cfg, port):
+    return cfg.port(port).mac
+
+
+def forwarded(frame, cfg, out_port, nh_mac):
+    """The frame pktgate must send for `frame` routed to nh_mac via out_port,
+    rebuilt by scapy: MACs rewritten, TTL - 1, header checksum recomputed."""
+    raw = bytes(frame)
+    p = Ether(raw)
+    p.dst = nh_mac
+    p.src = port_mac(cfg, out_port)
+    p[IP].ttl -= 1
+    del p[IP].chksum
+    exp = bytes(p)
+    # Guard against scapy normalising something else.
+    assert len(exp) == len(raw), "scapy changed the frame length"
+    ihl = (raw[14] & 0xf) * 4
+    diff = [i for i in range(len(raw)) if raw[i] != exp[i]
+            and not (i < 12 or i == 22 or i in (24, 25))]
+    assert not diff, "scapy changed bytes %s" % diff[:8]
+    assert ip_cksum_ok(exp[14:14 + ihl]), "expected frame has a bad checksum"
+    return exp
+
+
+def fwd(frame, cfg, out_port, nh_mac):
+    raw = bytes(frame)
+    return Fwd(out_port, forwarded(raw, cfg, out_port, nh_mac),
+               options=(raw[14] & 0xf) > 5)
+
+
+def echo_reply(frame, cfg, in_port):
+    """ICMP echo reply pktgate must send for an echo request to us."""
+    raw = bytes(frame)
+    p = Ether(raw)
+    p.dst, p.src = p.src, port_mac(cfg, in_port)
+    p[IP].src, p[IP].dst = p[IP].dst, p[IP].src
+    p[IP].ttl = 64
+    del p[IP].chksum
+    p[ICMP].type = 0
+    del p[ICMP].chksum
+    exp = bytes(p)
+    assert len(exp) == len(raw)
+    return Reply(in_port, exp)
+
+
+def arp_reply(frame, cfg, in_port):
+    raw = bytes(frame)
+    p = Ether(raw)
+    our = cfg.port(in_port)
+    a = p[ARP]
+    p.dst, p.src = a.hwsrc, our.mac
+    a.op = 2
+    a.hwdst, a.pdst = a.hwsrc, a.psrc
+    a.hwsrc, a.psrc = our.mac, our.ip
+    exp = bytes(p)
+    assert len(exp) == len(raw)
+    return Reply(in_port, exp)
+
+
+def pad_to(pkt, size):
+    """Append a payload so that the frame is exactly `size` bytes (IP length
+    fields follow, since scapy computes them)."""
+    have = len(bytes(pkt))
+    assert have <= size, "frame already %d > %d" % (have, size)
+    return pkt / Raw(b"\xa5" * (size - have)) if size > have else pkt
+
+# ---------------------------------------------------------------------------
+# Running pktgate
+
+
+_run_seq = 0
+
+
+def unique_prefix(tag="pgt"):
+    global _run_seq
+    _run_seq += 1
+    return "%s%d_%d" % (tag, os.getpid(), _run_seq)
+
+
+def cleanup_prefix(prefix):
+    shutil.rmtree("/var/run/dpdk/%s" % prefix, ignore_errors=True)
+
+
+class Result:
+    def __init__(self):
+        self.rc = None
+        self.stdout = ""
+        self.stderr = ""
+        self.out = {}          # port name -> list of frames sent
+        self.summary = None    # parsed summary lines
+
+
+def parse_summary(stdout):
+    s = {"drop": {}, "port": {}, "lcore": {}, "lines": []}
+    for line in stdout.splitlines():
+        if not line.startswith("summary:"):
+            continue
+        s["lines"].append(line)
+        w = line.split()[1:]
+        if w[0] == "port":
+            s["port"][w[1]] = {w[i]: int(w[i + 1]) for i in range(2, len(w) - 1, 2)}
+        elif w[0] == "drop":
+            s["drop"][w[1]] = int(w[2])
+        elif w[0] == "lcore":
+            s["lcore"][int(w[1])] = {"role": w[2], "rx": int(w[4]), "tx": int(w[6])}
+        else:
+            s["elapsed"] = float(w[0])
+            for i in range(2, len(w) - 1, 2):
+                s[w[i]] = int(w[i + 1])
+    if "rx" not in s:
+        return None
+    return s
+
+
+def eal_args(prefix, extra_vdevs=()):
+    return (TOPOLOGY["eal"] + ["--no-huge", "-m", "256", "--no-pci",
+                               "--file-prefix", prefix, "--log-level", "pmd.net.pcap:error"]
+            + [a for v in extra_vdevs for a in ("--vdev", v)])
+
+
+def pcap_vdevs(tmp, cfg, inputs):
+    """net_pcap vdev strings for every port of cfg whose device is
+    net_pcapN; inputs: port name -> frames. Returns (vdevs, outfiles)."""
+    q = TOPOLOGY["queues"]
+    empty = os.path.join(tmp, "empty.pcap")
+    write_pcap(empty, [])
+    vdevs, outs = [], {}
+    for p in cfg.ports:
+        if not p.device.startswith("net_pcap"):
+            continue
+        inp = os.path.join(tmp, "in_%s.pcap" % p.name)
+        write_pcap(inp, inputs.get(p.name, []))
+        args = [p.device]
+        outs[p.name] = []
+        for i in range(q):
+            args.append("rx_pcap=%s" % (inp if i == 0 else empty))
+        for i in range(q):
+            o = os.path.join(tmp, "out_%s_q%d.pcap" % (p.name, i))
+            outs[p.name].append(o)
+            args.append("tx_pcap=%s" % o)
+        vdevs.append(",".join(args))
+    return vdevs, outs
+
+
+def run_pktgate(cfg, inputs=None, args=None, vdevs_extra=(), timeout=60,
+                tag="run"):
+    """Run pktgate on net_pcap ports fed from inputs (port -> frames) until
+    it is idle; return a Result with output frames and parsed summary."""
+    inputs = inputs or {}
+    tmp = tempfile.mkdtemp(prefix="pg-%s-" % tag)
+    prefix = unique_prefix()
+    res = Result()
+    try:
+        vdevs, outs = pcap_vdevs(tmp, cfg, inputs)
+        conf = os.path.join(tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(cfg.text())
+        cmd = ([PKTGATE] + eal_args(prefix, list(vdevs) + list(vdevs_extra))
+               + ["--", "-c", conf]
+               + (args if args is not None else ["--idle-exit", str(IDLE_MS)]))
+        res.cmd = cmd
+        p = subprocess.run(cmd, cwd=tmp, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout,
+                           universal_newlines=True)
+        res.rc, res.stdout, res.stderr = p.returncode, p.stdout, p.stderr
+        res.summary = parse_summary(p.stdout)
+        for name, files in outs.items():
+            res.out[name] = []
+            for fn in files:
+                if os.path.exists(fn):
+                    res.out[name].extend(read_pcap(fn))
+        return res
+    finally:
+        cleanup_prefix(prefix)
+        if KEEP:
+            print("  (kept %s)" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def describe(res):
+    return ("command: %s\nrc=%s\nstdout:\n%s\nstderr (tail):\n%s"
+            % (" ".join(res.cmd), res.rc, res.stdout,
+               "\n".join(res.stderr.splitlines()[-15:])))
+
+
+def hexdiff(a, b):
+    n = max(len(a), len(b))
+    d = [i for i in range(n) if i >= len(a) or i >= len(b) or a[i] != b[i]]
+    return "len %d vs %d, %d bytes differ, first at %s: got %s want %s" % (
+        len(a), len(b), len(d), d[:6],
+        a[d[0]:d[0] + 8].hex() if d else "", b[d[0]:d[0] + 8].hex() if d else "")
+
+
+def check(res, pkts, cfg=None):
+    """Assert the run did exactly what pkts expect: each output frame, the
+    order of frames per (input port, output port), and every counter of
+    the final summary (unknown drop reasons must be zero)."""
+    errs = []
+    if res.rc != 0:
+        raise AssertionError("pktgate exit code %s\n%s" % (res.rc, describe(res)))
+    s = res.summary
+    if s is None:
+        raise AssertionError("no summary line\n" + describe(res))
+
+    # --- frames
+    want = collections.defaultdict(lambda: collections.defaultdict(list))
+    names = {}
+    for p in pkts:
+        e = p.expect
+        if isinstance(e, (Fwd, Reply)):
+            want[e.port][p.port].append(e.frame)
+            names.setdefault(e.frame, p.name)
+    ports = set(res.out) | set(want)
+    for op in sorted(ports):
+        got = res.out.get(op, [])
+        exp_all = [f for ip in want[op] for f in want[op][ip]]
+        cg, ce = collections.Counter(got), collections.Counter(exp_all)
+        missing = list((ce - cg).elements())
+        extra = list((cg - ce).elements())
+        for f in missing[:10]:
+            near = min(extra, key=lambda g: (len(g) != len(f), sum(
+                x != y for x, y in zip(g, f))), default=None)
+            errs.append("port %s: missing frame of '%s'%s" % (
+                op, names.get(f, "?"),
+                "; closest extra: " + hexdiff(near, f) if near is not None else ""))
+        if len(missing) > 10:
+            errs.append("port %s: ... %d more missing" % (op, len(missing) - 10))
+        for f in extra[:5]:
+            errs.append("port %s: unexpected frame %s" % (op, Ether(f).summary()))
+        if len(extra) > 5:
+            errs.append("port %s: ... %d more unexpected" % (op, len(extra) - 5))
+        if not missing and not extra:
+            for ip, seq in want[op].items():
+                mine = set(seq)
+                order = [f for f in got if f in mine]
+                if order != seq:
+                    bad = next(i for i, (a, b) in enumerate(zip(order, seq)) if a != b)
+                    errs.append("port %s: frames from %s out of order at #%d ('%s')"
+                                % (op, ip, bad, names.get(seq[bad], "?")))
+
+    # --- counters
+    exp = {"rx": len(pkts), "tx": 0, "forwarded": 0, "local": 0, "drops": 0,
+           "ip_options": 0}
+    drops = collections.Counter()
+    port_exp = collections.defaultdict(lambda: collections.Counter())
+    for p in pkts:
+        e = p.expect
+        port_exp[p.port]["rx"] += 1
+        if isinstance(e, Drop):
+            assert e.reason in DROP_REASONS, e.reason
+            drops[e.reason] += 1
+            exp["drops"] += 1
+            port_exp[p.port]["rx_drops"] += 1
+        else:
+            exp["tx"] += 1
+            port_exp[e.port]["tx"] += 1
+            if isinstance(e, Fwd):
+                exp["forwarded"] += 1
+                exp["ip_options"] += int(e.options)
+            else:
+                exp["local"] += 1
+    for k, v in exp.items():
+        if s.get(k) != v:
+            errs.append("summary %s = %s, expected %d" % (k, s.get(k), v))
+    for r in DROP_REASONS:
+        if s["drop"].get(r, 0) != drops[r]:
+            errs.append("summary drop %s = %d, expected %d"
+                        % (r, s["drop"].get(r, 0), drops[r]))
+    for r in s["drop"]:
+        if r not in DROP_REASONS:
+            errs.append("summary has unknown drop reason %s" % r)
+    for name, c in port_exp.items():
+        got = s["port"].get(name)
+        if got is None:
+            errs.append("summary has no port %s" % name)
+            continue
+        for k in ("rx", "tx", "rx_drops", "tx_drops"):
+            if got.get(k) != c[k]:
+                errs.append("summary port %s %s = %s, expected %d"
+                            % (name, k, got.get(k), c[k]))
+    # the accounting identity, stated on its own
+    if s["rx"] != s["forwarded"] + s["local"] + s["drops"]:
+        errs.append("rx %d != forwarded %d + local %d + drops %d" % (
+            s["rx"], s["forwarded"], s["local"], s["drops"]))
+    if errs:
+        raise AssertionError("\n".join(errs) + "\n" + describe(res))
+
+
+def run_and_check(pkts, cfg=None, tag="run"):
+    cfg = cfg or base_config()
+    inputs = collections.defaultdict(list)
+    for p in pkts:
+        inputs[p.port].append(p.frame)
+    res = run_pktgate(cfg, inputs, tag=tag)
+    check(res, pkts, cfg)
+    return res
+
+# ---------------------------------------------------------------------------
+# Telemetry (raw SOCK_SEQPACKET client)
+
+
+class Telemetry:
+    def __init__(self, prefix, timeout=5.0):
+        self.path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.settimeout(timeout)
+        self.sock.connect(self.path)
+        self.info = json.loads(self.sock.recv(65536).decode())
+        self.max_len = self.info.get("max_output_len", 16384)
+
+    def query(self, cmd):
+        """Send cmd ("/x/y" or "/x/y,param"); return the value under the
+        command's key (None for an error reply)."""
+        self.sock.send(cmd.encode())
+        reply = json.loads(self.sock.recv(self.max_len + 1024).decode())
+        key = cmd.split(",", 1)[0]
+        if key not in reply:
+            raise AssertionError("reply to %s lacks key %s: %r" % (cmd, key, reply))
+        return reply[key]
+
+    def close(self):
+        self.sock.close()
+
+
+def wait_for_socket(prefix, proc, timeout=20.0):
+    path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
+    end = time.time() + timeout
+    while time.time() < end:
+        if proc.poll() is not None:
+            raise AssertionError("pktgate exited early (rc %s)" % proc.returncode)
+        if os.path.exists(path):
+            try:
+                return Telemetry(prefix)
+            except OSError:
+                pass
+        time.sleep(0.05)
+    raise AssertionError("telemetry socket %s did not appear" % path)
+
+# ---------------------------------------------------------------------------
+# A tiny runner: `case` registers, main() runs, prints "N passed, M failed"
+
+
+_cases = []
+
+
+class Skip(Exception):
+    pass
+
+
+def case(fn):
+    _cases.append(fn)
+    return fn
+
+
+def known_bug(why):
+    """Mark a case that shows a known pktgate bug: while it fails it is
+    reported as "xfail" (not a failure); once it passes it is reported as
+    a failure ("XPASS") so that the marker gets removed with the fix."""
+    def deco(fn):
+        fn.known_bug = why
+        return fn
+    return deco
+
+
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt("SIGTERM")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        sys.exit("usage: %s PKTGATE [case-name-substring...]" % sys.argv[0])
+    set_pktgate(argv[0])
+    if not os.access(PKTGATE, os.X_OK):
+        sys.exit("%s: not executable" % PKTGATE)
+    only = argv[1:]
+    # meson stops a test with SIGTERM: turn it into an exception so that
+    # finally blocks clean up.
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    passed = failed = skipped = xfailed = 0
+    print("pktgate %s, topology %s" % (PKTGATE, TOPOLOGY_NAME))
+    t_all = time.time()
+    for fn in _cases:
+        if only and not any(o in fn.__name__ for o in only):
+            continue
+        t0 = time.time()
+        bug = getattr(fn, "known_bug", None)
+        err = None
+        try:
+            fn()
+        except Skip as e:
+            skipped += 1
+            print("skip - %s: %s" % (fn.__name__, e))
+            continue
+        except Exception as e:  # noqa: BLE001
+            err = e
+        dt = time.time() - t0
+        if err is not None and bug is not None:
+            xfailed += 1
+            print("xfail - %s (%.1fs): known bug: %s" % (fn.__name__, dt, bug))
+            print("    " + (str(err).splitlines() or [repr(err)])[0])
+        elif err is not None:
+            failed += 1
+            print("FAIL - %s (%.1fs)" % (fn.__name__, dt))
+            if isinstance(err, AssertionError):
+                for line in str(err).splitlines():
+                    print("    " + line)
+            else:
+                traceback.print_exception(type(err), err, err.__traceback__,
+                                          file=sys.stdout)
+        elif bug is not None:
+            failed += 1
+            print("FAIL - %s (%.1fs): XPASS, the known bug seems fixed (%s): "
+                  "remove @known_bug" % (fn.__name__, dt, bug))
+        else:
+            passed += 1
+            print("ok   - %s (%.1fs)" % (fn.__name__, dt))
+        sys.stdout.flush()
+    print("total %.1fs" % (time.time() - t_all))
+    if skipped or xfailed:
+        print("%d skipped, %d known bugs (xfail)" % (skipped, xfailed))
+    print("%d passed, %d failed" % (passed, failed))
+    if passed + failed + xfailed == 0 and skipped:
+        sys.exit(77)
+    sys.exit(1 if failed else 0)

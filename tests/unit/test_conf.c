@@ -1,0 +1,1193 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+
+/*
+ * Unit tests for lib/conf: YAML parsing, every validation rule, error
+ * messages (field path, one line) and the runtime checks. No EAL needed.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "pg_conf.h"
+
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static char err[PG_CONF_ERR_LEN];
+
+/* ---- fixtures ---- */
+
+static const char full_yaml[] =
+	"# a complete config using every key\n"
+	"ports:\n"
+	"  - name: lan\n"
+	"    device: net_pcap0\n"
+	"    ipv4: 192.0.2.1/24\n"
+	"    mac: 02:00:00:00:00:01\n"
+	"    rx_queues: 2\n"
+	"    rx_desc: 512\n"
+	"    tx_desc: 4096\n"
+	"  - name: wan-1\n"
+	"    device: \"0000:01:00.0\"\n"
+	"    ipv4: 198.51.100.1/24\n"
+	"neighbors:\n"
+	"  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan-1}\n"
+	"  - ip: 192.0.2.50\n"
+	"    mac: 0A:bC:00:00:00:50\n"
+	"    port: lan\n"
+	"routes:\n"
+	"  - {prefix: 203.0.113.0/24, via: 198.51.100.2}   # a neighbor\n"
+	"  - {prefix: 10.9.0.0/16, port: lan}\n"
+	"  - {prefix: 0.0.0.0/0, via: 198.51.100.254}      # in a subnet\n"
+	"  - {prefix: 10.9.0.0/24, port: wan-1}            # other length\n"
+	"  - {prefix: 192.0.2.77/32, via: 192.0.2.50}\n"
+	"workers:\n"
+	"  lcores: [1, 3]\n";
+
+/* Sections that the error tests swap one at a time, see doc(). */
+static const char ports_ok[] =
+	"ports:\n"
+	"  - name: lan\n"
+	"    device: net_pcap0\n"
+	"    ipv4: 192.0.2.1/24\n"
+	"  - name: wan\n"
+	"    device: net_pcap1\n"
+	"    ipv4: 198.51.100.1/24\n";
+static const char neighbors_ok[] =
+	"neighbors:\n"
+	"  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n";
+static const char routes_ok[] =
+	"routes:\n"
+	"  - {prefix: 203.0.113.0/24, via: 198.51.100.2}\n"
+	"  - {prefix: 10.9.0.0/16, port: lan}\n";
+static const char workers_ok[] =
+	"workers:\n"
+	"  lcores: [1, 2]\n";
+
+/* A document from four sections; NULL picks the valid default. */
+static const char *
+doc(const char *ports, const char *neighbors, const char *routes,
+    const char *workers)
+{
+	static char buf[16384];
+
+	snprintf(buf, sizeof(buf), "%s%s%s%s",
+		 ports != NULL ? ports : ports_ok,
+		 neighbors != NULL ? neighbors : neighbors_ok,
+		 routes != NULL ? routes : routes_ok,
+		 workers != NULL ? workers : workers_ok);
+	return buf;
+}
+
+/* One port section with a single key replaced/added. */
+static const char *
+one_port(const char *extra)
+{
+	static char buf[1024];
+
+	snprintf(buf, sizeof(buf),
+		 "ports:\n"
+		 "  - name: lan\n"
+		 "    device: net_pcap0\n"
+		 "    ipv4: 192.0.2.1/24\n"
+		 "%s", extra);
+	return buf;
+}
+
+static struct pg_conf *
+parse(const char *yaml)
+{
+	memset(err, 'X', sizeof(err));
+	err[sizeof(err) - 1] = '\0';
+	return pg_conf_parse(yaml, strlen(yaml), err);
+}
+
+/* The document must be rejected with err naming every needle. */
+static void
+expect_error(const char *yaml, const char *needle1, const char *needle2)
+{
+	struct pg_conf *conf = parse(yaml);
+
+	if (conf != NULL)
+		pg_conf_free(conf);
+	ck_assert_msg(conf == NULL, "accepted, expected error '%s'", needle1);
+	ck_assert_msg(strstr(err, needle1) != NULL,
+		      "err \"%s\" lacks \"%s\"", err, needle1);
+	ck_assert_msg(needle2 == NULL || strstr(err, needle2) != NULL,
+		      "err \"%s\" lacks \"%s\"", err, needle2);
+	ck_assert_msg(strchr(err, '\n') == NULL, "err is not one line: %s",
+		      err);
+	ck_assert_uint_lt(strlen(err), PG_CONF_ERR_LEN);
+}
+
+static struct pg_conf *
+expect_ok(const char *yaml)
+{
+	struct pg_conf *conf = parse(yaml);
+
+	ck_assert_msg(conf != NULL, "rejected: %s", err);
+	return conf;
+}
+
+/* ---- valid documents ---- */
+
+START_TEST(test_full_config)
+{
+	struct pg_conf *c = expect_ok(full_yaml);
+	const struct pg_conf_port *p;
+	const struct pg_conf_route *r;
+	static const uint8_t mac0[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t mac_n0[6] = { 2, 0, 0, 0, 0, 0x99 };
+	static const uint8_t mac_n1[6] = { 0x0a, 0xbc, 0, 0, 0, 0x50 };
+
+	ck_assert_uint_eq(c->n_ports, 2);
+	p = &c->ports[0];
+	ck_assert_str_eq(p->name, "lan");
+	ck_assert_str_eq(p->device, "net_pcap0");
+	ck_assert_uint_eq(p->ip4, IP4(192, 0, 2, 1));
+	ck_assert_uint_eq(p->ip4_len, 24);
+	ck_assert(p->has_mac);
+	ck_assert_mem_eq(p->mac, mac0, 6);
+	ck_assert_uint_eq(p->rx_queues, 2);
+	ck_assert_uint_eq(p->rx_desc, 512);
+	ck_assert_uint_eq(p->tx_desc, 4096);
+
+	p = &c->ports[1];
+	ck_assert_str_eq(p->name, "wan-1");
+	ck_assert_str_eq(p->device, "0000:01:00.0");
+	ck_assert_uint_eq(p->ip4, IP4(198, 51, 100, 1));
+	ck_assert_uint_eq(p->ip4_len, 24);
+	ck_assert(!p->has_mac);
+	ck_assert_uint_eq(p->rx_queues, 0);
+	ck_assert_uint_eq(p->rx_desc, PG_CONF_DEFAULT_RX_DESC);
+	ck_assert_uint_eq(p->tx_desc, PG_CONF_DEFAULT_TX_DESC);
+
+	ck_assert_uint_eq(c->n_neighbors, 2);
+	ck_assert_uint_eq(c->neighbors[0].ip, IP4(198, 51, 100, 2));
+	ck_assert_mem_eq(c->neighbors[0].mac, mac_n0, 6);
+	ck_assert_uint_eq(c->neighbors[0].port, 1);
+	ck_assert_uint_eq(c->neighbors[1].ip, IP4(192, 0, 2, 50));
+	ck_assert_mem_eq(c->neighbors[1].mac, mac_n1, 6);
+	ck_assert_uint_eq(c->neighbors[1].port, 0);
+
+	ck_assert_uint_eq(c->n_routes, 5);
+	r = &c->routes[0];
+	ck_assert_uint_eq(r->prefix, IP4(203, 0, 113, 0));
+	ck_assert_uint_eq(r->len, 24);
+	ck_assert_uint_eq(r->kind, PG_ROUTE_VIA);
+	ck_assert_uint_eq(r->via, IP4(198, 51, 100, 2));
+	ck_assert_uint_eq(r->port, 1);
+	r = &c->routes[1];
+	ck_assert_uint_eq(r->prefix, IP4(10, 9, 0, 0));
+	ck_assert_uint_eq(r->len, 16);
+	ck_assert_uint_eq(r->kind, PG_ROUTE_PORT);
+	ck_assert_uint_eq(r->port, 0);
+	ck_assert_uint_eq(r->via, 0);
+	r = &c->routes[2];
+	ck_assert_uint_eq(r->prefix, 0);
+	ck_assert_uint_eq(r->len, 0);
+	ck_assert_uint_eq(r->kind, PG_ROUTE_VIA);
+	ck_assert_uint_eq(r->via, IP4(198, 51, 100, 254));
+	ck_assert_uint_eq(r->port, 1);
+	r = &c->routes[3];
+	ck_assert_uint_eq(r->prefix, IP4(10, 9, 0, 0));
+	ck_assert_uint_eq(r->len, 24);
+	ck_assert_uint_eq(r->kind, PG_ROUTE_PORT);
+	ck_assert_uint_eq(r->port, 1);
+	r = &c->routes[4];
+	ck_assert_uint_eq(r->prefix, IP4(192, 0, 2, 77));
+	ck_assert_uint_eq(r->len, 32);
+	ck_assert_uint_eq(r->kind, PG_ROUTE_VIA);
+	ck_assert_uint_eq(r->via, IP4(192, 0, 2, 50));
+	ck_assert_uint_eq(r->port, 0);
+
+	ck_assert_uint_eq(c->n_workers, 2);
+	ck_assert_uint_eq(c->worker_lcores[0], 1);
+	ck_assert_uint_eq(c->worker_lcores[1], 3);
+
+	ck_assert_int_eq(pg_conf_port_index(c, "lan"), 0);
+	ck_assert_int_eq(pg_conf_port_index(c, "wan-1"), 1);
+	ck_assert_int_eq(pg_conf_port_index(c, "wan"), -1);
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_minimal_config)
+{
+	struct pg_conf *c = expect_ok(
+		"ports: [{name: p0, device: net_null0, ipv4: 10.0.0.1/8}]\n"
+		"workers: {lcores: [7]}\n");
+
+	ck_assert_uint_eq(c->n_ports, 1);
+	ck_assert_uint_eq(c->ports[0].ip4, IP4(10, 0, 0, 1));
+	ck_assert_uint_eq(c->ports[0].ip4_len, 8);
+	ck_assert(!c->ports[0].has_mac);
+	ck_assert_uint_eq(c->ports[0].rx_queues, 0);
+	ck_assert_uint_eq(c->ports[0].rx_desc, 1024);
+	ck_assert_uint_eq(c->ports[0].tx_desc, 1024);
+	ck_assert_uint_eq(c->n_neighbors, 0);
+	ck_assert_ptr_null(c->neighbors);
+	ck_assert_uint_eq(c->n_routes, 0);
+	ck_assert_ptr_null(c->routes);
+	ck_assert_uint_eq(c->n_workers, 1);
+	ck_assert_uint_eq(c->worker_lcores[0], 7);
+	pg_conf_free(c);
+}
+END_TEST
+
+/* Edge values that are valid and must stay so. */
+START_TEST(test_edge_values_accepted)
+{
+	struct pg_conf *c = expect_ok(doc(
+		"ports:\n"
+		"  - {name: a, device: d0, ipv4: 192.0.2.0/31, rx_queues: 64,\n"
+		"     rx_desc: 64, tx_desc: 16384}\n"
+		"  - {name: B_9-x, device: d1, ipv4: 192.0.2.9/32}\n"
+		"  - {name: abcdefghijklmnopqrstuvwxyz01234, device: d2,\n"
+		"     ipv4: 100.64.0.1/10, mac: \"\"}\n",
+		"neighbors:\n"
+		"  - {ip: 192.0.2.1, mac: 02:00:00:00:00:02, port: a}\n",
+		"routes: []\n",
+		"workers:\n  lcores: [0, 1023]\n"));
+
+	ck_assert_uint_eq(c->ports[0].ip4, IP4(192, 0, 2, 0));
+	ck_assert_uint_eq(c->ports[0].rx_queues, 64);
+	ck_assert_uint_eq(c->ports[0].rx_desc, 64);
+	ck_assert_uint_eq(c->ports[0].tx_desc, 16384);
+	ck_assert_uint_eq(c->ports[1].ip4_len, 32);
+	ck_assert_uint_eq(strlen(c->ports[2].name), PG_CONF_NAME_LEN - 1);
+	ck_assert(!c->ports[2].has_mac);
+	ck_assert_uint_eq(c->n_neighbors, 1);
+	ck_assert_uint_eq(c->n_routes, 0);
+	ck_assert_uint_eq(c->worker_lcores[1], 1023);
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_empty_optional_sections)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, "neighbors:\n", "routes:\n",
+					  NULL));
+
+	ck_assert_uint_eq(c->n_neighbors, 0);
+	ck_assert_uint_eq(c->n_routes, 0);
+	pg_conf_free(c);
+}
+END_TEST
+
+/* Not NUL terminated: only len bytes may be read. */
+START_TEST(test_parse_uses_len)
+{
+	const char *yaml = doc(NULL, NULL, NULL, NULL);
+	size_t len = strlen(yaml);
+	char *copy = malloc(len + 32);
+	struct pg_conf *c;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, yaml, len);
+	memcpy(copy + len, "bogus: [\n", 9);
+	c = pg_conf_parse(copy, len, err);
+	ck_assert_msg(c != NULL, "%s", err);
+	pg_conf_free(c);
+	c = pg_conf_parse(copy, len + 9, err);
+	ck_assert_ptr_null(c);
+	free(copy);
+}
+END_TEST
+
+/* ---- YAML level problems ---- */
+
+START_TEST(test_empty_document)
+{
+	expect_error("", "empty config", NULL);
+	expect_error("# nothing here\n\n", "empty config", NULL);
+	expect_error("---\n", "empty config", NULL);
+	ck_assert_ptr_null(pg_conf_parse(NULL, 0, err));
+	ck_assert_ptr_null(pg_conf_parse("x", 0, NULL));
+}
+END_TEST
+
+START_TEST(test_syntax_error)
+{
+	expect_error("ports: [\n  {name: lan\n", "syntax error", "line 3");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1, 2\n"),
+		     "syntax error", "line 15");
+	expect_error("ports:\n  - name: lan\n    device: x: y\n",
+		     "syntax error", "line 3");
+}
+END_TEST
+
+START_TEST(test_not_a_mapping)
+{
+	expect_error("- a\n- b\n", "expected a mapping", NULL);
+	expect_error("hello\n", "expected a mapping", NULL);
+	expect_error(doc("ports: lan\n", NULL, NULL, NULL), "ports: expected a list",
+		     "(line 1)");
+}
+END_TEST
+
+START_TEST(test_unknown_key_top)
+{
+	expect_error(doc(NULL, NULL, NULL, "workers: {lcores: [1]}\nspeed: 10\n"),
+		     "unknown top-level key 'speed'", "(line 14)");
+}
+END_TEST
+
+START_TEST(test_unknown_key_port)
+{
+	expect_error(doc(one_port("    rx_queue: 1\n"), "", "", NULL),
+		     "ports[0]: unknown key 'rx_queue'", "(line 5)");
+	/* the message lists what would have been valid */
+	ck_assert_ptr_nonnull(strstr(err, "rx_queues"));
+}
+END_TEST
+
+START_TEST(test_unknown_key_route)
+{
+	expect_error(doc(NULL, NULL,
+			 "routes:\n"
+			 "  - {prefix: 10.0.0.0/8, port: lan}\n"
+			 "  - prefix: 10.1.0.0/16\n"
+			 "    gateway: 198.51.100.2\n",
+			 NULL),
+		     "routes[1]: unknown key 'gateway'", "(line 13)");
+}
+END_TEST
+
+START_TEST(test_unknown_key_workers)
+{
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\n  cores: 2\n"),
+		     "workers: unknown key 'cores'", NULL);
+}
+END_TEST
+
+START_TEST(test_wrong_type)
+{
+	/* a string where an integer is expected */
+	expect_error(doc(one_port("    rx_queues: many\n"), "", "", NULL),
+		     "ports[0].rx_queues", "'many'");
+	/* libcyaml's strtoll() would take "4 queues" as 4 */
+	expect_error(doc(one_port("    rx_queues: 4 queues\n"), "", "", NULL),
+		     "ports[0].rx_queues", NULL);
+	/* a mapping where a string is expected */
+	expect_error(doc(one_port("    mac: {a: 1}\n"), "", "", NULL),
+		     "ports[0].mac: expected a single value", "(line 5)");
+	/* a scalar where a mapping is expected */
+	expect_error(doc(NULL, NULL, NULL, "workers: 3\n"),
+		     "workers: expected a mapping", NULL);
+	expect_error(doc(NULL, NULL, "routes:\n  - 10.0.0.0/8\n", NULL),
+		     "routes[0]: expected a mapping", NULL);
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: 1\n"),
+		     "workers.lcores: expected a list", NULL);
+}
+END_TEST
+
+START_TEST(test_duplicate_key)
+{
+	expect_error(doc(one_port("    name: again\n"), "", "", NULL),
+		     "ports[0].name: duplicate key", "(line 5)");
+}
+END_TEST
+
+START_TEST(test_missing_keys)
+{
+	expect_error(doc("", "", "", NULL), "ports: required key is missing",
+		     NULL);
+	expect_error(doc(NULL, NULL, NULL, ""), "workers: required key", NULL);
+	expect_error(doc(NULL, NULL, NULL, "workers: {}\n"),
+		     "workers.lcores: required key", NULL);
+	expect_error(doc("ports:\n  - {name: lan, ipv4: 192.0.2.1/24}\n",
+			 "", "", NULL),
+		     "ports[0].device: required key is missing", NULL);
+	expect_error(doc("ports:\n  - {name: lan, device: d}\n", "", "", NULL),
+		     "ports[0].ipv4: required key", NULL);
+	expect_error(doc("ports:\n  - {ipv4: 192.0.2.1/24, device: d}\n",
+			 "", "", NULL),
+		     "ports[0].name: required key", NULL);
+	expect_error(doc(NULL, "neighbors:\n  - {ip: 198.51.100.2, port: wan}\n",
+			 NULL, NULL),
+		     "neighbors[0].mac: required key", NULL);
+	expect_error(doc(NULL, NULL, "routes:\n  - {port: lan}\n", NULL),
+		     "routes[0].prefix: required key", NULL);
+}
+END_TEST
+
+START_TEST(test_unknown_alias)
+{
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [*nope]\n"),
+		     "unknown alias", NULL);
+}
+END_TEST
+
+/* ---- ports ---- */
+
+START_TEST(test_ports_count)
+{
+	char buf[8192];
+	size_t off;
+	unsigned int i;
+
+	expect_error(doc("ports: []\n", "", "", NULL),
+		     "ports: at least one port", NULL);
+	expect_error(doc("ports:\n", "", "", NULL), "ports: at least one port",
+		     NULL);
+
+	off = (size_t)snprintf(buf, sizeof(buf), "ports:\n");
+	for (i = 0; i <= PG_CONF_MAX_PORTS; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+			"  - {name: p%u, device: d%u, ipv4: 10.%u.0.1/16}\n",
+			i, i, i);
+	expect_error(doc(buf, "", "", NULL), "ports: too many ports", NULL);
+}
+END_TEST
+
+START_TEST(test_port_name)
+{
+	expect_error(doc("ports:\n  - {name: \"\", device: d, ipv4: 10.0.0.1/8}\n",
+			 "", "", NULL), "ports[0].name", NULL);
+	expect_error(doc("ports:\n  - {name: abcdefghijklmnopqrstuvwxyz012345,"
+			 " device: d, ipv4: 10.0.0.1/8}\n", "", "", NULL),
+		     "ports[0].name", NULL);
+	expect_error(doc("ports:\n  - {name: \"la n\", device: d,"
+			 " ipv4: 10.0.0.1/8}\n", "", "", NULL),
+		     "ports[0].name", "'la n'");
+	expect_error(doc("ports:\n  - {name: l.an, device: d,"
+			 " ipv4: 10.0.0.1/8}\n", "", "", NULL),
+		     "ports[0].name", NULL);
+}
+END_TEST
+
+START_TEST(test_port_name_duplicate)
+{
+	expect_error(doc("ports:\n"
+			 "  - {name: lan, device: d0, ipv4: 10.0.0.1/16}\n"
+			 "  - {name: lan, device: d1, ipv4: 10.1.0.1/16}\n",
+			 "", "", NULL),
+		     "ports[1].name: duplicate port name 'lan'", "(line 3)");
+}
+END_TEST
+
+START_TEST(test_port_device)
+{
+	char buf[512], dev[PG_CONF_DEVICE_LEN + 1];
+
+	expect_error(doc("ports:\n  - {name: a, device: \"\","
+			 " ipv4: 10.0.0.1/8}\n", "", "", NULL),
+		     "ports[0].device", NULL);
+	memset(dev, 'd', PG_CONF_DEVICE_LEN);
+	dev[PG_CONF_DEVICE_LEN] = '\0';
+	snprintf(buf, sizeof(buf),
+		 "ports:\n  - {name: a, device: %s, ipv4: 10.0.0.1/8}\n", dev);
+	expect_error(doc(buf, "", "", NULL), "ports[0].device", NULL);
+	/* the longest that fits is fine */
+	dev[PG_CONF_DEVICE_LEN - 1] = '\0';
+	snprintf(buf, sizeof(buf),
+		 "ports:\n  - {name: a, device: %s, ipv4: 10.0.0.1/8}\n", dev);
+	pg_conf_free(expect_ok(doc(buf, "", "", NULL)));
+}
+END_TEST
+
+START_TEST(test_port_device_duplicate)
+{
+	expect_error(doc("ports:\n"
+			 "  - {name: a, device: net_tap0, ipv4: 10.0.0.1/16}\n"
+			 "  - {name: b, device: net_tap0, ipv4: 10.1.0.1/16}\n",
+			 "", "", NULL),
+		     "ports[1].device", "net_tap0");
+}
+END_TEST
+
+static const char *const bad_ipv4[] = {
+	"192.0.2.1",            /* missing /len */
+	"192.0.2.1/",
+	"192.0.2.1/0",
+	"192.0.2.1/33",
+	"192.0.2.1/24x",
+	"x192.0.2.1/24",
+	"\" 192.0.2.1/24\"",
+	"\"192.0.2.1/24 \"",
+	"192.0.2.256/24",
+	"192.0.2/24",
+	"192.0.2.1.1/24",
+	"192.0.02.1/24",        /* octal or decimal? refuse */
+	"192.0.2.1/024",
+	"192.0.2.-1/24",
+	"1920.0.2.1/24",
+	"192..2.1/24",
+	"0x01.0.2.1/24",
+	"lan",
+};
+
+START_TEST(test_port_ipv4_syntax)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf),
+		 "ports:\n  - {name: a, device: d, ipv4: %s}\n", bad_ipv4[_i]);
+	expect_error(doc(buf, "", "", NULL), "ports[0].ipv4", NULL);
+}
+END_TEST
+
+static const char *const bad_host_ipv4[] = {
+	"0.0.0.0/8",
+	"224.0.0.1/24",
+	"239.255.255.1/8",
+	"255.255.255.255/32",
+	"127.0.0.1/8",
+	"192.0.2.0/24",         /* network address */
+	"192.0.2.255/24",       /* broadcast address */
+	"10.0.0.3/30",          /* broadcast of a /30 */
+};
+
+START_TEST(test_port_ipv4_host)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf),
+		 "ports:\n  - {name: a, device: d, ipv4: %s}\n",
+		 bad_host_ipv4[_i]);
+	expect_error(doc(buf, "", "", NULL), "ports[0].ipv4", NULL);
+}
+END_TEST
+
+START_TEST(test_port_subnet_overlap)
+{
+	expect_error(doc("ports:\n"
+			 "  - {name: a, device: d0, ipv4: 10.0.1.1/24}\n"
+			 "  - {name: b, device: d1, ipv4: 10.0.0.1/16}\n",
+			 "", "", NULL),
+		     "ports[1].ipv4", "overlaps");
+	expect_error(doc("ports:\n"
+			 "  - {name: a, device: d0, ipv4: 10.0.0.1/24}\n"
+			 "  - {name: b, device: d1, ipv4: 10.0.0.2/32}\n",
+			 "", "", NULL),
+		     "ports[1].ipv4", "overlaps");
+}
+END_TEST
+
+static const char *const bad_mac[] = {
+	"zz:00",
+	"02:00:00:00:00",
+	"02:00:00:00:00:01:02",
+	"02-00-00-00-00-01",
+	"0200.0000.0001",
+	"2:0:0:0:0:1",
+	"02:00:00:00:00:0g",
+	"01:00:5e:00:00:01",    /* multicast */
+	"ff:ff:ff:ff:ff:ff",    /* broadcast */
+	"00:00:00:00:00:00",
+};
+
+START_TEST(test_port_mac_bad)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "    mac: \"%s\"\n", bad_mac[_i]);
+	expect_error(doc(one_port(buf), "", "", NULL), "ports[0].mac", NULL);
+}
+END_TEST
+
+static const char *const bad_rx_queues[] = {
+	"0", "65", "-1", "abc", "1.5", "0x2", "4 queues", "99999999999999999999",
+};
+
+START_TEST(test_port_rx_queues)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "    rx_queues: %s\n", bad_rx_queues[_i]);
+	expect_error(doc(one_port(buf), "", "", NULL), "ports[0].rx_queues",
+		     NULL);
+}
+END_TEST
+
+static const char *const bad_desc[] = {
+	"0", "32", "1000", "32768", "65536", "-1024", "x",
+};
+
+START_TEST(test_port_desc)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "    rx_desc: %s\n", bad_desc[_i]);
+	expect_error(doc(one_port(buf), "", "", NULL), "ports[0].rx_desc",
+		     NULL);
+	snprintf(buf, sizeof(buf), "    tx_desc: %s\n", bad_desc[_i]);
+	expect_error(doc(one_port(buf), "", "", NULL), "ports[0].tx_desc",
+		     NULL);
+}
+END_TEST
+
+/* ---- neighbors ---- */
+
+static const char *
+one_neighbor(const char *ip, const char *mac, const char *port)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf),
+		 "neighbors:\n"
+		 "  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n"
+		 "  - {ip: 192.0.2.3, mac: 02:00:00:00:00:98, port: lan}\n"
+		 "  - {ip: %s, mac: \"%s\", port: %s}\n", ip, mac, port);
+	return buf;
+}
+
+START_TEST(test_neighbor_ip)
+{
+	static const char *const bad[] = {
+		"198.51.100.9/32", "abc", "198.51.100", "198.51.100.300",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_error(doc(NULL, one_neighbor(bad[i], "02:00:00:00:00:01",
+						    "wan"), "", NULL),
+			     "neighbors[2].ip", NULL);
+}
+END_TEST
+
+START_TEST(test_neighbor_mac)
+{
+	expect_error(doc(NULL, one_neighbor("198.51.100.9", "zz:00", "wan"), "",
+			 NULL),
+		     "neighbors[2].mac: invalid MAC address 'zz:00'", "(line 11)");
+	expect_error(doc(NULL, one_neighbor("198.51.100.9", "03:00:00:00:00:01",
+					    "wan"), "", NULL),
+		     "neighbors[2].mac", "multicast");
+	expect_error(doc(NULL, one_neighbor("198.51.100.9", "00:00:00:00:00:00",
+					    "wan"), "", NULL),
+		     "neighbors[2].mac", "zero");
+}
+END_TEST
+
+START_TEST(test_neighbor_port)
+{
+	expect_error(doc(NULL, one_neighbor("198.51.100.9", "02:00:00:00:00:01",
+					    "dmz"), "", NULL),
+		     "neighbors[2].port", "'dmz'");
+}
+END_TEST
+
+START_TEST(test_neighbor_subnet)
+{
+	/* in the other port's subnet */
+	expect_error(doc(NULL, one_neighbor("192.0.2.9", "02:00:00:00:00:01",
+					    "wan"), "", NULL),
+		     "neighbors[2].ip", "outside");
+	expect_error(doc(NULL, one_neighbor("10.1.1.1", "02:00:00:00:00:01",
+					    "wan"), "", NULL),
+		     "neighbors[2].ip", NULL);
+	/* the port's own address, network and broadcast */
+	expect_error(doc(NULL, one_neighbor("198.51.100.1", "02:00:00:00:00:01",
+					    "wan"), "", NULL),
+		     "neighbors[2].ip", "'wan'");
+	expect_error(doc(NULL, one_neighbor("198.51.100.0", "02:00:00:00:00:01",
+					    "wan"), "", NULL),
+		     "neighbors[2].ip", "network");
+	expect_error(doc(NULL, one_neighbor("198.51.100.255",
+					    "02:00:00:00:00:01", "wan"), "",
+			 NULL),
+		     "neighbors[2].ip", "broadcast");
+}
+END_TEST
+
+START_TEST(test_neighbor_duplicate)
+{
+	expect_error(doc(NULL, one_neighbor("198.51.100.2", "02:00:00:00:00:01",
+					    "wan"), "", NULL),
+		     "neighbors[2].ip: duplicate neighbor 198.51.100.2",
+		     "neighbors[0]");
+}
+END_TEST
+
+/* ---- routes ---- */
+
+/* Three good routes, then @p route as routes[3]. */
+static const char *
+route3(const char *route)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf),
+		 "routes:\n"
+		 "  - {prefix: 203.0.113.0/24, via: 198.51.100.2}\n"
+		 "  - {prefix: 10.9.0.0/16, port: lan}\n"
+		 "  - {prefix: 10.8.0.0/16, via: 192.0.2.200}\n"
+		 "  - %s\n", route);
+	return buf;
+}
+
+START_TEST(test_route_prefix)
+{
+	static const char *const bad[] = {
+		"{prefix: 10.0.0.0, port: lan}",
+		"{prefix: 10.0.0.0/33, port: lan}",
+		"{prefix: 10.0.0/8, port: lan}",
+		"{prefix: x10.0.0.0/8, port: lan}",
+		"{prefix: 10.0.0.0/8x, port: lan}",
+		"{prefix: 10.0.0.0/8xxxxxxxxxxxxxxxxxxxxxxxxxxx, port: lan}",
+		"{prefix: \"\", port: lan}",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_error(doc(NULL, NULL, route3(bad[i]), NULL),
+			     "routes[3].prefix", NULL);
+}
+END_TEST
+
+START_TEST(test_route_host_bits)
+{
+	expect_error(doc(NULL, NULL, route3("{prefix: 10.0.0.1/8, port: lan}"),
+			 NULL),
+		     "routes[3].prefix: host bits set in 10.0.0.1/8", "(line 14)");
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 0.0.0.1/0, port: lan}"), NULL),
+		     "routes[3].prefix: host bits set", NULL);
+}
+END_TEST
+
+START_TEST(test_route_via_and_port)
+{
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, port: lan, via: 192.0.2.9}"),
+			 NULL),
+		     "routes[3]", "both");
+	expect_error(doc(NULL, NULL, route3("{prefix: 10.0.0.0/8}"), NULL),
+		     "routes[3]", "neither");
+}
+END_TEST
+
+START_TEST(test_route_port)
+{
+	expect_error(doc(NULL, NULL, route3("{prefix: 10.0.0.0/8, port: dmz}"),
+			 NULL),
+		     "routes[3].port", "'dmz'");
+}
+END_TEST
+
+START_TEST(test_route_via)
+{
+	expect_error(doc(NULL, NULL,
+			 "routes:\n  - {prefix: 203.0.113.0/24, via: 10.1.1.1}\n",
+			 NULL),
+		     "routes[0].via: 10.1.1.1 is neither a neighbor nor inside a connected subnet",
+		     NULL);
+	expect_error(doc(NULL, NULL, route3("{prefix: 10.0.0.0/8, via: lan}"),
+			 NULL),
+		     "routes[3].via", NULL);
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, via: 198.51.100.2/32}"),
+			 NULL),
+		     "routes[3].via", NULL);
+	/* our own address, the subnet's network and broadcast address */
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, via: 192.0.2.1}"), NULL),
+		     "routes[3].via", "own address");
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, via: 192.0.2.0}"), NULL),
+		     "routes[3].via", "network");
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, via: 192.0.2.255}"), NULL),
+		     "routes[3].via", "broadcast");
+}
+END_TEST
+
+START_TEST(test_route_duplicate)
+{
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.9.0.0/16, via: 198.51.100.2}"),
+			 NULL),
+		     "routes[3].prefix: duplicate route 10.9.0.0/16",
+		     "routes[1]");
+}
+END_TEST
+
+/* ---- workers ---- */
+
+START_TEST(test_workers_lcores)
+{
+	char buf[1024];
+	size_t off;
+	unsigned int i;
+
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: []\n"),
+		     "workers.lcores: at least one", NULL);
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores:\n"),
+		     "workers.lcores: at least one", NULL);
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1, 1024]\n"),
+		     "workers.lcores[1]", "1024");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [-1]\n"),
+		     "workers.lcores[0]", NULL);
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [one]\n"),
+		     "workers.lcores[0]", "'one'");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [2, 3, 2]\n"),
+		     "workers.lcores[2]: duplicate lcore 2",
+		     "workers.lcores[0]");
+
+	off = (size_t)snprintf(buf, sizeof(buf), "workers:\n  lcores: [1");
+	for (i = 2; i <= PG_CONF_MAX_WORKERS + 1; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, ", %u",
+					i);
+	snprintf(buf + off, sizeof(buf) - off, "]\n");
+	expect_error(doc(NULL, NULL, NULL, buf), "workers.lcores: too many",
+		     NULL);
+}
+END_TEST
+
+/* ---- pg_conf_load ---- */
+
+static char *
+write_temp(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/pg_conf_test_XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+START_TEST(test_load_file)
+{
+	char *path = write_temp(full_yaml);
+	struct pg_conf *c = pg_conf_load(path, err);
+
+	unlink(path);
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->n_ports, 2);
+	ck_assert_uint_eq(c->n_routes, 5);
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_load_error_has_path)
+{
+	char *path = write_temp(doc(NULL, NULL, NULL, "workers: {lcores: [0, 0]}\n"));
+	char prefix[80];
+	struct pg_conf *c = pg_conf_load(path, err);
+
+	unlink(path);
+	ck_assert_ptr_null(c);
+	snprintf(prefix, sizeof(prefix), "%s: workers.lcores[1]", path);
+	ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0, "%s", err);
+}
+END_TEST
+
+START_TEST(test_load_missing_file)
+{
+	ck_assert_ptr_null(pg_conf_load("/nonexistent/pktgate.yaml", err));
+	ck_assert_msg(strstr(err, "/nonexistent/pktgate.yaml") == err, "%s",
+		      err);
+	ck_assert_ptr_nonnull(strstr(err, strerror(ENOENT)));
+}
+END_TEST
+
+/* ---- pg_conf_check_runtime ---- */
+
+static bool
+lcores_0_to_3(unsigned int lcore)
+{
+	return lcore <= 3;
+}
+
+static bool
+pcap_devices(const char *device)
+{
+	return strncmp(device, "net_pcap", 8) == 0;
+}
+
+static struct pg_conf *
+runtime_conf(const char *lcores, const char *rx_queues)
+{
+	char ports[512], workers[128];
+
+	snprintf(ports, sizeof(ports),
+		 "ports:\n"
+		 "  - {name: lan, device: net_pcap0, ipv4: 192.0.2.1/24}\n"
+		 "  - {name: wan, device: net_pcap1, ipv4: 198.51.100.1/24,"
+		 " rx_queues: %s}\n", rx_queues);
+	snprintf(workers, sizeof(workers), "workers:\n  lcores: %s\n", lcores);
+	return expect_ok(doc(ports, NULL, NULL, workers));
+}
+
+START_TEST(test_runtime_ok)
+{
+	struct pg_conf *c = runtime_conf("[1, 2, 3]", "3");
+
+	err[0] = 'X';
+	ck_assert_int_eq(pg_conf_check_runtime(c, lcores_0_to_3, 0,
+					       pcap_devices, err), 0);
+	ck_assert_str_eq(err, "");
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_runtime_lcore_disabled)
+{
+	struct pg_conf *c = runtime_conf("[1, 5]", "1");
+
+	ck_assert_int_eq(pg_conf_check_runtime(c, lcores_0_to_3, 0,
+					       pcap_devices, err), -EINVAL);
+	ck_assert_str_eq(err, "workers.lcores[1]: lcore 5 is not enabled in EAL"
+			 " (use -l/--lcores)");
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_runtime_main_lcore)
+{
+	struct pg_conf *c = runtime_conf("[0, 1]", "1");
+
+	ck_assert_int_eq(pg_conf_check_runtime(c, lcores_0_to_3, 0,
+					       pcap_devices, err), -EINVAL);
+	ck_assert_str_eq(err, "workers.lcores[0]: lcore 0 is the main lcore"
+			 " (the control thread); pick another");
+	pg_conf_free(c);
+	/* with another main lcore, lcore 0 is a fine worker */
+	c = runtime_conf("[0, 1]", "1");
+	ck_assert_int_eq(pg_conf_check_runtime(c, lcores_0_to_3, 3,
+					       pcap_devices, err), 0);
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_runtime_device)
+{
+	struct pg_conf *c = expect_ok(doc(
+		"ports:\n"
+		"  - {name: lan, device: net_pcap0, ipv4: 192.0.2.1/24}\n"
+		"  - {name: wan, device: net_tap9, ipv4: 198.51.100.1/24}\n",
+		NULL, NULL, NULL));
+
+	ck_assert_int_eq(pg_conf_check_runtime(c, lcores_0_to_3, 0,
+					       pcap_devices, err), -EINVAL);
+	ck_assert_str_eq(err, "ports[1].device: unknown DPDK device 'net_tap9'"
+			 " (missing --vdev or PCI device?)");
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_runtime_rx_queues)
+{
+	struct pg_conf *c = runtime_conf("[1, 2]", "4");
+
+	ck_assert_int_eq(pg_conf_check_runtime(c, lcores_0_to_3, 0,
+					       pcap_devices, err), -EINVAL);
+	ck_assert_str_eq(err, "ports[1].rx_queues: 4 queues but only 2 workers");
+	pg_conf_free(c);
+}
+END_TEST
+
+/* ---- helpers ---- */
+
+START_TEST(test_format_helpers)
+{
+	static const uint8_t mac[6] = { 0x02, 0xab, 0, 0x10, 0xff, 0x01 };
+	char buf[19];
+
+	ck_assert_ptr_eq(pg_conf_ip4_str(IP4(192, 0, 2, 1), buf, sizeof(buf)),
+			 buf);
+	ck_assert_str_eq(buf, "192.0.2.1");
+	ck_assert_str_eq(pg_conf_ip4_str(UINT32_MAX, buf, sizeof(buf)),
+			 "255.255.255.255");
+	ck_assert_str_eq(pg_conf_ip4_str(0, buf, sizeof(buf)), "0.0.0.0");
+	ck_assert_ptr_eq(pg_conf_mac_str(mac, buf, sizeof(buf)), buf);
+	ck_assert_str_eq(buf, "02:ab:00:10:ff:01");
+}
+END_TEST
+
+/* ---- scale ---- */
+
+#define N_BIG_ROUTES 100000
+
+/* N_BIG_ROUTES distinct /24s under 11.0.0.0/8 and up, mixing both kinds. */
+static char *
+big_routes_doc(int dup_of)
+{
+	size_t size = (size_t)N_BIG_ROUTES * 64 + 4096, off;
+	char *buf = malloc(size);
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(buf);
+	off = (size_t)snprintf(buf, size, "%s%sroutes:\n", ports_ok,
+			       neighbors_ok);
+	for (i = 0; i < N_BIG_ROUTES; i++) {
+		uint32_t net = IP4(11, 0, 0, 0) + (i << 8);
+
+		if (dup_of >= 0 && i == N_BIG_ROUTES - 1)
+			net = IP4(11, 0, 0, 0) + ((uint32_t)dup_of << 8);
+		off += (size_t)snprintf(buf + off, size - off,
+			"  - {prefix: %u.%u.%u.0/24, %s}\n",
+			net >> 24, (net >> 16) & 0xff, (net >> 8) & 0xff,
+			i % 2 ? "via: 198.51.100.2" : "port: lan");
+	}
+	snprintf(buf + off, size - off, "%s", workers_ok);
+	return buf;
+}
+
+START_TEST(test_many_routes)
+{
+	char *yaml = big_routes_doc(-1);
+	struct timespec t0, t1;
+	struct pg_conf *c;
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	c = pg_conf_parse(yaml, strlen(yaml), err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	free(yaml);
+	ck_assert_msg(c != NULL, "%s", err);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* Diagnostic only: the tcase timeout is the real bound. */
+	fprintf(stderr, "%u routes parsed in %.3f s\n", N_BIG_ROUTES, secs);
+
+	ck_assert_uint_eq(c->n_routes, N_BIG_ROUTES);
+	ck_assert_uint_eq(c->routes[0].prefix, IP4(11, 0, 0, 0));
+	ck_assert_uint_eq(c->routes[0].kind, PG_ROUTE_PORT);
+	ck_assert_uint_eq(c->routes[0].port, 0);
+	ck_assert_uint_eq(c->routes[N_BIG_ROUTES - 1].prefix,
+			  IP4(11, 0, 0, 0) + ((N_BIG_ROUTES - 1) << 8));
+	ck_assert_uint_eq(c->routes[N_BIG_ROUTES - 1].len, 24);
+	ck_assert_uint_eq(c->routes[N_BIG_ROUTES - 1].kind, PG_ROUTE_VIA);
+	ck_assert_uint_eq(c->routes[N_BIG_ROUTES - 1].via,
+			  IP4(198, 51, 100, 2));
+	ck_assert_uint_eq(c->routes[N_BIG_ROUTES - 1].port, 1);
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_many_routes_duplicate)
+{
+	char *yaml = big_routes_doc(12345);
+	char want[64];
+
+	ck_assert_ptr_null(pg_conf_parse(yaml, strlen(yaml), err));
+	free(yaml);
+	snprintf(want, sizeof(want), "routes[%u].prefix: duplicate route",
+		 N_BIG_ROUTES - 1);
+	ck_assert_msg(strstr(err, want) == err, "%s", err);
+	ck_assert_msg(strstr(err, "routes[12345]") != NULL, "%s", err);
+}
+END_TEST
+
+static Suite *
+conf_suite(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc;
+
+	tc = tcase_create("valid");
+	tcase_add_test(tc, test_full_config);
+	tcase_add_test(tc, test_minimal_config);
+	tcase_add_test(tc, test_edge_values_accepted);
+	tcase_add_test(tc, test_empty_optional_sections);
+	tcase_add_test(tc, test_parse_uses_len);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("yaml");
+	tcase_add_test(tc, test_empty_document);
+	tcase_add_test(tc, test_syntax_error);
+	tcase_add_test(tc, test_not_a_mapping);
+	tcase_add_test(tc, test_unknown_key_top);
+	tcase_add_test(tc, test_unknown_key_port);
+	tcase_add_test(tc, test_unknown_key_route);
+	tcase_add_test(tc, test_unknown_key_workers);
+	tcase_add_test(tc, test_wrong_type);
+	tcase_add_test(tc, test_duplicate_key);
+	tcase_add_test(tc, test_missing_keys);
+	tcase_add_test(tc, test_unknown_alias);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ports");
+	tcase_add_test(tc, test_ports_count);
+	tcase_add_test(tc, test_port_name);
+	tcase_add_test(tc, test_port_name_duplicate);
+	tcase_add_test(tc, test_port_device);
+	tcase_add_test(tc, test_port_device_duplicate);
+	tcase_add_loop_test(tc, test_port_ipv4_syntax, 0,
+			    sizeof(bad_ipv4) / sizeof(bad_ipv4[0]));
+	tcase_add_loop_test(tc, test_port_ipv4_host, 0,
+			    sizeof(bad_host_ipv4) / sizeof(bad_host_ipv4[0]));
+	tcase_add_test(tc, test_port_subnet_overlap);
+	tcase_add_loop_test(tc, test_port_mac_bad, 0,
+			    sizeof(bad_mac) / sizeof(bad_mac[0]));
+	tcase_add_loop_test(tc, test_port_rx_queues, 0,
+			    sizeof(bad_rx_queues) / sizeof(bad_rx_queues[0]));
+	tcase_add_loop_test(tc, test_port_desc, 0,
+			    sizeof(bad_desc) / sizeof(bad_desc[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("neighbors");
+	tcase_add_test(tc, test_neighbor_ip);
+	tcase_add_test(tc, test_neighbor_mac);
+	tcase_add_test(tc, test_neighbor_port);
+	tcase_add_test(tc, test_neighbor_subnet);
+	tcase_add_test(tc, test_neighbor_duplicate);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("routes");
+	tcase_add_test(tc, test_route_prefix);
+	tcase_add_test(tc, test_route_host_bits);
+	tcase_add_test(tc, test_route_via_and_port);
+	tcase_add_test(tc, test_route_port);
+	tcase_add_test(tc, test_route_via);
+	tcase_add_test(tc, test_route_duplicate);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("workers");
+	tcase_add_test(tc, test_workers_lcores);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("load");
+	tcase_add_test(tc, test_load_file);
+	tcase_add_test(tc, test_load_error_has_path);
+	tcase_add_test(tc, test_load_missing_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("runtime");
+	tcase_add_test(tc, test_runtime_ok);
+	tcase_add_test(tc, test_runtime_lcore_disabled);
+	tcase_add_test(tc, test_runtime_main_lcore);
+	tcase_add_test(tc, test_runtime_device);
+	tcase_add_test(tc, test_runtime_rx_queues);
+	tcase_add_test(tc, test_format_helpers);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("scale");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_many_routes);
+	tcase_add_test(tc, test_many_routes_duplicate);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int
+main(void)
+{
+	const char *tap = getenv("CK_TAP_LOG_FILE_NAME");
+	SRunner *sr = srunner_create(conf_suite());
+	int failed;
+
+	/* TAP goes to stdout for meson: keep check's own report off it. */
+	srunner_run_all(sr, tap != NULL && strcmp(tap, "-") == 0 ?
+			CK_SILENT : CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
