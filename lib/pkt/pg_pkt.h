@@ -31,18 +31,6 @@
 /** Verdict of a validation step that found nothing wrong. */
 #define PG_PKT_OK PG_DROP_MAX
 
-/**
- * Per-packet state of the forwarding burst. It lives in a burst-local array
- * (not in the mbuf) so the stages never touch an extra mbuf cache line; it
- * must stay small: eight of them share one cache line.
- */
-struct pg_pkt_meta {
-	uint32_t dst;        /**< IPv4 destination, host order (LPM key) */
-	uint32_t nh;         /**< next hop index from the route lookup */
-};
-static_assert(sizeof(struct pg_pkt_meta) <= RTE_CACHE_LINE_SIZE,
-	      "per-packet metadata must fit one cache line");
-
 /* ---- Ethernet ---------------------------------------------------------- */
 
 /**

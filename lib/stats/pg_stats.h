@@ -34,6 +34,7 @@
 	X(bad_length, "IPv4 total length below header length or beyond the frame") \
 	X(martian_src, "source address that must not appear on the wire") \
 	X(martian_dst, "destination multicast, class E or 0.0.0.0/8 (not routed)") \
+	X(l2_multicast, "would be forwarded but arrived as L2 broadcast/multicast (RFC 1812 5.3.4)") \
 	X(ttl_exceeded, "TTL would reach zero") \
 	X(no_route, "no route to the destination") \
 	X(no_neighbor, "next hop MAC unknown") \

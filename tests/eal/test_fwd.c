@@ -206,6 +206,23 @@ drain(uint16_t port, struct rte_mbuf **out, uint16_t max)
 	return rte_eth_rx_burst(port_id[port], 0, out, max);
 }
 
+static void
+init_lcore(struct pg_fwd_ctx *ctx, struct pg_fwd_lcore *lc, struct pg_lcore_stats *st)
+{
+	unsigned int i;
+
+	memset(ctx, 0, sizeof(*ctx));
+	memset(st, 0, sizeof(*st));
+	ctx->fib = fib;
+	ctx->n_ports = 2;
+	for (i = 0; i < 2; i++) {
+		ctx->port[i].mac = fports[i].mac;
+		ctx->port[i].port_id = port_id[i];
+		ctx->port[i].ip4_be = rte_cpu_to_be_32(fports[i].ip4);
+	}
+	pg_fwd_lcore_init(lc, ctx, st, 0);
+}
+
 START_TEST(burst_forwards_and_counts)
 {
 	struct pg_fwd_ctx ctx;
@@ -213,18 +230,10 @@ START_TEST(burst_forwards_and_counts)
 	struct pg_lcore_stats st;
 	struct rte_mbuf *in[PG_BURST], *out[64];
 	unsigned int base = rte_mempool_in_use_count(pool), i;
+
 	uint16_t n;
 
-	memset(&ctx, 0, sizeof(ctx));
-	memset(&st, 0, sizeof(st));
-	ctx.fib = fib;
-	ctx.n_ports = 2;
-	for (i = 0; i < 2; i++) {
-		ctx.port[i].mac = fports[i].mac;
-		ctx.port[i].port_id = port_id[i];
-		ctx.port[i].ip4_be = rte_cpu_to_be_32(fports[i].ip4);
-	}
-	pg_fwd_lcore_init(&lc, &ctx, &st, 0);
+	init_lcore(&ctx, &lc, &st);
 
 	/* 24 good to 203.0.113.x (wan), then one of each kind of drop. */
 	for (i = 0; i < 24; i++)
@@ -279,6 +288,27 @@ START_TEST(burst_forwards_and_counts)
 }
 END_TEST
 
+/* RFC 1812 5.3.4: unicast IP in an L2 broadcast frame is not forwarded. */
+START_TEST(burst_l2_broadcast_not_forwarded)
+{
+	struct pg_fwd_ctx ctx;
+	struct pg_fwd_lcore lc;
+	struct pg_lcore_stats st;
+	struct rte_mbuf *in[1], *out[4];
+	unsigned int base = rte_mempool_in_use_count(pool);
+
+	init_lcore(&ctx, &lc, &st);
+	in[0] = mk_udp(RTE_IPV4(203, 0, 113, 5), 64);
+	memset(rte_pktmbuf_mtod(in[0], struct rte_ether_hdr *), 0xff, 6);
+	pg_fwd_burst(&lc, 0, in, 1);
+	pg_fwd_tx_flush_all(&lc);
+	ck_assert_uint_eq(st.drop[PG_DROP_l2_multicast], 1);
+	ck_assert_uint_eq(st.forwarded, 0);
+	ck_assert_uint_eq(drain(1, out, 4), 0);
+	ck_assert_uint_eq(rte_mempool_in_use_count(pool), base);
+}
+END_TEST
+
 static Suite *
 fwd_suite(void)
 {
@@ -292,6 +322,7 @@ fwd_suite(void)
 	tcase_add_test(tc, fib_precedence);
 	tcase_add_test(tc, fib_large_table_matches_reference);
 	tcase_add_test(tc, burst_forwards_and_counts);
+	tcase_add_test(tc, burst_l2_broadcast_not_forwarded);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -209,6 +209,16 @@ class Pkt:
     def __init__(self, name, frame, expect, port="lan"):
         self.name, self.frame, self.expect, self.port = \
             name, bytes(frame), expect, port
+        self.flow = flow_of(self.frame)
+
+
+def flow_of(frame):
+    """What output order is kept within: an IPv4 (src, dst, protocol), or
+    one class per ethertype. pktgate may reorder across flows (it answers
+    ARP in an earlier stage of a burst than ICMP), never inside one."""
+    if len(frame) >= 34 and frame[12:14] == b"\x08\x00":
+        return ("ip", frame[26:30], frame[30:34], frame[23])
+    return ("type", frame[12:14])
 
 
 DROP_REASONS = ["bad_l2", "runt", "unsupported_ethertype", "bad_version",
@@ -351,9 +361,10 @@ def parse_summary(stdout):
     return s
 
 
-def eal_args(prefix, extra_vdevs=()):
+def eal_args(prefix, extra_vdevs=(), log_levels=("pmd.net.pcap:error",)):
     return (TOPOLOGY["eal"] + ["--no-huge", "-m", "256", "--no-pci",
-                               "--file-prefix", prefix, "--log-level", "pmd.net.pcap:error"]
+                               "--file-prefix", prefix]
+            + [a for lv in log_levels for a in ("--log-level", lv)]
             + [a for v in extra_vdevs for a in ("--vdev", v)])
 
 
@@ -448,7 +459,7 @@ def check(res, pkts, cfg=None):
     for p in pkts:
         e = p.expect
         if isinstance(e, (Fwd, Reply)):
-            want[e.port][p.port].append(e.frame)
+            want[e.port][(p.port, p.flow)].append(e.frame)
             names.setdefault(e.frame, p.name)
     ports = set(res.out) | set(want)
     for op in sorted(ports):
@@ -470,12 +481,12 @@ def check(res, pkts, cfg=None):
         if len(extra) > 5:
             errs.append("port %s: ... %d more unexpected" % (op, len(extra) - 5))
         if not missing and not extra:
-            for ip, seq in want[op].items():
+            for (ip, _), seq in want[op].items():
                 mine = set(seq)
                 order = [f for f in got if f in mine]
                 if order != seq:
                     bad = next(i for i, (a, b) in enumerate(zip(order, seq)) if a != b)
-                    errs.append("port %s: frames from %s out of order at #%d ('%s')"
+                    errs.append("port %s: a flow from %s out of order at #%d ('%s')"
                                 % (op, ip, bad, names.get(seq[bad], "?")))
 
     # --- counters
@@ -562,19 +573,29 @@ class Telemetry:
         self.sock.close()
 
 
-def wait_for_socket(prefix, proc, timeout=20.0):
+def wait_for_socket(prefix, proc, timeout=20.0, ready_cmd="/pktgate/stats"):
+    """Connect once the socket is there and ready_cmd answers (EAL opens the
+    socket before pktgate registers its commands)."""
     path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
     end = time.time() + timeout
-    while time.time() < end:
-        if proc.poll() is not None:
-            raise AssertionError("pktgate exited early (rc %s)" % proc.returncode)
-        if os.path.exists(path):
-            try:
-                return Telemetry(prefix)
-            except OSError:
-                pass
-        time.sleep(0.05)
-    raise AssertionError("telemetry socket %s did not appear" % path)
+    tel = None
+    try:
+        while time.time() < end:
+            if proc.poll() is not None:
+                raise AssertionError("pktgate exited early (rc %s)" % proc.returncode)
+            if tel is None and os.path.exists(path):
+                try:
+                    tel = Telemetry(prefix)
+                except OSError:
+                    tel = None
+            if tel is not None and tel.query(ready_cmd) is not None:
+                t, tel = tel, None
+                return t
+            time.sleep(0.05)
+        raise AssertionError("telemetry on %s did not answer %s" % (path, ready_cmd))
+    finally:
+        if tel is not None:
+            tel.close()
 
 # ---------------------------------------------------------------------------
 # A tiny runner: `case` registers, main() runs, prints "N passed, M failed"

@@ -1,0 +1,307 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""End to end through real kernels: two network namespaces, each joined to
+pktgate by a veth pair whose root-namespace end pktgate opens with
+net_af_packet. Namespace A (192.0.2.10/24, gateway 192.0.2.1) and B
+(198.51.100.2/24, gateway 198.51.100.1, plus 203.0.113.1/32 on its
+loopback) resolve pktgate by ARP; pktgate knows them as static neighbors.
+ping, UDP and TCP go through it; telemetry and the final summary must show
+the forwarding. Everything created here is deleted again, also on failure.
+
+Needs root (exit 77, meson's SKIP, otherwise).
+usage: test_netns.py PKTGATE [case-name-substring...]
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
+import pgtest  # noqa: E402
+from pgtest import (Config, Port, case, cleanup_prefix, main,  # noqa: E402
+                    parse_summary, unique_prefix, wait_for_socket)
+
+TAG = "%d" % (os.getpid() % 100000)
+NS_A, NS_B = "pg-e2e-a-" + TAG, "pg-e2e-b-" + TAG
+IF_A, IF_B = "pgea" + TAG, "pgeb" + TAG          # root-namespace ends
+PEER_A, PEER_B = "pgna" + TAG, "pgnb" + TAG      # namespace ends
+A_IP, B_IP = "192.0.2.10", "198.51.100.2"
+LAN_IP, WAN_IP = "192.0.2.1", "198.51.100.1"
+B_LOOP = "203.0.113.1"
+
+
+def sh(*cmd, check=True, timeout=30, ns=None):
+    if ns is not None:
+        cmd = ("ip", "netns", "exec", ns) + cmd
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError("%s: exit %d\n%s%s" % (" ".join(cmd), p.returncode,
+                                                   p.stdout, p.stderr))
+    return p
+
+
+def mac_of(ifname, ns=None):
+    p = sh(*(("ip", "-j") + (("-n", ns) if ns else ()) + ("link", "show", ifname)))
+    return json.loads(p.stdout)[0]["address"]
+
+
+class Env:
+    """Namespaces, veths and a running pktgate; close() undoes it all."""
+
+    def __init__(self):
+        self.proc = None
+        self.tel = None
+        self.tmp = tempfile.mkdtemp(prefix="pg-e2e-")
+        self.prefix = unique_prefix("pge2e")
+        self.result = None
+
+    def setup(self):
+        for ns, rif, pif, ip, gw in ((NS_A, IF_A, PEER_A, A_IP, LAN_IP),
+                                     (NS_B, IF_B, PEER_B, B_IP, WAN_IP)):
+            sh("ip", "netns", "add", ns)
+            sh("ip", "link", "add", rif, "type", "veth", "peer", "name", pif, "netns", ns)
+            # no IPv6 chatter from either end, no offloads (or UDP/TCP is lost)
+            sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % rif, check=False)
+            sh("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", ns=ns, check=False)
+            sh("ethtool", "-K", rif, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+               "gro", "off")
+            sh("ethtool", "-K", pif, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+               "gro", "off", ns=ns)
+            sh("ip", "link", "set", rif, "up")
+            sh("ip", "link", "set", "lo", "up", ns=ns)
+            sh("ip", "addr", "add", ip + "/24", "dev", pif, ns=ns)
+            sh("ip", "link", "set", pif, "up", ns=ns)
+            sh("ip", "route", "add", "default", "via", gw, ns=ns)
+        sh("ip", "addr", "add", B_LOOP + "/32", "dev", "lo", ns=NS_B)
+
+        # af_packet cannot give the veth another MAC: tell pktgate the real one
+        self.mac = {"lan": mac_of(IF_A), "wan": mac_of(IF_B),
+                    "a": mac_of(PEER_A, NS_A), "b": mac_of(PEER_B, NS_B)}
+        cfg = Config(ports=[Port("lan", "net_af_packet0", LAN_IP, 24, self.mac["lan"]),
+                            Port("wan", "net_af_packet1", WAN_IP, 24, self.mac["wan"])],
+                     neighbors=[(A_IP, self.mac["a"], "lan"), (B_IP, self.mac["b"], "wan")],
+                     routes=[("203.0.113.0/24", "via", B_IP)])
+        conf = os.path.join(self.tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(cfg.text())
+        q = pgtest.TOPOLOGY["queues"]
+        vdevs = ["net_af_packet0,iface=%s,qpairs=%d" % (IF_A, q),
+                 "net_af_packet1,iface=%s,qpairs=%d" % (IF_B, q)]
+        eal = pgtest.eal_args(self.prefix, vdevs, log_levels=())
+        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
+        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
+        cmd = [pgtest.PKTGATE] + eal + ["--", "-c", conf, "--duration", "240"]
+        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
+        try:
+            self.tel = wait_for_socket(self.prefix, self.proc)
+        except AssertionError:
+            self.err.seek(0)
+            raise AssertionError("pktgate did not come up:\n" + self.err.read()[-3000:])
+
+    def stop(self):
+        """SIGINT pktgate (by its PID); return (rc, stdout, stderr)."""
+        if self.tel is not None:
+            self.tel.close()
+            self.tel = None
+        self.proc.send_signal(signal.SIGINT)
+        rc = self.proc.wait(timeout=30)
+        self.out.seek(0)
+        self.err.seek(0)
+        self.result = (rc, self.out.read(), self.err.read())
+        return self.result
+
+    def close(self):
+        if self.tel is not None:
+            self.tel.close()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for ns in (NS_A, NS_B):
+            sh("ip", "netns", "del", ns, check=False)
+        for rif in (IF_A, IF_B):   # gone with their peers, unless setup broke early
+            if os.path.exists("/sys/class/net/" + rif):
+                sh("ip", "link", "del", rif, check=False)
+        cleanup_prefix(self.prefix)
+        for f in ("out", "err"):
+            if hasattr(self, f):
+                getattr(self, f).close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+ENV = None
+
+
+def env():
+    if ENV is None or ENV.tel is None:
+        raise AssertionError("environment not set up (see the first failure)")
+    return ENV
+
+
+def ping(ns, dst, count=5):
+    p = sh("ping", "-c", str(count), "-i", "0.2", "-W", "2", dst, ns=ns, check=False,
+           timeout=count * 3 + 10)
+    m = re.search(r"(\d+) packets transmitted, (\d+) received", p.stdout)
+    assert p.returncode == 0 and m, "ping %s from %s failed:\n%s%s" % (
+        dst, ns, p.stdout, p.stderr)
+    sent, got = int(m.group(1)), int(m.group(2))
+    # the first one may wait for ARP; none may be lost after that
+    assert got >= sent - 1, "ping %s: %d of %d answered\n%s" % (dst, got, sent, p.stdout)
+    return p.stdout
+
+
+@case
+def e2e_setup():
+    global ENV
+    ENV = Env()
+    ENV.setup()
+
+
+@case
+def ping_pktgate_lan_address():
+    env()
+    out = ping(NS_A, LAN_IP)
+    assert "ttl=64" in out, out
+
+
+@case
+def ping_pktgate_wan_address_from_lan():
+    env()
+    ping(NS_A, WAN_IP, count=3)
+
+
+@case
+def ping_a_to_b_and_back():
+    env()
+    out = ping(NS_A, B_IP)
+    assert "ttl=63" in out, "one hop must take one off the TTL:\n" + out
+    ping(NS_B, A_IP, count=3)
+    ping(NS_A, B_LOOP, count=3)          # via the static route
+
+
+@case
+def udp_a_to_b():
+    env()
+    recv = subprocess.Popen(
+        ["ip", "netns", "exec", NS_B, "/usr/bin/python3", "-c", r"""
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.51.100.2", 9999)); s.settimeout(10)
+print("ready", flush=True)
+got = []
+while len(got) < 20:
+    data, peer = s.recvfrom(4096)
+    got.append(data)
+    print(peer[0], len(data), data[:12].decode(), flush=True)
+"""], stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    try:
+        assert recv.stdout.readline().strip() == "ready", recv.stderr.read()
+        sh("/usr/bin/python3", "-c", r"""
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(20):
+    s.sendto(b"datagram-%03d" % i + b"x" * (i * 70), ("198.51.100.2", 9999))
+    time.sleep(0.01)
+""", ns=NS_A)
+        out, err = recv.communicate(timeout=20)
+    finally:
+        if recv.poll() is None:
+            recv.kill()
+            recv.wait()
+    lines = out.splitlines()
+    assert recv.returncode == 0 and len(lines) == 20, "got %d of 20 datagrams\n%s%s" % (
+        len(lines), out, err)
+    for i, line in enumerate(lines):
+        assert line == "%s %d datagram-%03d" % (A_IP, 12 + i * 70, i), line
+
+
+@case
+def tcp_a_to_b():
+    env()
+    size = 400000
+    srv = subprocess.Popen(
+        ["ip", "netns", "exec", NS_B, "/usr/bin/python3", "-c", r"""
+import hashlib, socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("198.51.100.2", 9998)); s.listen(1); s.settimeout(15)
+print("ready", flush=True)
+c, peer = s.accept(); c.settimeout(15)
+h, n = hashlib.sha256(), 0
+while True:
+    d = c.recv(65536)
+    if not d:
+        break
+    h.update(d); n += len(d)
+c.sendall(h.hexdigest().encode()); c.close()
+print(peer[0], n, h.hexdigest(), flush=True)
+"""], stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    try:
+        assert srv.stdout.readline().strip() == "ready", srv.stderr.read()
+        p = sh("/usr/bin/python3", "-c", r"""
+import hashlib, socket
+data = bytes(i * 7 % 251 for i in range(SIZE))
+c = socket.create_connection(("198.51.100.2", 9998), timeout=15)
+c.sendall(data); c.shutdown(socket.SHUT_WR)
+reply = c.recv(100).decode()
+print(hashlib.sha256(data).hexdigest(), reply)
+""".replace("SIZE", str(size)), ns=NS_A, timeout=40)
+        out, err = srv.communicate(timeout=30)
+    finally:
+        if srv.poll() is None:
+            srv.kill()
+            srv.wait()
+    mine, theirs = p.stdout.split()
+    assert mine == theirs, "TCP payload corrupted: %s vs %s" % (mine, theirs)
+    assert out.split()[:2] == [A_IP, str(size)], out + err
+
+
+@case
+def telemetry_shows_forwarding():
+    e = env()
+    s = e.tel.query("/pktgate/stats")
+    assert s["forwarded"] > 0 and s["local"] > 0, s
+    assert s["rx"] >= s["forwarded"] + s["local"], s
+    nb = e.tel.query("/pktgate/neighbors")
+    assert nb["ip"] == [A_IP, B_IP] and nb["port"] == ["lan", "wan"], nb
+    pt = e.tel.query("/pktgate/ports")
+    assert pt["device"] == ["net_af_packet0", "net_af_packet1"], pt
+    assert pt["rx"][0] > 0 and pt["rx"][1] > 0 and pt["tx"][0] > 0 and pt["tx"][1] > 0, pt
+    assert [m.lower() for m in pt["mac"]] == [e.mac["lan"], e.mac["wan"]], pt
+
+
+@case
+def sigint_stops_cleanly():
+    e = env()
+    rc, out, err = e.stop()
+    assert rc == 0, "exit %d\n%s" % (rc, err[-3000:])
+    assert "stopping (signal)" in out, out
+    s = parse_summary(out)
+    assert s is not None and s["forwarded"] > 0 and s["local"] > 0, out
+    assert s["rx"] == s["forwarded"] + s["local"] + s["drops"], s["lines"]
+    # pings 5+3+5+3+3, 20 datagrams, a TCP stream: both ways
+    assert s["port"]["lan"]["rx"] > 40 and s["port"]["wan"]["rx"] > 40, s["lines"]
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("not root: network namespaces need root")
+        print("0 passed, 0 failed")
+        sys.exit(77)
+    for tool in ("ip", "ethtool", "ping"):
+        if shutil.which(tool) is None:
+            sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
+    try:
+        main()
+    finally:
+        if ENV is not None:
+            ENV.close()

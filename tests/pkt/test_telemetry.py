@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Telemetry under traffic: pktgate replays a pcap forever (net_pcap
+infinite_rx=1) into a net_null sink while a raw SOCK_SEQPACKET client asks
+every /pktgate/* command, with and without parameters, and checks real
+values. Then SIGINT: exit 0 and a summary that adds up.
+
+usage: test_telemetry.py PKTGATE [case-name-substring...]
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pgtest  # noqa: E402
+from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
+                    LAN_IP, LAN_MAC, UDP, WAN_MAC, Ether, Raw, base_config, case,
+                    cleanup_prefix, eal_args, main, parse_summary, unique_prefix,
+                    wait_for_socket, write_pcap)
+
+EXTRA_ROUTES = 300     # more than two pages of /pktgate/routes
+
+
+def config():
+    routes = [("203.0.113.0/24", "via", GW_IP), ("10.9.0.0/16", "port", "lan")]
+    routes += [("10.200.%d.%d/30" % (i // 64, (i % 64) * 4), "via", GW_IP)
+               for i in range(EXTRA_ROUTES)]
+    return base_config(routes=routes, wan_dev="net_null0")
+
+
+def traffic():
+    """Per replay round: 2 forwarded, 1 echo answered, 1 no_route."""
+    e = Ether(dst=LAN_MAC, src=HOST_MAC)
+    return [e / IP(src=HOST_IP, dst="203.0.113.5") / UDP() / Raw(b"a" * 50),
+            e / IP(src=HOST_IP, dst="10.200.1.1") / UDP() / Raw(b"b" * 50),
+            e / IP(src=HOST_IP, dst=LAN_IP) / ICMP(id=1, seq=1) / Raw(b"c" * 20),
+            e / IP(src=HOST_IP, dst="8.8.8.8") / UDP() / Raw(b"d" * 50)]
+
+
+class Running:
+    """pktgate running on an infinite replay; stopped by SIGINT."""
+
+    def __init__(self, extra_args=()):
+        self.tmp = tempfile.mkdtemp(prefix="pg-tel-")
+        self.prefix = unique_prefix("pgtel")
+        self.cfg = config()
+        inp = os.path.join(self.tmp, "in.pcap")
+        write_pcap(inp, traffic())
+        q = pgtest.TOPOLOGY["queues"]
+        lan = "net_pcap0," + ",".join(["rx_pcap=%s" % inp] * q) + ",infinite_rx=1"
+        conf = os.path.join(self.tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(self.cfg.text())
+        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
+        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
+        cmd = ([pgtest.PKTGATE] + eal_args(self.prefix, [lan, "net_null0,no-rx=1"])
+               + ["--", "-c", conf] + list(extra_args))
+        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
+        self.tel = None
+        try:
+            self.tel = wait_for_socket(self.prefix, self.proc)
+        except BaseException:
+            self.close()
+            raise
+
+    def q(self, cmd):
+        return self.tel.query(cmd)
+
+    def stop(self, sig=signal.SIGINT, timeout=20):
+        self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=timeout)
+        self.out.seek(0)
+        self.err.seek(0)
+        return rc, self.out.read(), self.err.read()
+
+    def close(self):
+        if self.tel is not None:
+            self.tel.close()
+        if self.proc.poll() is None:
+            self.proc.kill()           # only our own child, by its handle
+            self.proc.wait()
+        self.out.close()
+        self.err.close()
+        cleanup_prefix(self.prefix)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def wait_until(pred, timeout=10.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    return pred()
+
+
+@case
+def telemetry_every_command():
+    r = Running()
+    try:
+        # --- /pktgate/stats: counters move, keys complete, ratios right
+        assert wait_until(lambda: r.q("/pktgate/stats")["rx"] > 10000), "no traffic"
+        s1 = r.q("/pktgate/stats")
+        time.sleep(0.3)
+        s2 = wait_until(lambda: (lambda s: s if s["no_route"] > s1["no_route"] and
+                                 s["local"] > s1["local"] else None)(r.q("/pktgate/stats")))
+        assert s2, "counters did not increase"
+        for k in ["rx", "tx", "forwarded", "local", "ip_options", "drops"] + DROP_REASONS:
+            assert k in s1, "/pktgate/stats lacks %s: %s" % (k, sorted(s1))
+            assert isinstance(s1[k], int)
+        for k in ("rx", "tx", "forwarded", "local", "drops", "no_route"):
+            assert s2[k] > s1[k] > 0, "%s did not increase: %d -> %d" % (k, s1[k], s2[k])
+        for k in DROP_REASONS:
+            if k != "no_route":
+                assert s2[k] == 0, "%s = %d, expected 0" % (k, s2[k])
+        # one quarter each: answered, no_route; one half forwarded
+        rx = s2["rx"]
+        for k, share in (("forwarded", 0.5), ("local", 0.25), ("no_route", 0.25)):
+            assert abs(s2[k] / rx - share) < 0.02, "%s share %.3f" % (k, s2[k] / rx)
+        assert s2["ip_options"] == 0
+
+        # --- /pktgate/lcores: the table, then one lcore, then errors
+        lc = r.q("/pktgate/lcores")
+        for col in ("lcore", "role", "rx", "tx", "forwarded", "drops", "busy_pct"):
+            assert col in lc, "lcores lacks column %s: %s" % (col, lc)
+        workers = pgtest.TOPOLOGY["lcores"]
+        assert lc["lcore"] == [0] + workers, lc
+        assert lc["role"][0] == "control" and all(x for x in lc["role"][1:]), lc
+        assert sum(lc["rx"][1:]) > 0 and lc["rx"][0] == 0, lc
+        assert 0 <= max(lc["busy_pct"]) <= 100, lc
+        one = r.q("/pktgate/lcores,%d" % workers[0])
+        assert one["lcore"] == workers[0] and one["rx"] > 0, one
+        for k in DROP_REASONS:
+            assert k in one, "lcore dict lacks %s" % k
+        assert one["no_route"] > 0
+        # (the worker shares the 2 CPUs with this client: give it time)
+        assert wait_until(lambda: r.q("/pktgate/lcores,%d" % workers[0])["rx"] > one["rx"]), \
+            "lcore rx did not increase"
+        ctl = r.q("/pktgate/lcores,0")
+        assert ctl["role"] == "control", ctl
+        for bad in ("/pktgate/lcores,99", "/pktgate/lcores,abc", "/pktgate/lcores,1x"):
+            assert r.q(bad) is None, "%s: expected an error reply" % bad
+
+        # --- /pktgate/ports
+        pt = r.q("/pktgate/ports")
+        for col in ("name", "device", "mac", "ipv4", "rx_queues", "tx_queues", "rx",
+                    "tx", "rx_drops", "tx_drops"):
+            assert col in pt, "ports lacks column %s" % col
+        assert pt["name"] == ["lan", "wan"], pt
+        assert pt["device"] == ["net_pcap0", "net_null0"], pt
+        assert [m.lower() for m in pt["mac"]] == [LAN_MAC, WAN_MAC], pt
+        assert pt["ipv4"] == ["192.0.2.1/24", "198.51.100.1/24"], pt
+        q = pgtest.TOPOLOGY["queues"]
+        assert pt["rx_queues"] == [q, q] and pt["tx_queues"] == [q, q], pt
+        assert pt["rx"][0] > 0 and pt["rx"][1] == 0, pt
+        assert pt["tx"][0] > 0 and pt["tx"][1] > 0, pt          # echo replies, forwards
+        assert pt["rx_drops"][0] > 0 and pt["tx_drops"] == [0, 0], pt
+        lan = r.q("/pktgate/ports,lan")
+        assert lan["name"] == "lan" and lan["device"] == "net_pcap0", lan
+        assert lan["hw_ipackets"] > 0 and lan["rx"] > 0, lan
+        for k in ("hw_opackets", "hw_imissed", "hw_ierrors", "hw_oerrors", "hw_rx_nombuf"):
+            assert k in lan, "port dict lacks %s" % k
+        wan = r.q("/pktgate/ports,1")
+        assert wan["name"] == "wan" and wan["mac"].lower() == WAN_MAC, wan
+        assert wan["hw_opackets"] > 0 and wan["tx"] > 0, wan
+        wan0 = r.q("/pktgate/ports,wan")
+        assert wan0["name"] == "wan"
+        for bad in ("/pktgate/ports,dmz", "/pktgate/ports,2", "/pktgate/ports,-1"):
+            assert r.q(bad) is None, "%s: expected an error reply" % bad
+
+        # --- /pktgate/routes: count and pages
+        n = 3 * 2 + 2 + 2 + EXTRA_ROUTES   # local, connected, bcast; neighbors; static
+        rt = r.q("/pktgate/routes")
+        assert rt["count"] == n, "route count %s, expected %d" % (rt["count"], n)
+        assert rt["offset"] == 0 and rt["page_size"] > 0, rt
+        size = rt["page_size"]
+        assert len(rt["routes"]) == min(size, n), rt
+        allr = []
+        off = 0
+        while off < n:
+            page = r.q("/pktgate/routes,%d" % off)
+            assert page["offset"] == off and page["count"] == n
+            assert len(page["routes"]) == min(size, n - off), (off, len(page["routes"]))
+            allr += page["routes"]
+            off += size
+        assert len(set(allr)) == n, "pages overlap or repeat"
+        for want in ("203.0.113.0/24 via 198.51.100.2 port wan static",
+                     "10.200.0.0/30 via 198.51.100.2 port wan static",
+                     "198.51.100.2/32 via 198.51.100.2 port wan neighbor",
+                     "192.0.2.10/32 via 192.0.2.10 port lan neighbor"):
+            assert want in allr, "routes lack %r" % want
+        assert any(x.startswith("10.9.0.0/16 ") and "lan" in x for x in allr), allr
+        assert any(x.startswith("192.0.2.1/32 ") and "local" in x for x in allr), allr
+        assert any(x.startswith("192.0.2.0/24 ") and "connected" in x for x in allr), allr
+        past = r.q("/pktgate/routes,%d" % (n + 5))
+        assert past is not None and past["count"] == n and not past.get("routes"), past
+        assert r.q("/pktgate/routes,abc") is None
+
+        # --- /pktgate/neighbors
+        nb = r.q("/pktgate/neighbors")
+        assert nb["count"] == 2 and nb["offset"] == 0, nb
+        assert nb["ip"] == [HOST_IP, GW_IP], nb
+        assert [m.lower() for m in nb["mac"]] == [HOST_MAC, GW_MAC], nb
+        assert nb["port"] == ["lan", "wan"] and nb["state"] == ["static"] * 2, nb
+        nb1 = r.q("/pktgate/neighbors,1")
+        assert nb1["offset"] == 1 and nb1["ip"] == [GW_IP], nb1
+        assert r.q("/pktgate/neighbors,x") is None
+
+        # --- listing and help name every command; unknown ones are errors
+        cmds = r.q("/")
+        for c in ("/pktgate/stats", "/pktgate/lcores", "/pktgate/ports",
+                  "/pktgate/routes", "/pktgate/neighbors"):
+            assert c in cmds, "%s not listed" % c
+        h = r.tel.sock.send(b"/help,/pktgate/routes") and r.tel.sock.recv(16384)
+        assert b"offset" in h, h
+        assert r.q("/pktgate/nope") is None
+
+        # --- the last word: SIGINT, exit 0, a summary that adds up
+        last = r.q("/pktgate/stats")
+        rc, out, err = r.stop()
+        assert rc == 0, "exit %d\n%s" % (rc, err[-2000:])
+        assert "stopping (signal)" in out, out
+        s = parse_summary(out)
+        assert s is not None, out
+        assert s["rx"] >= last["rx"] and s["rx"] == s["forwarded"] + s["local"] + s["drops"], \
+            s["lines"]
+        assert s["drop"] == {"no_route": s["drops"]}, s["lines"]
+        assert s["tx"] == s["forwarded"] + s["local"], s["lines"]
+    finally:
+        r.close()
+
+
+@case
+def telemetry_stats_lines_and_sigterm():
+    """--stats-interval prints stats lines while running; SIGTERM stops
+    cleanly too."""
+    r = Running(["--stats-interval", "0.3"])
+    try:
+        assert wait_until(lambda: r.q("/pktgate/stats")["rx"] > 0)
+        time.sleep(1.0)
+        rc, out, err = r.stop(signal.SIGTERM)
+        assert rc == 0, "exit %d\n%s" % (rc, err[-2000:])
+        lines = [x for x in out.splitlines() if x.startswith("stats:")]
+        assert len(lines) >= 2, out
+        assert "lan rx" in lines[-1] and "fwd" in lines[-1], lines[-1]
+        assert "stopping (signal)" in out and parse_summary(out)["rx"] > 0, out
+    finally:
+        r.close()
+
+
+if __name__ == "__main__":
+    main()
