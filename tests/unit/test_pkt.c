@@ -389,6 +389,21 @@ START_TEST(icmp_not_answered)
 }
 END_TEST
 
+/* The 32-bit fast sum equals the 16-bit reference on any 20 bytes. */
+START_TEST(sum20_matches_raw_cksum)
+{
+	uint8_t h[20];
+	unsigned int k, i;
+
+	srand(11);
+	for (k = 0; k < 200000; k++) {
+		for (i = 0; i < sizeof(h); i++)
+			h[i] = (uint8_t)(k < 3 ? (k == 0 ? 0 : 0xff) : rand());
+		ck_assert_uint_eq(pg_ip4_sum20(h), rte_raw_cksum(h, sizeof(h)));
+	}
+}
+END_TEST
+
 START_TEST(drop_names_complete)
 {
 	unsigned int r;
@@ -424,6 +439,7 @@ pkt_suite(void)
 	tcase_add_test(tc, arp_other_cases_dropped);
 	tcase_add_test(tc, icmp_echo_is_answered);
 	tcase_add_test(tc, icmp_not_answered);
+	tcase_add_test(tc, sum20_matches_raw_cksum);
 	tcase_add_test(tc, drop_names_complete);
 	suite_add_tcase(s, tc);
 	return s;
