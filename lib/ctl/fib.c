@@ -183,10 +183,16 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 		pg_fib_free(fib);
 		return NULL;
 	}
+	fib->default_nh = PG_FIB_NO_NH;
 	for (i = 0; i < fib->n_routes; i++) {
 		const struct pg_fib_route *r = &fib->routes[i];
-		int ret = rte_lpm_add(fib->lpm, r->prefix, r->len, r->nh);
+		int ret;
 
+		if (r->len == 0) {
+			fib->default_nh = r->nh;
+			continue;
+		}
+		ret = rte_lpm_add(fib->lpm, r->prefix, r->len, r->nh);
 		if (ret != 0) {
 			char buf[20];
 

@@ -31,6 +31,9 @@
 
 struct rte_lpm;
 
+/** Next hop value of "no route" (rte_lpm next hops are 24 bits). */
+#define PG_FIB_NO_NH UINT32_MAX
+
 enum pg_nh_type {
 	PG_NH_FORWARD = 0,   /**< rewrite with l2[] and send out of port */
 	PG_NH_LOCAL,         /**< addressed to us, arrived for port */
@@ -69,6 +72,9 @@ struct pg_fib {
 	struct pg_fib_route *routes;    /**< every installed prefix, in config order */
 	uint32_t n_routes;
 	uint32_t *nh_ip;                /**< next hop address per nh (0: none) */
+	/** Next hop of 0.0.0.0/0 or PG_FIB_NO_NH: rte_lpm has no depth 0,
+	 * so the default route is the lookup's miss value. */
+	uint32_t default_nh;
 };
 
 /** Port facts the table needs (index = pktgate port index). */

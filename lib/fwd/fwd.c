@@ -13,8 +13,6 @@
 
 /* How far ahead the parse loop prefetches packet data. */
 #define PREFETCH_AHEAD 4
-/* Route lookup miss (rte_lpm next hops are 24 bits: this cannot collide). */
-#define NH_NONE UINT32_MAX
 
 void
 pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
@@ -27,10 +25,12 @@ pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
 }
 
 static inline void
-tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
+tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m, bool local)
 {
 	struct pg_tx_buf *b = &lc->tx[port];
 
+	b->local[b->n] = local;
+	b->n_local += local;
 	b->pkts[b->n++] = m;
 	if (unlikely(b->n == PG_TX_BUF))
 		pg_fwd_tx_flush(lc, port);
@@ -44,7 +44,7 @@ tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
  */
 struct burst_state {
 	uint32_t dst[PG_BURST];            /**< IPv4 destination, host order */
-	uint32_t hop[PG_BURST];            /**< next hop index or NH_NONE */
+	uint32_t hop[PG_BURST];            /**< next hop index or PG_FIB_NO_NH */
 	struct rte_mbuf *pkts[PG_BURST];   /**< IPv4 packets that passed stage 1 */
 };
 static_assert(sizeof(struct burst_state) / PG_BURST <= RTE_CACHE_LINE_SIZE,
@@ -74,39 +74,64 @@ arp_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
 	r = pg_arp_reply(rte_pktmbuf_mtod(m, struct rte_ether_hdr *),
 			 m->data_len, &p->mac, p->ip4_be);
 	if (r == PG_PKT_OK)
-		tx_enqueue(lc, in_port, m);
+		tx_enqueue(lc, in_port, m, true);
 	return r;
 }
 
-/* Addressed to us: answer ICMP echo out of the ingress port, drop the rest. */
+/*
+ * Addressed to us: answer ICMP echo out of the ingress port, drop the rest.
+ * Only our own unicast address is answered: a reply to a directed broadcast
+ * would need a source that is not the broadcast (RFC 1122 3.2.2.6 lets us
+ * discard those, and RFC 2644 asks routers not to amplify them).
+ */
 static __rte_noinline unsigned int
-local_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
+local_input(struct pg_fwd_lcore *lc, uint16_t in_port, uint16_t local_port,
+	    struct rte_mbuf *m)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	const uint32_t hlen = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	const uint32_t off = (uint32_t)sizeof(*eth) + hlen;
+	const uint32_t tlen = rte_be_to_cpu_16(ip->total_length);
+	uint16_t sum = 0;
 	unsigned int r;
 
-	r = pg_icmp_echo_reply(eth, ip, m->data_len, &lc->ctx->port[in_port].mac);
-	if (r == PG_PKT_OK)
-		tx_enqueue(lc, in_port, m);
-	return r;
+	if (ip->dst_addr != lc->ctx->port[local_port].ip4_be)
+		return PG_DROP_not_ours_local;
+	/* The IPv4 checks put tlen within the frame; the message may span
+	 * segments (jumbo frames arrive chained). */
+	if (tlen > hlen) {
+		if (m->nb_segs == 1 && off + (tlen - hlen) <= m->data_len)
+			sum = rte_raw_cksum(rte_pktmbuf_mtod_offset(m, void *, off), tlen - hlen);
+		else if (rte_raw_cksum_mbuf(m, off, tlen - hlen, &sum) != 0)
+			return PG_DROP_bad_icmp;
+	}
+	r = pg_icmp_echo_check(eth, ip, m->data_len, sum);
+	if (r != PG_PKT_OK)
+		return r;
+	pg_icmp_echo_reply(eth, ip, m->data_len, &lc->ctx->port[in_port].mac);
+	tx_enqueue(lc, in_port, m, true);
+	return PG_PKT_OK;
 }
 
-/* Look up n destinations; misses become NH_NONE. */
+/* Look up n destinations; a miss takes the default route's next hop, which
+ * is PG_FIB_NO_NH without one. */
 static inline void
-route_lookup(const struct rte_lpm *lpm, const uint32_t *dst, uint32_t *hop,
+route_lookup(const struct pg_fib *fib, const uint32_t *dst, uint32_t *hop,
 	     uint16_t n)
 {
+	const struct rte_lpm *lpm = fib->lpm;
+	const uint32_t defv = fib->default_nh;
 	uint16_t i = 0;
 
 #if defined(RTE_ARCH_X86)
 	for (; i + 4 <= n; i += 4)
 		rte_lpm_lookupx4(lpm, _mm_loadu_si128((const __m128i *)&dst[i]),
-				 &hop[i], NH_NONE);
+				 &hop[i], defv);
 #endif
 	for (; i < n; i++)
 		if (rte_lpm_lookup(lpm, dst[i], &hop[i]) != 0)
-			hop[i] = NH_NONE;
+			hop[i] = defv;
 }
 
 void
@@ -119,7 +144,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	struct pg_lcore_stats *st = lc->stats;
 	struct burst_state b;
 	struct drop_list dl;
-	uint64_t forwarded = 0, local = 0, options = 0;
+	uint64_t options = 0;
 	uint16_t i, n_ip = 0;
 
 	dl.n = 0;
@@ -146,9 +171,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 			if (et == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 				r = arp_input(lc, in_port, m);
-				if (r == PG_PKT_OK)
-					local++;
-				else
+				if (r != PG_PKT_OK)
 					drop(lc, &dl, m, r);
 			} else {
 				drop(lc, &dl, m, PG_DROP_unsupported_ethertype);
@@ -186,7 +209,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	}
 
 	/* Stage 2: one bulk route lookup for the burst. */
-	route_lookup(ctx->fib->lpm, b.dst, b.hop, n_ip);
+	route_lookup(ctx->fib, b.dst, b.hop, n_ip);
 
 	/* Stage 3: TTL, rewrite, into the egress TX buffer. */
 	for (i = 0; i < n_ip; i++) {
@@ -196,16 +219,14 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		const struct pg_nexthop *nh;
 		unsigned int r;
 
-		if (unlikely(b.hop[i] == NH_NONE)) {
+		if (unlikely(b.hop[i] == PG_FIB_NO_NH)) {
 			drop(lc, &dl, m, PG_DROP_no_route);
 			continue;
 		}
 		nh = &nhs[b.hop[i]];
 		if (unlikely(nh->type == PG_NH_LOCAL)) {
-			r = local_input(lc, in_port, m);
-			if (r == PG_PKT_OK)
-				local++;
-			else
+			r = local_input(lc, in_port, nh->port, m);
+			if (r != PG_PKT_OK)
 				drop(lc, &dl, m, r);
 			continue;
 		}
@@ -226,8 +247,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		options += ip->version_ihl != RTE_IPV4_VHL_DEF;
 		pg_ip4_ttl_dec(ip);
 		pg_eth_rewrite(eth, nh->l2);
-		tx_enqueue(lc, nh->port, m);
-		forwarded++;
+		tx_enqueue(lc, nh->port, m, false);
 	}
 
 	if (dl.n != 0) {
@@ -236,7 +256,5 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	}
 	pg_stats_add(&st->rx, n);
 	pg_stats_add(&st->port[in_port].rx, n);
-	pg_stats_add(&st->forwarded, forwarded);
-	pg_stats_add(&st->local, local);
 	pg_stats_add(&st->ip_options, options);
 }

@@ -37,8 +37,17 @@ struct pg_fwd_ctx {
 	struct pg_fwd_port port[PG_FWD_MAX_PORTS];
 };
 
+/*
+ * Packets wait here until the round ends or the buffer fills. forwarded and
+ * local are counted when the TX queue takes a packet, so that
+ * rx = forwarded + local + drops holds exactly (a refused packet is a
+ * tx_full drop, not also forwarded); local[] says which counter a refused
+ * packet would have gone to.
+ */
 struct pg_tx_buf {
 	uint16_t n;
+	uint16_t n_local;          /**< answers (ARP, ICMP) among the n */
+	uint8_t local[PG_TX_BUF];
 	struct rte_mbuf *pkts[PG_TX_BUF];
 };
 

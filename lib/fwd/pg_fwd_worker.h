@@ -31,21 +31,27 @@ static inline void
 pg_fwd_tx_flush(struct pg_fwd_lcore *lc, uint16_t port)
 {
 	struct pg_tx_buf *b = &lc->tx[port];
-	uint16_t sent;
+	struct pg_lcore_stats *st = lc->stats;
+	uint16_t sent, lost_local = 0, i;
 
 	if (b->n == 0)
 		return;
 	sent = rte_eth_tx_burst(lc->ctx->port[port].port_id, lc->txq, b->pkts, b->n);
-	pg_stats_add(&lc->stats->tx, sent);
-	pg_stats_add(&lc->stats->port[port].tx, sent);
 	if (unlikely(sent < b->n)) {
 		const uint16_t lost = b->n - sent;
 
+		for (i = sent; i < b->n; i++)
+			lost_local += b->local[i];
 		rte_pktmbuf_free_bulk(&b->pkts[sent], lost);
-		pg_stats_add(&lc->stats->drop[PG_DROP_tx_full], lost);
-		pg_stats_add(&lc->stats->port[port].tx_drops, lost);
+		pg_stats_add(&st->drop[PG_DROP_tx_full], lost);
+		pg_stats_add(&st->port[port].tx_drops, lost);
 	}
+	pg_stats_add(&st->tx, sent);
+	pg_stats_add(&st->port[port].tx, sent);
+	pg_stats_add(&st->local, b->n_local - lost_local);
+	pg_stats_add(&st->forwarded, sent - (b->n_local - lost_local));
 	b->n = 0;
+	b->n_local = 0;
 }
 
 static inline void

@@ -132,6 +132,9 @@ pg_ip4_martian_dst(uint32_t dst)
 /**
  * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word changed from
  * @p old to @p new. All values in network order as stored in the packet.
+ * The result equals a full recompute except for a message whose other
+ * words are all zero: eqn. 3 then gives 0x0000 where 0xffff is right (see
+ * pg_icmp_echo_reply()).
  */
 static inline uint16_t
 pg_cksum_adjust16(uint16_t hc, uint16_t old, uint16_t new_word)
@@ -143,6 +146,19 @@ pg_cksum_adjust16(uint16_t hc, uint16_t old, uint16_t new_word)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
+}
+
+/** True when @p len bytes at @p p are all zero. */
+static inline bool
+pg_all_zero(const void *p, uint32_t len)
+{
+	const uint8_t *b = p;
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != 0)
+			return false;
+	return true;
 }
 
 /**
@@ -217,40 +233,67 @@ pg_arp_reply(struct rte_ether_hdr *eth, uint32_t seg_len,
 #define PG_ICMP_REPLY_TTL 64
 
 /**
- * Turn an ICMP echo request addressed to us into the echo reply, in place.
- * The IPv4 header was validated already; @p l3_len is the IP total length.
+ * Check an ICMP message addressed to us and say whether it is an echo
+ * request we answer. The IPv4 header was validated already, so its total
+ * length lies within the frame; the ICMP header must lie in the first
+ * segment (@p seg_len bytes from @p eth).
  *
- * @return PG_PKT_OK, PG_DROP_bad_icmp or PG_DROP_not_ours_local (ICMP that
- *   is not an echo request, or a fragment).
+ * @param icmp_sum  folded one's complement sum over the whole ICMP message
+ *   (rte_raw_cksum() or rte_raw_cksum_mbuf()); 0xffff when it is intact.
+ * @return PG_PKT_OK, PG_DROP_bad_icmp or PG_DROP_not_ours_local (not ICMP,
+ *   not an echo request, or a fragment: we do not reassemble).
  */
 static inline unsigned int
+pg_icmp_echo_check(const struct rte_ether_hdr *eth, const struct rte_ipv4_hdr *ip,
+		   uint32_t seg_len, uint16_t icmp_sum)
+{
+	const uint32_t hlen = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	const uint32_t tlen = rte_be_to_cpu_16(ip->total_length);
+	const struct rte_icmp_hdr *icmp;
+
+	if (ip->next_proto_id != IPPROTO_ICMP)
+		return PG_DROP_not_ours_local;
+	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
+					   RTE_IPV4_HDR_OFFSET_MASK))
+		return PG_DROP_not_ours_local;
+	if (unlikely(tlen < hlen + sizeof(*icmp) ||
+		     (uintptr_t)ip - (uintptr_t)eth + hlen + sizeof(*icmp) > seg_len))
+		return PG_DROP_bad_icmp;
+	if (unlikely(icmp_sum != 0xffff))
+		return PG_DROP_bad_icmp;
+	icmp = (const struct rte_icmp_hdr *)((const uint8_t *)ip + hlen);
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
+		return PG_DROP_not_ours_local;
+	return PG_PKT_OK;
+}
+
+/**
+ * Turn a checked echo request (pg_icmp_echo_check()) into the echo reply in
+ * place: ICMP type 0 with the checksum patched, IP addresses swapped, TTL
+ * 64, Ethernet addresses swapped with @p our_mac as the source.
+ */
+static inline void
 pg_icmp_echo_reply(struct rte_ether_hdr *eth, struct rte_ipv4_hdr *ip,
 		   uint32_t seg_len, const struct rte_ether_addr *our_mac)
 {
 	const uint32_t hlen = (uint32_t)(ip->version_ihl & 0xf) * 4;
 	const uint32_t tlen = rte_be_to_cpu_16(ip->total_length);
-	struct rte_icmp_hdr *icmp;
+	const uint32_t icmp_off = (uint32_t)((uintptr_t)ip - (uintptr_t)eth) + hlen;
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
 	uint32_t tmp;
-
-	if (ip->next_proto_id != IPPROTO_ICMP)
-		return PG_DROP_not_ours_local;
-	/* No reassembly: a fragment to us is not answered. */
-	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
-					   RTE_IPV4_HDR_OFFSET_MASK))
-		return PG_DROP_not_ours_local;
-	if (unlikely(tlen < hlen + sizeof(*icmp) ||
-		     (uintptr_t)ip - (uintptr_t)eth + tlen > seg_len))
-		return PG_DROP_bad_icmp;
-	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
-	if (unlikely(rte_raw_cksum(icmp, tlen - hlen) != 0xffff))
-		return PG_DROP_bad_icmp;
-	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
-		return PG_DROP_not_ours_local;
 
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	icmp->icmp_cksum = pg_cksum_adjust16(icmp->icmp_cksum,
 		RTE_BE16(RTE_IP_ICMP_ECHO_REQUEST << 8),
 		RTE_BE16(RTE_IP_ICMP_ECHO_REPLY << 8));
+	/* A reply that is all zeros but its checksum sums to +0: only 0xffff
+	 * verifies (eqn. 3 gave -0). Where the message spans segments we
+	 * cannot look, and 0xffff verifies in both cases. */
+	if (unlikely(icmp->icmp_cksum == 0) && icmp->icmp_ident == 0 &&
+	    icmp->icmp_seq_nb == 0 &&
+	    (icmp_off + (tlen - hlen) > seg_len ||
+	     pg_all_zero(icmp + 1, tlen - hlen - (uint32_t)sizeof(*icmp))))
+		icmp->icmp_cksum = 0xffff;
 
 	tmp = ip->src_addr;
 	ip->src_addr = ip->dst_addr;
@@ -261,7 +304,6 @@ pg_icmp_echo_reply(struct rte_ether_hdr *eth, struct rte_ipv4_hdr *ip,
 
 	eth->dst_addr = eth->src_addr;
 	eth->src_addr = *our_mac;
-	return PG_PKT_OK;
 }
 
 #endif /* PG_PKT_H */

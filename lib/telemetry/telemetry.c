@@ -142,9 +142,11 @@ cmd_lcores(const char *cmd __rte_unused, const char *params,
 
 	if (params != NULL && *params != '\0') {
 		char *end;
-		unsigned long id = strtoul(params, &end, 10);
+		unsigned long id;
 
-		if (*end != '\0')
+		errno = 0;
+		id = strtoul(params, &end, 10);
+		if (*end != '\0' || end == params || errno != 0 || id >= RTE_MAX_LCORE)
 			return -EINVAL;
 		return one_lcore((unsigned int)id, d);
 	}
@@ -198,8 +200,9 @@ find_port(const char *params)
 	for (i = 0; i < view.ports->n_ports; i++)
 		if (strcmp(view.ports->port[i].name, params) == 0)
 			return (int)i;
+	errno = 0;
 	idx = strtoul(params, &end, 10);
-	if (*end == '\0' && end != params && idx < view.ports->n_ports)
+	if (*end == '\0' && end != params && errno == 0 && idx < view.ports->n_ports)
 		return (int)idx;
 	return -1;
 }
@@ -313,8 +316,9 @@ page_offset(const char *params, unsigned long *offset)
 	*offset = 0;
 	if (params == NULL || *params == '\0')
 		return 0;
+	errno = 0;
 	*offset = strtoul(params, &end, 10);
-	return *end == '\0' ? 0 : -EINVAL;
+	return *end == '\0' && end != params && errno == 0 && params[0] != '-' ? 0 : -EINVAL;
 }
 
 static const char *

@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
@@ -27,7 +26,7 @@ import pgtest  # noqa: E402
 from pgtest import (Config, Port, case, cleanup_prefix, main,  # noqa: E402
                     parse_summary, unique_prefix, wait_for_socket)
 
-TAG = "%d" % (os.getpid() % 100000)
+TAG = "%d" % os.getpid()          # interface names stay within 15 characters
 NS_A, NS_B = "pg-e2e-a-" + TAG, "pg-e2e-b-" + TAG
 IF_A, IF_B = "pgea" + TAG, "pgeb" + TAG          # root-namespace ends
 PEER_A, PEER_B = "pgna" + TAG, "pgnb" + TAG      # namespace ends
@@ -137,6 +136,17 @@ class Env:
             if hasattr(self, f):
                 getattr(self, f).close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def remove_stale():
+    """Namespaces left by an earlier run of this test that was killed
+    (SIGKILL skips cleanup): its PID is in the name and no longer runs."""
+    p = sh("ip", "netns", "list", check=False)
+    for line in p.stdout.splitlines():
+        m = re.match(r"(pg-e2e-[ab]-(\d+))\b", line)
+        if m and m.group(2) != TAG and not os.path.exists("/proc/" + m.group(2)):
+            print("removing stale namespace %s" % m.group(1))
+            sh("ip", "netns", "del", m.group(1), check=False)
 
 
 ENV = None
@@ -300,6 +310,7 @@ if __name__ == "__main__":
     for tool in ("ip", "ethtool", "ping"):
         if shutil.which(tool) is None:
             sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
+    remove_stale()
     try:
         main()
     finally:

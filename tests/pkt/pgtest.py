@@ -18,7 +18,6 @@ Only the standard library and Debian's python3-scapy are used: run with
 import collections
 import json
 import os
-import re
 import shutil
 import signal
 import socket

@@ -111,9 +111,10 @@ def config_error_routes():
 
 @case
 def config_error_workers_and_keys():
-    expect_conf_error(replace("lcores: [1]", "lcores: []"), "workers.lcores")
-    expect_conf_error(replace("lcores: [%s]" % ", ".join(
-        str(x) for x in pgtest.TOPOLOGY["lcores"]), "lcores: [x]"), "workers.lcores[0]")
+    lcores = "lcores: [%s]" % ", ".join(str(x) for x in pgtest.TOPOLOGY["lcores"])
+    expect_conf_error(replace(lcores, "lcores: []"), "workers.lcores")
+    expect_conf_error(replace(lcores, "lcores: [x]"), "workers.lcores[0]")
+    expect_conf_error(replace(lcores, "lcores: [1, 1]"), "workers.lcores[1]", "duplicate")
     expect_conf_error(replace("device: net_pcap0,", "device: net_pcap0, colour: red,"),
                       "ports[0]", "colour")
     expect_conf_error(replace("  - {name: wan, device: net_pcap1,", "  - {name: wan,"),

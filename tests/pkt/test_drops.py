@@ -11,7 +11,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pgtest import (ARP, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP, IPv6,  # noqa: E402
+from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP, IPv6,  # noqa: E402
                     LAN_IP, LAN_MAC, TCP, UDP, WAN_IP, WAN_MAC, Dot1Q, Drop,
                     Ether, IPOption_NOP, Pkt, Raw, base_config, case, fwd,
                     main, run_and_check)

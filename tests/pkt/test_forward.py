@@ -19,7 +19,7 @@ from pgtest import (ARP, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E4
                     LAN_IP, LAN_LEN, LAN_MAC, STRANGER_MAC, TCP, UDP, WAN_IP,
                     WAN_LEN, WAN_MAC, Config, Drop, Ether, IPOption,
                     IPOption_NOP, IPOption_RR, Pkt, Port, Raw,
-                    arp_reply, base_config, case, echo_reply, fwd, known_bug, main,
+                    arp_reply, base_config, case, echo_reply, fwd, main,
                     pad_to, run_and_check)
 
 CFG = base_config()
@@ -66,7 +66,6 @@ def forward_basic():
            / IP(src=HOST_IP, dst="203.0.113.15", proto=50) / Raw(b"e" * 40))
     to_wan("from a host that is no neighbor", udp("203.0.113.16", src="192.0.2.200",
                                                     smac=STRANGER_MAC))
-    to_wan("L2 broadcast frame, unicast IP", udp("203.0.113.17", dmac="ff:ff:ff:ff:ff:ff"))
     # Ethernet padding (IP total length below the frame) is kept as it is
     f = udp("203.0.113.18", payload=b"")
     f = Ether(bytes(f) + bytes(range(60 - len(bytes(f)))))
@@ -145,6 +144,16 @@ def forward_frame_sizes():
         f = pad_to(from_wan(HOST_IP, payload=b""), size)
         pk.append(Pkt("wan size %d" % size, f, fwd(f, CFG, "lan", HOST_MAC), port="wan"))
     run_and_check(pk, CFG, tag="fwd-sizes")
+
+
+@case
+def forward_jumbo_multi_segment():
+    """Frames longer than one mbuf (multi-segment) are forwarded whole."""
+    pk = []
+    for size in (1518, 2000, 2048, 2100, 4000, 9000, 9018):
+        f = pad_to(udp("203.0.113.21", payload=b""), size)
+        pk.append(Pkt("size %d" % size, f, fwd(f, CFG, "wan", GW_MAC)))
+    run_and_check(pk, CFG, tag="fwd-jumbo")
 
 
 @case
@@ -295,16 +304,12 @@ def forward_many_flows_lpm_default_as_two_halves():
 
 
 @case
-@known_bug("a default route 0.0.0.0/0 passes config validation but pktgate "
-           "exits 1 at start: 'routes: cannot install 0.0.0.0/0: Invalid "
-           "argument' (rte_lpm_add() takes depth 1..32)")
 def forward_many_flows_lpm_default():
     """The same with 0.0.0.0/0: longest prefix wins, the default is last."""
     many_flows(DEFAULT_0, "fwd-lpm-default")
 
 
 @case
-@known_bug("a default route 0.0.0.0/0 cannot be installed (see above)")
 def forward_default_route_is_last_resort():
     """With 0.0.0.0/0, nothing is no_route; more specific routes still win."""
     cfg = base_config(routes=[("0.0.0.0/0", "via", GW_IP),

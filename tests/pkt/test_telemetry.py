@@ -19,8 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
 from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
                     LAN_IP, LAN_MAC, UDP, WAN_MAC, Ether, Raw, base_config, case,
-                    cleanup_prefix, eal_args, main, parse_summary, unique_prefix,
-                    wait_for_socket, write_pcap)
+                    cleanup_prefix, eal_args, main, parse_summary,
+                    unique_prefix, wait_for_socket, write_pcap)
 
 EXTRA_ROUTES = 300     # more than two pages of /pktgate/routes
 
@@ -232,6 +232,19 @@ def telemetry_every_command():
         assert s["drop"] == {"no_route": s["drops"]}, s["lines"]
         assert s["tx"] == s["forwarded"] + s["local"], s["lines"]
     finally:
+        r.close()
+
+
+@case
+def telemetry_lcore_param_out_of_range():
+    r = Running()
+    try:
+        w = pgtest.TOPOLOGY["lcores"][0]
+        assert r.q("/pktgate/lcores,%d" % w) is not None
+        big = "/pktgate/lcores,%d" % (2 ** 32 + w)
+        assert r.q(big) is None, "%s answered as lcore %d" % (big, w)
+    finally:
+        r.stop()
         r.close()
 
 

@@ -337,6 +337,20 @@ make_echo(struct frame *f, uint8_t type, uint16_t data)
 	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, sizeof(*icmp) + data);
 }
 
+/* Check then answer, as the data path does: sum over the ICMP message. */
+static unsigned int
+echo(struct frame *f, uint32_t seg_len)
+{
+	const uint32_t tlen = rte_be_to_cpu_16(ip_of(f)->total_length);
+	const uint32_t hlen = (ip_of(f)->version_ihl & 0xf) * 4u;
+	uint16_t sum = rte_raw_cksum((uint8_t *)ip_of(f) + hlen, tlen - hlen);
+	unsigned int r = pg_icmp_echo_check(eth_of(f), ip_of(f), seg_len, sum);
+
+	if (r == PG_PKT_OK)
+		pg_icmp_echo_reply(eth_of(f), ip_of(f), seg_len, &our_mac);
+	return r;
+}
+
 START_TEST(icmp_echo_is_answered)
 {
 	struct frame f;
@@ -344,8 +358,7 @@ START_TEST(icmp_echo_is_answered)
 	uint16_t want;
 
 	make_echo(&f, RTE_IP_ICMP_ECHO_REQUEST, 37);   /* odd length on purpose */
-	ck_assert_uint_eq(pg_icmp_echo_reply(eth_of(&f), ip_of(&f), f.len, &our_mac),
-			  PG_PKT_OK);
+	ck_assert_uint_eq(echo(&f, f.len), PG_PKT_OK);
 	icmp = (struct rte_icmp_hdr *)(ip_of(&f) + 1);
 	ck_assert_uint_eq(icmp->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
 	ck_assert_uint_eq(icmp->icmp_ident, RTE_BE16(0x4242));
@@ -363,29 +376,68 @@ START_TEST(icmp_echo_is_answered)
 }
 END_TEST
 
+/* An all-zero echo request: the reply's message sums to zero, and only a
+ * 0xffff checksum makes it verify (RFC 1624's eqn. 3 gives -0 = 0x0000). */
+START_TEST(icmp_echo_all_zero_checksum)
+{
+	struct frame f;
+	struct rte_icmp_hdr *icmp;
+
+	make_echo(&f, RTE_IP_ICMP_ECHO_REQUEST, 0);
+	icmp = (struct rte_icmp_hdr *)(ip_of(&f) + 1);
+	icmp->icmp_ident = 0;
+	icmp->icmp_seq_nb = 0;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, sizeof(*icmp));
+	ck_assert_uint_eq(echo(&f, f.len), PG_PKT_OK);
+	ck_assert_uint_eq(icmp->icmp_cksum, 0xffff);
+	ck_assert_uint_eq(rte_raw_cksum(icmp, sizeof(*icmp)), 0xffff);
+}
+END_TEST
+
 START_TEST(icmp_not_answered)
 {
 	struct frame f;
 	struct rte_icmp_hdr *icmp;
 
 	make_echo(&f, RTE_IP_ICMP_ECHO_REPLY, 8);
-	ck_assert_uint_eq(pg_icmp_echo_reply(eth_of(&f), ip_of(&f), f.len, &our_mac),
-			  PG_DROP_not_ours_local);
+	ck_assert_uint_eq(echo(&f, f.len), PG_DROP_not_ours_local);
 	make_echo(&f, RTE_IP_ICMP_ECHO_REQUEST, 8);
 	icmp = (struct rte_icmp_hdr *)(ip_of(&f) + 1);
 	icmp->icmp_cksum ^= 0x0100;
-	ck_assert_uint_eq(pg_icmp_echo_reply(eth_of(&f), ip_of(&f), f.len, &our_mac),
-			  PG_DROP_bad_icmp);
+	ck_assert_uint_eq(echo(&f, f.len), PG_DROP_bad_icmp);
+	/* ICMP header cut by the first segment */
 	make_echo(&f, RTE_IP_ICMP_ECHO_REQUEST, 8);
-	ck_assert_uint_eq(pg_icmp_echo_reply(eth_of(&f), ip_of(&f), f.len - 1, &our_mac),
+	ck_assert_uint_eq(echo(&f, 14 + 20 + 7), PG_DROP_bad_icmp);
+	/* IP says shorter than an ICMP header */
+	make_echo(&f, RTE_IP_ICMP_ECHO_REQUEST, 8);
+	ip_of(&f)->total_length = RTE_BE16(20 + 7);
+	ck_assert_uint_eq(pg_icmp_echo_check(eth_of(&f), ip_of(&f), f.len, 0xffff),
 			  PG_DROP_bad_icmp);
 	make_echo(&f, RTE_IP_ICMP_ECHO_REQUEST, 8);
 	ip_of(&f)->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
-	ck_assert_uint_eq(pg_icmp_echo_reply(eth_of(&f), ip_of(&f), f.len, &our_mac),
-			  PG_DROP_not_ours_local);
+	ck_assert_uint_eq(echo(&f, f.len), PG_DROP_not_ours_local);
 	make_ip(&f, 5, 8, 64, IPPROTO_UDP);
-	ck_assert_uint_eq(pg_icmp_echo_reply(eth_of(&f), ip_of(&f), f.len, &our_mac),
-			  PG_DROP_not_ours_local);
+	ck_assert_uint_eq(echo(&f, f.len), PG_DROP_not_ours_local);
+}
+END_TEST
+
+/* Eqn. 3 equals a full recompute when the other words are not all zero:
+ * echo replies with id 0xffff/seq 0xffff keep 0x0000 (their rest sums to -0). */
+START_TEST(icmp_echo_minus_zero_kept)
+{
+	struct frame f;
+	struct rte_icmp_hdr *icmp;
+
+	make_echo(&f, RTE_IP_ICMP_ECHO_REQUEST, 0);
+	icmp = (struct rte_icmp_hdr *)(ip_of(&f) + 1);
+	icmp->icmp_ident = 0xffff;
+	icmp->icmp_seq_nb = 0xffff;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, sizeof(*icmp));
+	ck_assert_uint_eq(echo(&f, f.len), PG_PKT_OK);
+	ck_assert_uint_eq(icmp->icmp_cksum, 0);
+	ck_assert_uint_eq(rte_raw_cksum(icmp, sizeof(*icmp)), 0xffff);
 }
 END_TEST
 
@@ -438,7 +490,9 @@ pkt_suite(void)
 	tcase_add_test(tc, arp_request_for_us_is_answered);
 	tcase_add_test(tc, arp_other_cases_dropped);
 	tcase_add_test(tc, icmp_echo_is_answered);
+	tcase_add_test(tc, icmp_echo_all_zero_checksum);
 	tcase_add_test(tc, icmp_not_answered);
+	tcase_add_test(tc, icmp_echo_minus_zero_kept);
 	tcase_add_test(tc, sum20_matches_raw_cksum);
 	tcase_add_test(tc, drop_names_complete);
 	suite_add_tcase(s, tc);
