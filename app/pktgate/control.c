@@ -38,9 +38,9 @@ sum(const struct pg_control *ctl, struct pg_stats_total *t)
 	const struct pg_lcore_stats *s[PG_CONF_MAX_WORKERS];
 	unsigned int i;
 
-	for (i = 0; i < ctl->n_workers; i++)
-		s[i] = &ctl->workers[i]->stats;
-	pg_stats_sum(s, ctl->n_workers, t);
+	for (i = 0; i < ctl->workers->n; i++)
+		s[i] = &ctl->workers->w[i]->stats;
+	pg_stats_sum(s, ctl->workers->n, t);
 }
 
 static void
@@ -116,15 +116,23 @@ pg_control_summary(const struct pg_control *ctl, FILE *out, double elapsed_s)
 	for (i = 0; i < PG_DROP_MAX; i++)
 		if (t.drop[i] != 0)
 			fprintf(out, "summary: drop %s %" PRIu64 "\n", pg_drop_names[i], t.drop[i]);
-	for (i = 0; i < ctl->n_workers; i++) {
-		const struct pg_lcore_stats *s = &ctl->workers[i]->stats;
+	for (i = 0; i < ctl->workers->n; i++) {
+		const struct pg_worker *wk = ctl->workers->w[i];
+		const struct pg_lcore_stats *s = &wk->stats;
 		const uint64_t polls = pg_stats_read(&s->polls);
 
 		fprintf(out, "summary: lcore %u %s rx %" PRIu64 " tx %" PRIu64
-			" busy %.1f%%\n", ctl->workers[i]->lcore_id,
-			pg_worker_role_name(ctl->workers[i]->role),
+			" busy %.1f%%\n", wk->lcore_id, pg_worker_role_name(wk->role),
 			pg_stats_read(&s->rx), pg_stats_read(&s->tx),
 			polls ? 100.0 * (double)pg_stats_read(&s->busy_polls) / (double)polls : 0.0);
+	}
+	for (i = 0; i < ctl->workers->n_links; i++) {
+		const struct pg_ring_link *l = &ctl->workers->links[i];
+
+		fprintf(out, "summary: ring %s enqueued %" PRIu64 " dequeued %" PRIu64
+			" dropped_full %" PRIu64 " peak %" PRIu64 "/%u\n", l->name,
+			l->prod.enqueued, l->cons.dequeued, l->prod.dropped_full,
+			l->prod.peak, l->size);
 	}
 	fflush(out);
 }

@@ -22,8 +22,7 @@ struct pg_control {
 	uint64_t idle_exit_ms;       /**< 0: none */
 	double stats_interval_s;     /**< 0: no stats lines */
 	const struct pg_ports *ports;
-	struct pg_worker *const *workers;
-	unsigned int n_workers;
+	const struct pg_workers *workers;
 	volatile sig_atomic_t *signalled;
 };
 

@@ -83,7 +83,14 @@ fill_ctx(struct pg_fwd_ctx *ctx, const struct pg_ports *ports,
 		ctx->port[i].mac = ports->port[i].mac;
 		ctx->port[i].port_id = ports->port[i].port_id;
 		ctx->port[i].ip4_be = rte_cpu_to_be_32(ports->port[i].ip4);
+		ctx->port_index[ports->port[i].port_id] = (uint8_t)i;
 	}
+}
+
+static int
+setup_error_code(int ret)
+{
+	return ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE;
 }
 
 static int
@@ -91,9 +98,10 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 {
 	static struct pg_ports ports;
 	static struct pg_fwd_ctx ctx;
-	struct pg_worker *workers[PG_CONF_MAX_WORKERS] = { NULL };
+	static struct pg_workers workers;
 	struct pg_fib_port fib_ports[PG_MAX_PORTS];
 	struct pg_telemetry_view view;
+	struct pg_port_plan plan;
 	struct pg_control ctl;
 	struct pg_fib *fib = NULL;
 	char err[PG_CONF_ERR_LEN];
@@ -105,10 +113,16 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	if (pg_conf_check_runtime(conf, lcore_enabled, rte_get_main_lcore(),
 				  device_exists, err) != 0)
 		return fail(EXIT_USAGE, err);
-	ret = pg_ports_setup(&ports, conf, conf->worker_lcores, conf->n_workers, err);
+	pg_workers_plan(&workers, conf);
+	plan.rx_lcores = workers.rx_lcores;
+	plan.n_rx = workers.n_rx;
+	plan.tx_lcores = workers.fwd_lcores;
+	plan.n_tx = workers.n_fwd;
+	plan.ring_mbufs = conf->mode == PG_MODE_PIPELINE ?
+			  conf->ring_size * workers.n_rx * workers.n_fwd : 0;
+	ret = pg_ports_setup(&ports, conf, &plan, err);
 	if (ret != 0) {
-		fail(ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE, err);
-		code = ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE;
+		code = fail(setup_error_code(ret), err);
 		goto out_ports;
 	}
 	for (i = 0; i < ports.n_ports; i++) {
@@ -117,23 +131,21 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		fib_ports[i].ip4_len = ports.port[i].ip4_len;
 	}
 	fib = pg_fib_create(conf, fib_ports,
-			    (int)rte_lcore_to_socket_id(conf->worker_lcores[0]), err);
+			    (int)rte_lcore_to_socket_id(workers.fwd_lcores[0]), err);
 	if (fib == NULL) {
 		fail(EXIT_FAILURE, err);
 		goto out_ports;
 	}
 	fill_ctx(&ctx, &ports, fib);
-	if (pg_workers_create(workers, conf->worker_lcores, conf->n_workers,
-			      &ports, &ctx) != 0) {
-		fail(EXIT_FAILURE, "cannot allocate worker state");
+	if (pg_workers_create(&workers, conf, &ports, &ctx) != 0) {
+		fail(EXIT_FAILURE, "cannot allocate worker state or rings");
 		goto out_fib;
 	}
 
 	view.conf = conf;
 	view.ports = &ports;
 	view.fib = fib;
-	view.workers = workers;
-	view.n_workers = conf->n_workers;
+	view.workers = &workers;
 	view.main_lcore = rte_get_main_lcore();
 	if (pg_telemetry_init(&view) != 0)
 		fprintf(stderr, "pktgate: warning: telemetry commands not registered\n");
@@ -146,19 +158,19 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		goto out_telemetry;
 	}
 	start = now_s();
-	for (i = 0; i < conf->n_workers; i++) {
-		ret = rte_eal_remote_launch(pg_worker_main, workers[i], workers[i]->lcore_id);
+	for (i = 0; i < workers.n; i++) {
+		ret = rte_eal_remote_launch(pg_worker_main, workers.w[i], workers.w[i]->lcore_id);
 		if (ret != 0) {
 			snprintf(err, sizeof(err), "cannot launch worker on lcore %u: %s",
-				 workers[i]->lcore_id, strerror(-ret));
+				 workers.w[i]->lcore_id, strerror(-ret));
 			fail(EXIT_FAILURE, err);
 			signalled = 1;
 			break;
 		}
 		launched++;
 	}
-	printf("pktgate: %u ports, %u routes, %u workers running\n", ports.n_ports,
-	       fib->n_routes, launched);
+	printf("pktgate: %u ports, %u routes, %u workers (%s) running\n", ports.n_ports,
+	       fib->n_routes, launched, conf->mode == PG_MODE_PIPELINE ? "pipeline" : "rtc");
 	fflush(stdout);
 
 	ctl.duration_s = cli->duration_s;
@@ -166,14 +178,12 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl.stats_interval_s = cli->stats_interval_set ? cli->stats_interval_s :
 			       (isatty(STDOUT_FILENO) ? 1.0 : 0.0);
 	ctl.ports = &ports;
-	ctl.workers = workers;
-	ctl.n_workers = conf->n_workers;
+	ctl.workers = &workers;
 	ctl.signalled = &signalled;
 	cause = pg_control_run(&ctl);
 
-	pg_workers_stop();
-	rte_eal_mp_wait_lcore();
-	if (launched == conf->n_workers)
+	pg_workers_stop(&workers);
+	if (launched == workers.n)
 		code = EXIT_SUCCESS;
 	printf("pktgate: stopping (%s)\n", pg_stop_cause_name(cause));
 	pg_control_summary(&ctl, stdout, now_s() - start);
@@ -181,7 +191,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 out_telemetry:
 	pg_telemetry_fini();
 	rte_pdump_uninit();
-	pg_workers_free(workers, conf->n_workers);
+	pg_workers_free(&workers);
 out_fib:
 	pg_fib_free(fib);
 out_ports:

@@ -87,6 +87,12 @@ static const cyaml_schema_field_t workers_fields[] = {
 	CYAML_FIELD_SEQUENCE("lcores", CYAML_FLAG_POINTER_NULL,
 			struct pg_conf_raw_workers, lcores, &lcore_schema,
 			0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("mode", OPT,
+			struct pg_conf_raw_workers, mode, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("rx_lcores", OPT,
+			struct pg_conf_raw_workers, rx_lcores, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ring_size", OPT,
+			struct pg_conf_raw_workers, ring_size, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -780,11 +786,12 @@ pg_conf_check_runtime(const struct pg_conf *conf,
 				i, p->device);
 			return -EINVAL;
 		}
-		/* Each worker polls one queue; extra queues would starve. */
-		if (p->rx_queues > conf->n_workers) {
+		/* Each RX lcore polls one queue; extra queues would starve. */
+		if (p->rx_queues > pg_conf_n_rx_lcores(conf)) {
 			pg_conf_set_err(err,
-				"ports[%u].rx_queues: %u queues but only %u workers",
-				i, p->rx_queues, conf->n_workers);
+				"ports[%u].rx_queues: %u queues but only %u %s",
+				i, p->rx_queues, pg_conf_n_rx_lcores(conf),
+				conf->mode == PG_MODE_PIPELINE ? "RX lcores" : "workers");
 			return -EINVAL;
 		}
 	}

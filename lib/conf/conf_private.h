@@ -54,6 +54,9 @@ struct pg_conf_raw_route {
 struct pg_conf_raw_workers {
 	char **lcores;
 	unsigned int lcores_count;
+	char *mode;         /* optional: rtc | pipeline */
+	char *rx_lcores;    /* optional, pipeline only */
+	char *ring_size;    /* optional, pipeline only */
 };
 
 struct pg_conf_raw {

@@ -742,6 +742,55 @@ build_routes(const struct pg_conf_raw *raw, struct pg_conf *conf, char *err)
 	return ret;
 }
 
+/* workers.mode, and the keys that only make sense in pipeline mode. */
+static int
+build_mode(const struct pg_conf_raw_workers *w, struct pg_conf *conf, char *err)
+{
+	unsigned long v;
+
+	conf->mode = PG_MODE_RTC;
+	conf->rx_lcores = 0;
+	conf->ring_size = PG_CONF_DEFAULT_RING_SIZE;
+	if (w->mode != NULL && strcmp(w->mode, "pipeline") == 0) {
+		conf->mode = PG_MODE_PIPELINE;
+	} else if (w->mode != NULL && strcmp(w->mode, "rtc") != 0) {
+		pg_conf_set_err(err, "workers.mode: '%s' is not a mode (rtc, pipeline)",
+				w->mode);
+		return -1;
+	}
+	if (conf->mode == PG_MODE_RTC) {
+		if (w->rx_lcores != NULL || w->ring_size != NULL) {
+			pg_conf_set_err(err, "workers.%s: only with mode: pipeline",
+					w->rx_lcores != NULL ? "rx_lcores" : "ring_size");
+			return -1;
+		}
+		return 0;
+	}
+	if (conf->n_workers < 2) {
+		pg_conf_set_err(err,
+			"workers.lcores: pipeline mode needs at least 2 lcores (RX, then workers)");
+		return -1;
+	}
+	conf->rx_lcores = 1;
+	if (w->rx_lcores != NULL) {
+		if (check_uint("workers.rx_lcores", w->rx_lcores, 1,
+			       conf->n_workers - 1, &v, err) < 0)
+			return -1;
+		conf->rx_lcores = (unsigned int)v;
+	}
+	if (w->ring_size != NULL) {
+		if (check_uint("workers.ring_size", w->ring_size, PG_CONF_MIN_RING_SIZE,
+			       PG_CONF_MAX_RING_SIZE, &v, err) < 0)
+			return -1;
+		if ((v & (v - 1)) != 0) {
+			pg_conf_set_err(err, "workers.ring_size: %lu is not a power of two", v);
+			return -1;
+		}
+		conf->ring_size = (unsigned int)v;
+	}
+	return 0;
+}
+
 static int
 build_workers(const struct pg_conf_raw_workers *w, struct pg_conf *conf,
 	      char *err)
@@ -778,7 +827,7 @@ build_workers(const struct pg_conf_raw_workers *w, struct pg_conf *conf,
 		conf->worker_lcores[i] = (unsigned int)v;
 	}
 	conf->n_workers = w->lcores_count;
-	return 0;
+	return build_mode(w, conf, err);
 }
 
 int

@@ -28,6 +28,9 @@
 #define PG_CONF_MAX_QUEUES 64
 #define PG_CONF_DEFAULT_RX_DESC 1024
 #define PG_CONF_DEFAULT_TX_DESC 1024
+#define PG_CONF_DEFAULT_RING_SIZE 1024
+#define PG_CONF_MIN_RING_SIZE 64
+#define PG_CONF_MAX_RING_SIZE 65536
 
 struct pg_conf_port {
 	char name[PG_CONF_NAME_LEN];
@@ -60,6 +63,12 @@ struct pg_conf_route {
 	uint32_t via;             /**< gateway, only for PG_ROUTE_VIA */
 };
 
+/** How worker lcores share the work (workers.mode). */
+enum pg_conf_mode {
+	PG_MODE_RTC = 0,          /**< every worker: RX, process, TX (default) */
+	PG_MODE_PIPELINE,         /**< RX lcores spread packets over workers by ring */
+};
+
 struct pg_conf {
 	struct pg_conf_port ports[PG_CONF_MAX_PORTS];
 	unsigned int n_ports;
@@ -68,8 +77,29 @@ struct pg_conf {
 	struct pg_conf_route *routes;         /**< malloc'd, n_routes entries */
 	unsigned int n_routes;
 	unsigned int worker_lcores[PG_CONF_MAX_WORKERS];
-	unsigned int n_workers;
+	unsigned int n_workers;           /**< all lcores in workers.lcores */
+	enum pg_conf_mode mode;
+	unsigned int rx_lcores;           /**< pipeline: the first rx_lcores lcores do RX */
+	unsigned int ring_size;           /**< pipeline: slots per ring (power of two) */
 };
+
+/**
+ * Lcores that run the forwarding stages and own a TX queue on every port:
+ * all of them in rtc mode, all but the RX lcores in pipeline mode.
+ */
+static inline unsigned int
+pg_conf_n_fwd_lcores(const struct pg_conf *conf)
+{
+	return conf->mode == PG_MODE_PIPELINE ? conf->n_workers - conf->rx_lcores :
+						conf->n_workers;
+}
+
+/** Lcores that poll RX queues: queue q of a port is polled by the q-th of them. */
+static inline unsigned int
+pg_conf_n_rx_lcores(const struct pg_conf *conf)
+{
+	return conf->mode == PG_MODE_PIPELINE ? conf->rx_lcores : conf->n_workers;
+}
 
 /**
  * Parse and validate a YAML config held in memory.

@@ -254,7 +254,5 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		rte_pktmbuf_free_bulk(dl.pkts, dl.n);
 		pg_stats_add(&st->port[in_port].rx_drops, dl.n);
 	}
-	pg_stats_add(&st->rx, n);
-	pg_stats_add(&st->port[in_port].rx, n);
 	pg_stats_add(&st->ip_options, options);
 }

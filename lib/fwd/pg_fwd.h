@@ -35,6 +35,9 @@ struct pg_fwd_ctx {
 	const struct pg_fib *fib;
 	unsigned int n_ports;
 	struct pg_fwd_port port[PG_FWD_MAX_PORTS];
+	/** ethdev port id -> pktgate port index, for packets that reach a
+	 * forwarding lcore by ring (mbuf->port is the ethdev id). */
+	uint8_t port_index[RTE_MAX_ETHPORTS];
 };
 
 /*

@@ -18,13 +18,22 @@
 /**
  * Run one received burst through the stages: Ethernet input, IPv4 checks,
  * route lookup, TTL/MAC rewrite or local answer, into the TX buffers. Every
- * packet ends in a TX buffer or freed with its drop reason counted.
+ * packet ends in a TX buffer or freed with its drop reason counted. Receiving
+ * is counted by whoever polled the port (pg_fwd_count_rx()).
  *
  * @param in_port  pktgate port index the burst came from
  * @param n        at most PG_BURST
  */
 void pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port,
 		  struct rte_mbuf **pkts, uint16_t n);
+
+/** Count @p n packets received on @p port by the polling lcore. */
+static inline void
+pg_fwd_count_rx(struct pg_lcore_stats *st, uint16_t port, uint16_t n)
+{
+	pg_stats_add(&st->rx, n);
+	pg_stats_add(&st->port[port].rx, n);
+}
 
 /** Send what a TX buffer holds; what the queue refuses is dropped as tx_full. */
 static inline void

@@ -5,19 +5,23 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "pg_flow_hash.h"
 #include "pg_fwd_worker.h"
 #include "pg_worker.h"
 
-/* Written by the control thread, read once per loop round by workers. */
-static volatile int stop_requested;
+/* Written by the control thread, read once per loop round by workers. RX
+ * lcores stop first so that forwarding lcores can empty the rings. */
+static volatile int stop_rx;
+static volatile int stop_fwd;
 
-void
-pg_workers_stop(void)
+static inline bool
+should_stop(const volatile int *flag)
 {
-	__atomic_store_n(&stop_requested, 1, __ATOMIC_RELAXED);
+	return __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
 }
 
 const char *
@@ -25,66 +29,141 @@ pg_worker_role_name(enum pg_worker_role role)
 {
 	switch (role) {
 	case PG_ROLE_RTC: return "rtc";
+	case PG_ROLE_RX: return "rx";
+	case PG_ROLE_FWD: return "fwd";
 	}
 	return "?";
 }
 
-int
-pg_workers_create(struct pg_worker **workers, const unsigned int *lcores,
-		  unsigned int n, const struct pg_ports *ports,
-		  const struct pg_fwd_ctx *ctx)
+void
+pg_workers_plan(struct pg_workers *ws, const struct pg_conf *conf)
 {
-	unsigned int w, p;
+	unsigned int i;
 
-	for (w = 0; w < n; w++) {
+	memset(ws, 0, sizeof(*ws));
+	ws->mode = conf->mode;
+	ws->n = conf->n_workers;
+	for (i = 0; i < conf->n_workers; i++) {
+		const bool rx = conf->mode == PG_MODE_RTC || i < conf->rx_lcores;
+		const bool fwd = conf->mode == PG_MODE_RTC || i >= conf->rx_lcores;
+
+		if (rx)
+			ws->rx_lcores[ws->n_rx++] = conf->worker_lcores[i];
+		if (fwd)
+			ws->fwd_lcores[ws->n_fwd++] = conf->worker_lcores[i];
+	}
+}
+
+/* RX queue q of every port that has one belongs to the q-th RX lcore. */
+static void
+bind_rx_queues(struct pg_worker *wk, unsigned int q, const struct pg_ports *ports)
+{
+	unsigned int p;
+
+	for (p = 0; p < ports->n_ports; p++) {
+		const struct pg_port *port = &ports->port[p];
+
+		if (q >= port->n_rxq)
+			continue;
+		wk->rxq[wk->n_rxq].port_id = port->port_id;
+		wk->rxq[wk->n_rxq].port = (uint16_t)p;
+		wk->rxq[wk->n_rxq].queue = (uint16_t)q;
+		wk->n_rxq++;
+	}
+}
+
+int
+pg_workers_create(struct pg_workers *ws, const struct pg_conf *conf,
+		  const struct pg_ports *ports, const struct pg_fwd_ctx *ctx)
+{
+	const bool pipeline = ws->mode == PG_MODE_PIPELINE;
+	unsigned int i, k;
+
+	if (pipeline) {
+		ws->links = pg_rings_create(ws->rx_lcores, ws->n_rx, ws->fwd_lcores,
+					    ws->n_fwd, conf->ring_size);
+		if (ws->links == NULL)
+			return -ENOMEM;
+		ws->n_links = ws->n_rx * ws->n_fwd;
+	}
+	for (i = 0; i < ws->n; i++) {
+		const unsigned int lcore = conf->worker_lcores[i];
 		struct pg_worker *wk;
+		unsigned int n_links = 0;
 
-		wk = rte_zmalloc_socket("pg_worker", sizeof(*wk), RTE_CACHE_LINE_SIZE,
-					(int)rte_lcore_to_socket_id(lcores[w]));
+		if (pipeline)
+			n_links = i < ws->n_rx ? ws->n_fwd : ws->n_rx;
+		wk = rte_zmalloc_socket("pg_worker", sizeof(*wk) +
+					n_links * sizeof(wk->links[0]), RTE_CACHE_LINE_SIZE,
+					(int)rte_lcore_to_socket_id(lcore));
 		if (wk == NULL) {
-			pg_workers_free(workers, w);
+			pg_workers_free(ws);
 			return -ENOMEM;
 		}
-		wk->lcore_id = lcores[w];
-		wk->index = w;
-		wk->role = PG_ROLE_RTC;
-		for (p = 0; p < ports->n_ports; p++) {
-			const struct pg_port *port = &ports->port[p];
+		ws->w[i] = wk;
+		wk->lcore_id = lcore;
+		wk->index = i;
+		wk->links = (struct pg_ring_link **)(wk + 1);
+		wk->n_links = n_links;
+		if (!pipeline) {
+			wk->role = PG_ROLE_RTC;
+			bind_rx_queues(wk, i, ports);
+			pg_fwd_lcore_init(&wk->fwd, ctx, &wk->stats, (uint16_t)i);
+		} else if (i < ws->n_rx) {
+			wk->role = PG_ROLE_RX;
+			bind_rx_queues(wk, i, ports);
+			for (k = 0; k < ws->n_fwd; k++)
+				wk->links[k] = &ws->links[i * ws->n_fwd + k];
+		} else {
+			const unsigned int f = i - ws->n_rx;
 
-			if (w >= port->n_rxq)
-				continue;
-			wk->rxq[wk->n_rxq].port_id = port->port_id;
-			wk->rxq[wk->n_rxq].port = (uint16_t)p;
-			wk->rxq[wk->n_rxq].queue = (uint16_t)w;
-			wk->n_rxq++;
+			wk->role = PG_ROLE_FWD;
+			pg_fwd_lcore_init(&wk->fwd, ctx, &wk->stats, (uint16_t)f);
+			for (k = 0; k < ws->n_rx; k++)
+				wk->links[k] = &ws->links[k * ws->n_fwd + f];
 		}
-		pg_fwd_lcore_init(&wk->fwd, ctx, &wk->stats, (uint16_t)w);
-		workers[w] = wk;
 	}
 	return 0;
 }
 
 void
-pg_workers_free(struct pg_worker **workers, unsigned int n)
+pg_workers_free(struct pg_workers *ws)
 {
-	unsigned int w;
+	unsigned int i;
 
-	for (w = 0; w < n; w++) {
-		rte_free(workers[w]);
-		workers[w] = NULL;
+	for (i = 0; i < ws->n; i++) {
+		rte_free(ws->w[i]);
+		ws->w[i] = NULL;
 	}
+	pg_rings_free(ws->links, ws->n_links);
+	ws->links = NULL;
+	ws->n_links = 0;
 }
 
-int
-pg_worker_main(void *arg)
+void
+pg_workers_stop(struct pg_workers *ws)
 {
-	struct pg_worker *wk = arg;
+	unsigned int i;
+
+	__atomic_store_n(&stop_rx, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < ws->n; i++)
+		if (ws->w[i]->role == PG_ROLE_RX)
+			rte_eal_wait_lcore(ws->w[i]->lcore_id);
+	__atomic_store_n(&stop_fwd, 1, __ATOMIC_RELEASE);
+	rte_eal_mp_wait_lcore();
+}
+
+/* ---- run to completion ------------------------------------------------- */
+
+static int
+rtc_main(struct pg_worker *wk)
+{
 	struct pg_fwd_lcore *lc = &wk->fwd;
 	struct pg_lcore_stats *st = &wk->stats;
 	struct rte_mbuf *pkts[PG_BURST];
 	const uint16_t n_rxq = wk->n_rxq;
 
-	while (likely(__atomic_load_n(&stop_requested, __ATOMIC_RELAXED) == 0)) {
+	while (likely(!should_stop(&stop_rx))) {
 		uint64_t busy = 0;
 		uint16_t q;
 
@@ -96,6 +175,7 @@ pg_worker_main(void *arg)
 			if (n == 0)
 				continue;
 			busy = 1;
+			pg_fwd_count_rx(st, rq->port, n);
 			pg_fwd_burst(lc, rq->port, pkts, n);
 		}
 		pg_fwd_tx_flush_all(lc);
@@ -105,4 +185,147 @@ pg_worker_main(void *arg)
 	/* Nothing stays buffered: every packet is sent or counted. */
 	pg_fwd_tx_flush_all(lc);
 	return 0;
+}
+
+/* ---- pipeline: RX and distribute ------------------------------------------ */
+
+/* Hand one RX burst to the forwarding lcores by flow hash. */
+static inline void
+distribute(struct pg_worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *out[PG_CONF_MAX_WORKERS][PG_BURST];
+	uint16_t cnt[PG_CONF_MAX_WORKERS];
+	const unsigned int n_fwd = wk->n_links;
+	struct pg_lcore_stats *st = &wk->stats;
+	unsigned int i, f;
+
+	memset(cnt, 0, sizeof(cnt[0]) * n_fwd);
+	for (i = 0; i < n; i++) {
+		f = pg_flow_pick(pg_flow_hash(pkts[i]), n_fwd);
+		out[f][cnt[f]++] = pkts[i];
+	}
+	for (f = 0; f < n_fwd; f++) {
+		struct pg_ring_link *l = wk->links[f];
+		unsigned int sent, free_slots;
+		uint64_t used;
+
+		if (cnt[f] == 0)
+			continue;
+		sent = rte_ring_sp_enqueue_burst(l->ring, (void *const *)out[f], cnt[f],
+						 &free_slots);
+		pg_stats_add(&l->prod.enqueued, sent);
+		used = l->size - free_slots;
+		if (used > l->prod.peak)
+			__atomic_store_n(&l->prod.peak, used, __ATOMIC_RELAXED);
+		if (unlikely(sent < cnt[f])) {
+			const unsigned int lost = cnt[f] - sent;
+
+			/* Never wait for room: the rest of the burst is dropped. */
+			rte_pktmbuf_free_bulk(&out[f][sent], lost);
+			pg_stats_add(&l->prod.dropped_full, lost);
+			pg_stats_add(&st->drop[PG_DROP_ring_full], lost);
+			pg_stats_add(&st->port[port].rx_drops, lost);
+		}
+	}
+}
+
+static int
+rx_main(struct pg_worker *wk)
+{
+	struct pg_lcore_stats *st = &wk->stats;
+	struct rte_mbuf *pkts[PG_BURST];
+	const uint16_t n_rxq = wk->n_rxq;
+
+	while (likely(!should_stop(&stop_rx))) {
+		uint64_t busy = 0;
+		uint16_t q;
+
+		for (q = 0; q < n_rxq; q++) {
+			const struct pg_worker_rxq *rq = &wk->rxq[q];
+			const uint16_t n = rte_eth_rx_burst(rq->port_id, rq->queue,
+							    pkts, PG_BURST);
+
+			if (n == 0)
+				continue;
+			busy = 1;
+			pg_fwd_count_rx(st, rq->port, n);
+			distribute(wk, rq->port, pkts, n);
+		}
+		pg_stats_add(&st->polls, 1);
+		pg_stats_add(&st->busy_polls, busy);
+	}
+	return 0;
+}
+
+/* ---- pipeline: forward what the rings bring ---------------------------------- */
+
+/* A dequeued burst mixes ports; run the stages on each run of one port,
+ * in order, so per-flow order is kept. */
+static inline void
+forward_runs(struct pg_fwd_lcore *lc, struct rte_mbuf **pkts, unsigned int n)
+{
+	unsigned int i = 0;
+
+	while (i < n) {
+		const uint16_t port_id = pkts[i]->port;
+		unsigned int j = i + 1;
+
+		while (j < n && pkts[j]->port == port_id)
+			j++;
+		pg_fwd_burst(lc, lc->ctx->port_index[port_id], &pkts[i], (uint16_t)(j - i));
+		i = j;
+	}
+}
+
+/* One pass over the input rings; returns how many packets it took. */
+static inline unsigned int
+fwd_poll(struct pg_worker *wk)
+{
+	struct rte_mbuf *pkts[PG_BURST];
+	unsigned int k, total = 0;
+
+	for (k = 0; k < wk->n_links; k++) {
+		struct pg_ring_link *l = wk->links[k];
+		const unsigned int n = rte_ring_sc_dequeue_burst(l->ring, (void **)pkts,
+								 PG_BURST, NULL);
+
+		if (n == 0)
+			continue;
+		pg_stats_add(&l->cons.dequeued, n);
+		forward_runs(&wk->fwd, pkts, n);
+		total += n;
+	}
+	pg_fwd_tx_flush_all(&wk->fwd);
+	return total;
+}
+
+static int
+fwd_main(struct pg_worker *wk)
+{
+	struct pg_lcore_stats *st = &wk->stats;
+
+	while (likely(!should_stop(&stop_fwd))) {
+		pg_stats_add(&st->busy_polls, fwd_poll(wk) != 0);
+		pg_stats_add(&st->polls, 1);
+	}
+	/* The RX lcores have stopped: empty the rings. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	while (fwd_poll(wk) != 0)
+		;
+	return 0;
+}
+
+int
+pg_worker_main(void *arg)
+{
+	struct pg_worker *wk = arg;
+
+	switch (wk->role) {
+	case PG_ROLE_RX:
+		return rx_main(wk);
+	case PG_ROLE_FWD:
+		return fwd_main(wk);
+	default:
+		return rtc_main(wk);
+	}
 }

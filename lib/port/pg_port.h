@@ -49,15 +49,28 @@ struct pg_ports {
 };
 
 /**
- * Configure every port of @p conf for @p n_workers workers whose lcores are
- * in @p worker_lcores, create the mbuf pools, and set up all queues. Ports
- * are not started.
+ * Who uses the queues: RX queue q of every port is polled by rx_lcores[q],
+ * TX queue q is used by tx_lcores[q]. In run-to-completion mode both lists
+ * are the worker lcores; in pipeline mode the RX lcores receive and the
+ * forwarding lcores transmit.
+ */
+struct pg_port_plan {
+	const unsigned int *rx_lcores;
+	unsigned int n_rx;
+	const unsigned int *tx_lcores;
+	unsigned int n_tx;
+	unsigned int ring_mbufs;   /**< mbufs that can wait in inter-lcore rings */
+};
+
+/**
+ * Configure every port of @p conf for @p plan, create the mbuf pools (one
+ * per NUMA socket with RX lcores), and set up all queues. Ports are not
+ * started.
  *
  * @return 0, or a negative errno with @p err naming the port and the cause.
  */
 int pg_ports_setup(struct pg_ports *ports, const struct pg_conf *conf,
-		   const unsigned int *worker_lcores, unsigned int n_workers,
-		   char err[PG_CONF_ERR_LEN]);
+		   const struct pg_port_plan *plan, char err[PG_CONF_ERR_LEN]);
 
 /** Start all ports. Nothing is flushed: the first packet must survive. */
 int pg_ports_start(struct pg_ports *ports, char err[PG_CONF_ERR_LEN]);

@@ -26,29 +26,43 @@ socket_index(int socket)
 	return socket < 0 ? 0 : (unsigned int)socket;
 }
 
+static unsigned int
+n_pools(const struct pg_ports *ports)
+{
+	unsigned int s, n = 0;
+
+	for (s = 0; s < PG_MAX_SOCKETS; s++)
+		n += ports->pool[s] != NULL;
+	return n;
+}
+
+/*
+ * Mbufs come from the pool of the socket of the lcore that receives them.
+ * Count, per socket, every mbuf that can sit in an RX ring, a TX ring, a
+ * TX buffer, an inter-lcore ring or a mempool cache.
+ */
 static int
-create_pools(struct pg_ports *ports, const unsigned int *worker_lcores,
-	     unsigned int n_workers, char err[PG_CONF_ERR_LEN])
+create_pools(struct pg_ports *ports, const struct pg_port_plan *plan,
+	     char err[PG_CONF_ERR_LEN])
 {
 	unsigned int need[PG_MAX_SOCKETS] = {0};
-	unsigned int w, p, s;
+	unsigned int w, p, s, total_tx = 0;
 
-	/* Count, per socket, every mbuf that can sit in a ring or a buffer. */
-	for (w = 0; w < n_workers; w++) {
-		s = socket_index(rte_lcore_to_socket_id(worker_lcores[w]));
+	for (w = 0; w < plan->n_tx; w++)
+		for (p = 0; p < ports->n_ports; p++)
+			total_tx += ports->port[p].tx_desc + PG_MBUF_PER_WORKER / PG_MAX_PORTS;
+	for (w = 0; w < plan->n_rx; w++) {
+		s = socket_index(rte_lcore_to_socket_id(plan->rx_lcores[w]));
 		if (s >= PG_MAX_SOCKETS) {
 			snprintf(err, PG_CONF_ERR_LEN,
-				 "workers.lcores[%u]: socket %u not supported", w, s);
+				 "workers.lcores: socket %u of lcore %u not supported",
+				 s, plan->rx_lcores[w]);
 			return -EINVAL;
 		}
 		need[s] += PG_MBUF_PER_WORKER;
-		for (p = 0; p < ports->n_ports; p++) {
-			const struct pg_port *port = &ports->port[p];
-
-			if (w < port->n_rxq)
-				need[s] += port->rx_desc;
-			need[s] += port->tx_desc;
-		}
+		for (p = 0; p < ports->n_ports; p++)
+			if (w < ports->port[p].n_rxq)
+				need[s] += ports->port[p].rx_desc;
 	}
 	for (s = 0; s < PG_MAX_SOCKETS; s++) {
 		char name[RTE_MEMPOOL_NAMESIZE];
@@ -56,6 +70,8 @@ create_pools(struct pg_ports *ports, const unsigned int *worker_lcores,
 
 		if (need[s] == 0)
 			continue;
+		/* Any TX queue or ring may hold mbufs of any pool. */
+		need[s] += total_tx + plan->ring_mbufs;
 		/* Mempools are most memory-efficient at 2^k - 1 elements. */
 		n = rte_align32pow2(need[s] + 1) - 1;
 		snprintf(name, sizeof(name), "pg_mbuf_s%u", s);
@@ -74,8 +90,7 @@ create_pools(struct pg_ports *ports, const unsigned int *worker_lcores,
 
 static int
 setup_one(struct pg_ports *ports, struct pg_port *port, unsigned int idx,
-	  const unsigned int *worker_lcores, unsigned int n_workers,
-	  char err[PG_CONF_ERR_LEN])
+	  const struct pg_port_plan *plan, char err[PG_CONF_ERR_LEN])
 {
 	struct rte_eth_conf eth_conf;
 	struct rte_eth_dev_info info;
@@ -98,9 +113,8 @@ setup_one(struct pg_ports *ports, struct pg_port *port, unsigned int idx,
 	}
 	if (port->n_txq > info.max_tx_queues) {
 		snprintf(err, PG_CONF_ERR_LEN,
-			 "ports[%u] (%s): %s supports %u TX queues but %u workers each need one"
-			 " (use fewer workers)",
-			 idx, port->name, port->device, info.max_tx_queues, port->n_txq);
+			 "ports[%u].device: %.64s has %u TX queues, %u forwarding lcores need one each",
+			 idx, port->device, info.max_tx_queues, port->n_txq);
 		return -EINVAL;
 	}
 
@@ -118,8 +132,11 @@ setup_one(struct pg_ports *ports, struct pg_port *port, unsigned int idx,
 	}
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
 		eth_conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
-	/* Queue q only sees mbufs of its worker's pool, refcnt 1: fast free holds. */
-	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+	/* Fast free needs every mbuf of a TX queue from one pool, refcnt 1:
+	 * true with a single pool (in rtc mode also per socket, but keep the
+	 * rule simple). */
+	if ((info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE) &&
+	    n_pools(ports) == 1)
 		eth_conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 
 	ret = rte_eth_dev_configure(port->port_id, port->n_rxq, port->n_txq, &eth_conf);
@@ -138,7 +155,7 @@ setup_one(struct pg_ports *ports, struct pg_port *port, unsigned int idx,
 	port->tx_desc = nb_txd;
 
 	for (q = 0; q < port->n_rxq; q++) {
-		int s = (int)rte_lcore_to_socket_id(worker_lcores[q]);
+		int s = (int)rte_lcore_to_socket_id(plan->rx_lcores[q]);
 
 		ret = rte_eth_rx_queue_setup(port->port_id, q, nb_rxd, s, NULL,
 					     ports->pool[socket_index(s)]);
@@ -151,7 +168,7 @@ setup_one(struct pg_ports *ports, struct pg_port *port, unsigned int idx,
 	txconf = info.default_txconf;
 	txconf.offloads = eth_conf.txmode.offloads;
 	for (q = 0; q < port->n_txq; q++) {
-		int s = (int)rte_lcore_to_socket_id(worker_lcores[q]);
+		int s = (int)rte_lcore_to_socket_id(plan->tx_lcores[q]);
 
 		ret = rte_eth_tx_queue_setup(port->port_id, q, nb_txd, s, &txconf);
 		if (ret != 0) {
@@ -160,7 +177,6 @@ setup_one(struct pg_ports *ports, struct pg_port *port, unsigned int idx,
 			return ret;
 		}
 	}
-	RTE_SET_USED(n_workers);
 	return 0;
 }
 
@@ -186,8 +202,7 @@ set_mac(struct pg_port *port, const struct pg_conf_port *cp)
 
 int
 pg_ports_setup(struct pg_ports *ports, const struct pg_conf *conf,
-	       const unsigned int *worker_lcores, unsigned int n_workers,
-	       char err[PG_CONF_ERR_LEN])
+	       const struct pg_port_plan *plan, char err[PG_CONF_ERR_LEN])
 {
 	unsigned int i;
 	int ret;
@@ -204,8 +219,8 @@ pg_ports_setup(struct pg_ports *ports, const struct pg_conf *conf,
 				 "ports[%u].device: unknown DPDK device '%s'", i, cp->device);
 			return -ENODEV;
 		}
-		port->n_rxq = cp->rx_queues ? cp->rx_queues : (uint16_t)n_workers;
-		port->n_txq = (uint16_t)n_workers;
+		port->n_rxq = cp->rx_queues ? cp->rx_queues : (uint16_t)plan->n_rx;
+		port->n_txq = (uint16_t)plan->n_tx;
 		port->rx_desc = cp->rx_desc ? cp->rx_desc : PG_CONF_DEFAULT_RX_DESC;
 		port->tx_desc = cp->tx_desc ? cp->tx_desc : PG_CONF_DEFAULT_TX_DESC;
 		port->socket = rte_eth_dev_socket_id(port->port_id);
@@ -213,11 +228,11 @@ pg_ports_setup(struct pg_ports *ports, const struct pg_conf *conf,
 		port->ip4_len = cp->ip4_len;
 		ports->n_ports++;
 	}
-	ret = create_pools(ports, worker_lcores, n_workers, err);
+	ret = create_pools(ports, plan, err);
 	if (ret != 0)
 		return ret;
 	for (i = 0; i < ports->n_ports; i++) {
-		ret = setup_one(ports, &ports->port[i], i, worker_lcores, n_workers, err);
+		ret = setup_one(ports, &ports->port[i], i, plan, err);
 		if (ret != 0)
 			return ret;
 		set_mac(&ports->port[i], &conf->ports[i]);

@@ -21,8 +21,7 @@ struct pg_telemetry_view {
 	const struct pg_conf *conf;
 	const struct pg_ports *ports;
 	const struct pg_fib *fib;
-	struct pg_worker *const *workers;
-	unsigned int n_workers;
+	const struct pg_workers *workers;
 	unsigned int main_lcore;
 };
 

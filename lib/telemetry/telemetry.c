@@ -41,9 +41,9 @@ sum_stats(struct pg_stats_total *t)
 	const struct pg_lcore_stats *s[PG_CONF_MAX_WORKERS];
 	unsigned int i;
 
-	for (i = 0; i < view.n_workers; i++)
-		s[i] = &view.workers[i]->stats;
-	pg_stats_sum(s, view.n_workers, t);
+	for (i = 0; i < view.workers->n; i++)
+		s[i] = &view.workers->w[i]->stats;
+	pg_stats_sum(s, view.workers->n, t);
 }
 
 static int
@@ -99,8 +99,8 @@ one_lcore(unsigned int lcore, struct rte_tel_data *d)
 {
 	unsigned int w, r;
 
-	for (w = 0; w < view.n_workers; w++) {
-		const struct pg_worker *wk = view.workers[w];
+	for (w = 0; w < view.workers->n; w++) {
+		const struct pg_worker *wk = view.workers->w[w];
 		const struct pg_lcore_stats *s = &wk->stats;
 		uint64_t polls, busy;
 
@@ -165,8 +165,8 @@ cmd_lcores(const char *cmd __rte_unused, const char *params,
 	tel_array_u64(fwd, 0);
 	tel_array_u64(drops, 0);
 	tel_array_u64(busy, 0);
-	for (w = 0; w < view.n_workers; w++) {
-		const struct pg_worker *wk = view.workers[w];
+	for (w = 0; w < view.workers->n; w++) {
+		const struct pg_worker *wk = view.workers->w[w];
 		const struct pg_lcore_stats *s = &wk->stats;
 		uint64_t polls = pg_stats_read(&s->polls), sum = 0;
 
@@ -408,6 +408,53 @@ cmd_neighbors(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+/* One row per ring: who feeds it, who drains it, how full it got. */
+static int
+cmd_rings(const char *cmd __rte_unused, const char *params __rte_unused,
+	  struct rte_tel_data *d)
+{
+	struct rte_tel_data *name, *prod, *cons, *size, *enq, *deq, *full, *count, *peak;
+	const struct pg_workers *ws = view.workers;
+	unsigned int i;
+
+	name = str_array();
+	prod = u64_array();
+	cons = u64_array();
+	size = u64_array();
+	enq = u64_array();
+	deq = u64_array();
+	full = u64_array();
+	count = u64_array();
+	peak = u64_array();
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "mode",
+		ws->mode == PG_MODE_PIPELINE ? "pipeline" : "rtc");
+	tel_dict_u64(d, "n_rings", ws->n_links);
+	for (i = 0; i < ws->n_links && i < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
+		const struct pg_ring_link *l = &ws->links[i];
+
+		rte_tel_data_add_array_string(name, l->name);
+		tel_array_u64(prod, l->producer_lcore);
+		tel_array_u64(cons, l->consumer_lcore);
+		tel_array_u64(size, l->size);
+		tel_array_u64(enq, pg_stats_read(&l->prod.enqueued));
+		tel_array_u64(deq, pg_stats_read(&l->cons.dequeued));
+		tel_array_u64(full, pg_stats_read(&l->prod.dropped_full));
+		tel_array_u64(count, rte_ring_count(l->ring));
+		tel_array_u64(peak, pg_stats_read(&l->prod.peak));
+	}
+	put_column(d, "name", name);
+	put_column(d, "producer_lcore", prod);
+	put_column(d, "consumer_lcore", cons);
+	put_column(d, "size", size);
+	put_column(d, "enqueued", enq);
+	put_column(d, "dequeued", deq);
+	put_column(d, "dropped_full", full);
+	put_column(d, "count", count);
+	put_column(d, "peak", peak);
+	return 0;
+}
+
 /* Serialise every command against pg_telemetry_fini(). */
 #define LOCKED_CMD(fn) \
 static int fn##_locked(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -424,6 +471,7 @@ LOCKED_CMD(cmd_lcores)
 LOCKED_CMD(cmd_ports)
 LOCKED_CMD(cmd_routes)
 LOCKED_CMD(cmd_neighbors)
+LOCKED_CMD(cmd_rings)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -446,7 +494,10 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 	       rte_telemetry_register_cmd("/pktgate/routes", cmd_routes_locked,
 			"Route count and a page of routes. Parameters: offset (default 0)") |
 	       rte_telemetry_register_cmd("/pktgate/neighbors", cmd_neighbors_locked,
-			"Neighbor table page. Parameters: offset (default 0)");
+			"Neighbor table page. Parameters: offset (default 0)") |
+	       rte_telemetry_register_cmd("/pktgate/rings", cmd_rings_locked,
+			"Pipeline rings: lcores, size, enqueued, dequeued, dropped_full, "
+			"count, peak. No parameters");
 }
 
 void

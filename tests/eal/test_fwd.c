@@ -252,6 +252,7 @@ START_TEST(burst_forwards_and_counts)
 	rte_pktmbuf_mtod(in[31], struct rte_ether_hdr *)->ether_type =
 		RTE_BE16(RTE_ETHER_TYPE_IPV6);
 
+	pg_fwd_count_rx(&st, 0, PG_BURST);
 	pg_fwd_burst(&lc, 0, in, PG_BURST);
 	pg_fwd_tx_flush_all(&lc);
 

@@ -48,8 +48,8 @@ def set_pktgate(path):
     PKTGATE = os.path.abspath(path)
 
 
-# queues: RX/TX queues per port the layout uses (= net_pcap rx_pcap/tx_pcap
-# count per vdev). Input goes to RX queue 0, the other RX queues read an
+# queues: TX queues per port the layout uses (= net_pcap tx_pcap count per
+# vdev); rx_queues: RX queues (rx_pcap count), the same unless given. Input goes to RX queue 0, the other RX queues read an
 # empty pcap; all TX queue files of a port are read back and concatenated.
 TOPOLOGIES = {
     # one run-to-completion worker (the default)
@@ -57,9 +57,11 @@ TOPOLOGIES = {
     # two run-to-completion workers, both threads on CPU 1
     "rtc2": dict(eal=["--lcores", "0@0,1@1,2@1"], lcores=[1, 2], queues=2,
                  workers_extra={}),
-    # a future pipeline mode would go here, e.g.
-    # "pipeline": dict(eal=[...], lcores=[1, 2], queues=1,
-    #                  workers_extra={"mode": "pipeline"}),
+    # pipeline: lcore 1 receives and spreads flows over forwarding lcores
+    # 2 and 3 by ring; four lcores squeezed onto two CPUs (correctness only)
+    "pipeline": dict(eal=["--lcores", "0@0,1@1,2@1,3@1"], lcores=[1, 2, 3],
+                     queues=2, rx_queues=1,
+                     workers_extra={"mode": "pipeline", "ring_size": 4096}),
 }
 TOPOLOGY_NAME = os.environ.get("PG_TEST_TOPOLOGY", "rtc1")
 if TOPOLOGY_NAME not in TOPOLOGIES:
@@ -212,11 +214,18 @@ class Pkt:
 
 
 def flow_of(frame):
-    """What output order is kept within: an IPv4 (src, dst, protocol), or
-    one class per ethertype. pktgate may reorder across flows (it answers
-    ARP in an earlier stage of a burst than ICMP), never inside one."""
+    """What output order is kept within: an IPv4 5-tuple (TCP/UDP ports
+    when the datagram is not a fragment, as RSS hashes), or one class per
+    ethertype. pktgate may reorder across flows (it answers ARP in an
+    earlier stage of a burst than ICMP; pipeline mode spreads flows over
+    lcores), never inside one."""
     if len(frame) >= 34 and frame[12:14] == b"\x08\x00":
-        return ("ip", frame[26:30], frame[30:34], frame[23])
+        key = ("ip", frame[26:30], frame[30:34], frame[23])
+        ihl = (frame[14] & 0xf) * 4
+        frag = struct.unpack("!H", frame[20:22])[0] & 0x3fff
+        if frame[23] in (6, 17) and not frag and len(frame) >= 14 + ihl + 4:
+            key += (frame[14 + ihl:14 + ihl + 4],)
+        return key
     return ("type", frame[12:14])
 
 
@@ -339,7 +348,7 @@ class Result:
 
 
 def parse_summary(stdout):
-    s = {"drop": {}, "port": {}, "lcore": {}, "lines": []}
+    s = {"drop": {}, "port": {}, "lcore": {}, "ring": {}, "lines": []}
     for line in stdout.splitlines():
         if not line.startswith("summary:"):
             continue
@@ -351,6 +360,8 @@ def parse_summary(stdout):
             s["drop"][w[1]] = int(w[2])
         elif w[0] == "lcore":
             s["lcore"][int(w[1])] = {"role": w[2], "rx": int(w[4]), "tx": int(w[6])}
+        elif w[0] == "ring":
+            s["ring"][w[1]] = {w[i]: w[i + 1] for i in range(2, len(w) - 1, 2)}
         else:
             s["elapsed"] = float(w[0])
             for i in range(2, len(w) - 1, 2):
@@ -371,6 +382,7 @@ def pcap_vdevs(tmp, cfg, inputs):
     """net_pcap vdev strings for every port of cfg whose device is
     net_pcapN; inputs: port name -> frames. Returns (vdevs, outfiles)."""
     q = TOPOLOGY["queues"]
+    rq = TOPOLOGY.get("rx_queues", q)
     empty = os.path.join(tmp, "empty.pcap")
     write_pcap(empty, [])
     vdevs, outs = [], {}
@@ -381,7 +393,7 @@ def pcap_vdevs(tmp, cfg, inputs):
         write_pcap(inp, inputs.get(p.name, []))
         args = [p.device]
         outs[p.name] = []
-        for i in range(q):
+        for i in range(rq):
             args.append("rx_pcap=%s" % (inp if i == 0 else empty))
         for i in range(q):
             o = os.path.join(tmp, "out_%s_q%d.pcap" % (p.name, i))

@@ -845,6 +845,66 @@ START_TEST(test_workers_lcores)
 }
 END_TEST
 
+/* ---- workers.mode (pipeline) ---- */
+
+START_TEST(test_workers_mode)
+{
+	struct pg_conf *c;
+
+	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\n"));
+	ck_assert_int_eq(c->mode, PG_MODE_RTC);
+	ck_assert_uint_eq(pg_conf_n_fwd_lcores(c), 1);
+	ck_assert_uint_eq(pg_conf_n_rx_lcores(c), 1);
+	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL, NULL,
+			  "workers:\n  mode: rtc\n  lcores: [1, 2]\n"));
+	ck_assert_int_eq(c->mode, PG_MODE_RTC);
+	ck_assert_uint_eq(pg_conf_n_fwd_lcores(c), 2);
+	pg_conf_free(c);
+
+	c = expect_ok(doc(NULL, NULL, NULL,
+			  "workers:\n  mode: pipeline\n  lcores: [1, 2, 3]\n"));
+	ck_assert_int_eq(c->mode, PG_MODE_PIPELINE);
+	ck_assert_uint_eq(c->rx_lcores, 1);
+	ck_assert_uint_eq(c->ring_size, PG_CONF_DEFAULT_RING_SIZE);
+	ck_assert_uint_eq(pg_conf_n_rx_lcores(c), 1);
+	ck_assert_uint_eq(pg_conf_n_fwd_lcores(c), 2);
+	pg_conf_free(c);
+
+	c = expect_ok(doc(NULL, NULL, NULL,
+			  "workers:\n  mode: pipeline\n  lcores: [1, 2, 3, 4]\n"
+			  "  rx_lcores: 2\n  ring_size: 4096\n"));
+	ck_assert_uint_eq(c->rx_lcores, 2);
+	ck_assert_uint_eq(c->ring_size, 4096);
+	ck_assert_uint_eq(pg_conf_n_fwd_lcores(c), 2);
+	pg_conf_free(c);
+
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  mode: turbo\n  lcores: [1]\n"),
+		     "workers.mode", "'turbo'");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  mode: pipeline\n  lcores: [1]\n"),
+		     "workers.lcores", "at least 2");
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  mode: pipeline\n  lcores: [1, 2]\n  rx_lcores: 2\n"),
+		     "workers.rx_lcores", "out of range");
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  mode: pipeline\n  lcores: [1, 2]\n  rx_lcores: 0\n"),
+		     "workers.rx_lcores", NULL);
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  mode: pipeline\n  lcores: [1, 2]\n  ring_size: 1000\n"),
+		     "workers.ring_size", "power of two");
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  mode: pipeline\n  lcores: [1, 2]\n  ring_size: 32\n"),
+		     "workers.ring_size", "out of range");
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  mode: pipeline\n  lcores: [1, 2]\n  ring_size: 131072\n"),
+		     "workers.ring_size", "out of range");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1, 2]\n  ring_size: 1024\n"),
+		     "workers.ring_size", "only with mode: pipeline");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1, 2]\n  rx_lcores: 1\n"),
+		     "workers.rx_lcores", "only with mode: pipeline");
+}
+END_TEST
+
 /* ---- pg_conf_load ---- */
 
 static char *
@@ -988,6 +1048,21 @@ START_TEST(test_runtime_rx_queues)
 	ck_assert_int_eq(pg_conf_check_runtime(c, lcores_0_to_3, 0,
 					       pcap_devices, err), -EINVAL);
 	ck_assert_str_eq(err, "ports[1].rx_queues: 4 queues but only 2 workers");
+	pg_conf_free(c);
+}
+END_TEST
+
+/* In pipeline mode RX queues are polled by the RX lcores only. */
+START_TEST(test_runtime_rx_queues_pipeline)
+{
+	struct pg_conf *c = expect_ok(doc(
+		"ports:\n"
+		"  - {name: lan, device: net_pcap0, ipv4: 192.0.2.1/24, rx_queues: 2}\n",
+		"", "", "workers:\n  mode: pipeline\n  lcores: [1, 2, 3]\n"));
+
+	ck_assert_int_eq(pg_conf_check_runtime(c, lcores_0_to_3, 0, pcap_devices, err),
+			 -EINVAL);
+	ck_assert_str_eq(err, "ports[0].rx_queues: 2 queues but only 1 RX lcores");
 	pg_conf_free(c);
 }
 END_TEST
@@ -1151,6 +1226,7 @@ conf_suite(void)
 
 	tc = tcase_create("workers");
 	tcase_add_test(tc, test_workers_lcores);
+	tcase_add_test(tc, test_workers_mode);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
@@ -1165,6 +1241,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_runtime_main_lcore);
 	tcase_add_test(tc, test_runtime_device);
 	tcase_add_test(tc, test_runtime_rx_queues);
+	tcase_add_test(tc, test_runtime_rx_queues_pipeline);
 	tcase_add_test(tc, test_format_helpers);
 	suite_add_tcase(s, tc);
 

@@ -178,40 +178,43 @@ static int
 parse_prefixes(const char *opt, const char *text, struct gen_cfg *cfg,
 	       char err[GEN_ERR_LEN])
 {
-	char buf[2048];
-	char *save = NULL, *tok;
+	const char *p = text;
 
-	if (strlen(text) >= sizeof(buf))
-		return bad(err, opt, "list too long", "...");
-	snprintf(buf, sizeof(buf), "%s", text);
 	cfg->n_prefixes = 0;
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *slash = strchr(tok, '/');
-		char *end;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		char item[32], *slash, *end;
 		unsigned long len;
 		uint32_t addr;
 
+		/* Every item must be a prefix: "a/8,,b/8" or a trailing comma
+		 * is a typo, not an empty prefix to skip. */
+		if (n == 0 || n >= sizeof(item))
+			return bad(err, opt, "expected a.b.c.d/len[,a.b.c.d/len...]", text);
 		if (cfg->n_prefixes == GEN_MAX_PREFIXES)
 			return bad(err, opt, "at most 64 prefixes", text);
+		memcpy(item, p, n);
+		item[n] = '\0';
+		slash = strchr(item, '/');
 		if (slash == NULL)
-			return bad(err, opt, "expected a.b.c.d/len[,a.b.c.d/len...]", tok);
+			return bad(err, opt, "expected a.b.c.d/len[,a.b.c.d/len...]", item);
 		*slash = '\0';
 		errno = 0;
 		len = strtoul(slash + 1, &end, 10);
-		if (parse_ip(tok, &addr) != 0 || slash[1] < '0' || slash[1] > '9' ||
+		if (parse_ip(item, &addr) != 0 || slash[1] < '0' || slash[1] > '9' ||
 		    *end != '\0' || errno != 0 || len < 1 || len > 32) {
 			*slash = '/';
-			return bad(err, opt, "expected a.b.c.d/len with len 1..32", tok);
+			return bad(err, opt, "expected a.b.c.d/len (dotted quad, len 1..32)", item);
 		}
 		/* Host bits are ignored: 10.1.2.3/8 means 10.0.0.0/8. */
 		cfg->prefix[cfg->n_prefixes].addr = addr & (uint32_t)(~0ULL << (32 - len));
 		cfg->prefix[cfg->n_prefixes].len = (uint8_t)len;
 		cfg->n_prefixes++;
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
 	}
-	if (cfg->n_prefixes == 0)
-		return bad(err, opt, "expected a.b.c.d/len[,a.b.c.d/len...]", text);
-	return 0;
 }
 
 static int
@@ -243,9 +246,9 @@ set_defaults(struct gen_cfg *cfg)
 	cfg->burst = 32;
 	cfg->drain_ms = 200;
 	cfg->n_prefixes = 1;
-	cfg->prefix[0].addr = RTE_IPV4(203, 0, 113, 0);
+	cfg->prefix[0].addr = GEN_IPV4(203, 0, 113, 0);
 	cfg->prefix[0].len = 24;
-	cfg->src_ip = RTE_IPV4(198, 18, 0, 1);   /* RFC 2544 benchmark range */
+	cfg->src_ip = GEN_IPV4(198, 18, 0, 1);   /* RFC 2544 benchmark range */
 	cfg->udp_sport = 1024;
 	cfg->udp_dport = 9;                      /* discard */
 	cfg->ttl = 64;
@@ -354,10 +357,27 @@ int
 gen_args_parse(int argc, char **argv, struct gen_cfg *cfg, char err[GEN_ERR_LEN])
 {
 	bool have_tx = false, have_rx = false;
-	int i, ret;
+	int i, sep, ret;
 
 	set_defaults(cfg);
-	for (i = 1; i < argc; i++) {
+	/* Everything before "--" is EAL's, everything after ours; a lone
+	 * --help or --version without "--" is ours too. */
+	for (sep = 1; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
+		;
+	cfg->eal_argc = sep;
+	if (sep == argc) {
+		if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+				  strcmp(argv[1], "-h") == 0 ||
+				  strcmp(argv[1], "--version") == 0)) {
+			cfg->eal_argc = 1;
+			sep = 0;
+		} else if (argc > 1) {
+			snprintf(err, GEN_ERR_LEN, "--: missing between EAL options and"
+				 " generator options (pktgate-gen [EAL options] -- --tx-port N ...)");
+			return -EINVAL;
+		}
+	}
+	for (i = sep + 1; i < argc; i++) {
 		const char *arg = argv[i], *val = NULL, *eq = strchr(arg, '=');
 		size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
 		const struct gen_optdef *d = NULL;

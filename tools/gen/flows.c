@@ -23,9 +23,9 @@ static_assert(GEN_OFF_IP + offsetof(struct rte_ipv4_hdr, dst_addr) == GEN_OFF_IP
 static_assert(GEN_OFF_IP + sizeof(struct rte_ipv4_hdr) == GEN_OFF_UDP, "frame layout");
 static_assert(GEN_OFF_UDP + sizeof(struct rte_udp_hdr) == GEN_OFF_STAMP, "frame layout");
 
-int
-gen_tpl_build(struct gen_tpl *tpl, const struct gen_cfg *cfg,
-	      const struct rte_ether_addr *src_mac, int socket)
+void
+gen_tpl_fill(struct gen_tpl *tpl, const struct gen_cfg *cfg,
+	     const struct rte_ether_addr *src_mac, struct gen_flow *flows)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)tpl->hdr;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(tpl->hdr + GEN_OFF_IP);
@@ -51,10 +51,7 @@ gen_tpl_build(struct gen_tpl *tpl, const struct gen_cfg *cfg,
 	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(tpl->frame_len - GEN_OFF_UDP));
 	/* UDP checksum 0: "not computed", allowed over IPv4 (RFC 768). */
 
-	tpl->flows = rte_malloc_socket("gen_flows", sizeof(*tpl->flows) * cfg->n_flows,
-				       RTE_CACHE_LINE_SIZE, socket);
-	if (tpl->flows == NULL)
-		return -ENOMEM;
+	tpl->flows = flows;
 	/* Full checksum per flow at start (about 10 ms for 1M flows) rather
 	 * than an incremental update per frame on the data path. */
 	scratch = *ip;
@@ -67,6 +64,19 @@ gen_tpl_build(struct gen_tpl *tpl, const struct gen_cfg *cfg,
 		scratch.hdr_checksum = 0;
 		f->ip_cksum = rte_ipv4_cksum(&scratch);
 	}
+}
+
+int
+gen_tpl_build(struct gen_tpl *tpl, const struct gen_cfg *cfg,
+	      const struct rte_ether_addr *src_mac, int socket)
+{
+	struct gen_flow *flows;
+
+	flows = rte_malloc_socket("gen_flows", sizeof(*flows) * cfg->n_flows,
+				  RTE_CACHE_LINE_SIZE, socket);
+	if (flows == NULL)
+		return -ENOMEM;
+	gen_tpl_fill(tpl, cfg, src_mac, flows);
 	return 0;
 }
 

@@ -69,6 +69,11 @@ static_assert(GEN_OFF_STAMP + sizeof(struct gen_stamp) == GEN_SIZE_MIN - GEN_FCS
 	      "the stamp must fit in a 64-byte frame");
 static_assert(offsetof(struct gen_stamp, tsc) == 8, "stamp layout");
 
+/* RTE_IPV4() of DPDK 22.11 shifts an int into the sign bit for a first
+ * octet >= 128 (undefined behaviour, UBSan reports it): shift unsigned. */
+#define GEN_IPV4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | \
+			      ((uint32_t)(c) << 8) | (uint32_t)(d))
+
 /** An IPv4 prefix, host byte order, host bits clear. */
 struct gen_prefix {
 	uint32_t addr;
@@ -105,8 +110,8 @@ struct gen_cfg {
 };
 
 /**
- * Parse the generator's options: @p argv holds argv[0] and what follows
- * "--" (no EAL needed, so bad options never touch a port).
+ * Split the whole command line at "--" (cfg->eal_argc words go to EAL) and
+ * parse the generator's part. No EAL needed: bad options never touch a port.
  *
  * @return 0, or -EINVAL with a one-line @p err that names the option.
  */

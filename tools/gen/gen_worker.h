@@ -52,7 +52,13 @@ struct gen_tpl {
 };
 
 /**
- * Build the template and the flow table (on @p socket).
+ * Fill the template and @p flows (cfg->n_flows entries); no EAL needed.
+ */
+void gen_tpl_fill(struct gen_tpl *tpl, const struct gen_cfg *cfg,
+		  const struct rte_ether_addr *src_mac, struct gen_flow *flows);
+
+/**
+ * Allocate the flow table on @p socket and fill it with gen_tpl_fill().
  *
  * @return 0 or -ENOMEM.
  */

@@ -413,33 +413,11 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct gen_cfg cfg;
 	char err[GEN_ERR_LEN];
-	char **app_argv;
 	FILE *json = NULL, *out = stdout;
-	int sep, app_argc, code, i;
+	int code;
 
-	/* Everything before "--" is EAL's, everything after ours. A lone
-	 * --help/--version without "--" is ours too. */
-	for (sep = 1; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
-		;
-	app_argv = calloc((size_t)argc + 1, sizeof(*app_argv));
-	if (app_argv == NULL)
-		return fail(EXIT_FAILURE, "out of memory");
-	app_argv[0] = argv[0];
-	app_argc = 1;
-	if (sep < argc) {
-		for (i = sep + 1; i < argc; i++)
-			app_argv[app_argc++] = argv[i];
-	} else if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-				 strcmp(argv[1], "-h") == 0 ||
-				 strcmp(argv[1], "--version") == 0)) {
-		app_argv[app_argc++] = argv[1];
-		sep = 1;
-	}
-	if (gen_args_parse(app_argc, app_argv, &cfg, err) != 0) {
-		free(app_argv);
+	if (gen_args_parse(argc, argv, &cfg, err) != 0)
 		return fail(EXIT_USAGE, "%s", err);
-	}
-	free(app_argv);
 	if (cfg.help) {
 		fputs(gen_usage(), stdout);
 		return EXIT_SUCCESS;
@@ -461,7 +439,7 @@ main(int argc, char **argv)
 
 	/* EAL writes its log to stdout by default; keep stdout for results. */
 	rte_openlog_stream(stderr);
-	if (rte_eal_init(sep, argv) < 0) {
+	if (rte_eal_init(cfg.eal_argc, argv) < 0) {
 		code = rte_errno == EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 		fail(code, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		goto out;
