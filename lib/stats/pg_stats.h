@@ -43,8 +43,7 @@
 	X(arp_not_ours, "ARP request for an address that is not ours, or ARP reply") \
 	X(bad_icmp, "malformed ICMP to us (length, checksum)") \
 	X(tx_full, "TX queue full") \
-	X(ring_full, "pipeline: the ring to the forwarding lcore was full") \
-	X(port_down, "egress port not usable")
+	X(ring_full, "pipeline: the ring to the forwarding lcore was full")
 
 enum pg_drop_reason {
 #define PG_DROP_ENUM(name, help) PG_DROP_##name,

@@ -231,9 +231,9 @@ def flow_of(frame):
 
 DROP_REASONS = ["bad_l2", "runt", "unsupported_ethertype", "bad_version",
                 "bad_ihl", "bad_checksum", "bad_length", "martian_src",
-                "martian_dst", "ttl_exceeded", "no_route", "no_neighbor",
-                "not_ours_local", "bad_arp", "arp_not_ours", "bad_icmp",
-                "tx_full", "port_down"]
+                "martian_dst", "l2_multicast", "ttl_exceeded", "no_route",
+                "no_neighbor", "not_ours_local", "bad_arp", "arp_not_ours",
+                "bad_icmp", "tx_full", "ring_full"]
 
 
 def ip_cksum_ok(hdr):

@@ -178,6 +178,18 @@ def drop_martian_dst():
 
 
 @case
+def drop_l2_multicast():
+    """RFC 1812 5.3.4: a unicast datagram that arrived in a link-layer
+    broadcast or multicast frame is not forwarded (and not answered when it
+    is not for us): a router would otherwise amplify L2 floods."""
+    run(drops("l2_multicast", [
+        udp("203.0.113.7", dmac="ff:ff:ff:ff:ff:ff"),
+        udp("203.0.113.8", dmac="01:00:5e:00:00:07"),
+        udp("203.0.113.9", dmac="33:33:00:00:00:01", ttl=1),  # checked before TTL
+    ]))
+
+
+@case
 def drop_not_ours_local():
     e = Ether(dst=LAN_MAC, src=HOST_MAC)
     frames = [
@@ -306,6 +318,7 @@ def drop_every_reason_in_one_run():
     pk += drops("bad_length", [udp("203.0.113.7", len=10)])
     pk += drops("martian_src", [udp("203.0.113.7", src="127.0.0.1")])
     pk += drops("martian_dst", [udp("240.1.1.1")])
+    pk += drops("l2_multicast", [udp("203.0.113.7", dmac="ff:ff:ff:ff:ff:ff")])
     pk += drops("ttl_exceeded", [udp("203.0.113.7", ttl=1)])
     pk += drops("no_route", [udp("8.8.4.4")])
     pk += drops("no_neighbor", [udp("192.0.2.99")])
