@@ -56,8 +56,8 @@ gen_report_text(FILE *f, const struct gen_report *r)
 		r->tx.packets, per_s(r->tx.packets, r->duration_s) / 1e6,
 		per_s(r->tx.bytes, r->duration_s) * 8 / 1e9,
 		r->tx.warmup, r->tx.unsent, r->tx.alloc_fail);
-	/* The token bucket keeps at most ~1 ms of credit (see tx_init), so a
-	 * TX lcore that loses its CPU falls behind rather than bursting. */
+	/* The token bucket keeps little credit (GEN_RATE_SLACK_US), so a TX
+	 * lcore that loses its CPU falls behind rather than bursting: say so. */
 	if (cfg->rate_pps != 0 && r->duration_s > 0 &&
 	    per_s(r->tx.packets, r->duration_s) < 0.99 * (double)cfg->rate_pps)
 		fprintf(f, "  note             TX reached %.1f%% of the requested rate"

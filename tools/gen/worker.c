@@ -25,6 +25,14 @@
  * that do not divide the TSC frequency keep their average exactly. */
 #define GEN_RATE_SHIFT 16
 
+/* Most credit the token bucket keeps, in microseconds of frames (at least
+ * two bursts). Frames owed after the lcore was held up (another process on
+ * its CPU, a slow driver) are caught up at full speed, so this bounds the
+ * longest line-rate burst a --rate-pps run can produce: small enough for a
+ * 1024-descriptor ring at the device under test, at the price of falling
+ * short of the rate when the TX lcore loses its CPU for longer. */
+#define GEN_RATE_SLACK_US 1000
+
 /* RX looks this many frames ahead when it prefetches frame data. */
 #define GEN_RX_PREFETCH 4
 
@@ -78,15 +86,12 @@ tx_init(struct gen_tx *t)
 
 	t->cost = 0;
 	if (t->rate_pps != 0) {
-		uint64_t slack = RTE_MAX(2ULL * t->burst, t->rate_pps / 1000);
+		const uint64_t slack = RTE_MAX(2ULL * t->burst,
+					       t->rate_pps * GEN_RATE_SLACK_US / 1000000);
 
 		t->cost = (t->hz << GEN_RATE_SHIFT) / t->rate_pps;
 		if (t->cost == 0)
 			t->cost = 1;
-		/* Credit saved up while the lcore was held up (another process
-		 * on the CPU, a slow driver) is capped at about 1 ms of frames
-		 * or two bursts: late frames are caught up, but never as one
-		 * long line-rate burst. */
 		t->credit_max = slack * t->cost;
 		t->credit = t->cost;
 		t->last_tsc = now;

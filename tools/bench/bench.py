@@ -1,0 +1,1218 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 pktgate authors
+"""pktgate benchmark harness (outside `meson test`).
+
+Runs pktgate, the I/O ceiling `dpdk-testpmd --forward-mode=io` and
+(optionally) DPDK's l3fwd in LPM mode on the same input, in the same
+invocation, alternating A B C A B C ..., several runs each, and reports per
+program the median, min and max Mpps and cycles/packet, plus the ratios
+pktgate/testpmd-io and pktgate/l3fwd computed from the medians of this
+invocation.
+
+Input: net_pcap with rx_pcap=<pcap made by tools/gen_flows.py>,infinite_rx=1
+(the PMD replays the file from memory) -> program -> net_null with no-rx=1
+(a sink that frees everything and, thanks to no-rx=1, makes up no RX).
+The rate is DPDK's own counter: opackets of the net_null port, read over
+the EAL telemetry socket at the start and the end of a measurement window
+that follows a warm-up.
+
+See tools/bench/README.md for the command lines, how to build l3fwd beside
+the project, how to read the output, and the caveats.
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+GEN_FLOWS = os.path.join(REPO, "tools", "gen_flows.py")
+PYTHON = "/usr/bin/python3"
+
+# Addresses of the benchmark topology. 198.18.1.0/24 is what l3fwd's
+# built-in LPM table sends to port 1 (the net_null sink); pktgate gets the
+# same traffic and a route covering it through a static neighbor on "wan".
+LAN_MAC = "02:00:00:00:00:01"
+WAN_MAC = "02:00:00:00:01:01"
+LAN_IP = "192.0.2.1/24"
+WAN_IP = "203.0.113.1/24"
+NEIGHBORS = [("203.0.113.2", "02:00:00:00:00:99"), ("203.0.113.3", "02:00:00:00:00:98"),
+             ("203.0.113.4", "02:00:00:00:00:97"), ("203.0.113.5", "02:00:00:00:00:96")]
+FLOW_PREFIX = "198.18.1.0/24"
+PKTGATE_ROUTE = "198.18.0.0/16"
+SRC_IP_BASE = "10.0.0.1"
+
+SRC_DEV = "net_pcap0"
+SINK_DEV = "net_null0"
+
+# Mempool sizing (see pool_plan()): every frame of the pcap sits in an mbuf of
+# the RX queue's pool for the whole run (net_pcap infinite_rx), so the pools
+# must hold frames x RX queues plus what is in flight.
+POOL_MARGIN = 8192
+PKTGATE_MAX_DESC = 16384
+TESTPMD_DEFAULT_MBUFS = 163456   # (2048 + 2*250 + 2048 + 512) * RTE_MAX_ETHPORTS(32)
+L3FWD_MAX_DESC = 32768
+
+HUGE_PAGES_WANTED = 600
+HUGE_PAGES_CAP = 2048      # never raise nr_hugepages beyond this
+CONTENDED = 0.9            # a poller that got less CPU than this in the window was contended
+NO_HUGE_MB = 1024
+
+
+class HarnessError(Exception):
+    """The harness could not measure: a program did not start, telemetry
+    was unreachable, a program died during the window."""
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def warn(msg):
+    print("WARNING: " + msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Machine and software facts recorded with every result
+
+def read_file(path, default=""):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def machine_info():
+    cpuinfo = read_file("/proc/cpuinfo")
+    m = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
+    flags = re.search(r"^flags\s*:\s*(.*)$", cpuinfo, re.M)
+    flags = flags.group(1).split() if flags else []
+    return {
+        "cpu_model": m.group(1).strip() if m else "unknown",
+        "cpus": os.cpu_count(),
+        "hypervisor": "hypervisor" in flags,
+        "constant_tsc": "constant_tsc" in flags,
+        "kernel": os.uname().release,
+        "hostname": os.uname().nodename,
+    }
+
+
+def run_text(argv, cwd=None):
+    try:
+        return subprocess.run(argv, cwd=cwd, capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def dpdk_version():
+    return run_text(["pkg-config", "--modversion", "libdpdk"]) or "unknown"
+
+
+def pktgate_info(binary):
+    commit = run_text(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]) or "unknown"
+    dirty = bool(run_text(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"]))
+    version = run_text([binary, "--version"]).splitlines()
+    return {"commit": commit, "tree_dirty": dirty, "binary": os.path.abspath(binary),
+            "version": version[0] if version else "unknown"}
+
+
+# ---------------------------------------------------------------------------
+# Telemetry client (SOCK_SEQPACKET, /var/run/dpdk/<prefix>/dpdk_telemetry.v2)
+
+class Telemetry:
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.settimeout(5)
+        self.sock.connect(path)
+        info = json.loads(self.sock.recv(4096).decode())
+        self.version = info.get("version", "")
+        self.max_len = int(info.get("max_output_len", 16384))
+
+    def query(self, cmd):
+        self.sock.send(cmd.encode())
+        reply = self.sock.recv(self.max_len)
+        if not reply:
+            raise HarnessError("telemetry socket closed")
+        data = json.loads(reply.decode())
+        return data.get(cmd.split(",")[0])
+
+    def close(self):
+        self.sock.close()
+
+
+def run_dir(prefix):
+    return os.path.join("/var/run/dpdk", prefix)
+
+
+def remove_run_dir(prefix):
+    shutil.rmtree(run_dir(prefix), ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# Memory: hugepages if enough are free, else --no-huge
+
+def meminfo_pages():
+    mi = read_file("/proc/meminfo")
+    total = re.search(r"HugePages_Total:\s*(\d+)", mi)
+    free = re.search(r"HugePages_Free:\s*(\d+)", mi)
+    size = re.search(r"Hugepagesize:\s*(\d+)", mi)
+    return (int(total.group(1)) if total else 0, int(free.group(1)) if free else 0,
+            int(size.group(1)) if size else 0)
+
+
+def hugetlbfs_mounted():
+    return any(line.split()[2] == "hugetlbfs" for line in read_file("/proc/mounts").splitlines()
+               if len(line.split()) > 2)
+
+
+def choose_memory(mode):
+    """Returns (EAL memory args, description)."""
+    if mode == "no-huge":
+        return ["--no-huge", "-m", str(NO_HUGE_MB)], "--no-huge -m %d (asked for)" % NO_HUGE_MB
+    total, free, size = meminfo_pages()
+    if hugetlbfs_mounted() and size == 2048 and free < HUGE_PAGES_WANTED and os.geteuid() == 0:
+        want = min(HUGE_PAGES_CAP, max(1024, total + (HUGE_PAGES_WANTED - free)))
+        if want > total:
+            try:
+                with open("/proc/sys/vm/nr_hugepages", "w") as f:
+                    f.write(str(want))
+                log("hugepages: %d of %d free, raised nr_hugepages to %d" % (free, total, want))
+            except OSError as e:
+                warn("cannot raise nr_hugepages: %s" % e)
+        total, free, size = meminfo_pages()
+    if hugetlbfs_mounted() and free * size >= HUGE_PAGES_WANTED * 2048:
+        return [], "hugepages (%d x %d kB free of %d at start)" % (free, size, total)
+    if mode == "huge":
+        raise HarnessError("only %d hugepages of %d kB free; need %d x 2 MB"
+                           % (free, size, HUGE_PAGES_WANTED))
+    warn("only %d hugepages free: falling back to --no-huge -m %d" % (free, NO_HUGE_MB))
+    return ["--no-huge", "-m", str(NO_HUGE_MB)], \
+        "--no-huge -m %d (only %d hugepages free)" % (NO_HUGE_MB, free)
+
+
+# ---------------------------------------------------------------------------
+# Inputs
+
+def ip2int(s):
+    a, b, c, d = (int(x) for x in s.split("."))
+    return (a << 24) | (b << 16) | (c << 8) | d
+
+
+def int2ip(n):
+    return "%d.%d.%d.%d" % (n >> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255)
+
+
+class Input:
+    """A pcap made by tools/gen_flows.py, cached in the work directory."""
+
+    def __init__(self, flows, size, prefixes, desc):
+        self.flows = flows
+        self.size = size
+        self.prefixes = list(prefixes)
+        self.desc = desc
+        key = hashlib.sha1(("%d %d %s %s %s" % (flows, size, LAN_MAC, SRC_IP_BASE,
+                                                 " ".join(self.prefixes))).encode()).hexdigest()[:12]
+        self.name = "flows%d-size%d-%s.pcap" % (flows, size, key)
+        self.path = None
+
+    def make(self, workdir):
+        d = os.path.join(workdir, "pcaps")
+        os.makedirs(d, exist_ok=True)
+        self.path = os.path.join(d, self.name)
+        if os.path.exists(self.path) and os.path.getmtime(self.path) >= os.path.getmtime(GEN_FLOWS):
+            return self.path
+        argv = [PYTHON, GEN_FLOWS, "--flows", str(self.flows), "--size", str(self.size),
+                "--dst-mac", LAN_MAC, "--src-ip-base", SRC_IP_BASE, "--out", self.path + ".tmp"]
+        r = subprocess.run(argv + self.prefixes, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise HarnessError("gen_flows.py failed: %s" % (r.stderr.strip() or r.stdout.strip()))
+        os.replace(self.path + ".tmp", self.path)
+        return self.path
+
+    def record(self):
+        shown = self.prefixes if len(self.prefixes) <= 8 else \
+            self.prefixes[:4] + ["... (%d destinations in all)" % len(self.prefixes)]
+        return {"description": self.desc, "generator": "tools/gen_flows.py", "flows": self.flows,
+                "frame_size": self.size, "frames_in_pcap": self.flows, "dst_mac": LAN_MAC,
+                "src_ip_base": SRC_IP_BASE, "destinations": shown, "pcap": self.path}
+
+
+# Route tables for the routes sweep: a random mix like a real IPv4 table
+# (mostly /24, then /22 and /23, fewer short prefixes, some /25../32 for
+# internal and host routes), inside 1.0.0.0-191.255.255.255 minus 127/8, so
+# they never overlap the ports' subnets (192.0.2.0/24, 203.0.113.0/24).
+ROUTE_LEN_WEIGHTS = {8: 0.05, 9: 0.05, 10: 0.1, 11: 0.1, 12: 0.2, 13: 0.3, 14: 0.5, 15: 0.7,
+                     16: 1.5, 17: 0.8, 18: 1.3, 19: 2.5, 20: 4.0, 21: 5.0, 22: 11.0, 23: 10.0,
+                     24: 56.0, 25: 0.4, 26: 0.4, 27: 0.4, 28: 0.4, 29: 0.5, 30: 0.5, 31: 0.2,
+                     32: 2.6}
+DEPTH_CLASSES = [("/8-/15", 8, 15), ("/16-/23", 16, 23), ("/24", 24, 24), ("/25-/32", 25, 32)]
+
+
+def depth_class(length):
+    for name, lo, hi in DEPTH_CLASSES:
+        if lo <= length <= hi:
+            return name
+    return "other"
+
+
+def random_prefix(rng, length):
+    while True:
+        first = rng.randint(1, 191)
+        if first != 127:
+            break
+    addr = (first << 24) | rng.getrandbits(24)
+    mask = (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF
+    return addr & mask
+
+
+def make_route_table(n, seed):
+    """n distinct prefixes; at least one per depth class when n >= 4."""
+    rng = random.Random(seed)
+    lens = list(ROUTE_LEN_WEIGHTS)
+    weights = [ROUTE_LEN_WEIGHTS[x] for x in lens]
+    table = set()
+    routes = []
+    forced = [rng.randint(lo, hi) for _, lo, hi in DEPTH_CLASSES] if n >= len(DEPTH_CLASSES) else []
+    while len(routes) < n:
+        length = forced.pop() if forced else rng.choices(lens, weights)[0]
+        for _ in range(64):
+            net = random_prefix(rng, length)
+            if (net, length) not in table:
+                table.add((net, length))
+                routes.append((net, length))
+                break
+    return routes, table
+
+
+def lpm_depth(table, addr):
+    for length in range(32, 0, -1):
+        if (addr & ((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF), length) in table:
+            return length
+    return 0
+
+
+def pick_destinations(routes, table, count, seed):
+    """count destinations, rotating over the depth classes; each is an
+    address whose longest match in the table is the route it was drawn from
+    (tried a few times; the depth actually hit is what gets recorded)."""
+    rng = random.Random(seed + 1)
+    by_class = {}
+    for net, length in routes:
+        by_class.setdefault(depth_class(length), []).append((net, length))
+    classes = [c for c, _, _ in DEPTH_CLASSES if c in by_class]
+    dests, hist = [], {}
+    for i in range(count):
+        pool = by_class[classes[i % len(classes)]]
+        for _ in range(16):
+            net, length = rng.choice(pool)
+            span = 1 << (32 - length)
+            host = rng.randint(1, span - 2) if span > 2 else rng.randrange(span)
+            addr = net | host
+            depth = lpm_depth(table, addr)
+            if depth == length:
+                break
+        dests.append(addr)
+        hist[depth] = hist.get(depth, 0) + 1
+    return dests, dict(sorted(hist.items()))
+
+
+class RouteSet:
+    def __init__(self, n, seed, n_flows, workdir):
+        self.n = n
+        d = os.path.join(workdir, "routes")
+        os.makedirs(d, exist_ok=True)
+        base = os.path.join(d, "routes%d-seed%d-flows%d" % (n, seed, n_flows))
+        self.yaml_path = base + ".yaml"
+        meta_path = base + ".json"
+        if os.path.exists(self.yaml_path) and os.path.exists(meta_path) and \
+                os.path.getmtime(meta_path) >= os.path.getmtime(__file__):
+            with open(meta_path) as f:
+                meta = json.load(f)
+        else:
+            t0 = time.monotonic()
+            routes, table = make_route_table(n, seed)
+            dests, hist = pick_destinations(routes, table, n_flows, seed)
+            lens = {}
+            for _, length in routes:
+                lens[length] = lens.get(length, 0) + 1
+            rng = random.Random(seed + 2)
+            with open(self.yaml_path + ".tmp", "w") as f:
+                f.write("# %d random routes (seed %d), written by tools/bench/bench.py\n" % (n, seed))
+                for net, length in routes:
+                    f.write("  - {prefix: %s/%d, via: %s}\n"
+                            % (int2ip(net), length, rng.choice(NEIGHBORS)[0]))
+            os.replace(self.yaml_path + ".tmp", self.yaml_path)
+            meta = {"routes": n, "seed": seed, "prefix_lengths": dict(sorted(lens.items())),
+                    "traffic_match_depths": hist,
+                    "destinations": [int2ip(a) for a in dests]}
+            with open(meta_path, "w") as f:
+                json.dump(meta, f)
+            log("  routes: generated %d routes in %.1f s" % (n, time.monotonic() - t0))
+        self.meta = meta
+        self.destinations = meta["destinations"]
+
+    def routes_yaml(self):
+        with open(self.yaml_path) as f:
+            return f.read()
+
+
+# ---------------------------------------------------------------------------
+# Programs
+
+class Variant:
+    """One program in one configuration. kind: pktgate, testpmd, l3fwd."""
+
+    def __init__(self, label, kind, eal_cores, workers, rxq=1, mode="rtc",
+                 pg_lcores=None, note=""):
+        self.label = label
+        self.kind = kind
+        self.eal_cores = eal_cores      # EAL core options
+        self.workers = workers          # lcores that poll (for cycles/packet)
+        self.rxq = rxq                  # RX queues on the pcap port
+        self.mode = mode
+        self.pg_lcores = pg_lcores or [1]
+        self.note = note
+        self.slug = re.sub(r"[^a-z0-9]", "", label.lower())[:20]
+
+    def record(self):
+        return {"kind": self.kind, "eal_cores": " ".join(self.eal_cores),
+                "worker_lcores": self.workers, "rx_queues": self.rxq, "mode": self.mode,
+                "note": self.note}
+
+
+def pool_plan(max_frames):
+    """Pool settings for every program of one invocation (constant within it)."""
+    need = max_frames + POOL_MARGIN
+    plan = {"max_frames_in_pcap_queues": max_frames, "needed_mbufs": need}
+    # pktgate sizes its pool from the descriptor counts (lib/port/port.c:
+    # 2^k-1 >= ~4352/worker + rx_desc + tx_desc + 136/port): net_pcap and
+    # net_null ignore descriptor counts, so raising them only grows the pool.
+    d = 1024
+    while 4 * d + 4624 < need and d < PKTGATE_MAX_DESC:
+        d *= 2
+    plan["pktgate_desc"] = d
+    plan["pktgate_ok"] = (1 << (4 * d + 4624).bit_length()) - 1 >= need
+    plan["testpmd_mbufs"] = None if need <= TESTPMD_DEFAULT_MBUFS else need + 16384
+    d = 1024
+    while 4 * d + 320 < need and d < L3FWD_MAX_DESC:
+        d *= 2
+    plan["l3fwd_desc"] = d
+    plan["l3fwd_ok"] = max(4 * d + 320, 8192) >= need
+    return plan
+
+
+def pktgate_config(variant, pool, routes_yaml=None):
+    desc = pool["pktgate_desc"]
+    extra = ", rx_desc: %d, tx_desc: %d" % (desc, desc) if desc > 1024 else ""
+    lines = ["# written by tools/bench/bench.py",
+             "ports:",
+             "  - {name: lan, device: %s, ipv4: %s, mac: %s%s}" % (SRC_DEV, LAN_IP, LAN_MAC, extra),
+             "  - {name: wan, device: %s, ipv4: %s, mac: %s%s}" % (SINK_DEV, WAN_IP, WAN_MAC, extra),
+             "neighbors:"]
+    lines += ["  - {ip: %s, mac: %s, port: wan}" % n for n in NEIGHBORS]
+    lines.append("workers:")
+    if variant.mode == "pipeline":
+        lines.append("  mode: pipeline")
+    lines.append("  lcores: [%s]" % ", ".join(str(x) for x in variant.pg_lcores))
+    lines.append("routes:")
+    if routes_yaml is None:
+        lines.append("  - {prefix: %s, via: %s}" % (PKTGATE_ROUTE, NEIGHBORS[0][0]))
+        return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + routes_yaml
+
+
+def build_argv(variant, ctx, prefix, pcap, cfg_path):
+    pcap_vdev = SRC_DEV + "," + ",".join(["rx_pcap=" + pcap] * variant.rxq) + ",infinite_rx=1"
+    eal = variant.eal_cores + ["--file-prefix", prefix, "--no-pci",
+                               "--log-level", "lib.eal:debug"] + ctx.mem_args + \
+        ["--vdev", pcap_vdev, "--vdev", SINK_DEV + ",no-rx=1"]
+    pool = ctx.pool
+    if variant.kind == "pktgate":
+        return [ctx.args.pktgate] + eal + ["--", "-c", cfg_path]
+    if variant.kind == "testpmd":
+        app = ["--forward-mode=io", "--nb-cores=%d" % variant.workers,
+               "--rxq=%d" % variant.rxq, "--txq=%d" % variant.rxq,
+               "--auto-start", "--stats-period", "100"]
+        if pool["testpmd_mbufs"]:
+            app.append("--total-num-mbufs=%d" % pool["testpmd_mbufs"])
+        return [ctx.args.testpmd] + eal + ["--"] + app
+    if variant.kind == "l3fwd":
+        app = ["-p", "0x3", "--config", "(0,0,1),(1,0,1)", "--parse-ptype", "--lookup=lpm"]
+        if pool["l3fwd_desc"] > 1024:
+            app += ["--rx-queue-size", str(pool["l3fwd_desc"]),
+                    "--tx-queue-size", str(pool["l3fwd_desc"])]
+        return [ctx.args.l3fwd] + eal + ["--"] + app
+    raise ValueError(variant.kind)
+
+
+# ---------------------------------------------------------------------------
+# One run of one program
+
+def port_ids(tel):
+    ids = {}
+    for pid in tel.query("/ethdev/list") or []:
+        info = tel.query("/ethdev/info,%d" % pid) or {}
+        ids[info.get("name")] = pid
+    return ids
+
+
+def stop_process(proc, timeout=15.0):
+    """SIGINT by PID, wait; SIGKILL only if it does not exit."""
+    if proc.poll() is not None:
+        return proc.returncode, "exited before stop"
+    try:
+        os.kill(proc.pid, signal.SIGINT)
+    except ProcessLookupError:
+        pass
+    try:
+        return proc.wait(timeout), "SIGINT"
+    except subprocess.TimeoutExpired:
+        warn("pid %d did not exit %.0f s after SIGINT: SIGKILL" % (proc.pid, timeout))
+        proc.kill()
+        return proc.wait(), "SIGKILL"
+
+
+def log_tail(path, n=15):
+    lines = read_file(path).splitlines()
+    lines = [x for x in lines if not x.startswith("EAL: ") or "rror" in x or "annot" in x]
+    return "\n".join("    | " + x for x in lines[-n:])
+
+
+def parse_tsc(path):
+    m = re.search(r"TSC frequency is ~(\d+) KHz", read_file(path))
+    return int(m.group(1)) * 1000 if m else None
+
+
+def thread_sched(pid):
+    """tid -> (comm, ns on CPU, ns runnable but waiting) from /proc schedstat."""
+    out = {}
+    base = "/proc/%d/task" % pid
+    try:
+        tids = os.listdir(base)
+    except OSError:
+        return out
+    for tid in tids:
+        comm = read_file("%s/%s/comm" % (base, tid)).strip()
+        st = read_file("%s/%s/schedstat" % (base, tid)).split()
+        if len(st) >= 2:
+            out[tid] = (comm, int(st[0]), int(st[1]))
+    return out
+
+
+def cpu_times():
+    """cpuN -> (steal, total) jiffies from /proc/stat."""
+    out = {}
+    for line in read_file("/proc/stat").splitlines():
+        f = line.split()
+        if f and re.match(r"cpu\d+$", f[0]):
+            v = [int(x) for x in f[1:]]
+            out[f[0]] = (v[7] if len(v) > 7 else 0, sum(v[:8]))
+    return out
+
+
+def sample(tel, sink, src, pktgate_lcores, pid):
+    sched = thread_sched(pid)
+    cpus = cpu_times()
+    t0 = time.monotonic()
+    s = tel.query("/ethdev/stats,%d" % sink)
+    t1 = time.monotonic()
+    out = {"t": (t0 + t1) / 2, "opackets": s["opackets"], "oerrors": s.get("oerrors", 0),
+           "sched": sched, "sched_t": t0, "cpus": cpus}
+    if src is not None:
+        r = tel.query("/ethdev/stats,%d" % src)
+        out["rx_ipackets"] = r["ipackets"]
+        out["rx_nombuf"] = r.get("rx_nombuf", 0)
+    if pktgate_lcores is not None:
+        out["pg_stats"] = tel.query("/pktgate/stats")
+        out["pg_lcores"] = {lc: tel.query("/pktgate/lcores,%d" % lc) for lc in pktgate_lcores}
+    return out
+
+
+def run_once(ctx, variant, point, run_no):
+    args = ctx.args
+    prefix = "pgbench%d-%s" % (os.getpid(), variant.slug)
+    remove_run_dir(prefix)
+    logdir = os.path.join(ctx.workdir, "logs", ctx.sweep_name)
+    os.makedirs(logdir, exist_ok=True)
+    tag = "%s-%s-run%d" % (re.sub(r"[^A-Za-z0-9]+", "_", str(point["x"])), variant.slug, run_no)
+    logpath = os.path.join(logdir, tag + ".log")
+    cfg_path = None
+    if variant.kind == "pktgate":
+        cfg_path = os.path.join(ctx.workdir, "cfg-%s-%s.yaml" % (ctx.sweep_name, variant.slug))
+        with open(cfg_path, "w") as f:
+            f.write(pktgate_config(variant, ctx.pool, point.get("routes_yaml")))
+    argv = build_argv(variant, ctx, prefix, point["input"].path, cfg_path)
+    sock_path = os.path.join(run_dir(prefix), "dpdk_telemetry.v2")
+    res = {"run": run_no, "log": logpath, "argv": argv}
+    with open(logpath, "w") as logf:
+        logf.write("# " + " ".join(argv) + "\n")
+        logf.flush()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=logf,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    tel = None
+    try:
+        deadline = time.monotonic() + args.start_timeout
+        while True:
+            if proc.poll() is not None:
+                raise HarnessError("%s exited with %s before its telemetry came up; log %s\n%s"
+                                   % (variant.label, proc.returncode, logpath, log_tail(logpath)))
+            if os.path.exists(sock_path):
+                try:
+                    tel = Telemetry(sock_path)
+                    break
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                raise HarnessError("%s: telemetry %s unreachable after %.0f s; log %s"
+                                   % (variant.label, sock_path, args.start_timeout, logpath))
+            time.sleep(0.1)
+        res["dpdk"] = tel.version
+        # Wait for the ports and for traffic to reach the sink.
+        ids = {}
+        traffic_deadline = None
+        while True:
+            if proc.poll() is not None:
+                raise HarnessError("%s exited with %s during start-up; log %s\n%s"
+                                   % (variant.label, proc.returncode, logpath, log_tail(logpath)))
+            if SINK_DEV not in ids or SRC_DEV not in ids:
+                ids = port_ids(tel)
+            if SINK_DEV in ids:
+                if traffic_deadline is None:
+                    traffic_deadline = min(deadline, time.monotonic() + 60)
+                st = tel.query("/ethdev/stats,%d" % ids[SINK_DEV])
+                if st and st.get("opackets", 0) > 0:
+                    break
+            if time.monotonic() > (traffic_deadline or deadline):
+                if SINK_DEV not in ids:
+                    raise HarnessError("%s: no port %s in telemetry after %.0f s"
+                                       % (variant.label, SINK_DEV, args.start_timeout))
+                break   # started, but nothing reaches the sink: measured as 0 below
+            time.sleep(0.1)
+        pg_lcores = variant.pg_lcores if variant.kind == "pktgate" else None
+        time.sleep(args.warmup)
+        s0 = sample(tel, ids[SINK_DEV], ids.get(SRC_DEV), pg_lcores, proc.pid)
+        time.sleep(args.seconds)
+        s1 = sample(tel, ids[SINK_DEV], ids.get(SRC_DEV), pg_lcores, proc.pid)
+        if proc.poll() is not None:
+            raise HarnessError("%s exited with %s during the measurement window; log %s\n%s"
+                               % (variant.label, proc.returncode, logpath, log_tail(logpath)))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise HarnessError("%s: telemetry error: %s; log %s" % (variant.label, e, logpath))
+    finally:
+        if tel is not None:
+            tel.close()
+        rc, how = stop_process(proc)
+        res["exit_code"] = rc
+        res["stopped_by"] = how
+        remove_run_dir(prefix)
+    window = s1["t"] - s0["t"]
+    pkts = s1["opackets"] - s0["opackets"]
+    res.update({"window_s": round(window, 4), "packets": pkts, "pps": pkts / window,
+                "tsc_hz": parse_tsc(logpath)})
+    if "rx_ipackets" in s0:
+        res["rx_pps"] = (s1["rx_ipackets"] - s0["rx_ipackets"]) / window
+        res["rx_nombuf"] = s1["rx_nombuf"] - s0["rx_nombuf"]
+    res["sink_oerrors"] = s1["oerrors"] - s0["oerrors"]
+    # How much CPU the polling threads really got during the window: on a
+    # shared machine another busy thread on the same CPU halves a poller
+    # without any error anywhere. Pollers: EAL's lcore-worker-N threads,
+    # and the main thread when the program polls on its main lcore (l3fwd).
+    wall_ns = (s1["sched_t"] - s0["sched_t"]) * 1e9
+    threads, pollers = {}, []
+    for tid, (comm, run1, wait1) in s1["sched"].items():
+        if tid in s0["sched"]:
+            _, run0, wait0 = s0["sched"][tid]
+            share = (run1 - run0) / wall_ns
+            poller = comm.startswith(("rte-worker", "lcore-worker")) or \
+                (variant.kind == "l3fwd" and tid == str(proc.pid))
+            if share >= 0.01 or poller:
+                threads["%s/%s" % (comm, tid)] = {
+                    "cpu_share": round(share, 3), "poller": poller,
+                    "runnable_wait_share": round((wait1 - wait0) / wall_ns, 3)}
+            if poller:
+                pollers.append(round(share, 3))
+    res["threads"] = threads
+    res["poller_cpu_share_min"] = min(pollers) if pollers else None
+    steal = {}
+    for cpu, (st1, tot1) in s1["cpus"].items():
+        st0, tot0 = s0["cpus"].get(cpu, (st1, tot1))
+        if tot1 > tot0:
+            steal[cpu] = round((st1 - st0) / (tot1 - tot0), 3)
+    res["cpu_steal"] = steal
+    if pg_lcores is not None and s0.get("pg_stats") and s1.get("pg_stats"):
+        a, b = s0["pg_stats"], s1["pg_stats"]
+        delta = {k: b[k] - a[k] for k in b if isinstance(b[k], int) and k in a}
+        res["pktgate"] = {"forwarded": delta.get("forwarded"), "drops": delta.get("drops"),
+                          "drops_by_reason": {k: v for k, v in delta.items() if v and k not in
+                                              ("rx", "tx", "forwarded", "local", "drops",
+                                               "ip_options")}}
+        busy = {}
+        for lc in pg_lcores:
+            x, y = s0["pg_lcores"].get(lc) or {}, s1["pg_lcores"].get(lc) or {}
+            polls = y.get("polls", 0) - x.get("polls", 0)
+            if polls > 0:
+                busy[str(lc)] = {"role": y.get("role"),
+                                 "busy_poll_fraction": (y.get("busy_polls", 0) - x.get("busy_polls", 0)) / polls}
+        res["pktgate"]["lcores"] = busy
+    if rc not in (0, None) and how == "SIGINT":
+        res["note"] = "exit code %s after SIGINT" % rc
+    return res
+
+
+# ---------------------------------------------------------------------------
+# Sweeps
+
+def ref_variants(args):
+    out = [Variant("testpmd-io", "testpmd", ["-l", "0,1"], 1,
+                   note="dpdk-testpmd --forward-mode=io: no processing, the I/O ceiling")]
+    if args.l3fwd:
+        out.append(Variant("l3fwd-lpm", "l3fwd", ["-l", "1"], 1,
+                           note="DPDK examples/l3fwd --lookup=lpm, built-in routes"))
+    return out
+
+
+def pktgate_rtc1():
+    return Variant("pktgate", "pktgate", ["-l", "0,1"], 1, pg_lcores=[1],
+                   note="rtc, one worker on CPU 1, control thread on CPU 0")
+
+
+RATIOS_DEFAULT = [("pktgate", "testpmd-io"), ("pktgate", "l3fwd-lpm")]
+
+
+def sweep_flows(args):
+    xs = args.points or [1, 256, 65536, 100000]
+    points = [{"x": n, "label": "%d flows" % n,
+               "input": Input(n, args.size, [FLOW_PREFIX],
+                              "%d UDP flows (distinct 5-tuples), %d-byte frames, destinations "
+                              "cycling over the hosts of %s" % (n, args.size, FLOW_PREFIX))}
+              for n in xs]
+    return {"title": "flows", "xlabel": "distinct flows (frames in the replayed pcap)",
+            "xscale": "log", "points": points, "variants": [pktgate_rtc1()] + ref_variants(args),
+            "ratios": RATIOS_DEFAULT,
+            "notes": ["1M flows is not run by default: net_pcap infinite_rx keeps every frame of "
+                      "the pcap in an mbuf of the RX pool, and pktgate's pool cannot exceed "
+                      "131071 mbufs (descriptor counts max 16384); 1M mbufs would also need "
+                      "~2.4 GB of hugepages per program. 100000 is the largest round number that "
+                      "fits pktgate's largest pool."]}
+
+
+def sweep_size(args):
+    xs = args.points or [64, 128, 512, 1518]
+    points = [{"x": s, "label": "%d B" % s,
+               "input": Input(args.flows, s, [FLOW_PREFIX],
+                              "%d UDP flows, %d-byte frames (incl. FCS), destinations cycling "
+                              "over the hosts of %s" % (args.flows, s, FLOW_PREFIX))}
+              for s in xs]
+    return {"title": "size", "xlabel": "frame size, bytes incl. FCS", "xscale": "log2",
+            "points": points, "variants": [pktgate_rtc1()] + ref_variants(args),
+            "ratios": RATIOS_DEFAULT,
+            "notes": ["net_pcap infinite_rx copies every frame into a fresh mbuf on RX, so the "
+                      "copy grows with the frame size for every program alike."]}
+
+
+def sweep_routes(args, workdir):
+    xs = args.points or [10, 1000, 100000, 1000000]
+    points = []
+    for n in xs:
+        rs = RouteSet(n, args.seed, args.route_flows, workdir)
+        prefixes = ["%s/32" % d for d in rs.destinations]
+        inp = Input(args.route_flows, args.size, prefixes,
+                    "%d UDP flows, %d-byte frames, one destination each, drawn from the route "
+                    "table so that the longest match falls at various depths"
+                    % (args.route_flows, args.size))
+        points.append({"x": n, "label": "%d routes" % n, "input": inp,
+                       "routes_yaml": rs.routes_yaml(), "routes_meta":
+                       {k: v for k, v in rs.meta.items() if k != "destinations"}})
+    return {"title": "routes", "xlabel": "routes in pktgate's table", "xscale": "log",
+            "points": points, "variants": [pktgate_rtc1()] + ref_variants(args)[:1],
+            "ratios": [("pktgate", "testpmd-io")],
+            "notes": ["Random /8../32 tables (mostly /24, some /25../32) in 1.0.0.0-191.255.255.255 "
+                      "via 4 neighbors; the traffic's destinations rotate over the depth "
+                      "classes /8-/15, /16-/23, /24, /25-/32 (recorded per point as "
+                      "traffic_match_depths). testpmd-io runs the same pcap (it routes nothing)."]}
+
+
+def sweep_workers(args):
+    inp = Input(args.flows, args.size, [FLOW_PREFIX],
+                "%d UDP flows, %d-byte frames, destinations cycling over the hosts of %s"
+                % (args.flows, args.size, FLOW_PREFIX))
+    variants = [
+        pktgate_rtc1(),
+        Variant("pktgate-rtc-2w", "pktgate", ["--lcores", "0@0,1@1,2@0"], 2, rxq=2,
+                pg_lcores=[1, 2],
+                note="rtc, two workers: lcore 1 on CPU 1, lcore 2 shares CPU 0 with the "
+                     "control thread (main lcore); net_pcap has 2 RX queues, each replaying "
+                     "the pcap"),
+        Variant("pktgate-pipeline", "pktgate", ["--lcores", "0@0,1@0,2@1"], 2, mode="pipeline",
+                pg_lcores=[1, 2],
+                note="pipeline: RX lcore 1 shares CPU 0 with the control thread, forwarding "
+                     "lcore 2 on CPU 1, one SP/SC ring between them"),
+        Variant("testpmd-io", "testpmd", ["-l", "0,1"], 1,
+                note="dpdk-testpmd io, one forwarding core"),
+        Variant("testpmd-io-2c", "testpmd", ["--lcores", "0@0,1@1,2@0"], 2, rxq=2,
+                note="dpdk-testpmd io, two forwarding cores, the second sharing CPU 0 with "
+                     "the main lcore, 2 RX queues"),
+    ]
+    points = [{"x": "layout", "label": "lcore layouts", "input": inp}]
+    return {"title": "workers", "xlabel": "variant", "xscale": "bars", "points": points,
+            "variants": variants,
+            "ratios": [("pktgate", "testpmd-io"), ("pktgate-rtc-2w", "testpmd-io-2c"),
+                       ("pktgate-pipeline", "testpmd-io"), ("pktgate-rtc-2w", "pktgate"),
+                       ("pktgate-pipeline", "pktgate")],
+            "notes": ["This machine has 2 CPUs: with two worker lcores one of them shares CPU 0 "
+                      "with the control thread (main lcore, mostly asleep) and with the "
+                      "telemetry thread; the pipeline's RX lcore shares CPU 0 likewise.",
+                      "cycles/packet per core = TSC Hz / pps; total = that x polling lcores. "
+                      "ring_hop_estimate = sum over the pipeline's lcores of busy-poll "
+                      "fraction x TSC Hz / pps, minus rtc's TSC Hz / pps: a rough estimate "
+                      "(busy-poll fraction counts polls, not cycles, so it reads low)."]}
+
+
+def sweep_single(args):
+    inp = Input(args.flows, args.size, [FLOW_PREFIX],
+                "%d UDP flows, %d-byte frames, destinations cycling over the hosts of %s"
+                % (args.flows, args.size, FLOW_PREFIX))
+    return {"title": "single", "xlabel": "", "xscale": "bars",
+            "points": [{"x": args.flows, "label": "%d flows, %d B" % (args.flows, args.size),
+                        "input": inp}],
+            "variants": [pktgate_rtc1()] + ref_variants(args), "ratios": RATIOS_DEFAULT,
+            "notes": []}
+
+
+# ---------------------------------------------------------------------------
+# Statistics, output
+
+def summarize(runs, workers):
+    ok = [r for r in runs if "pps" in r]
+    if not ok:
+        return {"runs": runs, "valid_runs": 0}
+    pps = [r["pps"] for r in ok]
+    tscs = [r["tsc_hz"] for r in ok if r.get("tsc_hz")]
+    med = statistics.median(pps)
+    out = {"valid_runs": len(ok), "mpps_runs": [round(p / 1e6, 3) for p in pps],
+           "median_mpps": round(med / 1e6, 3), "min_mpps": round(min(pps) / 1e6, 3),
+           "max_mpps": round(max(pps) / 1e6, 3), "worker_lcores": workers}
+    shares = [r["poller_cpu_share_min"] for r in ok if r.get("poller_cpu_share_min") is not None]
+    if shares:
+        out["poller_cpu_share_min"] = min(shares)
+        out["contended_runs"] = sum(1 for x in shares if x < CONTENDED)
+    out["runs"] = runs
+    if tscs and med > 0:
+        tsc = statistics.median(tscs)
+        out["tsc_hz"] = tsc
+        out["cycles_per_packet"] = round(tsc / med, 1)
+        out["cycles_per_packet_min_max"] = [round(tsc / max(pps), 1),
+                                            round(tsc / min(pps), 1) if min(pps) > 0 else None]
+        out["cycles_per_packet_all_workers"] = round(tsc * workers / med, 1)
+    return out
+
+
+def ring_hop_estimate(results):
+    """Pipeline vs rtc (see the workers sweep notes)."""
+    pipe, rtc = results.get("pktgate-pipeline"), results.get("pktgate")
+    if not pipe or not rtc or "cycles_per_packet" not in pipe or "cycles_per_packet" not in rtc:
+        return None
+    ests = []
+    for r in pipe["runs"]:
+        lc = (r.get("pktgate") or {}).get("lcores") or {}
+        if r.get("pps") and r.get("tsc_hz") and lc:
+            ests.append(sum(v["busy_poll_fraction"] for v in lc.values()) * r["tsc_hz"] / r["pps"])
+    if not ests:
+        return None
+    total = statistics.median(ests)
+    return {"pipeline_busy_cycles_per_packet": round(total, 1),
+            "rtc_cycles_per_packet": rtc["cycles_per_packet"],
+            "ring_hop_estimate_cycles": round(total - rtc["cycles_per_packet"], 1),
+            "pipeline_bottleneck_cycles_per_packet": pipe["cycles_per_packet"]}
+
+
+def fmt_row(label, s):
+    if not s.get("valid_runs"):
+        return "  %-18s  no valid run" % label
+    cpp = s.get("cycles_per_packet")
+    cpp_txt = ("%7.1f" % cpp) if cpp else "      ?"
+    if s.get("worker_lcores", 1) > 1 and cpp:
+        cpp_txt += " (x%d lcores: %.1f)" % (s["worker_lcores"], s["cycles_per_packet_all_workers"])
+    cont = ""
+    if s.get("contended_runs"):
+        cont = "  %d contended run(s), poller CPU share down to %.0f%%" % (
+            s["contended_runs"], 100 * s["poller_cpu_share_min"])
+    return "  %-18s %8.3f %8.3f %8.3f   %-30s [%s]%s" % (
+        label, s["median_mpps"], s["min_mpps"], s["max_mpps"], cpp_txt,
+        " ".join("%.2f" % x for x in s["mpps_runs"]), cont)
+
+
+def print_point(point, sweep):
+    log("")
+    log("== %s: %s" % (sweep["title"], point["label"]))
+    log("  %-18s %8s %8s %8s   %-30s %s" % ("program", "median", "min", "max",
+                                             "cycles/pkt (TSC/pps per core)", "[Mpps per run]"))
+    for label, s in point["results"].items():
+        log(fmt_row(label, s))
+    for name, r in point["ratios"].items():
+        log("  ratio %-30s %s" % (name, "%.3f" % r if r is not None else "n/a"))
+    if point.get("ring_hop"):
+        h = point["ring_hop"]
+        log("  ring hop: pipeline busy %.1f cycles/pkt (sum over its 2 lcores) - rtc %.1f = %.1f "
+            "cycles/pkt (estimate)" % (h["pipeline_busy_cycles_per_packet"],
+                                       h["rtc_cycles_per_packet"], h["ring_hop_estimate_cycles"]))
+    for label, s in point["results"].items():
+        for r in s.get("runs", []):
+            pg = r.get("pktgate")
+            if pg and pg.get("drops"):
+                log("  note: %s run %d dropped %d packets in the window: %s"
+                    % (label, r["run"], pg["drops"], pg["drops_by_reason"]))
+
+
+def plot(result, png_path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        warn("python3-matplotlib is missing (apt-get install -y python3-matplotlib): no plot")
+        return False
+    m = result["machine"]
+    title = "pktgate %s sweep — %s, %d CPUs, DPDK %s, pktgate %s%s\n%d run(s) x %.1f s " \
+            "(warm-up %.1f s), alternating, median with min..max bars" % (
+                result["sweep"], m["cpu_model"], m["cpus"], result["dpdk"],
+                result["pktgate"]["commit"], "+dirty" if result["pktgate"]["tree_dirty"] else "",
+                result["settings"]["runs"], result["settings"]["seconds"],
+                result["settings"]["warmup_s"])
+    points = result["points"]
+    labels = list(dict.fromkeys(lbl for p in points for lbl in p["results"]))
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 8.5), height_ratios=[3, 2])
+    if result["xscale"] == "bars":
+        # One or few points, many variants: grouped bars.
+        width = 0.8 / max(1, len(points))
+        for j, p in enumerate(points):
+            xs, med, lo, hi, cpp = [], [], [], [], []
+            for i, lbl in enumerate(labels):
+                s = p["results"].get(lbl) or {}
+                if not s.get("valid_runs"):
+                    continue
+                xs.append(i + j * width)
+                med.append(s["median_mpps"])
+                lo.append(s["median_mpps"] - s["min_mpps"])
+                hi.append(s["max_mpps"] - s["median_mpps"])
+                cpp.append(s.get("cycles_per_packet") or 0)
+            ax1.bar(xs, med, width, yerr=[lo, hi], capsize=4, label=p["label"])
+            ax2.bar(xs, cpp, width, label=p["label"])
+            for x, y in zip(xs, med):
+                ax1.annotate("%.1f" % y, (x, y), ha="center", va="bottom", fontsize=8)
+            for x, y in zip(xs, cpp):
+                ax2.annotate("%.0f" % y, (x, y), ha="center", va="bottom", fontsize=8)
+        for ax in (ax1, ax2):
+            ax.set_xticks(range(len(labels)))
+            ax.set_xticklabels(labels, fontsize=8)
+        ax2.set_ylabel("cycles/packet (TSC / pps, per core)")
+    else:
+        xs = [p["x"] for p in points]
+        for lbl in labels:
+            px, med, lo, hi = [], [], [], []
+            for p in points:
+                s = p["results"].get(lbl) or {}
+                if s.get("valid_runs"):
+                    px.append(p["x"])
+                    med.append(s["median_mpps"])
+                    lo.append(s["median_mpps"] - s["min_mpps"])
+                    hi.append(s["max_mpps"] - s["median_mpps"])
+            ax1.errorbar(px, med, yerr=[lo, hi], marker="o", capsize=4, label=lbl)
+        ratio_names = list(dict.fromkeys(n for p in points for n in p["ratios"]))
+        for name in ratio_names:
+            px = [p["x"] for p in points if p["ratios"].get(name) is not None]
+            py = [p["ratios"][name] for p in points if p["ratios"].get(name) is not None]
+            ax2.plot(px, py, marker="s", label=name)
+            for x, y in zip(px, py):
+                ax2.annotate("%.2f" % y, (x, y), textcoords="offset points", xytext=(0, 5),
+                             ha="center", fontsize=8)
+        ax2.set_ylabel("ratio of medians")
+        ax2.set_ylim(bottom=0)
+        for ax in (ax1, ax2):
+            if result["xscale"] == "log":
+                ax.set_xscale("log")
+            elif result["xscale"] == "log2":
+                ax.set_xscale("log", base=2)
+            ax.set_xticks(xs)
+            ax.set_xticklabels([str(x) for x in xs])
+            ax.minorticks_off()
+        ax2.set_xlabel(result["xlabel"])
+    ax1.set_ylabel("Mpps (net_null sink opackets)")
+    ax1.set_ylim(bottom=0)
+    ax1.grid(alpha=0.3)
+    ax2.grid(alpha=0.3)
+    ax1.legend(fontsize=8)
+    ax2.legend(fontsize=8)
+    fig.suptitle(title, fontsize=9)
+    inp = points[0]["input"]
+    fig.text(0.01, 0.005, "input: net_pcap infinite_rx (%s) -> program -> net_null no-rx=1; "
+             "memory: %s; TSC %s Hz (%s)" % (inp.get("description", ""),
+                                             result["settings"]["memory"],
+                                             result["machine"].get("tsc_hz"),
+                                             result["machine"].get("tsc_source")),
+             fontsize=6, wrap=True)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(png_path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+# ---------------------------------------------------------------------------
+
+class Ctx:
+    pass
+
+
+def run_sweep(ctx, sweep):
+    args = ctx.args
+    ctx.sweep_name = sweep["title"]
+    variants = sweep["variants"]
+    max_frames = max(p["input"].flows * max(v.rxq for v in variants) for p in sweep["points"])
+    ctx.pool = pool_plan(max_frames)
+    if not ctx.pool["pktgate_ok"]:
+        warn("%d frames per pcap exceed pktgate's largest mbuf pool: pktgate will not start"
+             % max_frames)
+    failures = []
+    for point in sweep["points"]:
+        point["input"].make(ctx.workdir)
+        log("")
+        log("-- %s: %s (%s)" % (sweep["title"], point["label"], point["input"].desc))
+        runs = {v.label: [] for v in variants}
+        dead = set()
+        for run_no in range(1, args.runs + 1):
+            for v in variants:          # A B C A B C ...
+                if v.label in dead:
+                    continue
+                try:
+                    r = run_once(ctx, v, point, run_no)
+                except HarnessError as e:
+                    warn(str(e))
+                    failures.append("%s / %s / run %d: %s" % (sweep["title"], point["label"],
+                                                              run_no, str(e).splitlines()[0]))
+                    runs[v.label].append({"run": run_no, "error": str(e)})
+                    dead.add(v.label)
+                    continue
+                extra = ""
+                if r.get("pktgate", {}).get("drops"):
+                    extra = ", pktgate drops %d" % r["pktgate"]["drops"]
+                share = r.get("poller_cpu_share_min")
+                if share is not None:
+                    extra += ", pollers got %.0f%% CPU" % (100 * share)
+                    if share < CONTENDED:
+                        extra += " (CONTENDED)"
+                if r.get("cpu_steal"):
+                    extra += ", steal %s" % "/".join("%.0f%%" % (100 * v)
+                                                      for v in r["cpu_steal"].values())
+                if r["packets"] == 0:
+                    failures.append("%s / %s / %s run %d: no packet reached the sink"
+                                    % (sweep["title"], point["label"], v.label, run_no))
+                    extra += " -- NO PACKET REACHED THE SINK (see %s)" % r["log"]
+                log("  run %d/%d %-18s %8.3f Mpps  (%d pkts in %.3f s, rx %.3f Mpps%s)"
+                    % (run_no, args.runs, v.label, r["pps"] / 1e6, r["packets"], r["window_s"],
+                       r.get("rx_pps", 0) / 1e6, extra))
+                runs[v.label].append(r)
+        point["results"] = {v.label: summarize(runs[v.label], v.workers) for v in variants}
+        point["ratios"] = {}
+        for a, b in sweep["ratios"]:
+            sa, sb = point["results"].get(a), point["results"].get(b)
+            if sa is None or sb is None:
+                continue
+            ok = sa.get("valid_runs") and sb.get("valid_runs") and sb["median_mpps"] > 0
+            point["ratios"]["%s/%s" % (a, b)] = \
+                round(sa["median_mpps"] / sb["median_mpps"], 3) if ok else None
+        if sweep["title"] == "workers":
+            point["ring_hop"] = ring_hop_estimate(point["results"])
+        print_point(point, sweep)
+    return failures
+
+
+def tsc_of(sweep_points):
+    tscs = [s["tsc_hz"] for p in sweep_points for s in p["results"].values() if s.get("tsc_hz")]
+    if tscs:
+        return statistics.median(tscs), "EAL log 'TSC frequency is ~N KHz' (--log-level lib.eal:debug)"
+    m = re.search(r"^cpu MHz\s*:\s*([\d.]+)", read_file("/proc/cpuinfo"), re.M)
+    if m:
+        return float(m.group(1)) * 1e6, "/proc/cpuinfo cpu MHz (EAL log line not found)"
+    return None, "unknown"
+
+
+def write_result(ctx, sweep, failures, started):
+    args = ctx.args
+    name = sweep["title"] + (args.name_suffix or "")
+    tsc, tsc_src = tsc_of(sweep["points"])
+    machine = ctx.machine.copy()
+    machine["tsc_hz"] = tsc
+    machine["tsc_source"] = tsc_src
+    points = []
+    for p in sweep["points"]:
+        q = {k: v for k, v in p.items() if k not in ("input", "routes_yaml")}
+        q["input"] = p["input"].record()
+        points.append(q)
+    result = {
+        "sweep": sweep["title"], "name": name,
+        "started": started, "finished": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": [sys.executable] + sys.argv,
+        "machine": machine, "dpdk": ctx.dpdk, "pktgate": ctx.pktgate,
+        "settings": {"runs": args.runs, "warmup_s": args.warmup, "seconds": args.seconds,
+                     "order": "alternating: every variant once per round, rounds repeated",
+                     "memory": ctx.mem_desc, "mbuf_pools": ctx.pool,
+                     "measure": "delta of opackets of the net_null sink port (/ethdev/stats over "
+                                "the telemetry socket) over the window, divided by the window's "
+                                "monotonic duration"},
+        "programs": {v.label: v.record() for v in sweep["variants"]},
+        "xlabel": sweep["xlabel"], "xscale": sweep["xscale"],
+        "points": points, "notes": sweep["notes"], "harness_failures": failures,
+    }
+    os.makedirs(args.out_dir, exist_ok=True)
+    jpath = os.path.join(args.out_dir, name + ".json")
+    with open(jpath, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    ppath = os.path.join(args.out_dir, name + ".png")
+    if plot(result, ppath):
+        log("wrote %s and %s" % (jpath, ppath))
+    else:
+        log("wrote %s" % jpath)
+
+
+def parse_points(s):
+    out = []
+    for x in s.split(","):
+        x = x.strip().lower()
+        mult = 1
+        if x.endswith("k"):
+            mult, x = 1024, x[:-1]
+        elif x.endswith("m"):
+            mult, x = 1024 * 1024, x[:-1]
+        out.append(int(x) * mult)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Exit status: 0 when every run measured (whatever the speed), 1 on a harness "
+               "failure (a program did not start or died, telemetry unreachable, nothing "
+               "reached the sink), 2 on bad usage.")
+    ap.add_argument("--sweep", choices=["single", "flows", "routes", "size", "workers", "all"],
+                    default="single",
+                    help="what to vary (default single: one point, --flows and --size); "
+                         "all = flows, routes, size, workers")
+    ap.add_argument("--points", type=parse_points,
+                    help="comma-separated sweep points instead of the defaults "
+                         "(flows: 1,256,65536,100000; routes: 10,1000,100000,1000000; size: "
+                         "64,128,512,1518); k/m suffixes are x1024/x1048576")
+    ap.add_argument("--runs", type=int, default=5, help="runs per program per point (default 5)")
+    ap.add_argument("--warmup", type=float, default=2.0,
+                    help="seconds between the first packet at the sink and the window (default 2)")
+    ap.add_argument("--seconds", type=float, default=5.0, help="measurement window (default 5)")
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke check: 1 run, 0.5 s warm-up, 1 s window; output named *-quick")
+    ap.add_argument("--pktgate", default=os.path.join(REPO, "build", "app", "pktgate", "pktgate"),
+                    help="pktgate binary (default build/app/pktgate/pktgate)")
+    ap.add_argument("--testpmd", default=shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd",
+                    help="dpdk-testpmd binary (default from PATH)")
+    ap.add_argument("--l3fwd", help="DPDK l3fwd binary (LPM mode); omitted: l3fwd is not run")
+    ap.add_argument("--flows", type=int, default=256,
+                    help="flows for single/size/workers (default 256)")
+    ap.add_argument("--size", type=int, default=64,
+                    help="frame size incl. FCS for single/flows/routes/workers (default 64)")
+    ap.add_argument("--route-flows", type=int, default=1024,
+                    help="flows (each its own destination) in the routes sweep (default 1024)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the random route tables")
+    ap.add_argument("--memory", choices=["auto", "huge", "no-huge"], default="auto",
+                    help="auto: hugepages if %d x 2 MB are free (raising nr_hugepages as root "
+                         "if needed), else --no-huge -m %d" % (HUGE_PAGES_WANTED, NO_HUGE_MB))
+    ap.add_argument("--start-timeout", type=float, default=180.0,
+                    help="seconds for a program to come up and forward (default 180; 1M routes "
+                         "take a while to load)")
+    ap.add_argument("--out-dir", default=os.path.join(REPO, "docs", "perf"),
+                    help="where <sweep>.json and <sweep>.png go (default docs/perf)")
+    ap.add_argument("--name-suffix", default=None,
+                    help="appended to the output names (default: -quick with --quick, "
+                         "-points with --points)")
+    ap.add_argument("--workdir", default="/tmp/pktgate-bench",
+                    help="generated pcaps, route tables, configs and logs (default "
+                         "/tmp/pktgate-bench)")
+    args = ap.parse_args()
+    if args.quick:
+        args.runs, args.warmup, args.seconds = 1, 0.5, 1.0
+    if args.name_suffix is None:
+        args.name_suffix = "-quick" if args.quick else ("-points" if args.points else "")
+    if args.runs < 1 or args.seconds <= 0 or args.warmup < 0:
+        ap.error("--runs >= 1, --seconds > 0, --warmup >= 0")
+    for prog, path in (("pktgate", args.pktgate), ("testpmd", args.testpmd), ("l3fwd", args.l3fwd)):
+        if path and not os.access(path, os.X_OK):
+            ap.error("%s binary %s is not executable" % (prog, path))
+    if args.points and args.sweep in ("all", "workers", "single"):
+        ap.error("--points needs one of --sweep flows, routes, size")
+
+    ctx = Ctx()
+    ctx.args = args
+    ctx.workdir = os.path.abspath(args.workdir)
+    os.makedirs(ctx.workdir, exist_ok=True)
+    ctx.machine = machine_info()
+    ctx.dpdk = dpdk_version()
+    ctx.pktgate = pktgate_info(args.pktgate)
+    try:
+        ctx.mem_args, ctx.mem_desc = choose_memory(args.memory)
+    except HarnessError as e:
+        warn(str(e))
+        return 1
+    log("pktgate bench: %s, %d CPUs, DPDK %s, pktgate %s%s (%s)"
+        % (ctx.machine["cpu_model"], ctx.machine["cpus"], ctx.dpdk, ctx.pktgate["commit"],
+           " (tree dirty)" if ctx.pktgate["tree_dirty"] else "", args.pktgate))
+    log("memory: %s; %d run(s), warm-up %.1f s, window %.1f s; workdir %s"
+        % (ctx.mem_desc, args.runs, args.warmup, args.seconds, ctx.workdir))
+    if ctx.machine["cpus"] < 2:
+        warn("fewer than 2 CPUs: the layouts assume CPUs 0 and 1")
+
+    names = ["flows", "routes", "size", "workers"] if args.sweep == "all" else [args.sweep]
+    failures = []
+    try:
+        for name in names:
+            started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+            if name == "flows":
+                sweep = sweep_flows(args)
+            elif name == "size":
+                sweep = sweep_size(args)
+            elif name == "routes":
+                sweep = sweep_routes(args, ctx.workdir)
+            elif name == "workers":
+                sweep = sweep_workers(args)
+            else:
+                sweep = sweep_single(args)
+            f = run_sweep(ctx, sweep)
+            failures += f
+            write_result(ctx, sweep, f, started)
+    except KeyboardInterrupt:
+        warn("interrupted")
+        return 130
+    except HarnessError as e:
+        warn(str(e))
+        return 1
+    log("")
+    if failures:
+        log("HARNESS FAILURES (%d):" % len(failures))
+        for f in failures:
+            log("  " + f)
+        return 1
+    log("done: every run measured (compare ratios within this invocation only)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
