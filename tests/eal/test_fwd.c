@@ -15,13 +15,50 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_lpm.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
 
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_fwd.h"
 #include "pg_fwd_worker.h"
 #include "pg_pkt.h"
+
+/*
+ * Count every libc allocation of the process: these definitions interpose
+ * on glibc's (which stay reachable as __libc_*), so a data path that
+ * called malloc() would show up in `mallocs`.
+ */
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+static uint64_t mallocs;
+
+void *malloc(size_t size);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t size);
+
+void *
+malloc(size_t size)
+{
+	__atomic_fetch_add(&mallocs, 1, __ATOMIC_RELAXED);
+	return __libc_malloc(size);
+}
+
+void *
+calloc(size_t n, size_t size)
+{
+	__atomic_fetch_add(&mallocs, 1, __ATOMIC_RELAXED);
+	return __libc_calloc(n, size);
+}
+
+void *
+realloc(void *p, size_t size)
+{
+	__atomic_fetch_add(&mallocs, 1, __ATOMIC_RELAXED);
+	return __libc_realloc(p, size);
+}
 
 static const char conf_yaml[] =
 	"ports:\n"
@@ -310,6 +347,116 @@ START_TEST(burst_l2_broadcast_not_forwarded)
 }
 END_TEST
 
+/* ARP request from 192.0.2.10 (02:..:aa) for 192.0.2.1, broadcast. */
+static const uint8_t arp_tmpl[60] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0xaa, 0x08, 0x06,
+	0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,
+	0x02, 0, 0, 0, 0, 0xaa, 192, 0, 2, 10,
+	0, 0, 0, 0, 0, 0, 192, 0, 2, 1,
+};
+
+/* A burst of every kind: forwarded, local answers, drops. No check macros
+ * here: they may allocate, and only the data path is being watched. */
+static int
+fill_mixed_burst(struct rte_mbuf **pkts, const uint8_t *tmpl, uint16_t len)
+{
+	static const uint32_t dsts[] = {
+		RTE_IPV4(203, 0, 113, 1), RTE_IPV4(203, 0, 113, 200),
+		RTE_IPV4(8, 8, 8, 8), RTE_IPV4(192, 0, 2, 77), RTE_IPV4(192, 0, 2, 1),
+	};
+	unsigned int i;
+
+	if (rte_pktmbuf_alloc_bulk(pool, pkts, PG_BURST) != 0)
+		return -1;
+	for (i = 0; i < PG_BURST; i++) {
+		struct rte_ipv4_hdr *ip;
+
+		if (i % 8 == 7) {           /* an ARP request for us: answered */
+			rte_memcpy(rte_pktmbuf_append(pkts[i], sizeof(arp_tmpl)), arp_tmpl,
+				   sizeof(arp_tmpl));
+			continue;
+		}
+		rte_memcpy(rte_pktmbuf_append(pkts[i], len), tmpl, len);
+		ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, 14);
+		ip->dst_addr = rte_cpu_to_be_32(dsts[i % RTE_DIM(dsts)]);
+		ip->time_to_live = (uint8_t)(i % 7 == 0 ? 1 : 64);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	return 0;
+}
+
+/*
+ * Steady state allocates nothing: after a warm-up, thousands of mixed bursts
+ * through the stages and the TX path make no libc allocation, leave the
+ * DPDK heap as it was, and return every mbuf to the pool.
+ */
+START_TEST(steady_state_allocates_nothing)
+{
+	enum { WARMUP = 100, BURSTS = 5000 };
+	struct rte_malloc_socket_stats h0, h1;
+	struct pg_fwd_ctx ctx;
+	struct pg_fwd_lcore lc;
+	struct pg_lcore_stats st;
+	struct rte_mbuf *in[PG_BURST], *out[PG_TX_BUF * 2];
+	struct rte_mbuf *tm = mk_udp(RTE_IPV4(203, 0, 113, 1), 64);
+	uint8_t tmpl[64];
+	unsigned int base, i, k, failed = 0;
+	uint64_t m0, m1;
+
+	memcpy(tmpl, rte_pktmbuf_mtod(tm, void *), sizeof(tmpl));
+	rte_pktmbuf_free(tm);
+	init_lcore(&ctx, &lc, &st);
+	base = rte_mempool_in_use_count(pool);
+	for (k = 0; k < WARMUP + BURSTS; k++) {
+		if (k == WARMUP) {
+			m0 = __atomic_load_n(&mallocs, __ATOMIC_RELAXED);
+			rte_malloc_get_socket_stats(0, &h0);
+		}
+		if (fill_mixed_burst(in, tmpl, sizeof(tmpl)) != 0) {
+			failed++;
+			break;
+		}
+		pg_fwd_count_rx(&st, 0, PG_BURST);
+		pg_fwd_burst(&lc, 0, in, PG_BURST);
+		pg_fwd_tx_flush_all(&lc);
+		for (i = 0; i < 2; i++) {
+			uint16_t n = drain((uint16_t)i, out, RTE_DIM(out));
+
+			rte_pktmbuf_free_bulk(out, n);
+		}
+	}
+	m1 = __atomic_load_n(&mallocs, __ATOMIC_RELAXED);
+	rte_malloc_get_socket_stats(0, &h1);
+	ck_assert_uint_eq(failed, 0);
+	ck_assert_uint_eq(m1 - m0, 0);
+	ck_assert_uint_eq(h1.alloc_count, h0.alloc_count);
+	ck_assert_uint_eq(h1.heap_allocsz_bytes, h0.heap_allocsz_bytes);
+	ck_assert_uint_eq(rte_mempool_in_use_count(pool), base);
+	/* and the traffic really went through every path */
+	ck_assert_uint_eq(st.rx, (uint64_t)(WARMUP + BURSTS) * PG_BURST);
+	ck_assert_uint_gt(st.forwarded, 0);
+	ck_assert_uint_gt(st.local, 0);
+	ck_assert_uint_gt(st.drop[PG_DROP_no_route], 0);
+	ck_assert_uint_gt(st.drop[PG_DROP_ttl_exceeded], 0);
+	ck_assert_uint_eq(st.rx, st.forwarded + st.local + st.drop[PG_DROP_no_route] +
+			  st.drop[PG_DROP_no_neighbor] + st.drop[PG_DROP_ttl_exceeded] +
+			  st.drop[PG_DROP_not_ours_local] + st.drop[PG_DROP_bad_icmp] +
+			  st.drop[PG_DROP_tx_full]);
+}
+END_TEST
+
+/* The counter above does see allocations (so a zero means something). */
+START_TEST(malloc_counter_counts)
+{
+	uint64_t m0 = __atomic_load_n(&mallocs, __ATOMIC_RELAXED);
+	void *volatile p = malloc(64);
+
+	free(p);
+	ck_assert_uint_ge(__atomic_load_n(&mallocs, __ATOMIC_RELAXED) - m0, 1);
+}
+END_TEST
+
 static Suite *
 fwd_suite(void)
 {
@@ -324,6 +471,8 @@ fwd_suite(void)
 	tcase_add_test(tc, fib_large_table_matches_reference);
 	tcase_add_test(tc, burst_forwards_and_counts);
 	tcase_add_test(tc, burst_l2_broadcast_not_forwarded);
+	tcase_add_test(tc, malloc_counter_counts);
+	tcase_add_test(tc, steady_state_allocates_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
