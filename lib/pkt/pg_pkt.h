@@ -107,6 +107,11 @@ pg_ip4_validate(const struct rte_ipv4_hdr *ip, uint32_t seg_len,
 	return PG_PKT_OK;
 }
 
+/** 1 for a first octet that makes an address martian (see below). */
+static const uint8_t pg_ip4_martian_octet[256] = {
+	[0] = 1, [127] = 1, [224 ... 255] = 1,
+};
+
 /**
  * First-octet classes of addresses that are never forwarded (RFC 1812
  * 4.2.2.11, 5.3.7; RFC 5735): 0/8, 127/8, 224/4 multicast, 240/4 class E.
@@ -114,17 +119,50 @@ pg_ip4_validate(const struct rte_ipv4_hdr *ip, uint32_t seg_len,
 static inline bool
 pg_ip4_martian_src(uint32_t src)
 {
-	const uint32_t o = src >> 24;
-
-	return o == 0 || o == 127 || o >= 224;
+	return pg_ip4_martian_octet[src >> 24];
 }
 
 static inline bool
 pg_ip4_martian_dst(uint32_t dst)
 {
-	const uint32_t o = dst >> 24;
+	return pg_ip4_martian_octet[dst >> 24];
+}
 
-	return o == 0 || o == 127 || o >= 224;
+/**
+ * The common case in one pass, for the hot loop: a frame to our unicast MAC
+ * carrying an option-less IPv4 header that is intact, with neither address
+ * martian. True means the packet only needs its route; false means "look
+ * closer" (pg_ip4_validate() and friends name the problem, if any).
+ *
+ * @param seg_len   bytes contiguous from @p eth
+ * @param frame_len bytes of the whole frame
+ * @param cksum     RTE_MBUF_F_RX_IP_CKSUM_* bits the NIC set
+ * @param dst       destination in host order, when true
+ */
+static inline bool
+pg_ip4_fast_ok(const struct rte_ether_hdr *eth, uint32_t seg_len, uint32_t frame_len,
+	       const struct rte_ether_addr *ours, uint64_t cksum, uint32_t *dst)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	uint32_t tlen;
+
+	if (seg_len < sizeof(*eth) + sizeof(*ip) ||
+	    !rte_is_same_ether_addr(&eth->dst_addr, ours) ||
+	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+	    ip->version_ihl != RTE_IPV4_VHL_DEF ||
+	    cksum == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		return false;
+	if (cksum != RTE_MBUF_F_RX_IP_CKSUM_GOOD && pg_ip4_sum20(ip) != 0xffff)
+		return false;
+	tlen = rte_be_to_cpu_16(ip->total_length);
+	if (tlen < sizeof(*ip) || tlen > frame_len - sizeof(*eth))
+		return false;
+	/* Network order: the first octet is the first byte in memory. */
+	if (pg_ip4_martian_octet[((const uint8_t *)&ip->src_addr)[0]] |
+	    pg_ip4_martian_octet[((const uint8_t *)&ip->dst_addr)[0]])
+		return false;
+	*dst = rte_be_to_cpu_32(ip->dst_addr);
+	return true;
 }
 
 /* ---- checksums ------------------------------------------------------------ */
