@@ -169,7 +169,8 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		}
 		launched++;
 	}
-	printf("pktgate: %u ports, %u routes, %u workers (%s) running\n", ports.n_ports,
+	printf("pktgate: %u ports, %u routes (%u in the table with local, connected and"
+	       " neighbor routes), %u workers (%s) running\n", ports.n_ports, conf->n_routes,
 	       fib->n_routes, launched, conf->mode == PG_MODE_PIPELINE ? "pipeline" : "rtc");
 	fflush(stdout);
 
