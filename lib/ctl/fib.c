@@ -114,7 +114,8 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	fib = calloc(1, sizeof(*fib));
 	if (fib == NULL)
 		goto nomem;
-	fib->n_nh = 2 * conf->n_ports + conf->n_neighbors;
+	/* per port LOCAL and UNRESOLVED, one per neighbor, one NO_ROUTE */
+	fib->n_nh = 2 * conf->n_ports + conf->n_neighbors + 1;
 	fib->nh = rte_zmalloc_socket("pg_nexthops", fib->n_nh * sizeof(*fib->nh),
 				     RTE_CACHE_LINE_SIZE, socket);
 	fib->nh_ip = calloc(fib->n_nh, sizeof(*fib->nh_ip));
@@ -183,7 +184,8 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 		pg_fib_free(fib);
 		return NULL;
 	}
-	fib->default_nh = PG_FIB_NO_NH;
+	set_nh(fib, fib->n_nh - 1, PG_NH_NO_ROUTE, 0, NULL, ports, 0);
+	fib->default_nh = fib->n_nh - 1;
 	for (i = 0; i < fib->n_routes; i++) {
 		const struct pg_fib_route *r = &fib->routes[i];
 		int ret;

@@ -31,13 +31,12 @@
 
 struct rte_lpm;
 
-/** Next hop value of "no route" (rte_lpm next hops are 24 bits). */
-#define PG_FIB_NO_NH UINT32_MAX
 
 enum pg_nh_type {
 	PG_NH_FORWARD = 0,   /**< rewrite with l2[] and send out of port */
 	PG_NH_LOCAL,         /**< addressed to us, arrived for port */
 	PG_NH_UNRESOLVED,    /**< out of port, but no MAC known */
+	PG_NH_NO_ROUTE,      /**< the lookup's miss value without a default route */
 };
 
 /** One next hop. 16 bytes: four share a cache line. */
@@ -72,8 +71,9 @@ struct pg_fib {
 	struct pg_fib_route *routes;    /**< every installed prefix, in config order */
 	uint32_t n_routes;
 	uint32_t *nh_ip;                /**< next hop address per nh (0: none) */
-	/** Next hop of 0.0.0.0/0 or PG_FIB_NO_NH: rte_lpm has no depth 0,
-	 * so the default route is the lookup's miss value. */
+	/** Next hop of 0.0.0.0/0, else the NO_ROUTE next hop: rte_lpm has
+	 * no depth 0, so the default route is the lookup's miss value, and
+	 * every lookup yields a valid index (one type test per packet). */
 	uint32_t default_nh;
 };
 

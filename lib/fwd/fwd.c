@@ -25,15 +25,25 @@ pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
 }
 
 static inline void
-tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m, bool local)
+tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
 {
 	struct pg_tx_buf *b = &lc->tx[port];
 
-	b->local[b->n] = local;
-	b->n_local += local;
 	b->pkts[b->n++] = m;
 	if (unlikely(b->n == PG_TX_BUF))
 		pg_fwd_tx_flush(lc, port);
+}
+
+/* An answer (ARP reply, echo reply) goes back out of the ingress port. */
+static inline void
+tx_enqueue_local(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	struct pg_tx_buf *b = &lc->tx_local[port];
+
+	b->pkts[b->n++] = m;
+	lc->n_local_pending++;
+	if (unlikely(b->n == PG_TX_BUF))
+		pg_fwd_tx_flush_local(lc, port);
 }
 
 /*
@@ -44,11 +54,12 @@ tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m, bool loca
  */
 struct burst_state {
 	uint32_t dst[PG_BURST];            /**< IPv4 destination, host order */
-	uint32_t hop[PG_BURST];            /**< next hop index or PG_FIB_NO_NH */
+	uint32_t hop[PG_BURST];            /**< next hop index */
 	struct rte_mbuf *pkts[PG_BURST];   /**< IPv4 packets that passed stage 1 */
 };
 static_assert(sizeof(struct burst_state) / PG_BURST <= RTE_CACHE_LINE_SIZE,
 	      "per-packet metadata must fit one cache line");
+static_assert(PG_BURST <= 32, "opt_mask has one bit per packet of a burst");
 
 /* Drops are collected per burst and freed in bulk at its end. */
 struct drop_list {
@@ -74,7 +85,7 @@ arp_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
 	r = pg_arp_reply(rte_pktmbuf_mtod(m, struct rte_ether_hdr *),
 			 m->data_len, &p->mac, p->ip4_be);
 	if (r == PG_PKT_OK)
-		tx_enqueue(lc, in_port, m, true);
+		tx_enqueue_local(lc, in_port, m);
 	return r;
 }
 
@@ -110,12 +121,12 @@ local_input(struct pg_fwd_lcore *lc, uint16_t in_port, uint16_t local_port,
 	if (r != PG_PKT_OK)
 		return r;
 	pg_icmp_echo_reply(eth, ip, m->data_len, &lc->ctx->port[in_port].mac);
-	tx_enqueue(lc, in_port, m, true);
+	tx_enqueue_local(lc, in_port, m);
 	return PG_PKT_OK;
 }
 
 /* Look up n destinations; a miss takes the default route's next hop, which
- * is PG_FIB_NO_NH without one. */
+ * is the NO_ROUTE next hop without one. */
 static inline void
 route_lookup(const struct pg_fib *fib, const uint32_t *dst, uint32_t *hop,
 	     uint16_t n)
@@ -135,13 +146,39 @@ route_lookup(const struct pg_fib *fib, const uint32_t *dst, uint32_t *hop,
 }
 
 /*
+ * Stage 3 for next hops other than FORWARD: answered locally (PG_PKT_OK) or
+ * the drop reason, in RFC 1812 order (for a route out of a port we cannot
+ * send on, L2 and TTL are judged before the missing neighbor).
+ */
+static __rte_noinline unsigned int
+stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nexthop *nh,
+	       struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+
+	switch (nh->type) {
+	case PG_NH_LOCAL:
+		return local_input(lc, in_port, nh->port, m);
+	case PG_NH_NO_ROUTE:
+		return PG_DROP_no_route;
+	default:
+		if (rte_is_multicast_ether_addr(&eth->dst_addr))
+			return PG_DROP_l2_multicast;
+		if (ip->time_to_live <= 1)
+			return PG_DROP_ttl_exceeded;
+		return PG_DROP_no_neighbor;
+	}
+}
+
+/*
  * Stage 1 for everything the fast test did not pass: the checks in their
  * RFC 1812 order, each failure under its own reason. ARP is answered here.
  * Returns true for an IPv4 packet to route (its destination in *dst).
  */
 static __rte_noinline bool
 stage1_slow(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
-	    struct drop_list *dl, uint32_t *dst)
+	    struct drop_list *dl, uint32_t *dst, uint32_t *opt_mask, uint16_t idx)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
@@ -183,6 +220,8 @@ stage1_slow(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
 		r = d == UINT32_MAX ? PG_DROP_not_ours_local : PG_DROP_martian_dst;
 		goto drop;
 	}
+	if (ip->version_ihl != RTE_IPV4_VHL_DEF)
+		*opt_mask |= UINT32_C(1) << idx;
 	*dst = d;
 	return true;
 drop:
@@ -201,6 +240,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	struct burst_state b;
 	struct drop_list dl;
 	uint64_t options = 0;
+	uint32_t opt_mask = 0;     /* bit i: b.pkts[i] carries IP options */
 	uint16_t i, n_ip = 0;
 
 	dl.n = 0;
@@ -219,7 +259,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		if (likely(pg_ip4_fast_ok(rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
 					  m->data_len, m->pkt_len, mac,
 					  m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK, &d)) ||
-		    stage1_slow(lc, in_port, m, &dl, &d)) {
+		    stage1_slow(lc, in_port, m, &dl, &d, &opt_mask, n_ip)) {
 			b.dst[n_ip] = d;
 			b.pkts[n_ip++] = m;
 		}
@@ -228,21 +268,18 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	/* Stage 2: one bulk route lookup for the burst. */
 	route_lookup(ctx->fib, b.dst, b.hop, n_ip);
 
-	/* Stage 3: TTL, rewrite, into the egress TX buffer. */
+	/* Stage 3: TTL, rewrite, into the egress TX buffer. One test on the
+	 * next hop's type keeps everything but plain forwarding out of the
+	 * hot path. */
 	for (i = 0; i < n_ip; i++) {
 		struct rte_mbuf *m = b.pkts[i];
 		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-		const struct pg_nexthop *nh;
+		const struct pg_nexthop *nh = &nhs[b.hop[i]];
 		unsigned int r;
 
-		if (unlikely(b.hop[i] == PG_FIB_NO_NH)) {
-			drop(lc, &dl, m, PG_DROP_no_route);
-			continue;
-		}
-		nh = &nhs[b.hop[i]];
-		if (unlikely(nh->type == PG_NH_LOCAL)) {
-			r = local_input(lc, in_port, nh->port, m);
+		if (unlikely(nh->type != PG_NH_FORWARD)) {
+			r = stage3_special(lc, in_port, nh, m);
 			if (r != PG_PKT_OK)
 				drop(lc, &dl, m, r);
 			continue;
@@ -257,14 +294,12 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 			drop(lc, &dl, m, PG_DROP_ttl_exceeded);
 			continue;
 		}
-		if (unlikely(nh->type != PG_NH_FORWARD)) {
-			drop(lc, &dl, m, PG_DROP_no_neighbor);
-			continue;
-		}
-		options += ip->version_ihl != RTE_IPV4_VHL_DEF;
+		/* Only the slow path lets options through: count from its mask. */
+		if (unlikely(opt_mask != 0))
+			options += (opt_mask >> i) & 1;
 		pg_ip4_ttl_dec(ip);
 		pg_eth_rewrite(eth, nh->l2);
-		tx_enqueue(lc, nh->port, m, false);
+		tx_enqueue(lc, nh->port, m);
 	}
 
 	if (dl.n != 0) {

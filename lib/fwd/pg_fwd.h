@@ -44,13 +44,11 @@ struct pg_fwd_ctx {
  * Packets wait here until the round ends or the buffer fills. forwarded and
  * local are counted when the TX queue takes a packet, so that
  * rx = forwarded + local + drops holds exactly (a refused packet is a
- * tx_full drop, not also forwarded); local[] says which counter a refused
- * packet would have gone to.
+ * tx_full drop, not also forwarded); answers (ARP, ICMP) have buffers of
+ * their own so the forwarding path needs no per-packet flag.
  */
 struct pg_tx_buf {
 	uint16_t n;
-	uint16_t n_local;          /**< answers (ARP, ICMP) among the n */
-	uint8_t local[PG_TX_BUF];
 	struct rte_mbuf *pkts[PG_TX_BUF];
 };
 
@@ -59,7 +57,9 @@ struct pg_fwd_lcore {
 	const struct pg_fwd_ctx *ctx;
 	struct pg_lcore_stats *stats;
 	uint16_t txq;              /**< our TX queue on every port */
-	struct pg_tx_buf tx[PG_FWD_MAX_PORTS];
+	uint16_t n_local_pending;  /**< answers waiting in tx_local[] */
+	struct pg_tx_buf tx[PG_FWD_MAX_PORTS];       /**< forwarded */
+	struct pg_tx_buf tx_local[PG_FWD_MAX_PORTS]; /**< answers, out of the ingress port */
 } __rte_cache_aligned;
 
 /** Bind @p lc to the shared context, its counters and its TX queue. */

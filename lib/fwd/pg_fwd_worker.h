@@ -35,32 +35,50 @@ pg_fwd_count_rx(struct pg_lcore_stats *st, uint16_t port, uint16_t n)
 	pg_stats_add(&st->port[port].rx, n);
 }
 
-/** Send what a TX buffer holds; what the queue refuses is dropped as tx_full. */
-static inline void
-pg_fwd_tx_flush(struct pg_fwd_lcore *lc, uint16_t port)
+/*
+ * Send what a TX buffer holds; what the queue refuses is dropped as tx_full.
+ * Returns how many the queue took.
+ */
+static inline uint16_t
+pg_fwd_tx_send(struct pg_fwd_lcore *lc, struct pg_tx_buf *b, uint16_t port)
 {
-	struct pg_tx_buf *b = &lc->tx[port];
 	struct pg_lcore_stats *st = lc->stats;
-	uint16_t sent, lost_local = 0, i;
+	uint16_t sent;
 
-	if (b->n == 0)
-		return;
 	sent = rte_eth_tx_burst(lc->ctx->port[port].port_id, lc->txq, b->pkts, b->n);
 	if (unlikely(sent < b->n)) {
 		const uint16_t lost = b->n - sent;
 
-		for (i = sent; i < b->n; i++)
-			lost_local += b->local[i];
 		rte_pktmbuf_free_bulk(&b->pkts[sent], lost);
 		pg_stats_add(&st->drop[PG_DROP_tx_full], lost);
 		pg_stats_add(&st->port[port].tx_drops, lost);
 	}
 	pg_stats_add(&st->tx, sent);
 	pg_stats_add(&st->port[port].tx, sent);
-	pg_stats_add(&st->local, b->n_local - lost_local);
-	pg_stats_add(&st->forwarded, sent - (b->n_local - lost_local));
 	b->n = 0;
-	b->n_local = 0;
+	return sent;
+}
+
+/** Send the forwarded packets buffered for @p port. */
+static inline void
+pg_fwd_tx_flush(struct pg_fwd_lcore *lc, uint16_t port)
+{
+	struct pg_tx_buf *b = &lc->tx[port];
+
+	if (b->n != 0)
+		pg_stats_add(&lc->stats->forwarded, pg_fwd_tx_send(lc, b, port));
+}
+
+/** Send the answers buffered for @p port. */
+static inline void
+pg_fwd_tx_flush_local(struct pg_fwd_lcore *lc, uint16_t port)
+{
+	struct pg_tx_buf *b = &lc->tx_local[port];
+
+	if (b->n != 0) {
+		lc->n_local_pending -= b->n;
+		pg_stats_add(&lc->stats->local, pg_fwd_tx_send(lc, b, port));
+	}
 }
 
 static inline void
@@ -70,6 +88,9 @@ pg_fwd_tx_flush_all(struct pg_fwd_lcore *lc)
 
 	for (p = 0; p < lc->ctx->n_ports; p++)
 		pg_fwd_tx_flush(lc, (uint16_t)p);
+	if (unlikely(lc->n_local_pending != 0))
+		for (p = 0; p < lc->ctx->n_ports; p++)
+			pg_fwd_tx_flush_local(lc, (uint16_t)p);
 }
 
 #endif /* PG_FWD_WORKER_H */

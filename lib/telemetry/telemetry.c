@@ -335,6 +335,9 @@ nh_text(uint32_t nh, char *buf, size_t len)
 	case PG_NH_UNRESOLVED:
 		snprintf(buf, len, "port %s unresolved", port);
 		break;
+	case PG_NH_NO_ROUTE:
+		snprintf(buf, len, "unreachable");
+		break;
 	default:
 		snprintf(buf, len, "via %s port %s",
 			 pg_conf_ip4_str(view.fib->nh_ip[nh], ip, sizeof(ip)), port);
