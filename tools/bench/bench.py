@@ -28,12 +28,14 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -54,6 +56,7 @@ PKTGATE_ROUTE = "198.18.0.0/16"
 SRC_IP_BASE = "10.0.0.1"
 
 SRC_DEV = "net_pcap0"
+MEMIF_DEV = "net_memif0"
 SINK_DEV = "net_null0"
 
 # Mempool sizing (see pool_plan()): every frame of the pcap sits in an mbuf of
@@ -67,6 +70,7 @@ L3FWD_MAX_DESC = 32768
 HUGE_PAGES_WANTED = 600
 HUGE_PAGES_CAP = 2048      # never raise nr_hugepages beyond this
 CONTENDED = 0.9            # a poller that got less CPU than this in the window was contended
+NOISY = 0.10               # (max - min) / median above this is printed as a spread
 NO_HUGE_MB = 1024
 
 
@@ -125,8 +129,19 @@ def pktgate_info(binary):
     commit = run_text(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]) or "unknown"
     dirty = bool(run_text(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"]))
     version = run_text([binary, "--version"]).splitlines()
+    newest = 0.0
+    for top in ("app", "lib"):
+        for root, _, files in os.walk(os.path.join(REPO, top)):
+            for f in files:
+                if f.endswith((".c", ".h", ".build")):
+                    newest = max(newest, os.path.getmtime(os.path.join(root, f)))
+    try:
+        stale = os.path.getmtime(binary) < newest
+    except OSError:
+        stale = None
     return {"commit": commit, "tree_dirty": dirty, "binary": os.path.abspath(binary),
-            "version": version[0] if version else "unknown"}
+            "version": version[0] if version else "unknown",
+            "binary_older_than_sources": stale}
 
 
 # ---------------------------------------------------------------------------
@@ -157,8 +172,26 @@ def run_dir(prefix):
     return os.path.join("/var/run/dpdk", prefix)
 
 
+def hugetlbfs_mounts():
+    return [line.split()[1] for line in read_file("/proc/mounts").splitlines()
+            if len(line.split()) > 2 and line.split()[2] == "hugetlbfs"]
+
+
 def remove_run_dir(prefix):
+    """Our /var/run/dpdk/<prefix> and, should the program have been killed,
+    the hugepage files it left (<mount>/<prefix>map_N); only our prefix."""
     shutil.rmtree(run_dir(prefix), ignore_errors=True)
+    for mnt in hugetlbfs_mounts():
+        try:
+            names = os.listdir(mnt)
+        except OSError:
+            continue
+        for n in names:
+            if n.startswith(prefix + "map_"):
+                try:
+                    os.unlink(os.path.join(mnt, n))
+                except OSError:
+                    pass
 
 
 # ---------------------------------------------------------------------------
@@ -174,8 +207,7 @@ def meminfo_pages():
 
 
 def hugetlbfs_mounted():
-    return any(line.split()[2] == "hugetlbfs" for line in read_file("/proc/mounts").splitlines()
-               if len(line.split()) > 2)
+    return bool(hugetlbfs_mounts())
 
 
 def choose_memory(mode):
@@ -228,7 +260,10 @@ class Input:
         self.name = "flows%d-size%d-%s.pcap" % (flows, size, key)
         self.path = None
 
-    def make(self, workdir):
+    def make(self, workdir, mode="pcap"):
+        self.mode = mode
+        if mode == "memif":
+            return None     # pktgate-gen builds the frames itself
         d = os.path.join(workdir, "pcaps")
         os.makedirs(d, exist_ok=True)
         self.path = os.path.join(d, self.name)
@@ -245,9 +280,15 @@ class Input:
     def record(self):
         shown = self.prefixes if len(self.prefixes) <= 8 else \
             self.prefixes[:4] + ["... (%d destinations in all)" % len(self.prefixes)]
-        return {"description": self.desc, "generator": "tools/gen_flows.py", "flows": self.flows,
-                "frame_size": self.size, "frames_in_pcap": self.flows, "dst_mac": LAN_MAC,
-                "src_ip_base": SRC_IP_BASE, "destinations": shown, "pcap": self.path}
+        if getattr(self, "mode", "pcap") == "memif":
+            return {"description": self.desc, "mode": "memif",
+                    "generator": "pktgate-gen (tools/gen) over memif, as fast as it can",
+                    "flows": self.flows, "frame_size": self.size, "dst_mac": LAN_MAC,
+                    "src_ip": SRC_IP_BASE, "destinations": shown}
+        return {"description": self.desc, "mode": "pcap", "generator": "tools/gen_flows.py",
+                "flows": self.flows, "frame_size": self.size, "frames_in_pcap": self.flows,
+                "dst_mac": LAN_MAC, "src_ip_base": SRC_IP_BASE, "destinations": shown,
+                "pcap": self.path}
 
 
 # Route tables for the routes sweep: a random mix like a real IPv4 table
@@ -407,19 +448,19 @@ def pool_plan(max_frames):
     plan["pktgate_ok"] = (1 << (4 * d + 4624).bit_length()) - 1 >= need
     plan["testpmd_mbufs"] = None if need <= TESTPMD_DEFAULT_MBUFS else need + 16384
     d = 1024
-    while 4 * d + 320 < need and d < L3FWD_MAX_DESC:
+    while max(4 * d + 320, 8192) < need and d < L3FWD_MAX_DESC:
         d *= 2
     plan["l3fwd_desc"] = d
     plan["l3fwd_ok"] = max(4 * d + 320, 8192) >= need
     return plan
 
 
-def pktgate_config(variant, pool, routes_yaml=None):
+def pktgate_config(variant, pool, routes_yaml=None, src_dev=SRC_DEV):
     desc = pool["pktgate_desc"]
     extra = ", rx_desc: %d, tx_desc: %d" % (desc, desc) if desc > 1024 else ""
     lines = ["# written by tools/bench/bench.py",
              "ports:",
-             "  - {name: lan, device: %s, ipv4: %s, mac: %s%s}" % (SRC_DEV, LAN_IP, LAN_MAC, extra),
+             "  - {name: lan, device: %s, ipv4: %s, mac: %s%s}" % (src_dev, LAN_IP, LAN_MAC, extra),
              "  - {name: wan, device: %s, ipv4: %s, mac: %s%s}" % (SINK_DEV, WAN_IP, WAN_MAC, extra),
              "neighbors:"]
     lines += ["  - {ip: %s, mac: %s, port: wan}" % n for n in NEIGHBORS]
@@ -434,11 +475,18 @@ def pktgate_config(variant, pool, routes_yaml=None):
     return "\n".join(lines) + "\n" + routes_yaml
 
 
-def build_argv(variant, ctx, prefix, pcap, cfg_path):
-    pcap_vdev = SRC_DEV + "," + ",".join(["rx_pcap=" + pcap] * variant.rxq) + ",infinite_rx=1"
+def memif_vdev(sock, role):
+    return "%s,role=%s,socket=%s,socket-abstract=no" % (MEMIF_DEV, role, sock)
+
+
+def build_argv(variant, ctx, prefix, pcap, cfg_path, memif_sock=None):
+    if memif_sock:
+        src_vdev = memif_vdev(memif_sock, "server")
+    else:
+        src_vdev = SRC_DEV + "," + ",".join(["rx_pcap=" + pcap] * variant.rxq) + ",infinite_rx=1"
     eal = variant.eal_cores + ["--file-prefix", prefix, "--no-pci",
                                "--log-level", "lib.eal:debug"] + ctx.mem_args + \
-        ["--vdev", pcap_vdev, "--vdev", SINK_DEV + ",no-rx=1"]
+        ["--vdev", src_vdev, "--vdev", SINK_DEV + ",no-rx=1"]
     pool = ctx.pool
     if variant.kind == "pktgate":
         return [ctx.args.pktgate] + eal + ["--", "-c", cfg_path]
@@ -541,6 +589,41 @@ def sample(tel, sink, src, pktgate_lcores, pid):
     return out
 
 
+def gen_argv(ctx, prefix, sock, inp, duration):
+    return [ctx.args.gen, "--lcores", "0@0,1@0", "--file-prefix", prefix, "--no-pci"] + \
+        ctx.mem_args + ["--vdev", memif_vdev(sock, "client"), "--",
+                        "--tx-port", "0", "--flows", str(inp.flows), "--size", str(inp.size),
+                        "--dst", ",".join(inp.prefixes), "--dst-mac", LAN_MAC,
+                        "--src", SRC_IP_BASE, "--duration", "%.1f" % duration,
+                        "--linger", "3"]
+
+
+def parse_gen(path):
+    m = re.search(r"^\s*tx\s+(\d+) frames\s+([\d.]+) Mpps.*?unsent (\d+)", read_file(path), re.M)
+    if not m:
+        return None
+    return {"tx_frames": int(m.group(1)), "tx_mpps": float(m.group(2)),
+            "unsent": int(m.group(3))}
+
+
+def wait_input_drained(tel, src, deadline):
+    """memif: wait until the generator stopped sending (RX counter still)."""
+    last, still_since = None, None
+    while time.monotonic() < deadline:
+        cur = (tel.query("/ethdev/stats,%d" % src) or {}).get("ipackets")
+        now = time.monotonic()
+        if cur is not None and cur == last:
+            if still_since is None:
+                still_since = now
+            elif now - still_since >= 0.5:
+                return True
+        else:
+            still_since = None
+        last = cur
+        time.sleep(0.1)
+    return False
+
+
 def run_once(ctx, variant, point, run_no):
     args = ctx.args
     prefix = "pgbench%d-%s" % (os.getpid(), variant.slug)
@@ -549,12 +632,20 @@ def run_once(ctx, variant, point, run_no):
     os.makedirs(logdir, exist_ok=True)
     tag = "%s-%s-run%d" % (re.sub(r"[^A-Za-z0-9]+", "_", str(point["x"])), variant.slug, run_no)
     logpath = os.path.join(logdir, tag + ".log")
+    memif = args.input == "memif"
+    src_dev = MEMIF_DEV if memif else SRC_DEV
+    sock = os.path.join(ctx.workdir, "memif-%d.sock" % os.getpid()) if memif else None
+    if sock and os.path.exists(sock):
+        os.unlink(sock)
     cfg_path = None
     if variant.kind == "pktgate":
         cfg_path = os.path.join(ctx.workdir, "cfg-%s-%s.yaml" % (ctx.sweep_name, variant.slug))
         with open(cfg_path, "w") as f:
-            f.write(pktgate_config(variant, ctx.pool, point.get("routes_yaml")))
-    argv = build_argv(variant, ctx, prefix, point["input"].path, cfg_path)
+            f.write(pktgate_config(variant, ctx.pool, point.get("routes_yaml"), src_dev))
+    argv = build_argv(variant, ctx, prefix, point["input"].path, cfg_path, sock)
+    gen = None
+    gen_prefix = prefix + "-gen"
+    gen_log = logpath[:-4] + "-gen.log"
     sock_path = os.path.join(run_dir(prefix), "dpdk_telemetry.v2")
     res = {"run": run_no, "log": logpath, "argv": argv}
     with open(logpath, "w") as logf:
@@ -562,9 +653,11 @@ def run_once(ctx, variant, point, run_no):
         logf.flush()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=logf,
                                 stderr=subprocess.STDOUT, start_new_session=True)
+    t_start = time.monotonic()
     tel = None
     try:
-        deadline = time.monotonic() + args.start_timeout
+        start_timeout = args.start_timeout + point.get("start_timeout", 0)
+        deadline = time.monotonic() + start_timeout
         while True:
             if proc.poll() is not None:
                 raise HarnessError("%s exited with %s before its telemetry came up; log %s\n%s"
@@ -577,7 +670,7 @@ def run_once(ctx, variant, point, run_no):
                     pass
             if time.monotonic() > deadline:
                 raise HarnessError("%s: telemetry %s unreachable after %.0f s; log %s"
-                                   % (variant.label, sock_path, args.start_timeout, logpath))
+                                   % (variant.label, sock_path, start_timeout, logpath))
             time.sleep(0.1)
         res["dpdk"] = tel.version
         # Wait for the ports and for traffic to reach the sink.
@@ -587,28 +680,55 @@ def run_once(ctx, variant, point, run_no):
             if proc.poll() is not None:
                 raise HarnessError("%s exited with %s during start-up; log %s\n%s"
                                    % (variant.label, proc.returncode, logpath, log_tail(logpath)))
-            if SINK_DEV not in ids or SRC_DEV not in ids:
+            if SINK_DEV not in ids or src_dev not in ids:
                 ids = port_ids(tel)
+            if memif and gen is None and src_dev in ids and SINK_DEV in ids:
+                # The program is the memif server: its socket exists once the
+                # port is probed; a 22.11 client does not retry, so start now.
+                remove_run_dir(gen_prefix)
+                gargv = gen_argv(ctx, gen_prefix, sock, point["input"],
+                                 args.warmup + args.seconds + 4.0)
+                res["gen_argv"] = gargv
+                with open(gen_log, "w") as gf:
+                    gf.write("# " + " ".join(gargv) + "\n")
+                    gf.flush()
+                    gen = subprocess.Popen(gargv, stdin=subprocess.DEVNULL, stdout=gf,
+                                           stderr=subprocess.STDOUT, start_new_session=True)
+                gen_started = time.monotonic()
+            if gen is not None and gen.poll() is not None:
+                raise HarnessError("pktgate-gen exited with %s before traffic flowed; log %s\n%s"
+                                   % (gen.returncode, gen_log, log_tail(gen_log)))
             if SINK_DEV in ids:
                 if traffic_deadline is None:
-                    traffic_deadline = min(deadline, time.monotonic() + 60)
+                    traffic_deadline = time.monotonic() + args.traffic_timeout + \
+                        point.get("start_timeout", 0)
                 st = tel.query("/ethdev/stats,%d" % ids[SINK_DEV])
                 if st and st.get("opackets", 0) > 0:
                     break
             if time.monotonic() > (traffic_deadline or deadline):
                 if SINK_DEV not in ids:
                     raise HarnessError("%s: no port %s in telemetry after %.0f s"
-                                       % (variant.label, SINK_DEV, args.start_timeout))
+                                       % (variant.label, SINK_DEV, start_timeout))
                 break   # started, but nothing reaches the sink: measured as 0 below
             time.sleep(0.1)
+        res["startup_s"] = round(time.monotonic() - t_start, 2)
         pg_lcores = variant.pg_lcores if variant.kind == "pktgate" else None
         time.sleep(args.warmup)
-        s0 = sample(tel, ids[SINK_DEV], ids.get(SRC_DEV), pg_lcores, proc.pid)
+        s0 = sample(tel, ids[SINK_DEV], ids.get(src_dev), pg_lcores, proc.pid)
         time.sleep(args.seconds)
-        s1 = sample(tel, ids[SINK_DEV], ids.get(SRC_DEV), pg_lcores, proc.pid)
+        s1 = sample(tel, ids[SINK_DEV], ids.get(src_dev), pg_lcores, proc.pid)
         if proc.poll() is not None:
             raise HarnessError("%s exited with %s during the measurement window; log %s\n%s"
                                % (variant.label, proc.returncode, logpath, log_tail(logpath)))
+        if gen is not None:
+            if gen.poll() is not None and gen.returncode != 0:
+                raise HarnessError("pktgate-gen exited with %s during the window; log %s\n%s"
+                                   % (gen.returncode, gen_log, log_tail(gen_log)))
+            # memif in 22.11: stop the traffic first, then the program, and
+            # only then let the generator go (see config/memif.yaml).
+            if not wait_input_drained(tel, ids[src_dev],
+                                      gen_started + args.warmup + args.seconds + 20):
+                warn("pktgate-gen still sending after its --duration")
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise HarnessError("%s: telemetry error: %s; log %s" % (variant.label, e, logpath))
     finally:
@@ -618,6 +738,16 @@ def run_once(ctx, variant, point, run_no):
         res["exit_code"] = rc
         res["stopped_by"] = how
         remove_run_dir(prefix)
+        if gen is not None:
+            try:
+                gen.wait(15)
+            except subprocess.TimeoutExpired:
+                stop_process(gen)
+            res["gen_exit_code"] = gen.returncode
+            res["gen"] = parse_gen(gen_log)
+            remove_run_dir(gen_prefix)
+        if sock and os.path.exists(sock):
+            os.unlink(sock)
     window = s1["t"] - s0["t"]
     pkts = s1["opackets"] - s0["opackets"]
     res.update({"window_s": round(window, 4), "packets": pkts, "pps": pkts / window,
@@ -693,20 +823,27 @@ RATIOS_DEFAULT = [("pktgate", "testpmd-io"), ("pktgate", "l3fwd-lpm")]
 
 
 def sweep_flows(args):
-    xs = args.points or [1, 256, 65536, 100000]
+    memif = args.input == "memif"
+    xs = args.points or ([1, 256, 65536, 1048576] if memif else [1, 256, 65536, 100000])
     points = [{"x": n, "label": "%d flows" % n,
                "input": Input(n, args.size, [FLOW_PREFIX],
                               "%d UDP flows (distinct 5-tuples), %d-byte frames, destinations "
                               "cycling over the hosts of %s" % (n, args.size, FLOW_PREFIX))}
               for n in xs]
-    return {"title": "flows", "xlabel": "distinct flows (frames in the replayed pcap)",
+    if memif:
+        notes = ["Input over memif from pktgate-gen in a second process (its lcore on CPU 0): "
+                 "every program is capped by what the generator sends; a program at the "
+                 "ceiling (testpmd-io) is not measured, only one below it is."]
+    else:
+        notes = ["1M flows is not run by default: net_pcap infinite_rx keeps every frame of "
+                 "the pcap in an mbuf of the RX pool, and pktgate's pool cannot exceed "
+                 "131071 mbufs (descriptor counts max 16384); 1M mbufs would also need "
+                 "~2.4 GB of hugepages per program. 100000 is the largest round number that "
+                 "fits pktgate's largest pool. --input memif runs 1M flows."]
+    return {"title": "flows",
+            "xlabel": "distinct flows" + ("" if memif else " (frames in the replayed pcap)"),
             "xscale": "log", "points": points, "variants": [pktgate_rtc1()] + ref_variants(args),
-            "ratios": RATIOS_DEFAULT,
-            "notes": ["1M flows is not run by default: net_pcap infinite_rx keeps every frame of "
-                      "the pcap in an mbuf of the RX pool, and pktgate's pool cannot exceed "
-                      "131071 mbufs (descriptor counts max 16384); 1M mbufs would also need "
-                      "~2.4 GB of hugepages per program. 100000 is the largest round number that "
-                      "fits pktgate's largest pool."]}
+            "ratios": RATIOS_DEFAULT, "notes": notes}
 
 
 def sweep_size(args):
@@ -733,7 +870,10 @@ def sweep_routes(args, workdir):
                     "%d UDP flows, %d-byte frames, one destination each, drawn from the route "
                     "table so that the longest match falls at various depths"
                     % (args.route_flows, args.size))
+        # pktgate loads its table with rte_lpm_add, whose rule search is
+        # linear per depth: 1M routes took ~3.5 min to load here.
         points.append({"x": n, "label": "%d routes" % n, "input": inp,
+                       "start_timeout": 600.0 * n / 1e6,
                        "routes_yaml": rs.routes_yaml(), "routes_meta":
                        {k: v for k, v in rs.meta.items() if k != "destinations"}})
     return {"title": "routes", "xlabel": "routes in pktgate's table", "xscale": "log",
@@ -775,10 +915,13 @@ def sweep_workers(args):
             "notes": ["This machine has 2 CPUs: with two worker lcores one of them shares CPU 0 "
                       "with the control thread (main lcore, mostly asleep) and with the "
                       "telemetry thread; the pipeline's RX lcore shares CPU 0 likewise.",
-                      "cycles/packet per core = TSC Hz / pps; total = that x polling lcores. "
-                      "ring_hop_estimate = sum over the pipeline's lcores of busy-poll "
-                      "fraction x TSC Hz / pps, minus rtc's TSC Hz / pps: a rough estimate "
-                      "(busy-poll fraction counts polls, not cycles, so it reads low)."]}
+                      "cycles/packet = TSC Hz x polling lcores / pps: what each polling lcore "
+                      "spends per packet it handles, all of them assumed busy.",
+                      "ring_hop = TSC/rx_pps of the pipeline's RX lcore (RX + hash + enqueue; "
+                      "it never waits) + TSC/pps of its forwarding lcore (dequeue + stages + "
+                      "TX; saturated when the ring drops) - TSC/pps of rtc with one worker "
+                      "(RX + stages + TX): the per-packet cost of splitting the work over a "
+                      "ring. An upper bound when the ring did not drop."]}
 
 
 def sweep_single(args):
@@ -805,6 +948,8 @@ def summarize(runs, workers):
     out = {"valid_runs": len(ok), "mpps_runs": [round(p / 1e6, 3) for p in pps],
            "median_mpps": round(med / 1e6, 3), "min_mpps": round(min(pps) / 1e6, 3),
            "max_mpps": round(max(pps) / 1e6, 3), "worker_lcores": workers}
+    if med > 0:
+        out["spread"] = round((max(pps) - min(pps)) / med, 3)
     shares = [r["poller_cpu_share_min"] for r in ok if r.get("poller_cpu_share_min") is not None]
     if shares:
         out["poller_cpu_share_min"] = min(shares)
@@ -813,30 +958,45 @@ def summarize(runs, workers):
     if tscs and med > 0:
         tsc = statistics.median(tscs)
         out["tsc_hz"] = tsc
-        out["cycles_per_packet"] = round(tsc / med, 1)
-        out["cycles_per_packet_min_max"] = [round(tsc / max(pps), 1),
-                                            round(tsc / min(pps), 1) if min(pps) > 0 else None]
-        out["cycles_per_packet_all_workers"] = round(tsc * workers / med, 1)
+        # Cycles each polling lcore spends per packet it handles, all of
+        # them assumed busy: TSC Hz x polling lcores / pps.
+        out["cycles_per_packet"] = round(tsc * workers / med, 1)
+        out["cycles_per_packet_min_max"] = [round(tsc * workers / max(pps), 1),
+                                            round(tsc * workers / min(pps), 1)
+                                            if min(pps) > 0 else None]
+        out["tsc_hz_over_pps"] = round(tsc / med, 1)
     return out
 
 
 def ring_hop_estimate(results):
-    """Pipeline vs rtc (see the workers sweep notes)."""
+    """Cost of the ring hop, from rates only (see the workers sweep notes).
+
+    The pipeline's RX lcore never waits (net_pcap infinite_rx always has
+    frames), so TSC/rx_pps is its cost per packet: RX + flow hash + enqueue
+    (or, when the ring is full, freeing the drop). When the ring drops, the
+    forwarding lcore is saturated too and TSC/tx_pps is its cost: dequeue +
+    stages + TX. Their sum minus rtc's TSC/pps (RX + stages + TX on one
+    lcore) is what the split costs per packet: hash, enqueue, dequeue and
+    the cache lines that move between the two cores. Without ring drops the
+    forwarding lcore had idle time and the figure is an upper bound."""
     pipe, rtc = results.get("pktgate-pipeline"), results.get("pktgate")
     if not pipe or not rtc or "cycles_per_packet" not in pipe or "cycles_per_packet" not in rtc:
         return None
-    ests = []
+    rx, fwd, drops = [], [], 0
     for r in pipe["runs"]:
-        lc = (r.get("pktgate") or {}).get("lcores") or {}
-        if r.get("pps") and r.get("tsc_hz") and lc:
-            ests.append(sum(v["busy_poll_fraction"] for v in lc.values()) * r["tsc_hz"] / r["pps"])
-    if not ests:
+        if r.get("pps") and r.get("rx_pps") and r.get("tsc_hz"):
+            rx.append(r["tsc_hz"] / r["rx_pps"])
+            fwd.append(r["tsc_hz"] / r["pps"])
+            drops += ((r.get("pktgate") or {}).get("drops_by_reason") or {}).get("ring_full", 0)
+    if not rx:
         return None
-    total = statistics.median(ests)
-    return {"pipeline_busy_cycles_per_packet": round(total, 1),
+    rx_c, fwd_c = statistics.median(rx), statistics.median(fwd)
+    return {"pipeline_rx_lcore_cycles_per_packet": round(rx_c, 1),
+            "pipeline_fwd_lcore_cycles_per_packet": round(fwd_c, 1),
             "rtc_cycles_per_packet": rtc["cycles_per_packet"],
-            "ring_hop_estimate_cycles": round(total - rtc["cycles_per_packet"], 1),
-            "pipeline_bottleneck_cycles_per_packet": pipe["cycles_per_packet"]}
+            "ring_hop_estimate_cycles": round(rx_c + fwd_c - rtc["cycles_per_packet"], 1),
+            "forwarding_lcore_saturated": drops > 0,
+            "ring_full_drops_in_windows": drops}
 
 
 def fmt_row(label, s):
@@ -845,10 +1005,12 @@ def fmt_row(label, s):
     cpp = s.get("cycles_per_packet")
     cpp_txt = ("%7.1f" % cpp) if cpp else "      ?"
     if s.get("worker_lcores", 1) > 1 and cpp:
-        cpp_txt += " (x%d lcores: %.1f)" % (s["worker_lcores"], s["cycles_per_packet_all_workers"])
+        cpp_txt += " (%d lcores x %.1f)" % (s["worker_lcores"], s["tsc_hz_over_pps"])
     cont = ""
+    if s.get("spread", 0) > NOISY:
+        cont += "  spread %.0f%%" % (100 * s["spread"])
     if s.get("contended_runs"):
-        cont = "  %d contended run(s), poller CPU share down to %.0f%%" % (
+        cont += "  %d contended run(s), poller CPU share down to %.0f%%" % (
             s["contended_runs"], 100 * s["poller_cpu_share_min"])
     return "  %-18s %8.3f %8.3f %8.3f   %-30s [%s]%s" % (
         label, s["median_mpps"], s["min_mpps"], s["max_mpps"], cpp_txt,
@@ -859,22 +1021,41 @@ def print_point(point, sweep):
     log("")
     log("== %s: %s" % (sweep["title"], point["label"]))
     log("  %-18s %8s %8s %8s   %-30s %s" % ("program", "median", "min", "max",
-                                             "cycles/pkt (TSC/pps per core)", "[Mpps per run]"))
+                                             "cycles/pkt per lcore", "[Mpps per run]"))
     for label, s in point["results"].items():
         log(fmt_row(label, s))
+    if sweep["title"] == "size":
+        log("  Gbit/s on the wire (frame + 20 B preamble/IFG): " + ", ".join(
+            "%s %.2f" % (k, v["median_gbps_l1"]) for k, v in point["results"].items()
+            if v.get("median_gbps_l1") is not None))
     for name, r in point["ratios"].items():
         log("  ratio %-30s %s" % (name, "%.3f" % r if r is not None else "n/a"))
     if point.get("ring_hop"):
         h = point["ring_hop"]
-        log("  ring hop: pipeline busy %.1f cycles/pkt (sum over its 2 lcores) - rtc %.1f = %.1f "
-            "cycles/pkt (estimate)" % (h["pipeline_busy_cycles_per_packet"],
-                                       h["rtc_cycles_per_packet"], h["ring_hop_estimate_cycles"]))
+        log("  ring hop: pipeline RX lcore %.1f + forwarding lcore %.1f - rtc %.1f = %.1f "
+            "cycles/packet (%s)" % (
+                h["pipeline_rx_lcore_cycles_per_packet"], h["pipeline_fwd_lcore_cycles_per_packet"],
+                h["rtc_cycles_per_packet"], h["ring_hop_estimate_cycles"],
+                "forwarding lcore saturated: the ring dropped" if h["forwarding_lcore_saturated"]
+                else "no ring drops: forwarding lcore had idle time, so this is an upper bound"))
     for label, s in point["results"].items():
         for r in s.get("runs", []):
             pg = r.get("pktgate")
             if pg and pg.get("drops"):
                 log("  note: %s run %d dropped %d packets in the window: %s"
                     % (label, r["run"], pg["drops"], pg["drops_by_reason"]))
+
+
+def short_num(x):
+    if not isinstance(x, int) or x < 10000:
+        return str(x)
+    if x % (1 << 20) == 0:
+        return "%dMi" % (x >> 20)
+    if x % 1024 == 0:
+        return "%dKi" % (x >> 10)
+    if x % 1000000 == 0:
+        return "%dM" % (x // 1000000)
+    return "%gk" % (x / 1000)
 
 
 def plot(result, png_path):
@@ -895,7 +1076,7 @@ def plot(result, png_path):
     points = result["points"]
     labels = list(dict.fromkeys(lbl for p in points for lbl in p["results"]))
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 8.5), height_ratios=[3, 2])
-    if result["xscale"] == "bars":
+    if result["xscale"] == "bars" or len(points) == 1:
         # One or few points, many variants: grouped bars.
         width = 0.8 / max(1, len(points))
         for j, p in enumerate(points):
@@ -911,14 +1092,27 @@ def plot(result, png_path):
                 cpp.append(s.get("cycles_per_packet") or 0)
             ax1.bar(xs, med, width, yerr=[lo, hi], capsize=4, label=p["label"])
             ax2.bar(xs, cpp, width, label=p["label"])
-            for x, y in zip(xs, med):
-                ax1.annotate("%.1f" % y, (x, y), ha="center", va="bottom", fontsize=8)
+            for x, y, h in zip(xs, med, hi):
+                ax1.annotate("%.1f" % y, (x, y + h), textcoords="offset points", xytext=(0, 3),
+                             ha="center", va="bottom", fontsize=8)
             for x, y in zip(xs, cpp):
                 ax2.annotate("%.0f" % y, (x, y), ha="center", va="bottom", fontsize=8)
         for ax in (ax1, ax2):
             ax.set_xticks(range(len(labels)))
             ax.set_xticklabels(labels, fontsize=8)
-        ax2.set_ylabel("cycles/packet (TSC / pps, per core)")
+        ratio_txt = ", ".join("%s = %s" % (k, "%.3f" % v if v is not None else "n/a")
+                              for p in points for k, v in p["ratios"].items())
+        if ratio_txt:
+            title += "\n" + textwrap.fill("ratios of medians: " + ratio_txt, 130)
+        hop = points[0].get("ring_hop")
+        if hop:
+            title += "\nring hop (estimate): RX lcore %.0f + forwarding lcore %.0f - rtc %.0f = " \
+                "%.0f cycles/packet" % (hop["pipeline_rx_lcore_cycles_per_packet"],
+                                        hop["pipeline_fwd_lcore_cycles_per_packet"],
+                                        hop["rtc_cycles_per_packet"],
+                                        hop["ring_hop_estimate_cycles"])
+        ax1.margins(y=0.12)
+        ax2.set_ylabel("cycles/packet per polling lcore\n(TSC Hz x lcores / pps)")
     else:
         xs = [p["x"] for p in points]
         for lbl in labels:
@@ -940,14 +1134,16 @@ def plot(result, png_path):
                 ax2.annotate("%.2f" % y, (x, y), textcoords="offset points", xytext=(0, 5),
                              ha="center", fontsize=8)
         ax2.set_ylabel("ratio of medians")
-        ax2.set_ylim(bottom=0)
+        top = max([p["ratios"][n] for p in points for n in p["ratios"]
+                   if p["ratios"][n] is not None] + [1.0])
+        ax2.set_ylim(0, top * 1.15)
         for ax in (ax1, ax2):
             if result["xscale"] == "log":
                 ax.set_xscale("log")
             elif result["xscale"] == "log2":
                 ax.set_xscale("log", base=2)
             ax.set_xticks(xs)
-            ax.set_xticklabels([str(x) for x in xs])
+            ax.set_xticklabels([short_num(x) for x in xs], fontsize=8)
             ax.minorticks_off()
         ax2.set_xlabel(result["xlabel"])
     ax1.set_ylabel("Mpps (net_null sink opackets)")
@@ -955,15 +1151,21 @@ def plot(result, png_path):
     ax1.grid(alpha=0.3)
     ax2.grid(alpha=0.3)
     ax1.legend(fontsize=8)
-    ax2.legend(fontsize=8)
+    ax2.legend(fontsize=8, loc="lower left")
     fig.suptitle(title, fontsize=9)
     inp = points[0]["input"]
-    fig.text(0.01, 0.005, "input: net_pcap infinite_rx (%s) -> program -> net_null no-rx=1; "
-             "memory: %s; TSC %s Hz (%s)" % (inp.get("description", ""),
-                                             result["settings"]["memory"],
-                                             result["machine"].get("tsc_hz"),
-                                             result["machine"].get("tsc_source")),
-             fontsize=6, wrap=True)
+    n_runs = sum(s.get("valid_runs", 0) for p in points for s in p["results"].values())
+    n_cont = sum(s.get("contended_runs", 0) for p in points for s in p["results"].values())
+    src = "pktgate-gen over memif" if inp.get("mode") == "memif" else "net_pcap infinite_rx"
+    foot = ("input: %s (" + ("first point: " if len(points) > 1 else "") +
+            "%s) -> program -> net_null no-rx=1; memory: %s; ") % (src, inp.get("description", ""), result["settings"]["memory"]) + \
+        "TSC %.0f MHz (%s)" % ((result["machine"].get("tsc_hz") or 0) / 1e6,
+                               result["machine"].get("tsc_source"))
+    if n_cont:
+        foot += "\nCONTENDED: in %d of %d runs a polling thread got < %d%% of its CPU " \
+            "(shared machine): treat the numbers as noisy" % (n_cont, n_runs, 100 * CONTENDED)
+    fig.text(0.01, 0.005, foot, fontsize=6, wrap=True,
+             color="darkred" if n_cont else "black")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     fig.savefig(png_path, dpi=110)
     plt.close(fig)
@@ -980,14 +1182,24 @@ def run_sweep(ctx, sweep):
     args = ctx.args
     ctx.sweep_name = sweep["title"]
     variants = sweep["variants"]
-    max_frames = max(p["input"].flows * max(v.rxq for v in variants) for p in sweep["points"])
+    max_frames = 0 if args.input == "memif" else \
+        max(p["input"].flows * max(v.rxq for v in variants) for p in sweep["points"])
     ctx.pool = pool_plan(max_frames)
     if not ctx.pool["pktgate_ok"]:
         warn("%d frames per pcap exceed pktgate's largest mbuf pool: pktgate will not start"
              % max_frames)
     failures = []
+    if args.input == "memif":
+        note = ("--input memif: pktgate-gen (a second process, its TX lcore on CPU 0) sends "
+                "over memif as fast as it can; every rate is capped by the generator, which "
+                "moves a lot on a shared machine. A program below the generator's rate is "
+                "measured; one at it is not (see pktgate's busy-poll share). cycles/packet of "
+                "an unsaturated core is not its cost.")
+        if note not in sweep["notes"]:
+            sweep["notes"].append(note)
+        log("note: " + note)
     for point in sweep["points"]:
-        point["input"].make(ctx.workdir)
+        point["input"].make(ctx.workdir, args.input)
         log("")
         log("-- %s: %s (%s)" % (sweep["title"], point["label"], point["input"].desc))
         runs = {v.label: [] for v in variants}
@@ -997,7 +1209,12 @@ def run_sweep(ctx, sweep):
                 if v.label in dead:
                     continue
                 try:
+                    first = run_no == 1 and point is sweep["points"][0]
+                    if first:
+                        log("  %s: %s" % (v.label, v.note))
                     r = run_once(ctx, v, point, run_no)
+                    if first:
+                        log("    $ " + " ".join(shlex.quote(a) for a in r["argv"]))
                 except HarnessError as e:
                     warn(str(e))
                     failures.append("%s / %s / run %d: %s" % (sweep["title"], point["label"],
@@ -1008,6 +1225,14 @@ def run_sweep(ctx, sweep):
                 extra = ""
                 if r.get("pktgate", {}).get("drops"):
                     extra = ", pktgate drops %d" % r["pktgate"]["drops"]
+                if r.get("startup_s", 0) > 10:
+                    extra += ", %.0f s from start to forwarding" % r["startup_s"]
+                if r.get("gen"):
+                    extra += ", gen sent %.3f Mpps" % r["gen"]["tx_mpps"]
+                lc = (r.get("pktgate") or {}).get("lcores") or {}
+                busy = [v["busy_poll_fraction"] for v in lc.values()]
+                if args.input == "memif" and busy:
+                    extra += ", pktgate busy polls %.0f%%" % (100 * min(busy))
                 share = r.get("poller_cpu_share_min")
                 if share is not None:
                     extra += ", pollers got %.0f%% CPU" % (100 * share)
@@ -1025,6 +1250,11 @@ def run_sweep(ctx, sweep):
                        r.get("rx_pps", 0) / 1e6, extra))
                 runs[v.label].append(r)
         point["results"] = {v.label: summarize(runs[v.label], v.workers) for v in variants}
+        size = point["input"].size
+        for res in point["results"].values():
+            if res.get("valid_runs"):
+                # On the wire: frame incl. FCS + preamble/SFD (8) + inter-frame gap (12).
+                res["median_gbps_l1"] = round(res["median_mpps"] * (size + 20) * 8 / 1e3, 2)
         point["ratios"] = {}
         for a, b in sweep["ratios"]:
             sa, sb = point["results"].get(a), point["results"].get(b)
@@ -1101,7 +1331,16 @@ def parse_points(s):
     return out
 
 
+def on_term(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    # Ctrl-C and SIGTERM stop the running program (SIGINT by PID) before the
+    # harness exits; a shell that started us in the background may have left
+    # SIGINT ignored, so install the handlers explicitly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, on_term)
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Exit status: 0 when every run measured (whatever the speed), 1 on a harness "
@@ -1126,6 +1365,12 @@ def main():
     ap.add_argument("--testpmd", default=shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd",
                     help="dpdk-testpmd binary (default from PATH)")
     ap.add_argument("--l3fwd", help="DPDK l3fwd binary (LPM mode); omitted: l3fwd is not run")
+    ap.add_argument("--input", choices=["pcap", "memif"], default="pcap",
+                    help="pcap (default): net_pcap infinite_rx replay on the program's own core; "
+                         "memif: pktgate-gen in a second process sends over memif (single, "
+                         "flows and size sweeps; rates are capped by the generator)")
+    ap.add_argument("--gen", default=os.path.join(REPO, "build", "tools", "gen", "pktgate-gen"),
+                    help="pktgate-gen binary for --input memif (default build/tools/gen/pktgate-gen)")
     ap.add_argument("--flows", type=int, default=256,
                     help="flows for single/size/workers (default 256)")
     ap.add_argument("--size", type=int, default=64,
@@ -1136,9 +1381,13 @@ def main():
     ap.add_argument("--memory", choices=["auto", "huge", "no-huge"], default="auto",
                     help="auto: hugepages if %d x 2 MB are free (raising nr_hugepages as root "
                          "if needed), else --no-huge -m %d" % (HUGE_PAGES_WANTED, NO_HUGE_MB))
-    ap.add_argument("--start-timeout", type=float, default=180.0,
-                    help="seconds for a program to come up and forward (default 180; 1M routes "
-                         "take a while to load)")
+    ap.add_argument("--start-timeout", type=float, default=60.0,
+                    help="seconds for a program's telemetry socket to come up (default 60; "
+                         "the routes sweep adds 600 s per million routes)")
+    ap.add_argument("--traffic-timeout", type=float, default=60.0,
+                    help="seconds from the ports showing up in telemetry to the first packet at "
+                         "the sink (default 60; the routes sweep adds 600 s per million routes); "
+                         "past it the run counts 0 packets and the harness fails")
     ap.add_argument("--out-dir", default=os.path.join(REPO, "docs", "perf"),
                     help="where <sweep>.json and <sweep>.png go (default docs/perf)")
     ap.add_argument("--name-suffix", default=None,
@@ -1159,6 +1408,15 @@ def main():
             ap.error("%s binary %s is not executable" % (prog, path))
     if args.points and args.sweep in ("all", "workers", "single"):
         ap.error("--points needs one of --sweep flows, routes, size")
+    if args.input == "memif":
+        if args.sweep not in ("single", "flows", "size"):
+            ap.error("--input memif works with --sweep single, flows or size")
+        if not os.access(args.gen, os.X_OK):
+            ap.error("pktgate-gen binary %s is not executable (--gen)" % args.gen)
+        if args.name_suffix == "":
+            args.name_suffix = "-memif"
+        elif not args.name_suffix.endswith("memif"):
+            args.name_suffix += "-memif"
 
     ctx = Ctx()
     ctx.args = args
@@ -1177,6 +1435,9 @@ def main():
            " (tree dirty)" if ctx.pktgate["tree_dirty"] else "", args.pktgate))
     log("memory: %s; %d run(s), warm-up %.1f s, window %.1f s; workdir %s"
         % (ctx.mem_desc, args.runs, args.warmup, args.seconds, ctx.workdir))
+    if ctx.pktgate["binary_older_than_sources"]:
+        warn("%s is older than some file under app/ or lib/: rebuild it (ninja -C ...) so that "
+             "the recorded commit is what runs" % args.pktgate)
     if ctx.machine["cpus"] < 2:
         warn("fewer than 2 CPUs: the layouts assume CPUs 0 and 1")
 
