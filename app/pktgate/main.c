@@ -153,6 +153,13 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	if (rte_pdump_init() != 0)
 		fprintf(stderr, "pktgate: warning: pdump not available (capture off)\n");
 
+	/* A big route table takes a while to build: a stop asked for meanwhile
+	 * is honoured before any port starts. */
+	if (signalled) {
+		printf("pktgate: stopped during start-up (signal)\n");
+		code = EXIT_SUCCESS;
+		goto out_telemetry;
+	}
 	if (pg_ports_start(&ports, err) != 0) {
 		fail(EXIT_FAILURE, err);
 		goto out_telemetry;
@@ -234,6 +241,8 @@ main(int argc, char **argv)
 	if (conf == NULL)
 		return fail(EXIT_USAGE, err);
 
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	ret = rte_eal_init(cli.eal_argc, argv);
 	if (ret < 0) {
 		snprintf(err, sizeof(err), "EAL initialisation failed: %s",
@@ -241,8 +250,6 @@ main(int argc, char **argv)
 		pg_conf_free(conf);
 		return fail(EXIT_USAGE, err);
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 
 	code = run(&cli, conf);
 	pg_conf_free(conf);
