@@ -119,12 +119,9 @@ pg_control_summary(const struct pg_control *ctl, FILE *out, double elapsed_s)
 	for (i = 0; i < ctl->workers->n; i++) {
 		const struct pg_worker *wk = ctl->workers->w[i];
 		const struct pg_lcore_stats *s = &wk->stats;
-		const uint64_t polls = pg_stats_read(&s->polls);
-
 		fprintf(out, "summary: lcore %u %s rx %" PRIu64 " tx %" PRIu64
 			" busy %.1f%%\n", wk->lcore_id, pg_worker_role_name(wk->role),
-			pg_stats_read(&s->rx), pg_stats_read(&s->tx),
-			polls ? 100.0 * (double)pg_stats_read(&s->busy_polls) / (double)polls : 0.0);
+			pg_stats_read(&s->rx), pg_stats_read(&s->tx), pg_stats_busy_pct(s));
 	}
 	for (i = 0; i < ctl->workers->n_links; i++) {
 		const struct pg_ring_link *l = &ctl->workers->links[i];

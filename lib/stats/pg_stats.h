@@ -71,6 +71,11 @@ struct pg_lcore_stats {
 	uint64_t ip_options;  /**< forwarded packets that carried IP options */
 	uint64_t polls;       /**< RX poll rounds */
 	uint64_t busy_polls;  /**< poll rounds that received at least one packet */
+	/** TSC cycles of rounds with packets / of all rounds: the busy ratio.
+	 * Counting rounds would mislead: an empty poll takes ~50 cycles, a
+	 * full one thousands, so a saturated lcore can show few busy rounds. */
+	uint64_t busy_tsc;
+	uint64_t total_tsc;
 	uint64_t drop[PG_DROP_MAX];
 	struct pg_port_counters port[PG_STATS_MAX_PORTS];
 } __rte_cache_aligned;
@@ -89,6 +94,16 @@ struct pg_stats_total {
  */
 void pg_stats_sum(const struct pg_lcore_stats *const *lcores, unsigned int n,
 		  struct pg_stats_total *out);
+
+/** Busy share of an lcore's loop time, in percent. */
+static inline double
+pg_stats_busy_pct(const struct pg_lcore_stats *s)
+{
+	const uint64_t total = __atomic_load_n(&s->total_tsc, __ATOMIC_RELAXED);
+
+	return total == 0 ? 0.0 :
+		100.0 * (double)__atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED) / (double)total;
+}
 
 /** Relaxed read of one counter owned by another thread. */
 static inline uint64_t

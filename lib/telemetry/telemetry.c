@@ -117,7 +117,7 @@ one_lcore(unsigned int lcore, struct rte_tel_data *d)
 		tel_dict_u64(d, "local", pg_stats_read(&s->local));
 		tel_dict_u64(d, "polls", polls);
 		tel_dict_u64(d, "busy_polls", busy);
-		tel_dict_u64(d, "busy_pct", polls ? busy * 100 / polls : 0);
+		tel_dict_u64(d, "busy_pct", (uint64_t)pg_stats_busy_pct(s));
 		for (r = 0; r < PG_DROP_MAX; r++)
 			tel_dict_u64(d, pg_drop_names[r], pg_stats_read(&s->drop[r]));
 		return 0;
@@ -168,7 +168,7 @@ cmd_lcores(const char *cmd __rte_unused, const char *params,
 	for (w = 0; w < view.workers->n; w++) {
 		const struct pg_worker *wk = view.workers->w[w];
 		const struct pg_lcore_stats *s = &wk->stats;
-		uint64_t polls = pg_stats_read(&s->polls), sum = 0;
+		uint64_t sum = 0;
 
 		for (r = 0; r < PG_DROP_MAX; r++)
 			sum += pg_stats_read(&s->drop[r]);
@@ -178,7 +178,7 @@ cmd_lcores(const char *cmd __rte_unused, const char *params,
 		tel_array_u64(tx, pg_stats_read(&s->tx));
 		tel_array_u64(fwd, pg_stats_read(&s->forwarded));
 		tel_array_u64(drops, sum);
-		tel_array_u64(busy, polls ? pg_stats_read(&s->busy_polls) * 100 / polls : 0);
+		tel_array_u64(busy, (uint64_t)pg_stats_busy_pct(s));
 	}
 	put_column(d, "lcore", lcore);
 	put_column(d, "role", role);
