@@ -62,6 +62,12 @@ TOPOLOGIES = {
     "pipeline": dict(eal=["--lcores", "0@0,1@1,2@1,3@1"], lcores=[1, 2, 3],
                      queues=2, rx_queues=1,
                      workers_extra={"mode": "pipeline", "ring_size": 4096}),
+    # pipeline with two RX lcores (1, 2: queue 0 and 1 of each port) and two
+    # forwarding lcores (3, 4): four rings; five lcores on two CPUs
+    "pipeline2rx": dict(eal=["--lcores", "0@0,1@1,2@1,3@1,4@1"], lcores=[1, 2, 3, 4],
+                        queues=2, rx_queues=2,
+                        workers_extra={"mode": "pipeline", "rx_lcores": 2,
+                                       "ring_size": 2048}),
 }
 TOPOLOGY_NAME = os.environ.get("PG_TEST_TOPOLOGY", "rtc1")
 if TOPOLOGY_NAME not in TOPOLOGIES:
