@@ -30,6 +30,7 @@ DEMO_PREFIXES="203.0.113.0/24 10.0.0.0/8 100.64.0.0/10 172.16.0.0/12 198.51.100.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${PKTGATE_BUILD_DIR:-build}
+ASAN_BUILD=${BUILD}-asan     # the sanitizer build of `test`
 PY=/usr/bin/python3        # Debian's: the only one that sees python3-scapy
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -216,25 +217,32 @@ The whole test suite: tools/setup.sh test. More in README.md.
 EOF
 }
 
+# Meson's summary of each build directory given, then one closing line
+# "N passed, M failed" over all of them.
 print_test_summary() {
-	local log=$BUILD/meson-logs/testlog.json txt=$BUILD/meson-logs/testlog.txt
+	local dir logs=()
 
-	if [ -f "$txt" ]; then
-		say "meson test summary"
-		grep -E '^(Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout): ' "$txt" || true
-	fi
-	if [ ! -f "$log" ]; then
-		echo "0 passed, 0 failed (no $log: meson test did not run)"
+	for dir in "$@"; do
+		if [ -f "$dir/meson-logs/testlog.txt" ]; then
+			say "meson test summary ($dir)"
+			grep -E '^(Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout): ' \
+				"$dir/meson-logs/testlog.txt" || true
+		fi
+		[ -f "$dir/meson-logs/testlog.json" ] && logs+=("$dir/meson-logs/testlog.json")
+	done
+	if [ "${#logs[@]}" -eq 0 ]; then
+		echo "0 passed, 0 failed (no testlog.json: meson test did not run)"
 		return 0
 	fi
-	"$PY" - "$log" <<'EOF'
+	"$PY" - "${logs[@]}" <<'EOF'
 import collections, json, sys
 
 results = collections.Counter()
-with open(sys.argv[1]) as f:
-    for line in f:
-        if line.strip():
-            results[json.loads(line).get("result", "ERROR")] += 1
+for path in sys.argv[1:]:
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                results[json.loads(line).get("result", "ERROR")] += 1
 passed = results["OK"] + results["EXPECTEDFAIL"]
 failed = sum(results[r] for r in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS"))
 other = sum(results.values()) - passed - failed - results["SKIP"]
@@ -258,7 +266,20 @@ cmd_test() {
 	cd "$ROOT"
 	say "test: meson test -C $BUILD --print-errorlogs"
 	meson test -C "$BUILD" --print-errorlogs || rc=$?
-	print_test_summary
+
+	# The same unit, EAL and packet suites again with AddressSanitizer and
+	# UBSan, any report fatal. Leak checking stays off: DPDK's drivers keep
+	# allocations until exit by design. (e2e already ran above and needs
+	# the real build's speed for its timeouts.)
+	say "test: sanitizers: meson test -C $ASAN_BUILD --suite unit --suite eal --suite pkt"
+	rm -rf "${ROOT:?}/$ASAN_BUILD"
+	meson setup "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dnative=false -Dtests=true >/dev/null
+	ninja -C "$ASAN_BUILD"
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=0 \
+		meson test -C "$ASAN_BUILD" --print-errorlogs --suite unit --suite eal \
+		--suite pkt || rc=$?
+	print_test_summary "$BUILD" "$ASAN_BUILD"
 	exit "$rc"
 }
 

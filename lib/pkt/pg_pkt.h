@@ -41,6 +41,14 @@
 #define pg_be32(x) (x)
 #endif
 
+/**
+ * An IPv4 address in host order. DPDK 22.11's RTE_IPV4() shifts an int into
+ * the sign bit for a first octet >= 128 (undefined behaviour, which UBSan
+ * reports); this one computes in uint32_t.
+ */
+#define PG_IPV4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+			     (uint32_t)(c) << 8 | (uint32_t)(d))
+
 /** Verdict of a validation step that found nothing wrong. */
 #define PG_PKT_OK PG_DROP_MAX
 

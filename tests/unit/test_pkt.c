@@ -54,8 +54,8 @@ make_ip(struct frame *f, uint8_t ihl_words, uint16_t payload, uint8_t ttl, uint8
 	ip->packet_id = RTE_BE16(0x1234);
 	ip->time_to_live = ttl;
 	ip->next_proto_id = proto;
-	ip->src_addr = RTE_BE32(RTE_IPV4(192, 0, 2, 10));
-	ip->dst_addr = RTE_BE32(RTE_IPV4(203, 0, 113, 7));
+	ip->src_addr = RTE_BE32(PG_IPV4(192, 0, 2, 10));
+	ip->dst_addr = RTE_BE32(PG_IPV4(203, 0, 113, 7));
 	/* Options are NOPs: valid and checksummed like the rest. */
 	memset((uint8_t *)ip + sizeof(*ip), 1, hlen - sizeof(*ip));
 	ip_fix_cksum(ip);
@@ -178,15 +178,15 @@ END_TEST
 
 START_TEST(martians)
 {
-	ck_assert(pg_ip4_martian_src(RTE_IPV4(0, 1, 2, 3)));
-	ck_assert(pg_ip4_martian_src(RTE_IPV4(127, 0, 0, 1)));
-	ck_assert(pg_ip4_martian_src(RTE_IPV4(224, 0, 0, 5)));
-	ck_assert(pg_ip4_martian_src(RTE_IPV4(255, 255, 255, 255)));
-	ck_assert(!pg_ip4_martian_src(RTE_IPV4(192, 0, 2, 1)));
-	ck_assert(!pg_ip4_martian_src(RTE_IPV4(223, 255, 255, 254)));
-	ck_assert(pg_ip4_martian_dst(RTE_IPV4(239, 1, 1, 1)));
-	ck_assert(pg_ip4_martian_dst(RTE_IPV4(240, 0, 0, 1)));
-	ck_assert(!pg_ip4_martian_dst(RTE_IPV4(10, 0, 0, 1)));
+	ck_assert(pg_ip4_martian_src(PG_IPV4(0, 1, 2, 3)));
+	ck_assert(pg_ip4_martian_src(PG_IPV4(127, 0, 0, 1)));
+	ck_assert(pg_ip4_martian_src(PG_IPV4(224, 0, 0, 5)));
+	ck_assert(pg_ip4_martian_src(PG_IPV4(255, 255, 255, 255)));
+	ck_assert(!pg_ip4_martian_src(PG_IPV4(192, 0, 2, 1)));
+	ck_assert(!pg_ip4_martian_src(PG_IPV4(223, 255, 255, 254)));
+	ck_assert(pg_ip4_martian_dst(PG_IPV4(239, 1, 1, 1)));
+	ck_assert(pg_ip4_martian_dst(PG_IPV4(240, 0, 0, 1)));
+	ck_assert(!pg_ip4_martian_dst(PG_IPV4(10, 0, 0, 1)));
 }
 END_TEST
 
@@ -273,7 +273,7 @@ make_arp(struct frame *f, uint16_t op, uint32_t tip)
 	arp->arp_plen = 4;
 	arp->arp_opcode = rte_cpu_to_be_16(op);
 	arp->arp_data.arp_sha = peer_mac;
-	arp->arp_data.arp_sip = RTE_BE32(RTE_IPV4(192, 0, 2, 10));
+	arp->arp_data.arp_sip = RTE_BE32(PG_IPV4(192, 0, 2, 10));
 	arp->arp_data.arp_tip = rte_cpu_to_be_32(tip);
 	f->len = 60;
 	return f->len;
@@ -281,18 +281,18 @@ make_arp(struct frame *f, uint16_t op, uint32_t tip)
 
 START_TEST(arp_request_for_us_is_answered)
 {
-	const uint32_t ours = RTE_BE32(RTE_IPV4(192, 0, 2, 1));
+	const uint32_t ours = RTE_BE32(PG_IPV4(192, 0, 2, 1));
 	struct frame f;
 	struct rte_arp_hdr *arp;
 
-	make_arp(&f, RTE_ARP_OP_REQUEST, RTE_IPV4(192, 0, 2, 1));
+	make_arp(&f, RTE_ARP_OP_REQUEST, PG_IPV4(192, 0, 2, 1));
 	ck_assert_uint_eq(pg_arp_reply(eth_of(&f), f.len, &our_mac, ours), PG_PKT_OK);
 	arp = (struct rte_arp_hdr *)(eth_of(&f) + 1);
 	ck_assert_uint_eq(arp->arp_opcode, RTE_BE16(RTE_ARP_OP_REPLY));
 	ck_assert(rte_is_same_ether_addr(&arp->arp_data.arp_sha, &our_mac));
 	ck_assert_uint_eq(arp->arp_data.arp_sip, ours);
 	ck_assert(rte_is_same_ether_addr(&arp->arp_data.arp_tha, &peer_mac));
-	ck_assert_uint_eq(arp->arp_data.arp_tip, RTE_BE32(RTE_IPV4(192, 0, 2, 10)));
+	ck_assert_uint_eq(arp->arp_data.arp_tip, RTE_BE32(PG_IPV4(192, 0, 2, 10)));
 	ck_assert(rte_is_same_ether_addr(&eth_of(&f)->dst_addr, &peer_mac));
 	ck_assert(rte_is_same_ether_addr(&eth_of(&f)->src_addr, &our_mac));
 }
@@ -300,20 +300,20 @@ END_TEST
 
 START_TEST(arp_other_cases_dropped)
 {
-	const uint32_t ours = RTE_BE32(RTE_IPV4(192, 0, 2, 1));
+	const uint32_t ours = RTE_BE32(PG_IPV4(192, 0, 2, 1));
 	struct frame f;
 	struct rte_arp_hdr *arp;
 
-	make_arp(&f, RTE_ARP_OP_REQUEST, RTE_IPV4(192, 0, 2, 2));
+	make_arp(&f, RTE_ARP_OP_REQUEST, PG_IPV4(192, 0, 2, 2));
 	ck_assert_uint_eq(pg_arp_reply(eth_of(&f), f.len, &our_mac, ours), PG_DROP_arp_not_ours);
-	make_arp(&f, RTE_ARP_OP_REPLY, RTE_IPV4(192, 0, 2, 1));
+	make_arp(&f, RTE_ARP_OP_REPLY, PG_IPV4(192, 0, 2, 1));
 	ck_assert_uint_eq(pg_arp_reply(eth_of(&f), f.len, &our_mac, ours), PG_DROP_arp_not_ours);
-	make_arp(&f, RTE_ARP_OP_REQUEST, RTE_IPV4(192, 0, 2, 1));
+	make_arp(&f, RTE_ARP_OP_REQUEST, PG_IPV4(192, 0, 2, 1));
 	ck_assert_uint_eq(pg_arp_reply(eth_of(&f), 14 + 27, &our_mac, ours), PG_DROP_runt);
 	arp = (struct rte_arp_hdr *)(eth_of(&f) + 1);
 	arp->arp_hlen = 8;
 	ck_assert_uint_eq(pg_arp_reply(eth_of(&f), f.len, &our_mac, ours), PG_DROP_bad_arp);
-	make_arp(&f, RTE_ARP_OP_REQUEST, RTE_IPV4(192, 0, 2, 1));
+	make_arp(&f, RTE_ARP_OP_REQUEST, PG_IPV4(192, 0, 2, 1));
 	arp->arp_data.arp_sha.addr_bytes[0] = 0x01;   /* group sender MAC */
 	ck_assert_uint_eq(pg_arp_reply(eth_of(&f), f.len, &our_mac, ours), PG_DROP_bad_arp);
 }
@@ -326,7 +326,7 @@ make_echo(struct frame *f, uint8_t type, uint16_t data)
 	uint16_t i;
 
 	make_ip(f, 5, (uint16_t)(sizeof(*icmp) + data), 64, IPPROTO_ICMP);
-	ip_of(f)->dst_addr = RTE_BE32(RTE_IPV4(192, 0, 2, 1));
+	ip_of(f)->dst_addr = RTE_BE32(PG_IPV4(192, 0, 2, 1));
 	ip_fix_cksum(ip_of(f));
 	icmp = (struct rte_icmp_hdr *)(ip_of(f) + 1);
 	icmp->icmp_type = type;
@@ -367,8 +367,8 @@ START_TEST(icmp_echo_is_answered)
 	want = icmp->icmp_cksum;
 	icmp->icmp_cksum = 0;
 	ck_assert_uint_eq(want, (uint16_t)~rte_raw_cksum(icmp, sizeof(*icmp) + 37));
-	ck_assert_uint_eq(ip_of(&f)->src_addr, RTE_BE32(RTE_IPV4(192, 0, 2, 1)));
-	ck_assert_uint_eq(ip_of(&f)->dst_addr, RTE_BE32(RTE_IPV4(192, 0, 2, 10)));
+	ck_assert_uint_eq(ip_of(&f)->src_addr, RTE_BE32(PG_IPV4(192, 0, 2, 1)));
+	ck_assert_uint_eq(ip_of(&f)->dst_addr, RTE_BE32(PG_IPV4(192, 0, 2, 10)));
 	ck_assert_uint_eq(ip_of(&f)->time_to_live, PG_ICMP_REPLY_TTL);
 	ck_assert_uint_eq(rte_raw_cksum(ip_of(&f), 20), 0xffff);
 	ck_assert(rte_is_same_ether_addr(&eth_of(&f)->dst_addr, &peer_mac));
@@ -466,7 +466,7 @@ START_TEST(fast_ok_agrees_with_full_checks)
 
 	make_ip(&f, 5, 26, 64, IPPROTO_UDP);
 	ck_assert(pg_ip4_fast_ok(eth_of(&f), f.len, f.len, &our_mac, 0, &d));
-	ck_assert_uint_eq(d, RTE_IPV4(203, 0, 113, 7));
+	ck_assert_uint_eq(d, PG_IPV4(203, 0, 113, 7));
 	ck_assert(!pg_ip4_fast_ok(eth_of(&f), f.len, f.len, &our_mac,
 				  RTE_MBUF_F_RX_IP_CKSUM_BAD, &d));
 	for (pos = 0; pos < 34; pos++) {
