@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
-#include <rte_lpm.h>
+#include <rte_fib.h>
 #include <rte_malloc.h>
 
 #include "pg_fib.h"
@@ -106,9 +106,9 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	      int socket, char err[PG_CONF_ERR_LEN])
 {
 	static unsigned int instance;
-	struct rte_lpm_config lc;
+	struct rte_fib_conf fc;
 	struct pg_fib *fib;
-	char name[RTE_LPM_NAMESIZE];
+	char name[32];
 	uint32_t max_routes, n_long = 0, i, j;
 
 	fib = calloc(1, sizeof(*fib));
@@ -172,29 +172,36 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	}
 	fib->n_routes = j;
 
-	memset(&lc, 0, sizeof(lc));
+	/* rte_fib has a default next hop for misses: the default route's, else
+	 * NO_ROUTE; depth-0 routes therefore need no table entry. */
+	set_nh(fib, fib->n_nh - 1, PG_NH_NO_ROUTE, 0, NULL, ports, 0);
+	fib->default_nh = fib->n_nh - 1;
+	for (i = 0; i < fib->n_routes; i++)
+		if (fib->routes[i].len == 0)
+			fib->default_nh = fib->routes[i].nh;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.type = RTE_FIB_DIR24_8;
+	fc.default_nh = fib->default_nh;
 	/* Headroom for routes added at run time by the control plane. */
-	lc.max_rules = RTE_MAX(2 * fib->n_routes, 1024u);
-	lc.number_tbl8s = RTE_MAX(n_long + n_long / 2, 256u);
+	fc.max_routes = (int)RTE_MAX(2 * fib->n_routes, 1024u);
+	fc.dir24_8.nh_sz = RTE_FIB_DIR24_8_4B;
+	fc.dir24_8.num_tbl8 = RTE_MAX(n_long + n_long / 2, 256u);
 	snprintf(name, sizeof(name), "pg_fib%u", instance++);
-	fib->lpm = rte_lpm_create(name, socket, &lc);
-	if (fib->lpm == NULL) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: cannot create LPM for %u routes: %s",
+	fib->v4 = rte_fib_create(name, socket, &fc);
+	if (fib->v4 == NULL) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: cannot create the table for %u routes: %s",
 			 fib->n_routes, rte_strerror(rte_errno));
 		pg_fib_free(fib);
 		return NULL;
 	}
-	set_nh(fib, fib->n_nh - 1, PG_NH_NO_ROUTE, 0, NULL, ports, 0);
-	fib->default_nh = fib->n_nh - 1;
 	for (i = 0; i < fib->n_routes; i++) {
 		const struct pg_fib_route *r = &fib->routes[i];
 		int ret;
 
-		if (r->len == 0) {
-			fib->default_nh = r->nh;
+		if (r->len == 0)
 			continue;
-		}
-		ret = rte_lpm_add(fib->lpm, r->prefix, r->len, r->nh);
+		ret = rte_fib_add(fib->v4, r->prefix, r->len, r->nh);
 		if (ret != 0) {
 			char buf[20];
 
@@ -218,7 +225,7 @@ pg_fib_free(struct pg_fib *fib)
 {
 	if (fib == NULL)
 		return;
-	rte_lpm_free(fib->lpm);
+	rte_fib_free(fib->v4);
 	rte_free(fib->nh);
 	free(fib->nh_ip);
 	free(fib->routes);
@@ -244,4 +251,13 @@ pg_fib_find(const struct pg_fib *fib, uint32_t prefix, uint8_t len)
 			hi = mid;
 	}
 	return NULL;
+}
+
+uint32_t
+pg_fib_lookup(const struct pg_fib *fib, uint32_t ip)
+{
+	uint64_t nh;
+
+	rte_fib_lookup_bulk(fib->v4, &ip, &nh, 1);
+	return (uint32_t)nh;
 }

@@ -6,7 +6,8 @@
 
 /**
  * @file
- * The IPv4 forwarding table: one rte_lpm whose next hops index a compact
+ * The IPv4 forwarding table: one rte_fib (DIR-24-8; chosen over rte_lpm by
+ * measurement, docs/decisions/0004) whose next hops index a compact
  * next-hop array.
  *
  * Design (docs/decisions/0002-fib-host-routes.md): every address the data
@@ -29,7 +30,7 @@
 
 #include "pg_conf.h"
 
-struct rte_lpm;
+struct rte_fib;
 
 
 enum pg_nh_type {
@@ -65,15 +66,15 @@ struct pg_fib_route {
 };
 
 struct pg_fib {
-	struct rte_lpm *lpm;
+	struct rte_fib *v4;             /**< prefix -> index into nh */
 	struct pg_nexthop *nh;          /**< n_nh entries, on the workers' socket */
 	uint32_t n_nh;
 	struct pg_fib_route *routes;    /**< every installed prefix, in config order */
 	uint32_t n_routes;
 	uint32_t *nh_ip;                /**< next hop address per nh (0: none) */
-	/** Next hop of 0.0.0.0/0, else the NO_ROUTE next hop: rte_lpm has
-	 * no depth 0, so the default route is the lookup's miss value, and
-	 * every lookup yields a valid index (one type test per packet). */
+	/** Next hop of 0.0.0.0/0, else the NO_ROUTE next hop: the default
+	 * route is the lookup's miss value, so every lookup yields a valid
+	 * index (one type test per packet). */
 	uint32_t default_nh;
 };
 
@@ -100,5 +101,8 @@ const struct pg_fib_route *pg_fib_find(const struct pg_fib *fib,
 				       uint32_t prefix, uint8_t len);
 
 const char *pg_fib_origin_name(enum pg_route_origin origin);
+
+/** Next hop index for @p ip (host order); control-plane and test use. */
+uint32_t pg_fib_lookup(const struct pg_fib *fib, uint32_t ip);
 
 #endif /* PG_FIB_H */

@@ -4,7 +4,7 @@
 #include <assert.h>
 #include <string.h>
 
-#include <rte_lpm.h>
+#include <rte_fib.h>
 #include <rte_prefetch.h>
 #include <rte_vect.h>
 
@@ -54,7 +54,7 @@ tx_enqueue_local(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
  */
 struct burst_state {
 	uint32_t dst[PG_BURST];            /**< IPv4 destination, host order */
-	uint32_t hop[PG_BURST];            /**< next hop index */
+	uint64_t hop[PG_BURST];            /**< next hop index (rte_fib gives 64 bits) */
 	struct rte_mbuf *pkts[PG_BURST];   /**< IPv4 packets that passed stage 1 */
 };
 static_assert(sizeof(struct burst_state) / PG_BURST <= RTE_CACHE_LINE_SIZE,
@@ -125,24 +125,14 @@ local_input(struct pg_fwd_lcore *lc, uint16_t in_port, uint16_t local_port,
 	return PG_PKT_OK;
 }
 
-/* Look up n destinations; a miss takes the default route's next hop, which
- * is the NO_ROUTE next hop without one. */
+/* Look up n destinations in one bulk call; a miss takes the default route's
+ * next hop, which is the NO_ROUTE next hop without one. The table is only
+ * read: rte_fib's prototype lacks the const. */
 static inline void
-route_lookup(const struct pg_fib *fib, const uint32_t *dst, uint32_t *hop,
-	     uint16_t n)
+route_lookup(const struct pg_fib *fib, uint32_t *dst, uint64_t *hop, uint16_t n)
 {
-	const struct rte_lpm *lpm = fib->lpm;
-	const uint32_t defv = fib->default_nh;
-	uint16_t i = 0;
-
-#if defined(RTE_ARCH_X86)
-	for (; i + 4 <= n; i += 4)
-		rte_lpm_lookupx4(lpm, _mm_loadu_si128((const __m128i *)&dst[i]),
-				 &hop[i], defv);
-#endif
-	for (; i < n; i++)
-		if (rte_lpm_lookup(lpm, dst[i], &hop[i]) != 0)
-			hop[i] = defv;
+	if (n != 0)
+		rte_fib_lookup_bulk((struct rte_fib *)(uintptr_t)fib->v4, dst, hop, n);
 }
 
 /*
