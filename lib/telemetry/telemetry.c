@@ -61,6 +61,8 @@ cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	tel_dict_u64(d, "local", t.local);
 	tel_dict_u64(d, "ip_options", t.ip_options);
 	tel_dict_u64(d, "drops", t.drops);
+	/* Leak watch: flat under steady traffic, back to its idle value after. */
+	tel_dict_u64(d, "mbufs_in_use", pg_ports_mbufs_in_use(view.ports));
 	for (r = 0; r < PG_DROP_MAX; r++)
 		tel_dict_u64(d, pg_drop_names[r], t.drop[r]);
 	return 0;

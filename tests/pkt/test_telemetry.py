@@ -112,6 +112,8 @@ def telemetry_every_command():
         s2 = wait_until(lambda: (lambda s: s if s["no_route"] > s1["no_route"] and
                                  s["local"] > s1["local"] else None)(r.q("/pktgate/stats")))
         assert s2, "counters did not increase"
+        # mbufs held by rings, caches and buffers: bounded by the pool
+        assert 0 < s2["mbufs_in_use"] < 1 << 20, s2
         for k in ["rx", "tx", "forwarded", "local", "ip_options", "drops"] + DROP_REASONS:
             assert k in s1, "/pktgate/stats lacks %s: %s" % (k, sorted(s1))
             assert isinstance(s1[k], int)
