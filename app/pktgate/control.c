@@ -12,8 +12,8 @@
  * and of a stop signal, and costs nothing measurable. */
 #define TICK_NS (10 * 1000 * 1000)
 
-static double
-now_s(void)
+double
+pg_now_s(void)
 {
 	struct timespec ts;
 
@@ -30,17 +30,6 @@ pg_stop_cause_name(enum pg_stop_cause cause)
 	case PG_STOP_IDLE: return "idle";
 	}
 	return "?";
-}
-
-static void
-sum(const struct pg_control *ctl, struct pg_stats_total *t)
-{
-	const struct pg_lcore_stats *s[PG_CONF_MAX_WORKERS];
-	unsigned int i;
-
-	for (i = 0; i < ctl->workers->n; i++)
-		s[i] = &ctl->workers->w[i]->stats;
-	pg_stats_sum(s, ctl->workers->n, t);
 }
 
 static void
@@ -68,22 +57,22 @@ enum pg_stop_cause
 pg_control_run(const struct pg_control *ctl)
 {
 	const struct timespec tick = { .tv_sec = 0, .tv_nsec = TICK_NS };
-	const double start = now_s();
+	const double start = pg_now_s();
 	double last_rx_change = start, last_line = start;
 	struct pg_stats_total prev, cur;
 
-	sum(ctl, &prev);
+	pg_workers_sum(ctl->workers, &prev);
 	for (;;) {
 		double t;
 		uint64_t last_rx = prev.rx;
 
 		nanosleep(&tick, NULL);
-		t = now_s();
+		t = pg_now_s();
 		if (*ctl->signalled)
 			return PG_STOP_SIGNAL;
 		if (ctl->duration_s > 0 && t - start >= ctl->duration_s)
 			return PG_STOP_DURATION;
-		sum(ctl, &cur);
+		pg_workers_sum(ctl->workers, &cur);
 		if (cur.rx != last_rx)
 			last_rx_change = t;
 		if (ctl->idle_exit_ms > 0 &&
@@ -105,7 +94,7 @@ pg_control_summary(const struct pg_control *ctl, FILE *out, double elapsed_s)
 	struct pg_stats_total t;
 	unsigned int i;
 
-	sum(ctl, &t);
+	pg_workers_sum(ctl->workers, &t);
 	fprintf(out, "summary: %.3f s rx %" PRIu64 " tx %" PRIu64 " forwarded %" PRIu64
 		" local %" PRIu64 " drops %" PRIu64 " ip_options %" PRIu64 "\n",
 		elapsed_s, t.rx, t.tx, t.forwarded, t.local, t.drops, t.ip_options);

@@ -37,4 +37,7 @@ void pg_control_summary(const struct pg_control *ctl, FILE *out, double elapsed_
 
 const char *pg_stop_cause_name(enum pg_stop_cause cause);
 
+/** Monotonic clock in seconds. */
+double pg_now_s(void);
+
 #endif

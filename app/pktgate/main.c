@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -52,15 +51,6 @@ device_exists(const char *device)
 	uint16_t id;
 
 	return rte_eth_dev_get_port_by_name(device, &id) == 0;
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int
@@ -164,7 +154,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		fail(EXIT_FAILURE, err);
 		goto out_telemetry;
 	}
-	start = now_s();
+	start = pg_now_s();
 	for (i = 0; i < workers.n; i++) {
 		ret = rte_eal_remote_launch(pg_worker_main, workers.w[i], workers.w[i]->lcore_id);
 		if (ret != 0) {
@@ -194,7 +184,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	if (launched == workers.n)
 		code = EXIT_SUCCESS;
 	printf("pktgate: stopping (%s)\n", pg_stop_cause_name(cause));
-	pg_control_summary(&ctl, stdout, now_s() - start);
+	pg_control_summary(&ctl, stdout, pg_now_s() - start);
 
 out_telemetry:
 	pg_telemetry_fini();

@@ -91,4 +91,7 @@ void pg_workers_stop(struct pg_workers *ws);
 
 const char *pg_worker_role_name(enum pg_worker_role role);
 
+/** Sum every worker's counters into @p out (lock-free reads). */
+void pg_workers_sum(const struct pg_workers *ws, struct pg_stats_total *out);
+
 #endif /* PG_WORKER_H */

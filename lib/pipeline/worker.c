@@ -38,6 +38,17 @@ pg_worker_role_name(enum pg_worker_role role)
 }
 
 void
+pg_workers_sum(const struct pg_workers *ws, struct pg_stats_total *out)
+{
+	const struct pg_lcore_stats *s[PG_CONF_MAX_WORKERS];
+	unsigned int i;
+
+	for (i = 0; i < ws->n; i++)
+		s[i] = &ws->w[i]->stats;
+	pg_stats_sum(s, ws->n, out);
+}
+
+void
 pg_workers_plan(struct pg_workers *ws, const struct pg_conf *conf)
 {
 	unsigned int i;

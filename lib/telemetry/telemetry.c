@@ -35,17 +35,6 @@ static pthread_mutex_t view_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pg_telemetry_view view;
 static int view_valid;
 
-static void
-sum_stats(struct pg_stats_total *t)
-{
-	const struct pg_lcore_stats *s[PG_CONF_MAX_WORKERS];
-	unsigned int i;
-
-	for (i = 0; i < view.workers->n; i++)
-		s[i] = &view.workers->w[i]->stats;
-	pg_stats_sum(s, view.workers->n, t);
-}
-
 static int
 cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	  struct rte_tel_data *d)
@@ -53,7 +42,7 @@ cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct pg_stats_total t;
 	unsigned int r;
 
-	sum_stats(&t);
+	pg_workers_sum(view.workers, &t);
 	rte_tel_data_start_dict(d);
 	tel_dict_u64(d, "rx", t.rx);
 	tel_dict_u64(d, "tx", t.tx);
@@ -263,7 +252,7 @@ cmd_ports(const char *cmd __rte_unused, const char *params,
 	struct pg_stats_total t;
 	unsigned int i;
 
-	sum_stats(&t);
+	pg_workers_sum(view.workers, &t);
 	if (params != NULL && *params != '\0') {
 		int idx = find_port(params);
 
