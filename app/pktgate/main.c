@@ -23,6 +23,7 @@
 #include "pg_cli.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
+#include "pg_rcu.h"
 #include "pg_fwd.h"
 #include "pg_port.h"
 #include "pg_telemetry.h"
@@ -120,13 +121,19 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		fib_ports[i].ip4 = ports.port[i].ip4;
 		fib_ports[i].ip4_len = ports.port[i].ip4_len;
 	}
-	fib = pg_fib_create(conf, fib_ports,
+	fib = pg_fib_create(conf, fib_ports, NULL,
 			    (int)rte_lcore_to_socket_id(workers.fwd_lcores[0]), err);
 	if (fib == NULL) {
 		fail(EXIT_FAILURE, err);
 		goto out_ports;
 	}
 	fill_ctx(&ctx, &ports, fib);
+	ctx.rcu = pg_rcu_create(workers.n, (int)rte_lcore_to_socket_id(workers.fwd_lcores[0]));
+	if (ctx.rcu == NULL) {
+		fail(EXIT_FAILURE, "cannot allocate the table grace-period tracker");
+		goto out_fib;
+	}
+	pg_fib_set_rcu(fib, ctx.rcu);
 	if (pg_workers_create(&workers, conf, &ports, &ctx) != 0) {
 		fail(EXIT_FAILURE, "cannot allocate worker state or rings");
 		goto out_fib;
@@ -192,6 +199,7 @@ out_telemetry:
 	pg_workers_free(&workers);
 out_fib:
 	pg_fib_free(fib);
+	pg_rcu_free(ctx.rcu);
 out_ports:
 	pg_ports_close(&ports);
 	return code;

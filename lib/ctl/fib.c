@@ -2,19 +2,30 @@
  * Copyright(c) 2026 pktgate authors
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_errno.h>
 #include <rte_fib.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
 
 #include "pg_fib.h"
 
-/* The next hops every port owns, before the neighbors' ones. */
-#define NH_LOCAL(port) (2u * (port))
-#define NH_UNRESOLVED(port) (2u * (port) + 1u)
+RTE_LOG_REGISTER_SUFFIX(pg_fib_logtype, fib, INFO);
+#define FIB_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, pg_fib_logtype, "pktgate.fib: " fmt "\n", ##__VA_ARGS__)
+
+#define NH_LOCAL(port) (PG_NH_IDX_PORTS + 2u * (port))
+#define NH_UNRESOLVED(port) (PG_NH_IDX_PORTS + 2u * (port) + 1u)
+/* 2-byte DIR-24-8 entries keep one bit for the tbl8 flag. */
+#define MAX_NEXTHOPS_2B 32767u
+#define DEFAULT_MAX_NEXTHOPS 4096u
+#define MIN_MAX_ROUTES 65536u
+#define MIN_TBL8 4096u
 
 static const char *const origin_names[] = {
 	[PG_ROUTE_ORIGIN_LOCAL] = "local",
@@ -41,6 +52,657 @@ precedence(uint8_t origin)
 	}
 }
 
+static uint32_t
+mask_of(uint8_t len)
+{
+	return len == 0 ? 0 : ~0u << (32 - len);
+}
+
+static const char *
+ip_str(uint32_t ip, char *buf)
+{
+	return pg_conf_ip4_str(ip, buf, 20);
+}
+
+/* ---- changes to one copy ---------------------------------------------------- */
+
+enum op_kind { OP_ROUTE_SET, OP_ROUTE_DEL, OP_NH_SET };
+
+/* One step of a change, with what it replaces so a copy can be rolled back. */
+struct fib_op {
+	uint8_t kind;
+	uint8_t len;
+	uint8_t had_old;           /**< a route was installed for the prefix */
+	uint32_t prefix;
+	uint32_t nh;               /**< ROUTE_SET: new next hop; NH_SET: index */
+	uint32_t old_nh;
+	struct pg_nexthop entry;   /**< NH_SET */
+	struct pg_nexthop old_entry;
+};
+
+/*
+ * A change is computed twice by the same code: once to list its steps
+ * (commit = false: metadata untouched), which are applied to the copy no
+ * worker reads, and, when that worked, once more to update the metadata
+ * (commit = true). So a change that fails half-way leaves nothing behind.
+ */
+struct txn {
+	bool commit;
+	bool failed;               /**< out of memory listing steps */
+	struct fib_op *ops;
+	uint32_t n, cap;
+};
+
+static void
+txn_push(struct txn *t, const struct fib_op *op)
+{
+	if (t->commit || t->failed)
+		return;
+	if (t->n == t->cap) {
+		uint32_t cap = t->cap ? 2 * t->cap : 16;
+		struct fib_op *o = realloc(t->ops, cap * sizeof(*o));
+
+		if (o == NULL) {
+			t->failed = true;
+			return;
+		}
+		t->ops = o;
+		t->cap = cap;
+	}
+	t->ops[t->n++] = *op;
+}
+
+static int
+op_do(struct pg_fib_side *s, const struct fib_op *op)
+{
+	switch (op->kind) {
+	case OP_ROUTE_SET:
+		return op->len == 0 ? 0 : rte_fib_add(s->v4, op->prefix, op->len, op->nh);
+	case OP_ROUTE_DEL:
+		return op->len == 0 ? 0 : rte_fib_delete(s->v4, op->prefix, op->len);
+	default:
+		s->nh[op->nh] = op->entry;
+		return 0;
+	}
+}
+
+static void
+op_undo(struct pg_fib_side *s, const struct fib_op *op)
+{
+	if (op->kind == OP_NH_SET) {
+		s->nh[op->nh] = op->old_entry;
+		return;
+	}
+	if (op->len == 0)
+		return;
+	if (op->had_old)
+		rte_fib_add(s->v4, op->prefix, op->len, op->old_nh);
+	else
+		rte_fib_delete(s->v4, op->prefix, op->len);
+}
+
+static int
+side_apply(struct pg_fib_side *s, const struct txn *t, char err[PG_CONF_ERR_LEN])
+{
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < t->n; i++) {
+		ret = op_do(s, &t->ops[i]);
+		if (ret == 0)
+			continue;
+		if (err != NULL) {
+			char a[20];
+
+			snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: table full (%s)",
+				 ip_str(t->ops[i].prefix, a), t->ops[i].len, strerror(-ret));
+		}
+		while (i-- > 0)
+			op_undo(s, &t->ops[i]);
+		return ret;
+	}
+	return 0;
+}
+
+static struct pg_fib_side *
+inactive_side(struct pg_fib *fib)
+{
+	return fib->active == &fib->side[0] ? &fib->side[1] : &fib->side[0];
+}
+
+/* Publish the updated copy, wait until no worker reads the old one, bring
+ * the old one level. */
+static void
+txn_finish(struct pg_fib *fib, struct pg_fib_side *updated, const struct txn *t)
+{
+	struct pg_fib_side *old = (struct pg_fib_side *)(uintptr_t)fib->active;
+
+	__atomic_store_n(&fib->active, updated, __ATOMIC_RELEASE);
+	if (fib->rcu != NULL)
+		rte_rcu_qsbr_synchronize(fib->rcu, RTE_QSBR_THRID_INVALID);
+	/* The same steps on a copy with the same history cannot fail unless
+	 * something is badly wrong: say so loudly. */
+	if (side_apply(old, t, NULL) != 0)
+		FIB_LOG(CRIT, "second copy refused a change the first took: tables differ");
+}
+
+/* ---- metadata ----------------------------------------------------------------- */
+
+/* Position of (prefix, len) in routes[], or where it would go (*found false). */
+static uint32_t
+route_pos(const struct pg_fib *fib, uint32_t prefix, uint8_t len, bool *found)
+{
+	uint32_t lo = 0, hi = fib->n_routes;
+
+	while (lo < hi) {
+		const uint32_t mid = lo + (hi - lo) / 2;
+		const struct pg_fib_route *r = &fib->routes[mid];
+
+		if (r->prefix == prefix && r->len == len) {
+			*found = true;
+			return mid;
+		}
+		if (r->prefix < prefix || (r->prefix == prefix && r->len < len))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+static int
+grow(void **arr, uint32_t *cap, uint32_t need, size_t size)
+{
+	uint32_t c = *cap ? *cap : 64;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	p = realloc(*arr, (size_t)c * size);
+	if (p == NULL)
+		return -ENOMEM;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static void
+nh_put(struct pg_fib *fib, struct txn *t, uint32_t idx, const struct pg_nexthop *e)
+{
+	struct fib_op op = { .kind = OP_NH_SET, .nh = idx, .entry = *e,
+			     .old_entry = fib->ctl_nh[idx] };
+
+	if (t->commit) {
+		fib->ctl_nh[idx] = *e;
+		if (idx == fib->default_nh)
+			fib->ctl_nh[PG_NH_IDX_DEFAULT] = *e;
+		return;
+	}
+	txn_push(t, &op);
+	/* The miss value follows the default route's next hop. */
+	if (idx == fib->default_nh && idx != PG_NH_IDX_DEFAULT) {
+		op.nh = PG_NH_IDX_DEFAULT;
+		op.old_entry = fib->ctl_nh[PG_NH_IDX_DEFAULT];
+		txn_push(t, &op);
+	}
+}
+
+static void
+nh_fill(struct pg_nexthop *e, const struct pg_fib *fib, uint8_t type, uint16_t port,
+	const uint8_t *dst_mac)
+{
+	memset(e, 0, sizeof(*e));
+	if (dst_mac != NULL)
+		memcpy(e->l2, dst_mac, RTE_ETHER_ADDR_LEN);
+	memcpy(e->l2 + RTE_ETHER_ADDR_LEN, fib->ports[port].mac.addr_bytes,
+	       RTE_ETHER_ADDR_LEN);
+	e->port = port;
+	e->type = type;
+}
+
+/* Next hop @p idx as it will be once the steps listed so far are done. */
+static const struct pg_nexthop *
+pending_nh(const struct pg_fib *fib, const struct txn *t, uint32_t idx)
+{
+	uint32_t i;
+
+	for (i = t->n; !t->commit && i-- > 0;)
+		if (t->ops[i].kind == OP_NH_SET && t->ops[i].nh == idx)
+			return &t->ops[i].entry;
+	return &fib->ctl_nh[idx];
+}
+
+static void
+default_follow(struct pg_fib *fib, struct txn *t, uint32_t nh)
+{
+	struct fib_op op = { .kind = OP_NH_SET, .nh = PG_NH_IDX_DEFAULT,
+			     .entry = *pending_nh(fib, t, nh),
+			     .old_entry = *pending_nh(fib, t, PG_NH_IDX_DEFAULT) };
+
+	if (t->commit) {
+		fib->default_nh = nh;
+		fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[nh];
+		return;
+	}
+	txn_push(t, &op);
+}
+
+static void
+ref_drop(struct pg_fib *fib, uint32_t nh)
+{
+	if (--fib->nh_ref[nh] == 0 && nh >= PG_NH_IDX_PORTS + 2 * fib->n_ports &&
+	    !fib->nh_neigh[nh]) {
+		/* A gateway nobody uses: its index is free again. The copies
+		 * keep the stale entry; nothing points at it. */
+		fib->nh_ip[nh] = 0;
+		while (fib->n_nh > PG_NH_IDX_PORTS + 2 * fib->n_ports &&
+		       fib->nh_ref[fib->n_nh - 1] == 0 && !fib->nh_neigh[fib->n_nh - 1])
+			fib->n_nh--;
+	}
+}
+
+/* Make (prefix, len) -> nh the route of @p origin; it wins or waits. */
+static int
+install(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
+	uint8_t origin, uint32_t nh, uint32_t gw)
+{
+	const struct pg_fib_route nr = { .prefix = prefix, .len = len, .origin = origin,
+					 .nh = nh, .gw = gw };
+	struct fib_op op = { .kind = OP_ROUTE_SET, .prefix = prefix, .len = len, .nh = nh };
+	bool found;
+	uint32_t pos = route_pos(fib, prefix, len, &found);
+	struct pg_fib_route *w = found ? &fib->routes[pos] : NULL;
+
+	if (w != NULL && w->origin != origin && precedence(origin) < precedence(w->origin)) {
+		/* Loses: kept for when the winner goes. */
+		if (t->commit) {
+			fib->shadow[fib->n_shadow++] = nr;
+			fib->nh_ref[nh]++;
+		}
+		return 0;
+	}
+	if (!t->commit) {
+		op.had_old = w != NULL;
+		op.old_nh = w != NULL ? w->nh : 0;
+		txn_push(t, &op);
+		if (len == 0)
+			default_follow(fib, t, nh);
+		return 0;
+	}
+	fib->nh_ref[nh]++;
+	if (w == NULL) {
+		memmove(&fib->routes[pos + 1], &fib->routes[pos],
+			(fib->n_routes - pos) * sizeof(*w));
+		fib->n_routes++;
+	} else if (w->origin != origin) {
+		fib->shadow[fib->n_shadow++] = *w;    /* the old winner waits */
+	} else {
+		ref_drop(fib, w->nh);                 /* replaced */
+	}
+	fib->routes[pos] = nr;
+	if (len == 0)
+		default_follow(fib, t, nh);
+	return 0;
+}
+
+/* Remove the route of @p origin for (prefix, len); the best waiting one
+ * takes its place. -ENOENT if there is none. */
+static int
+uninstall(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len, uint8_t origin)
+{
+	struct fib_op op = { .prefix = prefix, .len = len };
+	bool found;
+	uint32_t pos = route_pos(fib, prefix, len, &found), i;
+	int best = -1;
+
+	for (i = 0; i < fib->n_shadow; i++) {
+		const struct pg_fib_route *s = &fib->shadow[i];
+
+		if (s->prefix != prefix || s->len != len)
+			continue;
+		if (found && fib->routes[pos].origin != origin && s->origin == origin) {
+			/* Not the winner: just forget it. */
+			if (t->commit) {
+				ref_drop(fib, s->nh);
+				fib->shadow[i] = fib->shadow[--fib->n_shadow];
+			}
+			return 0;
+		}
+		if (best < 0 || precedence(s->origin) > precedence(fib->shadow[best].origin))
+			best = (int)i;
+	}
+	if (!found || fib->routes[pos].origin != origin)
+		return -ENOENT;
+	if (!t->commit) {
+		op.had_old = 1;
+		op.old_nh = fib->routes[pos].nh;
+		if (best >= 0) {
+			op.kind = OP_ROUTE_SET;
+			op.nh = fib->shadow[best].nh;
+		} else {
+			op.kind = OP_ROUTE_DEL;
+		}
+		txn_push(t, &op);
+		if (len == 0)
+			default_follow(fib, t, best >= 0 ? fib->shadow[best].nh :
+					       PG_NH_IDX_NO_ROUTE);
+		return 0;
+	}
+	ref_drop(fib, fib->routes[pos].nh);
+	if (best >= 0) {
+		fib->routes[pos] = fib->shadow[best];
+		fib->shadow[best] = fib->shadow[--fib->n_shadow];
+	} else {
+		memmove(&fib->routes[pos], &fib->routes[pos + 1],
+			(fib->n_routes - pos - 1) * sizeof(fib->routes[0]));
+		fib->n_routes--;
+	}
+	if (len == 0)
+		default_follow(fib, t, best >= 0 ? fib->routes[pos].nh : PG_NH_IDX_NO_ROUTE);
+	return 0;
+}
+
+static uint32_t
+first_dynamic_nh(const struct pg_fib *fib)
+{
+	return PG_NH_IDX_PORTS + 2 * fib->n_ports;
+}
+
+static int
+find_gw_nh(const struct pg_fib *fib, uint32_t ip)
+{
+	uint32_t i;
+
+	for (i = first_dynamic_nh(fib); i < fib->n_nh; i++)
+		if (fib->nh_ip[i] == ip && (fib->nh_ref[i] != 0 || fib->nh_neigh[i]))
+			return (int)i;
+	return -1;
+}
+
+/* The next hop of gateway @p ip out of @p port: the existing one, or a new
+ * UNRESOLVED one. */
+static int
+gw_nh(struct pg_fib *fib, struct txn *t, uint32_t ip, uint16_t port, uint32_t *nh)
+{
+	struct pg_nexthop e;
+	int i = find_gw_nh(fib, ip);
+	uint32_t idx;
+
+	if (i >= 0) {
+		*nh = (uint32_t)i;
+		return 0;
+	}
+	for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
+		if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
+			break;
+	if (idx >= fib->nh_cap)
+		return -ENOSPC;
+	nh_fill(&e, fib, PG_NH_UNRESOLVED, port, NULL);
+	nh_put(fib, t, idx, &e);
+	if (t->commit) {
+		fib->nh_ip[idx] = ip;
+		if (idx == fib->n_nh)
+			fib->n_nh++;
+	}
+	*nh = idx;
+	return 0;
+}
+
+int
+pg_fib_port_of(const struct pg_fib *fib, uint32_t ip)
+{
+	unsigned int p;
+
+	for (p = 0; p < fib->n_ports; p++) {
+		const uint32_t m = mask_of(fib->ports[p].ip4_len);
+
+		if ((ip & m) == (fib->ports[p].ip4 & m))
+			return (int)p;
+	}
+	return -1;
+}
+
+static bool
+is_local(const struct pg_fib *fib, uint32_t ip)
+{
+	bool found;
+	uint32_t pos = route_pos(fib, ip, 32, &found);
+
+	return found && fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL;
+}
+
+static int
+room_for_routes(struct pg_fib *fib, uint32_t more)
+{
+	const uint32_t need = fib->n_routes + fib->n_shadow + more;
+
+	if (need > fib->max_routes)
+		return -ENOSPC;
+	if (grow((void **)&fib->routes, &fib->routes_cap, fib->n_routes + more,
+		 sizeof(*fib->routes)) != 0 ||
+	    grow((void **)&fib->shadow, &fib->shadow_cap, fib->n_shadow + more,
+		 sizeof(*fib->shadow)) != 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* ---- the change functions ------------------------------------------------- */
+
+/*
+ * Run @p fn twice (list steps, then commit) around applying the steps to
+ * the copy no worker reads. The metadata lock is held for the commit only:
+ * telemetry never waits for a grace period.
+ */
+#define CHANGE(fib, err, call) do {                                         \
+	struct txn t_ = { .commit = false };                                \
+	struct pg_fib_side *s_;                                             \
+	int r_;                                                             \
+	r_ = (call);                                                        \
+	if (r_ == 0 && t_.failed)                                           \
+		r_ = -ENOMEM;                                               \
+	if (r_ == 0) {                                                      \
+		s_ = inactive_side(fib);                                    \
+		r_ = side_apply(s_, &t_, err);                              \
+	}                                                                   \
+	if (r_ == 0) {                                                      \
+		t_.commit = true;                                           \
+		pthread_mutex_lock(&(fib)->lock);                           \
+		(void)(call);                                               \
+		(fib)->changes++;                                           \
+		pthread_mutex_unlock(&(fib)->lock);                         \
+		txn_finish(fib, s_, &t_);                                   \
+	} else if (r_ == -ENOMEM) {                                         \
+		snprintf(err, PG_CONF_ERR_LEN, "out of memory");            \
+	}                                                                   \
+	free(t_.ops);                                                       \
+	return r_;                                                          \
+} while (0)
+
+static int
+do_route_add(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
+	     uint32_t gw, uint16_t port)
+{
+	uint32_t nh = NH_UNRESOLVED(port);
+	int ret;
+
+	if (gw != 0) {
+		ret = gw_nh(fib, t, gw, port, &nh);
+		if (ret != 0)
+			return ret;
+	}
+	return install(fib, t, prefix, len, PG_ROUTE_ORIGIN_STATIC, nh, gw);
+}
+
+int
+pg_fib_route_add(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint32_t gw,
+		 int port, char err[PG_CONF_ERR_LEN])
+{
+	char a[20];
+	bool found;
+	uint32_t pos;
+	int ret;
+
+	if (len > 32) {
+		snprintf(err, PG_CONF_ERR_LEN, "prefix length %u: must be 0..32", len);
+		return -EINVAL;
+	}
+	prefix &= mask_of(len);
+	if (gw != 0) {
+		const int p = pg_fib_port_of(fib, gw);
+
+		if (p < 0 || (port >= 0 && port != p)) {
+			snprintf(err, PG_CONF_ERR_LEN, "via %s: not in the subnet of %s",
+				 ip_str(gw, a), port >= 0 ? "that port" : "any port");
+			return -EINVAL;
+		}
+		if (is_local(fib, gw)) {
+			snprintf(err, PG_CONF_ERR_LEN, "via %s: that is our own address",
+				 ip_str(gw, a));
+			return -EINVAL;
+		}
+		port = p;
+	} else if (port < 0 || (unsigned int)port >= fib->n_ports) {
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: needs a gateway or a port",
+			 ip_str(prefix, a), len);
+		return -EINVAL;
+	}
+	pos = route_pos(fib, prefix, len, &found);
+	if (found && fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL) {
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: is our own address",
+			 ip_str(prefix, a), len);
+		return -EEXIST;
+	}
+	ret = room_for_routes(fib, 1);
+	if (ret != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: %s (max_routes %u)",
+			 ip_str(prefix, a), len, ret == -ENOSPC ? "table full" : "out of memory",
+			 fib->max_routes);
+		return ret;
+	}
+	CHANGE(fib, err, do_route_add(fib, &t_, prefix, len, gw, (uint16_t)port));
+}
+
+int
+pg_fib_route_del(struct pg_fib *fib, uint32_t prefix, uint8_t len,
+		 char err[PG_CONF_ERR_LEN])
+{
+	struct txn probe = { .commit = false };
+	char a[20];
+	int ret;
+
+	if (len > 32) {
+		snprintf(err, PG_CONF_ERR_LEN, "prefix length %u: must be 0..32", len);
+		return -EINVAL;
+	}
+	prefix &= mask_of(len);
+	ret = uninstall(fib, &probe, prefix, len, PG_ROUTE_ORIGIN_STATIC);
+	free(probe.ops);
+	if (ret != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: no such static route",
+			 ip_str(prefix, a), len);
+		return ret;
+	}
+	CHANGE(fib, err, uninstall(fib, &t_, prefix, len, PG_ROUTE_ORIGIN_STATIC));
+}
+
+static int
+do_neigh_set(struct pg_fib *fib, struct txn *t, uint32_t ip, const uint8_t *mac,
+	     uint16_t port)
+{
+	struct pg_nexthop e;
+	uint32_t nh;
+	bool was_neigh;
+	int ret;
+
+	ret = gw_nh(fib, t, ip, port, &nh);
+	if (ret != 0)
+		return ret;
+	was_neigh = fib->nh_neigh[nh];
+	nh_fill(&e, fib, PG_NH_FORWARD, port, mac);
+	nh_put(fib, t, nh, &e);
+	if (was_neigh)
+		return 0;
+	if (t->commit) {
+		fib->nh_neigh[nh] = 1;
+		fib->n_neighbors++;
+	}
+	return install(fib, t, ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR, nh, ip);
+}
+
+int
+pg_fib_neigh_set(struct pg_fib *fib, uint32_t ip, const uint8_t mac[6], int port,
+		 char err[PG_CONF_ERR_LEN])
+{
+	const int p = pg_fib_port_of(fib, ip);
+	char a[20];
+	int ret;
+
+	if (p < 0 || (port >= 0 && port != p)) {
+		snprintf(err, PG_CONF_ERR_LEN, "neighbor %s: not in the subnet of %s",
+			 ip_str(ip, a), port >= 0 ? "that port" : "any port");
+		return -EINVAL;
+	}
+	if (is_local(fib, ip)) {
+		snprintf(err, PG_CONF_ERR_LEN, "neighbor %s: that is our own address",
+			 ip_str(ip, a));
+		return -EINVAL;
+	}
+	if ((mac[0] & 1) != 0 || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		snprintf(err, PG_CONF_ERR_LEN, "neighbor %s: mac must be a unicast address",
+			 ip_str(ip, a));
+		return -EINVAL;
+	}
+	ret = room_for_routes(fib, 1);
+	if (ret != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "neighbor %s: table full", ip_str(ip, a));
+		return ret;
+	}
+	if (find_gw_nh(fib, ip) < 0 && fib->n_nh >= fib->nh_cap) {
+		snprintf(err, PG_CONF_ERR_LEN, "neighbor %s: next-hop table full (%u)",
+			 ip_str(ip, a), fib->nh_cap);
+		return -ENOSPC;
+	}
+	CHANGE(fib, err, do_neigh_set(fib, &t_, ip, mac, (uint16_t)p));
+}
+
+static int
+do_neigh_del(struct pg_fib *fib, struct txn *t, uint32_t nh)
+{
+	struct pg_nexthop e;
+	const uint32_t ip = fib->nh_ip[nh];
+	const uint16_t port = fib->ctl_nh[nh].port;
+
+	nh_fill(&e, fib, PG_NH_UNRESOLVED, port, NULL);
+	nh_put(fib, t, nh, &e);
+	if (!t->commit)
+		return uninstall(fib, t, ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR);
+	/* The host route goes first: it holds a reference of its own. */
+	fib->nh_ref[nh]++;
+	uninstall(fib, t, ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR);
+	fib->nh_neigh[nh] = 0;
+	fib->n_neighbors--;
+	ref_drop(fib, nh);
+	return 0;
+}
+
+int
+pg_fib_neigh_del(struct pg_fib *fib, uint32_t ip, char err[PG_CONF_ERR_LEN])
+{
+	const int nh = find_gw_nh(fib, ip);
+	char a[20];
+
+	if (nh < 0 || !fib->nh_neigh[nh]) {
+		snprintf(err, PG_CONF_ERR_LEN, "neighbor %s: no such neighbor", ip_str(ip, a));
+		return -ENOENT;
+	}
+	CHANGE(fib, err, do_neigh_del(fib, &t_, (uint32_t)nh));
+}
+
+/* ---- creation ----------------------------------------------------------------- */
+
 static int
 route_cmp(const void *a, const void *b)
 {
@@ -50,19 +712,13 @@ route_cmp(const void *a, const void *b)
 		return x->prefix < y->prefix ? -1 : 1;
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
-	/* Winner first, so dedup keeps the first of each run. */
+	/* Winner first. */
 	return precedence(y->origin) - precedence(x->origin);
 }
 
-static uint32_t
-mask_of(uint8_t len)
-{
-	return len == 0 ? 0 : ~0u << (32 - len);
-}
-
 static void
-add_route(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint8_t origin,
-	  uint32_t nh, uint32_t gw)
+add_candidate(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint8_t origin,
+	      uint32_t nh, uint32_t gw)
 {
 	struct pg_fib_route *r = &fib->routes[fib->n_routes++];
 
@@ -72,146 +728,185 @@ add_route(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint8_t origin,
 	r->reserved = 0;
 	r->nh = nh;
 	r->gw = gw;
-}
-
-static void
-set_nh(struct pg_fib *fib, uint32_t idx, uint8_t type, uint16_t port,
-       const uint8_t *dst_mac, const struct pg_fib_port *ports, uint32_t ip)
-{
-	struct pg_nexthop *nh = &fib->nh[idx];
-
-	memset(nh, 0, sizeof(*nh));
-	if (dst_mac != NULL)
-		memcpy(nh->l2, dst_mac, RTE_ETHER_ADDR_LEN);
-	memcpy(nh->l2 + RTE_ETHER_ADDR_LEN, ports[port].mac.addr_bytes,
-	       RTE_ETHER_ADDR_LEN);
-	nh->port = port;
-	nh->type = type;
-	fib->nh_ip[idx] = ip;
+	fib->nh_ref[nh]++;
 }
 
 static int
-find_neighbor(const struct pg_conf *conf, uint32_t ip)
+side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int socket,
+	    char err[PG_CONF_ERR_LEN])
 {
-	unsigned int i;
+	static unsigned int instance;
+	struct rte_fib_conf fc;
+	char name[32];
+	uint32_t i;
 
-	for (i = 0; i < conf->n_neighbors; i++)
-		if (conf->neighbors[i].ip == ip)
-			return (int)i;
-	return -1;
+	s->nh = rte_zmalloc_socket("pg_nexthops", fib->nh_cap * sizeof(*s->nh),
+				   RTE_CACHE_LINE_SIZE, socket);
+	if (s->nh == NULL) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: out of memory for %u next hops",
+			 fib->nh_cap);
+		return -ENOMEM;
+	}
+	memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
+	memset(&fc, 0, sizeof(fc));
+	fc.type = RTE_FIB_DIR24_8;
+	/* Misses read the DEFAULT slot, which mirrors the default route. */
+	fc.default_nh = PG_NH_IDX_DEFAULT;
+	fc.max_routes = (int)fib->max_routes;
+	/* 2-byte entries halve tbl24 (32 MiB instead of 64) but also index
+	 * tbl8 groups: beyond 32767 groups take 4 bytes. */
+	fc.dir24_8.nh_sz = n_tbl8 <= MAX_NEXTHOPS_2B ? RTE_FIB_DIR24_8_2B :
+						       RTE_FIB_DIR24_8_4B;
+	fc.dir24_8.num_tbl8 = n_tbl8;
+	snprintf(name, sizeof(name), "pg_fib%u", instance++);
+	s->v4 = rte_fib_create(name, socket, &fc);
+	if (s->v4 == NULL) {
+		snprintf(err, PG_CONF_ERR_LEN,
+			 "routes: cannot create the table (%u routes, %u tbl8 groups): %s",
+			 fib->max_routes, n_tbl8, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	for (i = 0; i < fib->n_routes; i++) {
+		const struct pg_fib_route *r = &fib->routes[i];
+		int ret;
+		char a[20];
+
+		if (r->len == 0)
+			continue;
+		ret = rte_fib_add(s->v4, r->prefix, r->len, r->nh);
+		if (ret != 0) {
+			snprintf(err, PG_CONF_ERR_LEN, "routes: cannot install %s/%u: %s",
+				 ip_str(r->prefix, a), r->len, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
 }
 
 struct pg_fib *
 pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
-	      int socket, char err[PG_CONF_ERR_LEN])
+	      const struct pg_fib_limits *limits, int socket, char err[PG_CONF_ERR_LEN])
 {
-	static unsigned int instance;
-	struct rte_fib_conf fc;
+	const struct pg_fib_limits none = { 0 };
 	struct pg_fib *fib;
-	char name[32];
-	uint32_t max_routes, n_long = 0, i, j;
+	uint32_t cand, n_long = 0, n_tbl8, i, j;
 
+	if (limits == NULL)
+		limits = &none;
 	fib = calloc(1, sizeof(*fib));
 	if (fib == NULL)
 		goto nomem;
-	/* per port LOCAL and UNRESOLVED, one per neighbor, one NO_ROUTE */
-	fib->n_nh = 2 * conf->n_ports + conf->n_neighbors + 1;
-	fib->nh = rte_zmalloc_socket("pg_nexthops", fib->n_nh * sizeof(*fib->nh),
-				     RTE_CACHE_LINE_SIZE, socket);
-	fib->nh_ip = calloc(fib->n_nh, sizeof(*fib->nh_ip));
+	pthread_mutex_init(&fib->lock, NULL);
+	fib->n_ports = conf->n_ports;
+	memcpy(fib->ports, ports, conf->n_ports * sizeof(*ports));
+
+	fib->nh_cap = limits->max_nexthops ? limits->max_nexthops : DEFAULT_MAX_NEXTHOPS;
+	if (fib->nh_cap < first_dynamic_nh(fib) + conf->n_neighbors + conf->n_routes &&
+	    limits->max_nexthops == 0)
+		fib->nh_cap = RTE_MIN(first_dynamic_nh(fib) + conf->n_neighbors +
+				      conf->n_routes, MAX_NEXTHOPS_2B);
+	if (fib->nh_cap > MAX_NEXTHOPS_2B) {
+		snprintf(err, PG_CONF_ERR_LEN, "fib.max_nexthops %u: at most %u",
+			 fib->nh_cap, MAX_NEXTHOPS_2B);
+		pg_fib_free(fib);
+		return NULL;
+	}
+	fib->ctl_nh = calloc(fib->nh_cap, sizeof(*fib->ctl_nh));
+	fib->nh_ip = calloc(fib->nh_cap, sizeof(*fib->nh_ip));
+	fib->nh_ref = calloc(fib->nh_cap, sizeof(*fib->nh_ref));
+	fib->nh_neigh = calloc(fib->nh_cap, sizeof(*fib->nh_neigh));
 	/* local + broadcast + connected per port, one per neighbor and route */
-	max_routes = 3 * conf->n_ports + conf->n_neighbors + conf->n_routes;
-	fib->routes = malloc(max_routes * sizeof(*fib->routes));
-	if (fib->nh == NULL || fib->nh_ip == NULL || fib->routes == NULL)
+	cand = 3 * conf->n_ports + conf->n_neighbors + conf->n_routes;
+	fib->max_routes = limits->max_routes ? limits->max_routes :
+			  RTE_MAX(2 * cand, MIN_MAX_ROUTES);
+	if (cand > fib->max_routes) {
+		snprintf(err, PG_CONF_ERR_LEN, "fib.max_routes %u: the config has %u routes",
+			 fib->max_routes, cand);
+		pg_fib_free(fib);
+		return NULL;
+	}
+	fib->routes_cap = cand;
+	fib->routes = malloc(RTE_MAX(cand, 1u) * sizeof(*fib->routes));
+	fib->shadow_cap = cand;
+	fib->shadow = malloc(RTE_MAX(cand, 1u) * sizeof(*fib->shadow));
+	if (fib->ctl_nh == NULL || fib->nh_ip == NULL || fib->nh_ref == NULL ||
+	    fib->nh_neigh == NULL || fib->routes == NULL || fib->shadow == NULL)
 		goto nomem;
 
+	nh_fill(&fib->ctl_nh[PG_NH_IDX_NO_ROUTE], fib, PG_NH_NO_ROUTE, 0, NULL);
 	for (i = 0; i < conf->n_ports; i++) {
 		const struct pg_conf_port *p = &conf->ports[i];
 		const uint32_t net = p->ip4 & mask_of(p->ip4_len);
 
-		set_nh(fib, NH_LOCAL(i), PG_NH_LOCAL, (uint16_t)i, NULL, ports, p->ip4);
-		set_nh(fib, NH_UNRESOLVED(i), PG_NH_UNRESOLVED, (uint16_t)i, NULL, ports, 0);
-		add_route(fib, p->ip4, 32, PG_ROUTE_ORIGIN_LOCAL, NH_LOCAL(i), 0);
-		add_route(fib, net, p->ip4_len, PG_ROUTE_ORIGIN_CONNECTED,
-			  NH_UNRESOLVED(i), 0);
+		nh_fill(&fib->ctl_nh[NH_LOCAL(i)], fib, PG_NH_LOCAL, (uint16_t)i, NULL);
+		nh_fill(&fib->ctl_nh[NH_UNRESOLVED(i)], fib, PG_NH_UNRESOLVED, (uint16_t)i, NULL);
+		fib->nh_ip[NH_LOCAL(i)] = p->ip4;
+		add_candidate(fib, p->ip4, 32, PG_ROUTE_ORIGIN_LOCAL, NH_LOCAL(i), 0);
+		add_candidate(fib, net, p->ip4_len, PG_ROUTE_ORIGIN_CONNECTED,
+			      NH_UNRESOLVED(i), 0);
 		/* Directed broadcast is for us, never forwarded (RFC 2644). */
 		if (p->ip4_len <= 30)
-			add_route(fib, net | ~mask_of(p->ip4_len), 32,
-				  PG_ROUTE_ORIGIN_LOCAL, NH_LOCAL(i), 0);
+			add_candidate(fib, net | ~mask_of(p->ip4_len), 32,
+				      PG_ROUTE_ORIGIN_LOCAL, NH_LOCAL(i), 0);
 	}
+	fib->n_nh = first_dynamic_nh(fib);
 	for (i = 0; i < conf->n_neighbors; i++) {
 		const struct pg_conf_neighbor *n = &conf->neighbors[i];
-		const uint32_t idx = 2 * conf->n_ports + i;
+		const uint32_t idx = fib->n_nh++;
 
-		set_nh(fib, idx, PG_NH_FORWARD, n->port, n->mac, ports, n->ip);
-		add_route(fib, n->ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR, idx, n->ip);
+		nh_fill(&fib->ctl_nh[idx], fib, PG_NH_FORWARD, n->port, n->mac);
+		fib->nh_ip[idx] = n->ip;
+		fib->nh_neigh[idx] = 1;
+		fib->n_neighbors++;
+		add_candidate(fib, n->ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR, idx, n->ip);
 	}
 	for (i = 0; i < conf->n_routes; i++) {
 		const struct pg_conf_route *r = &conf->routes[i];
 		uint32_t nh = NH_UNRESOLVED(r->port), gw = 0;
 
 		if (r->kind == PG_ROUTE_VIA) {
-			int n = find_neighbor(conf, r->via);
+			int k = find_gw_nh(fib, r->via);
 
 			gw = r->via;
-			if (n >= 0)
-				nh = 2 * conf->n_ports + (uint32_t)n;
+			if (k < 0) {
+				if (fib->n_nh >= fib->nh_cap)
+					goto nomem;
+				k = (int)fib->n_nh++;
+				nh_fill(&fib->ctl_nh[k], fib, PG_NH_UNRESOLVED, r->port, NULL);
+				fib->nh_ip[k] = r->via;
+			}
+			nh = (uint32_t)k;
 		}
-		add_route(fib, r->prefix, r->len, PG_ROUTE_ORIGIN_STATIC, nh, gw);
+		add_candidate(fib, r->prefix, r->len, PG_ROUTE_ORIGIN_STATIC, nh, gw);
 	}
 
-	/* One entry per prefix: the highest precedence wins. */
+	/* One winner per prefix, the highest precedence; the others wait. */
 	qsort(fib->routes, fib->n_routes, sizeof(*fib->routes), route_cmp);
 	for (i = 0, j = 0; i < fib->n_routes; i++) {
 		if (j > 0 && fib->routes[j - 1].prefix == fib->routes[i].prefix &&
-		    fib->routes[j - 1].len == fib->routes[i].len)
+		    fib->routes[j - 1].len == fib->routes[i].len) {
+			fib->shadow[fib->n_shadow++] = fib->routes[i];
 			continue;
+		}
 		fib->routes[j++] = fib->routes[i];
 		if (fib->routes[i].len > 24)
 			n_long++;
 	}
 	fib->n_routes = j;
 
-	/* rte_fib has a default next hop for misses: the default route's, else
-	 * NO_ROUTE; depth-0 routes therefore need no table entry. */
-	set_nh(fib, fib->n_nh - 1, PG_NH_NO_ROUTE, 0, NULL, ports, 0);
-	fib->default_nh = fib->n_nh - 1;
-	for (i = 0; i < fib->n_routes; i++)
-		if (fib->routes[i].len == 0)
-			fib->default_nh = fib->routes[i].nh;
+	fib->default_nh = PG_NH_IDX_NO_ROUTE;
+	if (fib->n_routes > 0 && fib->routes[0].len == 0 && fib->routes[0].prefix == 0)
+		fib->default_nh = fib->routes[0].nh;
+	fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[fib->default_nh];
 
-	memset(&fc, 0, sizeof(fc));
-	fc.type = RTE_FIB_DIR24_8;
-	fc.default_nh = fib->default_nh;
-	/* Headroom for routes added at run time by the control plane. */
-	fc.max_routes = (int)RTE_MAX(2 * fib->n_routes, 1024u);
-	fc.dir24_8.nh_sz = RTE_FIB_DIR24_8_4B;
-	fc.dir24_8.num_tbl8 = RTE_MAX(n_long + n_long / 2, 256u);
-	snprintf(name, sizeof(name), "pg_fib%u", instance++);
-	fib->v4 = rte_fib_create(name, socket, &fc);
-	if (fib->v4 == NULL) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: cannot create the table for %u routes: %s",
-			 fib->n_routes, rte_strerror(rte_errno));
+	/* Headroom for /25../32 routes added at run time. */
+	n_tbl8 = limits->max_tbl8 ? limits->max_tbl8 : RTE_MAX(n_long + n_long / 2, MIN_TBL8);
+	if (side_create(fib, &fib->side[0], n_tbl8, socket, err) != 0 ||
+	    side_create(fib, &fib->side[1], n_tbl8, socket, err) != 0) {
 		pg_fib_free(fib);
 		return NULL;
 	}
-	for (i = 0; i < fib->n_routes; i++) {
-		const struct pg_fib_route *r = &fib->routes[i];
-		int ret;
-
-		if (r->len == 0)
-			continue;
-		ret = rte_fib_add(fib->v4, r->prefix, r->len, r->nh);
-		if (ret != 0) {
-			char buf[20];
-
-			snprintf(err, PG_CONF_ERR_LEN, "routes: cannot install %s/%u: %s",
-				 pg_conf_ip4_str(r->prefix, buf, sizeof(buf)), r->len,
-				 strerror(-ret));
-			pg_fib_free(fib);
-			return NULL;
-		}
-	}
+	fib->active = &fib->side[0];
 	return fib;
 
 nomem:
@@ -223,41 +918,59 @@ nomem:
 void
 pg_fib_free(struct pg_fib *fib)
 {
+	unsigned int i;
+
 	if (fib == NULL)
 		return;
-	rte_fib_free(fib->v4);
-	rte_free(fib->nh);
+	for (i = 0; i < RTE_DIM(fib->side); i++) {
+		rte_fib_free(fib->side[i].v4);
+		rte_free(fib->side[i].nh);
+	}
+	free(fib->ctl_nh);
 	free(fib->nh_ip);
+	free(fib->nh_ref);
+	free(fib->nh_neigh);
 	free(fib->routes);
+	free(fib->shadow);
+	pthread_mutex_destroy(&fib->lock);
 	free(fib);
+}
+
+void
+pg_fib_set_rcu(struct pg_fib *fib, struct rte_rcu_qsbr *rcu)
+{
+	fib->rcu = rcu;
+}
+
+/* The lock is not part of the table's value: readers holding a const
+ * table may take it. */
+void
+pg_fib_lock(const struct pg_fib *fib)
+{
+	pthread_mutex_lock((pthread_mutex_t *)(uintptr_t)&fib->lock);
+}
+
+void
+pg_fib_unlock(const struct pg_fib *fib)
+{
+	pthread_mutex_unlock((pthread_mutex_t *)(uintptr_t)&fib->lock);
 }
 
 const struct pg_fib_route *
 pg_fib_find(const struct pg_fib *fib, uint32_t prefix, uint8_t len)
 {
-	struct pg_fib_route key = { .prefix = prefix & mask_of(len), .len = len };
-	size_t lo = 0, hi = fib->n_routes;
+	bool found;
+	uint32_t pos = route_pos(fib, prefix & mask_of(len), len, &found);
 
-	/* routes[] is sorted by (prefix, len) and unique. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct pg_fib_route *r = &fib->routes[mid];
-
-		if (r->prefix == key.prefix && r->len == key.len)
-			return r;
-		if (r->prefix < key.prefix || (r->prefix == key.prefix && r->len < key.len))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return found ? &fib->routes[pos] : NULL;
 }
 
 uint32_t
 pg_fib_lookup(const struct pg_fib *fib, uint32_t ip)
 {
+	const struct pg_fib_side *s = pg_fib_active(fib);
 	uint64_t nh;
 
-	rte_fib_lookup_bulk(fib->v4, &ip, &nh, 1);
+	rte_fib_lookup_bulk(s->v4, &ip, &nh, 1);
 	return (uint32_t)nh;
 }

@@ -6,24 +6,43 @@
 
 /**
  * @file
- * The IPv4 forwarding table: one rte_fib (DIR-24-8; chosen over rte_lpm by
+ * The IPv4 forwarding table: rte_fib (DIR-24-8; chosen over rte_lpm by
  * measurement, docs/decisions/0004) whose next hops index a compact
- * next-hop array.
+ * next-hop array, changed at run time while workers forward.
  *
  * Design (docs/decisions/0002-fib-host-routes.md): every address the data
  * path must treat specially becomes a route, so one LPM lookup answers
  * everything for a packet:
  *   - our own addresses and subnet broadcasts: /32 -> LOCAL next hop;
- *   - each static neighbor: /32 -> FORWARD next hop carrying its MAC
+ *   - each neighbor: /32 -> its gateway next hop, FORWARD with its MAC
  *     (a host route, as real routers install for resolved neighbors);
  *   - connected subnets and `port:` routes: -> UNRESOLVED next hop of that
  *     port (a destination there without a neighbor entry cannot be sent);
- *   - `via:` routes: the gateway's FORWARD next hop if it is a neighbor,
- *     else the port's UNRESOLVED next hop.
- * Precedence for the same prefix: local > configured route > neighbor host
- * route > connected subnet.
+ *   - `via:` routes: the gateway's next hop, FORWARD once the gateway is a
+ *     known neighbor, UNRESOLVED until then; one next hop per gateway, so
+ *     learning a neighbor fixes every route through it at once.
+ * Precedence for the same prefix: local > static > neighbor host route >
+ * connected subnet. A route that loses is kept and comes back when the
+ * winner goes.
+ *
+ * Live changes (docs/decisions/0007-live-tables.md): the table workers
+ * read exists twice (left-right). A change is applied to the copy no worker
+ * reads, that copy is published with one pointer store, the control thread
+ * waits for a grace period (rte_rcu_qsbr: every worker passed a quiescent
+ * point, so none still holds the old copy), and then applies the same change
+ * to the old copy. 22.11's rte_fib has no RCU hook of its own, and changing
+ * a DIR-24-8 table in place can recycle a tbl8 group a reader is still
+ * using; two copies cost memory (tbl24 is 32 MiB with 2-byte entries, 64
+ * MiB with the 4-byte ones tables over 32767 tbl8 groups need, per copy)
+ * and buy changes that are never seen half-done.
+ *
+ * Threads: workers call only pg_fib_active() and read what it returns. The
+ * change functions run on one control thread. The route list and next-hop
+ * metadata are read by other control-plane threads (telemetry) under
+ * pg_fib_lock().
  */
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -31,7 +50,7 @@
 #include "pg_conf.h"
 
 struct rte_fib;
-
+struct rte_rcu_qsbr;
 
 enum pg_nh_type {
 	PG_NH_FORWARD = 0,   /**< rewrite with l2[] and send out of port */
@@ -55,28 +74,30 @@ enum pg_route_origin {
 	PG_ROUTE_ORIGIN_STATIC,
 };
 
-/** A route as installed, for telemetry. */
+/** A route as installed, for telemetry and the control socket. */
 struct pg_fib_route {
 	uint32_t prefix;
 	uint8_t len;
 	uint8_t origin;      /**< enum pg_route_origin */
 	uint16_t reserved;
-	uint32_t nh;         /**< index into pg_fib.nh */
+	uint32_t nh;         /**< next-hop index */
 	uint32_t gw;         /**< gateway, 0 if none */
 };
 
-struct pg_fib {
-	struct rte_fib *v4;             /**< prefix -> index into nh */
-	struct pg_nexthop *nh;          /**< n_nh entries, on the workers' socket */
-	uint32_t n_nh;
-	struct pg_fib_route *routes;    /**< every installed prefix, in config order */
-	uint32_t n_routes;
-	uint32_t *nh_ip;                /**< next hop address per nh (0: none) */
-	/** Next hop of 0.0.0.0/0, else the NO_ROUTE next hop: the default
-	 * route is the lookup's miss value, so every lookup yields a valid
-	 * index (one type test per packet). */
-	uint32_t default_nh;
+/** What workers read: one of the two copies. */
+struct pg_fib_side {
+	struct rte_fib *v4;             /**< prefix -> next-hop index */
+	struct pg_nexthop *nh;          /**< nh_cap entries, on the workers' socket */
 };
+
+/** Next-hop indexes with a fixed meaning. */
+enum {
+	PG_NH_IDX_DEFAULT = 0,   /**< the lookup's miss value: a copy of the default route's */
+	PG_NH_IDX_NO_ROUTE = 1,
+	PG_NH_IDX_PORTS = 2,     /**< then LOCAL and UNRESOLVED of each port */
+};
+
+#define PG_FIB_MAX_PORTS PG_CONF_MAX_PORTS
 
 /** Port facts the table needs (index = pktgate port index). */
 struct pg_fib_port {
@@ -85,16 +106,94 @@ struct pg_fib_port {
 	uint8_t ip4_len;
 };
 
+/** Sizes fixed at creation (both copies). */
+struct pg_fib_limits {
+	uint32_t max_routes;     /**< 0: twice the configured ones, at least 65536 */
+	uint32_t max_tbl8;       /**< 0: from the configured routes, at least 4096 */
+	uint32_t max_nexthops;   /**< 0: 4096; at most 32767 (2-byte entries) */
+};
+
+struct pg_fib {
+	/** The copy workers read; changed with a release store. */
+	const struct pg_fib_side *active;
+	struct pg_fib_side side[2];
+	struct rte_rcu_qsbr *rcu;       /**< NULL: no concurrent readers (tests) */
+	pthread_mutex_t lock;           /**< metadata vs other control threads */
+
+	/* Control-plane metadata, the truth both copies follow. */
+	struct pg_nexthop *ctl_nh;      /**< what every copy's nh[] holds */
+	uint32_t *nh_ip;                /**< gateway/neighbor address per nh (0: none) */
+	uint32_t *nh_ref;               /**< routes (and a neighbor) using each nh */
+	uint8_t *nh_neigh;              /**< 1: a neighbor entry (MAC known) */
+	uint32_t n_nh;                  /**< indexes in use are below this */
+	uint32_t nh_cap;
+	uint32_t default_nh;            /**< the default route's nh, else NO_ROUTE */
+	struct pg_fib_route *routes;    /**< installed winners, sorted by (prefix, len) */
+	uint32_t n_routes;
+	uint32_t routes_cap;
+	struct pg_fib_route *shadow;    /**< candidates that lost to a winner */
+	uint32_t n_shadow;
+	uint32_t shadow_cap;
+	uint32_t max_routes;
+	uint32_t n_neighbors;
+	uint64_t changes;               /**< committed changes, for telemetry */
+	unsigned int n_ports;
+	struct pg_fib_port ports[PG_FIB_MAX_PORTS];
+};
+
 /**
- * Build the table from the config.
+ * Build the table from the config (both copies).
  *
  * @return the table, or NULL with @p err filled.
  */
 struct pg_fib *pg_fib_create(const struct pg_conf *conf,
-			     const struct pg_fib_port *ports, int socket,
+			     const struct pg_fib_port *ports,
+			     const struct pg_fib_limits *limits, int socket,
 			     char err[PG_CONF_ERR_LEN]);
 
 void pg_fib_free(struct pg_fib *fib);
+
+/**
+ * Readers to wait for after each change (workers register with it and
+ * report quiescent states). Without one, changes assume no reader runs.
+ */
+void pg_fib_set_rcu(struct pg_fib *fib, struct rte_rcu_qsbr *rcu);
+
+/** The copy to read, for one burst. */
+static inline const struct pg_fib_side *
+pg_fib_active(const struct pg_fib *fib)
+{
+	return __atomic_load_n(&fib->active, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * Add or replace a static route: out of @p port via @p gw (0: directly,
+ * the destination is the next hop). The port of a gateway is the port
+ * whose subnet holds it when @p port is negative.
+ * @return 0, or a negative errno with @p err naming the problem; the
+ *   table is unchanged then.
+ */
+int pg_fib_route_add(struct pg_fib *fib, uint32_t prefix, uint8_t len,
+		     uint32_t gw, int port, char err[PG_CONF_ERR_LEN]);
+
+/** Remove a static route. -ENOENT if there is none for the prefix. */
+int pg_fib_route_del(struct pg_fib *fib, uint32_t prefix, uint8_t len,
+		     char err[PG_CONF_ERR_LEN]);
+
+/**
+ * Add or update a neighbor: packets for @p ip and for routes through it go
+ * out with @p mac. The port is the one whose subnet holds @p ip when
+ * @p port is negative.
+ */
+int pg_fib_neigh_set(struct pg_fib *fib, uint32_t ip, const uint8_t mac[6],
+		     int port, char err[PG_CONF_ERR_LEN]);
+
+/** Forget a neighbor: routes through it become unresolved. */
+int pg_fib_neigh_del(struct pg_fib *fib, uint32_t ip, char err[PG_CONF_ERR_LEN]);
+
+/** Metadata lock for readers on other control threads (telemetry). */
+void pg_fib_lock(const struct pg_fib *fib);
+void pg_fib_unlock(const struct pg_fib *fib);
 
 /** Exact lookup of an installed route by prefix; NULL if absent. */
 const struct pg_fib_route *pg_fib_find(const struct pg_fib *fib,
@@ -102,7 +201,10 @@ const struct pg_fib_route *pg_fib_find(const struct pg_fib *fib,
 
 const char *pg_fib_origin_name(enum pg_route_origin origin);
 
-/** Next hop index for @p ip (host order); control-plane and test use. */
+/** Next-hop index for @p ip (host order) in the active copy. */
 uint32_t pg_fib_lookup(const struct pg_fib *fib, uint32_t ip);
+
+/** Port whose connected subnet holds @p ip, or -1. */
+int pg_fib_port_of(const struct pg_fib *fib, uint32_t ip);
 
 #endif /* PG_FIB_H */

@@ -129,10 +129,10 @@ local_input(struct pg_fwd_lcore *lc, uint16_t in_port, uint16_t local_port,
  * next hop, which is the NO_ROUTE next hop without one. The table is only
  * read: rte_fib's prototype lacks the const. */
 static inline void
-route_lookup(const struct pg_fib *fib, uint32_t *dst, uint64_t *hop, uint16_t n)
+route_lookup(const struct pg_fib_side *fib, uint32_t *dst, uint64_t *hop, uint16_t n)
 {
 	if (n != 0)
-		rte_fib_lookup_bulk((struct rte_fib *)(uintptr_t)fib->v4, dst, hop, n);
+		rte_fib_lookup_bulk(fib->v4, dst, hop, n);
 }
 
 /*
@@ -225,7 +225,10 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 {
 	const struct pg_fwd_ctx *ctx = lc->ctx;
 	const struct rte_ether_addr *mac = &ctx->port[in_port].mac;
-	const struct pg_nexthop *nhs = ctx->fib->nh;
+	/* One copy of the table for the whole burst: a change published
+	 * meanwhile is seen from the next burst on (docs/decisions/0007). */
+	const struct pg_fib_side *fib = pg_fib_active(ctx->fib);
+	const struct pg_nexthop *nhs = fib->nh;
 	struct pg_lcore_stats *st = lc->stats;
 	struct burst_state b;
 	struct drop_list dl;
@@ -256,7 +259,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	}
 
 	/* Stage 2: one bulk route lookup for the burst. */
-	route_lookup(ctx->fib, b.dst, b.hop, n_ip);
+	route_lookup(fib, b.dst, b.hop, n_ip);
 
 	/* Stage 3: TTL, rewrite, into the egress TX buffer. One test on the
 	 * next hop's type keeps everything but plain forwarding out of the

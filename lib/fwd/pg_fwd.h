@@ -30,9 +30,12 @@ struct pg_fwd_port {
 	uint32_t ip4_be;           /**< our address, network order */
 };
 
-/** Shared, read-only while workers run. */
+/** Shared; tables inside change only by pointer swaps behind rcu. */
 struct pg_fwd_ctx {
 	const struct pg_fib *fib;
+	/** Grace periods for table changes (pg_rcu.h); NULL: tables never
+	 * change while workers run. */
+	struct rte_rcu_qsbr *rcu;
 	unsigned int n_ports;
 	struct pg_fwd_port port[PG_FWD_MAX_PORTS];
 	/** ethdev port id -> pktgate port index, for packets that reach a
@@ -57,6 +60,7 @@ struct pg_fwd_lcore {
 	const struct pg_fwd_ctx *ctx;
 	struct pg_lcore_stats *stats;
 	uint16_t txq;              /**< our TX queue on every port */
+	uint16_t rcu_id;           /**< our reader id in ctx->rcu */
 	uint16_t n_local_pending;  /**< answers waiting in tx_local[] */
 	struct pg_tx_buf tx[PG_FWD_MAX_PORTS];       /**< forwarded */
 	struct pg_tx_buf tx_local[PG_FWD_MAX_PORTS]; /**< answers, out of the ingress port */

@@ -13,6 +13,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include <rte_rcu_qsbr.h>
+
 #include "pg_fwd.h"
 
 /**
@@ -91,6 +93,32 @@ pg_fwd_tx_flush_all(struct pg_fwd_lcore *lc)
 	if (unlikely(lc->n_local_pending != 0))
 		for (p = 0; p < lc->ctx->n_ports; p++)
 			pg_fwd_tx_flush_local(lc, (uint16_t)p);
+}
+
+/*
+ * Between loop rounds a worker holds no table pointer: tell the grace-period
+ * tracker, so that a table change waits at most one round of each worker.
+ */
+static inline void
+pg_fwd_quiescent(const struct pg_fwd_lcore *lc)
+{
+	if (lc->ctx->rcu != NULL)
+		rte_rcu_qsbr_quiescent(lc->ctx->rcu, lc->rcu_id);
+}
+
+/** Around a worker's loop: it reads tables from online to offline. */
+static inline void
+pg_fwd_online(const struct pg_fwd_lcore *lc)
+{
+	if (lc->ctx->rcu != NULL)
+		rte_rcu_qsbr_thread_online(lc->ctx->rcu, lc->rcu_id);
+}
+
+static inline void
+pg_fwd_offline(const struct pg_fwd_lcore *lc)
+{
+	if (lc->ctx->rcu != NULL)
+		rte_rcu_qsbr_thread_offline(lc->ctx->rcu, lc->rcu_id);
 }
 
 #endif /* PG_FWD_WORKER_H */

@@ -85,6 +85,17 @@ bind_rx_queues(struct pg_worker *wk, unsigned int q, const struct pg_ports *port
 	}
 }
 
+/* Lcores that run the stages read the tables: the grace-period tracker
+ * waits for them (RX-only lcores never look at a table). */
+static int
+register_reader(struct pg_worker *wk, const struct pg_fwd_ctx *ctx)
+{
+	wk->fwd.rcu_id = (uint16_t)wk->index;
+	if (ctx->rcu == NULL)
+		return 0;
+	return rte_rcu_qsbr_thread_register(ctx->rcu, wk->index);
+}
+
 int
 pg_workers_create(struct pg_workers *ws, const struct pg_conf *conf,
 		  const struct pg_ports *ports, const struct pg_fwd_ctx *ctx)
@@ -122,6 +133,10 @@ pg_workers_create(struct pg_workers *ws, const struct pg_conf *conf,
 			wk->role = PG_ROLE_RTC;
 			bind_rx_queues(wk, i, ports);
 			pg_fwd_lcore_init(&wk->fwd, ctx, &wk->stats, (uint16_t)i);
+			if (register_reader(wk, ctx) != 0) {
+				pg_workers_free(ws);
+				return -EINVAL;
+			}
 		} else if (i < ws->n_rx) {
 			wk->role = PG_ROLE_RX;
 			bind_rx_queues(wk, i, ports);
@@ -132,6 +147,10 @@ pg_workers_create(struct pg_workers *ws, const struct pg_conf *conf,
 
 			wk->role = PG_ROLE_FWD;
 			pg_fwd_lcore_init(&wk->fwd, ctx, &wk->stats, (uint16_t)f);
+			if (register_reader(wk, ctx) != 0) {
+				pg_workers_free(ws);
+				return -EINVAL;
+			}
 			for (k = 0; k < ws->n_rx; k++)
 				wk->links[k] = &ws->links[k * ws->n_fwd + f];
 		}
@@ -257,8 +276,10 @@ poll_loop(struct pg_worker *wk, bool tx_each_round,
 			pg_fwd_count_rx(st, rq->port, n);
 			handle(wk, rq->port, pkts, n);
 		}
-		if (tx_each_round)
+		if (tx_each_round) {
 			pg_fwd_tx_flush_all(&wk->fwd);
+			pg_fwd_quiescent(&wk->fwd);
+		}
 		t = rte_rdtsc();
 		count_round(st, busy, t - t_prev);
 		t_prev = t;
@@ -268,9 +289,11 @@ poll_loop(struct pg_worker *wk, bool tx_each_round,
 static int
 rtc_main(struct pg_worker *wk)
 {
+	pg_fwd_online(&wk->fwd);
 	poll_loop(wk, true, rtc_handle);
 	/* Nothing stays buffered: every packet is sent or counted. */
 	pg_fwd_tx_flush_all(&wk->fwd);
+	pg_fwd_offline(&wk->fwd);
 	return 0;
 }
 
@@ -332,12 +355,15 @@ fwd_main(struct pg_worker *wk)
 {
 	struct pg_lcore_stats *st = &wk->stats;
 
-	uint64_t t_prev = rte_rdtsc();
+	uint64_t t_prev;
 
+	pg_fwd_online(&wk->fwd);
+	t_prev = rte_rdtsc();
 	while (likely(!should_stop(&stop_fwd))) {
 		const uint64_t busy = fwd_poll(wk) != 0;
 		const uint64_t t = rte_rdtsc();
 
+		pg_fwd_quiescent(&wk->fwd);
 		count_round(st, busy, t - t_prev);
 		t_prev = t;
 	}
@@ -345,6 +371,7 @@ fwd_main(struct pg_worker *wk)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	while (fwd_poll(wk) != 0)
 		;
+	pg_fwd_offline(&wk->fwd);
 	return 0;
 }
 

@@ -315,7 +315,7 @@ page_offset(const char *params, unsigned long *offset)
 static const char *
 nh_text(uint32_t nh, char *buf, size_t len)
 {
-	const struct pg_nexthop *h = &view.fib->nh[nh];
+	const struct pg_nexthop *h = &view.fib->ctl_nh[nh];
 	const char *port = view.ports->port[h->port].name;
 	char ip[20];
 
@@ -347,6 +347,7 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 	if (page_offset(params, &off) != 0)
 		return -EINVAL;
 	rte_tel_data_start_dict(d);
+	pg_fib_lock(view.fib);
 	tel_dict_u64(d, "count", view.fib->n_routes);
 	tel_dict_u64(d, "offset", off);
 	tel_dict_u64(d, "page_size", PAGE_SIZE_ENTRIES);
@@ -358,7 +359,7 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 		const char *gw_note = "";
 
 		/* A gateway that is not a neighbor yet: say which. */
-		if (r->gw != 0 && view.fib->nh[r->nh].type == PG_NH_UNRESOLVED)
+		if (r->gw != 0 && view.fib->ctl_nh[r->nh].type == PG_NH_UNRESOLVED)
 			gw_note = " (gateway unresolved)";
 		snprintf(line, sizeof(line), "%s/%u %s %s%s",
 			 pg_conf_ip4_str(r->prefix, pfx, sizeof(pfx)), r->len,
@@ -366,6 +367,7 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 			 pg_fib_origin_name((enum pg_route_origin)r->origin), gw_note);
 		rte_tel_data_add_array_string(list, line);
 	}
+	pg_fib_unlock(view.fib);
 	put_column(d, "routes", list);
 	return 0;
 }
@@ -374,8 +376,9 @@ static int
 cmd_neighbors(const char *cmd __rte_unused, const char *params,
 	      struct rte_tel_data *d)
 {
+	const struct pg_fib *fib = view.fib;
 	struct rte_tel_data *ip, *mac, *port, *state;
-	unsigned long off, i;
+	unsigned long off, i, k = 0;
 
 	if (page_offset(params, &off) != 0)
 		return -EINVAL;
@@ -384,17 +387,21 @@ cmd_neighbors(const char *cmd __rte_unused, const char *params,
 	port = str_array();
 	state = str_array();
 	rte_tel_data_start_dict(d);
-	tel_dict_u64(d, "count", view.conf->n_neighbors);
+	pg_fib_lock(fib);
+	tel_dict_u64(d, "count", fib->n_neighbors);
 	tel_dict_u64(d, "offset", off);
-	for (i = off; i < view.conf->n_neighbors && i < off + PAGE_SIZE_ENTRIES; i++) {
-		const struct pg_conf_neighbor *n = &view.conf->neighbors[i];
+	for (i = 0; i < fib->n_nh && k < off + PAGE_SIZE_ENTRIES; i++) {
+		const struct pg_nexthop *h = &fib->ctl_nh[i];
 		char a[20], m[20];
 
-		rte_tel_data_add_array_string(ip, pg_conf_ip4_str(n->ip, a, sizeof(a)));
-		rte_tel_data_add_array_string(mac, pg_conf_mac_str(n->mac, m, sizeof(m)));
-		rte_tel_data_add_array_string(port, view.ports->port[n->port].name);
+		if (!fib->nh_neigh[i] || k++ < off)
+			continue;
+		rte_tel_data_add_array_string(ip, pg_conf_ip4_str(fib->nh_ip[i], a, sizeof(a)));
+		rte_tel_data_add_array_string(mac, pg_conf_mac_str(h->l2, m, sizeof(m)));
+		rte_tel_data_add_array_string(port, view.ports->port[h->port].name);
 		rte_tel_data_add_array_string(state, "static");
 	}
+	pg_fib_unlock(fib);
 	put_column(d, "ip", ip);
 	put_column(d, "mac", mac);
 	put_column(d, "port", port);

@@ -99,10 +99,10 @@ lookup(uint32_t ip)
 {
 	const uint32_t nh = pg_fib_lookup(fib, ip);
 
-	ck_assert_uint_lt(nh, fib->n_nh);
-	if (fib->nh[nh].type == PG_NH_NO_ROUTE)
+	ck_assert_uint_lt(nh, fib->nh_cap);
+	if (pg_fib_active(fib)->nh[nh].type == PG_NH_NO_ROUTE)
 		return NULL;
-	return &fib->nh[nh];
+	return &pg_fib_active(fib)->nh[nh];
 }
 
 START_TEST(fib_local_and_broadcast)
@@ -199,7 +199,7 @@ START_TEST(fib_large_table_matches_reference)
 		n++;
 	}
 	big.n_routes = n;
-	f = pg_fib_create(&big, fports, SOCKET_ID_ANY, err);
+	f = pg_fib_create(&big, fports, NULL, SOCKET_ID_ANY, err);
 	ck_assert_msg(f != NULL, "%s", err);
 	for (i = 0; i < PROBES; i++) {
 		const struct pg_conf_route *r = &big.routes[rand() % n];
@@ -538,7 +538,7 @@ main(int argc, char **argv)
 	if (conf == NULL)
 		rte_exit(EXIT_FAILURE, "config: %s\n", err);
 	setup_ports();
-	fib = pg_fib_create(conf, fports, SOCKET_ID_ANY, err);
+	fib = pg_fib_create(conf, fports, NULL, SOCKET_ID_ANY, err);
 	if (fib == NULL)
 		rte_exit(EXIT_FAILURE, "fib: %s\n", err);
 

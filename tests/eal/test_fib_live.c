@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ *
+ * Live changes of the IPv4 table: routes, neighbors, precedence coming
+ * back, refusals that leave the table as it was, both copies kept equal,
+ * and a reader on another lcore that never sees a torn or stale answer.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include <rte_eal.h>
+#include <rte_fib.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_pause.h>
+
+#include "pg_conf.h"
+#include "pg_fib.h"
+#include "pg_pkt.h"
+#include "pg_rcu.h"
+
+static const char conf_yaml[] =
+	"ports:\n"
+	"  - {name: lan, device: net_null0, ipv4: 192.0.2.1/24, mac: 02:00:00:00:00:01}\n"
+	"  - {name: wan, device: net_null1, ipv4: 198.51.100.1/24, mac: 02:00:00:00:00:02}\n"
+	"neighbors:\n"
+	"  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n"
+	"routes:\n"
+	"  - {prefix: 172.16.0.0/12, via: 198.51.100.7}\n"
+	"workers:\n"
+	"  lcores: [1]\n";
+
+static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0xaa };
+static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0xbb };
+
+static struct pg_conf *conf;
+static struct pg_fib_port fports[2];
+static struct pg_fib *fib;
+
+static struct pg_fib *
+make(const struct pg_fib_limits *lim)
+{
+	char err[PG_CONF_ERR_LEN];
+	struct pg_fib *f = pg_fib_create(conf, fports, lim, SOCKET_ID_ANY, err);
+
+	ck_assert_msg(f != NULL, "%s", err);
+	return f;
+}
+
+static void
+setup(void)
+{
+	fib = make(NULL);
+}
+
+static void
+teardown(void)
+{
+	pg_fib_free(fib);
+	fib = NULL;
+}
+
+/* The next hop a packet to @p ip gets now. */
+static const struct pg_nexthop *
+nh_of(uint32_t ip)
+{
+	return &pg_fib_active(fib)->nh[pg_fib_lookup(fib, ip)];
+}
+
+START_TEST(static_route_add_replace_del)
+{
+	char err[PG_CONF_ERR_LEN];
+
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 1, 2, 3))->type, PG_NH_NO_ROUTE);
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 1, 0, 0), 16,
+					  PG_IPV4(198, 51, 100, 2), -1, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 1, 2, 3))->type, PG_NH_FORWARD);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 1, 2, 3))->port, 1);
+	ck_assert_mem_eq(nh_of(PG_IPV4(10, 1, 2, 3))->l2, "\x02\0\0\0\0\x99", 6);
+	/* Replace: out of lan, directly. */
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 1, 0, 0), 16, 0, 0, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 1, 2, 3))->type, PG_NH_UNRESOLVED);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 1, 2, 3))->port, 0);
+	ck_assert_int_eq(pg_fib_route_del(fib, PG_IPV4(10, 1, 0, 0), 16, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 1, 2, 3))->type, PG_NH_NO_ROUTE);
+	ck_assert_ptr_null(pg_fib_find(fib, PG_IPV4(10, 1, 0, 0), 16));
+	ck_assert_int_eq(pg_fib_route_del(fib, PG_IPV4(10, 1, 0, 0), 16, err), -ENOENT);
+	ck_assert_msg(strstr(err, "no such static route") != NULL, "%s", err);
+}
+END_TEST
+
+/* A static route over a connected subnet wins; deleting it brings the
+ * connected route back. Our own addresses cannot be taken. */
+START_TEST(precedence_comes_back)
+{
+	char err[PG_CONF_ERR_LEN];
+	const uint32_t n = fib->n_routes;
+
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(192, 0, 2, 0), 24,
+					  PG_IPV4(198, 51, 100, 2), -1, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(192, 0, 2, 50))->type, PG_NH_FORWARD);
+	ck_assert_uint_eq(fib->n_routes, n);
+	ck_assert_uint_eq(pg_fib_find(fib, PG_IPV4(192, 0, 2, 0), 24)->origin,
+			  PG_ROUTE_ORIGIN_STATIC);
+	ck_assert_int_eq(pg_fib_route_del(fib, PG_IPV4(192, 0, 2, 0), 24, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(192, 0, 2, 50))->type, PG_NH_UNRESOLVED);
+	ck_assert_uint_eq(pg_fib_find(fib, PG_IPV4(192, 0, 2, 0), 24)->origin,
+			  PG_ROUTE_ORIGIN_CONNECTED);
+	/* Still local after a refused attempt. */
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(192, 0, 2, 1), 32,
+					  PG_IPV4(198, 51, 100, 2), -1, err), -EEXIST);
+	ck_assert_uint_eq(nh_of(PG_IPV4(192, 0, 2, 1))->type, PG_NH_LOCAL);
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 0, 0, 0), 8,
+					  PG_IPV4(203, 0, 113, 1), -1, err), -EINVAL);
+	ck_assert_msg(strstr(err, "203.0.113.1") != NULL, "%s", err);
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 0, 0, 0), 8,
+					  PG_IPV4(198, 51, 100, 1), -1, err), -EINVAL);
+	ck_assert_uint_eq(fib->n_routes, n);
+}
+END_TEST
+
+/* Learning a gateway fixes every route through it; forgetting it undoes. */
+START_TEST(neighbor_resolves_routes)
+{
+	char err[PG_CONF_ERR_LEN];
+	const uint32_t gw = PG_IPV4(198, 51, 100, 7);
+	const uint32_t nn = fib->n_neighbors;
+
+	ck_assert_uint_eq(nh_of(PG_IPV4(172, 20, 0, 1))->type, PG_NH_UNRESOLVED);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_a, -1, err), 0);
+	ck_assert_uint_eq(fib->n_neighbors, nn + 1);
+	ck_assert_uint_eq(nh_of(PG_IPV4(172, 20, 0, 1))->type, PG_NH_FORWARD);
+	ck_assert_mem_eq(nh_of(PG_IPV4(172, 20, 0, 1))->l2, mac_a, 6);
+	ck_assert_mem_eq(nh_of(gw)->l2, mac_a, 6);
+	ck_assert_uint_eq(pg_fib_find(fib, gw, 32)->origin, PG_ROUTE_ORIGIN_NEIGHBOR);
+	/* The MAC moves: one change, every route follows. */
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_b, -1, err), 0);
+	ck_assert_mem_eq(nh_of(PG_IPV4(172, 20, 0, 1))->l2, mac_b, 6);
+	ck_assert_uint_eq(fib->n_neighbors, nn + 1);
+	ck_assert_int_eq(pg_fib_neigh_del(fib, gw, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(172, 20, 0, 1))->type, PG_NH_UNRESOLVED);
+	ck_assert_ptr_null(pg_fib_find(fib, gw, 32));
+	ck_assert_uint_eq(nh_of(gw)->type, PG_NH_UNRESOLVED);
+	ck_assert_uint_eq(fib->n_neighbors, nn);
+	ck_assert_int_eq(pg_fib_neigh_del(fib, gw, err), -ENOENT);
+	/* Wrong family of mistakes: not on a subnet, ours, multicast MAC. */
+	ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(203, 0, 113, 1), mac_a, -1, err),
+			 -EINVAL);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(192, 0, 2, 1), mac_a, -1, err),
+			 -EINVAL);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(192, 0, 2, 9),
+					  (const uint8_t *)"\x01\0\x5e\0\0\1", -1, err), -EINVAL);
+}
+END_TEST
+
+/* The default route is the lookup's miss value: it follows its gateway. */
+START_TEST(default_route_follows_gateway)
+{
+	char err[PG_CONF_ERR_LEN];
+	const uint32_t gw = PG_IPV4(192, 0, 2, 77);
+
+	ck_assert_int_eq(pg_fib_route_add(fib, 0, 0, gw, -1, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(8, 8, 8, 8))->type, PG_NH_UNRESOLVED);
+	ck_assert_uint_eq(nh_of(PG_IPV4(8, 8, 8, 8))->port, 0);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_a, -1, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(8, 8, 8, 8))->type, PG_NH_FORWARD);
+	ck_assert_mem_eq(nh_of(PG_IPV4(8, 8, 8, 8))->l2, mac_a, 6);
+	ck_assert_int_eq(pg_fib_route_del(fib, 0, 0, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(8, 8, 8, 8))->type, PG_NH_NO_ROUTE);
+	/* The neighbor itself stays. */
+	ck_assert_mem_eq(nh_of(gw)->l2, mac_a, 6);
+}
+END_TEST
+
+/* Out of tbl8 groups: the change is refused whole, the table unchanged,
+ * and the next change that fits works on both copies. */
+START_TEST(table_full_changes_nothing)
+{
+	const struct pg_fib_limits lim = { .max_tbl8 = 3 };
+	char err[PG_CONF_ERR_LEN];
+	uint32_t n, i, full;
+
+	teardown();
+	fib = make(&lim);
+	/* /32s in new /24s until the groups run out. */
+	for (i = 0; i < 64; i++) {
+		n = fib->n_routes;
+		if (pg_fib_route_add(fib, PG_IPV4(10, 0, i, 1), 32, 0, 1, err) != 0)
+			break;
+	}
+	ck_assert_uint_lt(i, 64);
+	ck_assert_uint_gt(i, 0);
+	full = i;
+	ck_assert_msg(strstr(err, "table full") != NULL, "%s", err);
+	ck_assert_uint_eq(fib->n_routes, n);
+	ck_assert_ptr_null(pg_fib_find(fib, PG_IPV4(10, 0, full, 1), 32));
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 0, full, 1))->type, PG_NH_NO_ROUTE);
+	/* Room again: the refused route goes in, on both copies. */
+	ck_assert_int_eq(pg_fib_route_del(fib, PG_IPV4(10, 0, 0, 1), 32, err), 0);
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 0, full, 1), 32, 0, 1, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 0, full, 1))->port, 1);
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 0, full, 0), 24, 0, 0, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 0, full, 1))->port, 1);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 0, full, 2))->port, 0);
+}
+END_TEST
+
+static uint64_t
+side_lookup(const struct pg_fib_side *s, uint32_t ip)
+{
+	uint64_t nh;
+
+	rte_fib_lookup_bulk(s->v4, &ip, &nh, 1);
+	return nh;
+}
+
+/* Thousands of random changes: both copies answer alike, and like the
+ * route list says. */
+START_TEST(copies_stay_equal)
+{
+	char err[PG_CONF_ERR_LEN];
+	unsigned int i;
+
+	srand(7);
+	for (i = 0; i < 3000; i++) {
+		const uint8_t len = (uint8_t)(8 + rand() % 25);
+		const uint32_t p = (PG_IPV4(10, 0, 0, 0) | ((uint32_t)rand() & 0xffffff)) &
+				   (~0u << (32 - len));
+		const uint32_t gw = PG_IPV4(198, 51, 100, 10 + rand() % 4);
+
+		switch (rand() % 4) {
+		case 0:
+		case 1:
+			pg_fib_route_add(fib, p, len, gw, -1, err);
+			break;
+		case 2:
+			pg_fib_route_del(fib, p & ~0xffu, (uint8_t)RTE_MIN(len, 24), err);
+			break;
+		default:
+			if (rand() & 1)
+				pg_fib_neigh_set(fib, gw, rand() & 1 ? mac_a : mac_b, -1, err);
+			else
+				pg_fib_neigh_del(fib, gw, err);
+		}
+	}
+	for (i = 0; i < 20000; i++) {
+		const uint32_t ip = PG_IPV4(10, 0, 0, 0) | ((uint32_t)rand() & 0xffffff);
+		const uint64_t a = side_lookup(&fib->side[0], ip);
+		const uint64_t b = side_lookup(&fib->side[1], ip);
+
+		ck_assert_uint_eq(a, b);
+		ck_assert_mem_eq(&fib->side[0].nh[a], &fib->ctl_nh[a], sizeof(struct pg_nexthop));
+		ck_assert_mem_eq(&fib->side[1].nh[a], &fib->ctl_nh[a], sizeof(struct pg_nexthop));
+	}
+	/* Each route's first address, against a longest match over the list. */
+	for (i = 0; i < fib->n_routes; i++) {
+		const uint32_t ip = fib->routes[i].prefix;
+		const struct pg_fib_route *best = NULL;
+		int l;
+
+		for (l = 32; l > 0 && best == NULL; l--)
+			best = pg_fib_find(fib, ip, (uint8_t)l);
+		ck_assert_ptr_nonnull(best);
+		ck_assert_uint_eq(side_lookup(&fib->side[0], ip), best->nh);
+		ck_assert_uint_eq(side_lookup(&fib->side[1], ip), best->nh);
+	}
+}
+END_TEST
+
+/* ---- a reader on another lcore while the table changes ------------------ */
+
+static struct rte_rcu_qsbr *rcu;
+static volatile uint64_t generation;   /* changes returned so far */
+static volatile int reader_stop;
+static uint64_t reader_checks, reader_bad;
+
+/* Change k (from 1) points 10.5.0.0/16 via gateway 198.51.100.(10 + k % 50),
+ * a neighbor whose MAC ends in the same number. */
+#define N_GW 50
+static uint8_t
+gw_after(uint64_t k)
+{
+	return (uint8_t)(10 + k % N_GW);
+}
+
+/* Was the answer (gateway number @p seen, 0: no route) that of a change in
+ * [lo, hi]? Changes before lo had returned before the lookup: older
+ * answers are stale. */
+static bool
+answer_in(uint8_t seen, uint64_t lo, uint64_t hi)
+{
+	uint64_t k;
+
+	if (hi - lo >= N_GW)
+		return true;    /* too many changes meanwhile to tell */
+	for (k = lo; k <= hi; k++)
+		if (k == 0 ? seen == 0 : seen == gw_after(k))
+			return true;
+	return false;
+}
+
+static int
+reader_main(void *arg)
+{
+	(void)arg;
+	rte_rcu_qsbr_thread_register(rcu, 0);
+	rte_rcu_qsbr_thread_online(rcu, 0);
+	while (!__atomic_load_n(&reader_stop, __ATOMIC_ACQUIRE)) {
+		const uint64_t g = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+		const struct pg_fib_side *s = pg_fib_active(fib);
+		const uint64_t nh = side_lookup(s, PG_IPV4(10, 5, 1, 1));
+		const struct pg_nexthop *h = &s->nh[nh];
+		const uint8_t seen = h->type == PG_NH_NO_ROUTE ? 0 :
+				     h->type == PG_NH_FORWARD ? h->l2[5] : 255;
+		const struct pg_nexthop copy = *h;
+		uint64_t g2;
+		unsigned int spin;
+
+		/* Hold the copy a while, as a burst does: it must not change
+		 * under us (the writer waits for our quiescent state). */
+		for (spin = 0; spin < 200; spin++)
+			rte_pause();
+		g2 = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+		if (side_lookup(s, PG_IPV4(10, 5, 1, 1)) != nh ||
+		    memcmp(&copy, &s->nh[nh], sizeof(copy)) != 0) {
+			if (reader_bad++ == 0)
+				fprintf(stderr, "reader: the copy changed while held\n");
+		}
+		/* Change g had returned: its answer or a newer one (up to the
+		 * one under way after g2), never older, never torn. */
+		if (nh >= fib->nh_cap || !answer_in(seen, g, g2 + 1)) {
+			if (reader_bad++ == 0)
+				fprintf(stderr, "reader: changes %lu..%lu done, saw nh %lu type %u mac ..%u\n",
+					(unsigned long)g, (unsigned long)g2, (unsigned long)nh,
+					h->type, h->l2[5]);
+		}
+		reader_checks++;
+		rte_rcu_qsbr_quiescent(rcu, 0);
+	}
+	rte_rcu_qsbr_thread_offline(rcu, 0);
+	return 0;
+}
+
+START_TEST(reader_never_sees_stale_or_torn)
+{
+	char err[PG_CONF_ERR_LEN];
+	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
+	uint64_t k;
+
+	ck_assert_uint_lt(lcore, RTE_MAX_LCORE);
+	for (k = 0; k < N_GW; k++) {
+		const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, gw_after(k) };
+
+		ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(198, 51, 100, gw_after(k)),
+						  mac, -1, err), 0);
+	}
+	rcu = pg_rcu_create(1, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(rcu);
+	pg_fib_set_rcu(fib, rcu);
+	generation = 0;
+	reader_stop = 0;
+	reader_checks = reader_bad = 0;
+	ck_assert_int_eq(rte_eal_remote_launch(reader_main, NULL, lcore), 0);
+	for (k = 1; k <= 2000; k++) {
+		ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 5, 0, 0), 16,
+						  PG_IPV4(198, 51, 100, gw_after(k)), -1, err), 0);
+		__atomic_store_n(&generation, k, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
+	rte_eal_wait_lcore(lcore);
+	pg_fib_set_rcu(fib, NULL);
+	pg_rcu_free(rcu);
+	ck_assert_uint_gt(reader_checks, 0);
+	ck_assert_uint_eq(reader_bad, 0);
+}
+END_TEST
+
+static Suite *
+live_suite(void)
+{
+	Suite *s = suite_create("fib_live");
+	TCase *tc = tcase_create("live");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, static_route_add_replace_del);
+	tcase_add_test(tc, precedence_comes_back);
+	tcase_add_test(tc, neighbor_resolves_routes);
+	tcase_add_test(tc, default_route_follows_gateway);
+	tcase_add_test(tc, table_full_changes_nothing);
+	tcase_add_test(tc, copies_stay_equal);
+	tcase_add_test(tc, reader_never_sees_stale_or_torn);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal_args[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "-l", "0,1",
+		"--file-prefix=pg_test_fib_live", "--log-level", "lib.eal:warning", NULL };
+	char err[PG_CONF_ERR_LEN];
+	unsigned int i;
+	SRunner *sr;
+	int failed;
+
+	(void)argc;
+	if (rte_eal_init(RTE_DIM(eal_args) - 1, eal_args) < 0)
+		rte_exit(EXIT_FAILURE, "EAL init failed\n");
+	conf = pg_conf_parse(conf_yaml, sizeof(conf_yaml) - 1, err);
+	if (conf == NULL)
+		rte_exit(EXIT_FAILURE, "config: %s\n", err);
+	for (i = 0; i < 2; i++) {
+		memcpy(fports[i].mac.addr_bytes, conf->ports[i].mac, 6);
+		fports[i].ip4 = conf->ports[i].ip4;
+		fports[i].ip4_len = conf->ports[i].ip4_len;
+	}
+	sr = srunner_create(live_suite());
+	srunner_set_fork_status(sr, CK_NOFORK);  /* EAL threads do not survive fork */
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	pg_conf_free(conf);
+	rte_eal_cleanup();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
