@@ -701,6 +701,264 @@ pg_fib_neigh_del(struct pg_fib *fib, uint32_t ip, char err[PG_CONF_ERR_LEN])
 	CHANGE(fib, err, do_neigh_del(fib, &t_, (uint32_t)nh));
 }
 
+/* ---- bulk loads ------------------------------------------------------------- */
+
+static int
+spec_cmp(const void *a, const void *b)
+{
+	const struct pg_fib_route_spec *x = a, *y = b;
+
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Check one spec and fill in its port; the message names its line. */
+static int
+spec_check(const struct pg_fib *fib, struct pg_fib_route_spec *r, char err[PG_CONF_ERR_LEN])
+{
+	char a[20];
+
+	if (r->len > 32) {
+		snprintf(err, PG_CONF_ERR_LEN, "line %u: prefix length %u: must be 0..32",
+			 r->line, r->len);
+		return -EINVAL;
+	}
+	r->prefix &= mask_of(r->len);
+	if (r->gw != 0) {
+		const int p = pg_fib_port_of(fib, r->gw);
+
+		if (p < 0 || (r->port >= 0 && r->port != p)) {
+			snprintf(err, PG_CONF_ERR_LEN, "line %u: via %s: not in the subnet of %s",
+				 r->line, ip_str(r->gw, a), r->port >= 0 ? "that port" : "any port");
+			return -EINVAL;
+		}
+		if (is_local(fib, r->gw)) {
+			snprintf(err, PG_CONF_ERR_LEN, "line %u: via %s: that is our own address",
+				 r->line, ip_str(r->gw, a));
+			return -EINVAL;
+		}
+		r->port = (int16_t)p;
+	} else if (r->port < 0 || (unsigned int)r->port >= fib->n_ports) {
+		snprintf(err, PG_CONF_ERR_LEN, "line %u: route %s/%u: needs a gateway or a port",
+			 r->line, ip_str(r->prefix, a), r->len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Next hops for gateways not seen before, made before any route points at
+ * them: no reader can hold an index nothing points to, so both copies are
+ * written directly. Each holds one reference until the load commits or
+ * fails. Returns how many were made, or -ENOSPC.
+ */
+static int
+hold_gateways(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
+	      uint32_t *held)
+{
+	uint32_t i, n_held = 0, idx;
+
+	for (i = 0; i < n; i++) {
+		struct pg_nexthop e;
+
+		if (v[i].gw == 0 || find_gw_nh(fib, v[i].gw) >= 0)
+			continue;
+		for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
+			if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
+				break;
+		if (idx >= fib->nh_cap) {
+			while (n_held > 0)
+				ref_drop(fib, held[--n_held]);
+			return -ENOSPC;
+		}
+		nh_fill(&e, fib, PG_NH_UNRESOLVED, (uint16_t)v[i].port, NULL);
+		fib->ctl_nh[idx] = e;
+		fib->side[0].nh[idx] = e;
+		fib->side[1].nh[idx] = e;
+		fib->nh_ip[idx] = v[i].gw;
+		fib->nh_ref[idx] = 1;
+		if (idx == fib->n_nh)
+			fib->n_nh++;
+		held[n_held++] = idx;
+	}
+	return (int)n_held;
+}
+
+static uint32_t
+spec_nh(const struct pg_fib *fib, const struct pg_fib_route_spec *r)
+{
+	return r->gw != 0 ? (uint32_t)find_gw_nh(fib, r->gw) : NH_UNRESOLVED(r->port);
+}
+
+/* The route list with the specs merged in (both sorted): one pass. */
+static int
+bulk_commit(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
+	    uint32_t n_new)
+{
+	const uint32_t total = fib->n_routes + n_new;
+	struct pg_fib_route *out = malloc(RTE_MAX(total, 1u) * sizeof(*out));
+	uint32_t i = 0, k = 0, o = 0;
+
+	if (out == NULL)
+		return -ENOMEM;
+	while (i < fib->n_routes || k < n) {
+		const struct pg_fib_route *w = i < fib->n_routes ? &fib->routes[i] : NULL;
+		const struct pg_fib_route_spec *r = k < n ? &v[k] : NULL;
+		struct pg_fib_route nr;
+
+		if (r == NULL || (w != NULL && (w->prefix < r->prefix ||
+		    (w->prefix == r->prefix && w->len < r->len)))) {
+			out[o++] = *w;
+			i++;
+			continue;
+		}
+		nr.prefix = r->prefix;
+		nr.len = r->len;
+		nr.origin = PG_ROUTE_ORIGIN_STATIC;
+		nr.reserved = 0;
+		nr.nh = spec_nh(fib, r);
+		nr.gw = r->gw;
+		fib->nh_ref[nr.nh]++;
+		if (w != NULL && w->prefix == r->prefix && w->len == r->len) {
+			if (w->origin == PG_ROUTE_ORIGIN_STATIC)
+				ref_drop(fib, w->nh);
+			else
+				fib->shadow[fib->n_shadow++] = *w;
+			i++;
+		}
+		if (nr.len == 0) {
+			fib->default_nh = nr.nh;
+			fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[nr.nh];
+		}
+		out[o++] = nr;
+		k++;
+	}
+	free(fib->routes);
+	fib->routes = out;
+	fib->n_routes = o;
+	fib->routes_cap = total;
+	return 0;
+}
+
+int
+pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t n,
+		      char err[PG_CONF_ERR_LEN])
+{
+	struct txn t = { .commit = false };
+	struct pg_fib_side *side;
+	uint32_t i, j, n_new = 0, n_displaced = 0, *held = NULL;
+	int n_held = 0, ret;
+	char a[20];
+
+	for (i = 0; i < n; i++) {
+		ret = spec_check(fib, &v[i], err);
+		if (ret != 0)
+			return ret;
+	}
+	/* Sorted, one per prefix: the later line wins. */
+	qsort(v, n, sizeof(*v), spec_cmp);
+	for (i = 0, j = 0; i < n; i++) {
+		if (j > 0 && v[j - 1].prefix == v[i].prefix && v[j - 1].len == v[i].len)
+			v[j - 1] = v[i];
+		else
+			v[j++] = v[i];
+	}
+	n = j;
+	for (i = 0; i < n; i++) {
+		bool found;
+		const uint32_t pos = route_pos(fib, v[i].prefix, v[i].len, &found);
+
+		if (!found) {
+			n_new++;
+		} else if (fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL) {
+			snprintf(err, PG_CONF_ERR_LEN, "line %u: route %s/%u: is our own address",
+				 v[i].line, ip_str(v[i].prefix, a), v[i].len);
+			return -EEXIST;
+		} else if (fib->routes[pos].origin != PG_ROUTE_ORIGIN_STATIC) {
+			n_displaced++;
+		}
+	}
+	if (fib->n_routes + fib->n_shadow + n_new + n_displaced > fib->max_routes) {
+		snprintf(err, PG_CONF_ERR_LEN, "route load: %u routes would exceed max_routes %u",
+			 fib->n_routes + fib->n_shadow + n_new, fib->max_routes);
+		return -ENOSPC;
+	}
+	t.cap = n + 1;
+	t.ops = malloc(t.cap * sizeof(*t.ops));
+	held = malloc(RTE_MAX(n, 1u) * sizeof(*held));
+	if (t.ops == NULL || held == NULL ||
+	    grow((void **)&fib->shadow, &fib->shadow_cap, fib->n_shadow + n_displaced,
+		 sizeof(*fib->shadow)) != 0) {
+		ret = -ENOMEM;
+		snprintf(err, PG_CONF_ERR_LEN, "route load: out of memory");
+		goto out;
+	}
+	pthread_mutex_lock(&fib->lock);
+	n_held = hold_gateways(fib, v, n, held);
+	pthread_mutex_unlock(&fib->lock);
+	if (n_held < 0) {
+		ret = n_held;
+		n_held = 0;
+		snprintf(err, PG_CONF_ERR_LEN, "route load: next-hop table full (%u)", fib->nh_cap);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		bool found;
+		const uint32_t pos = route_pos(fib, v[i].prefix, v[i].len, &found);
+		struct fib_op *op = &t.ops[t.n++];
+
+		memset(op, 0, sizeof(*op));
+		op->kind = OP_ROUTE_SET;
+		op->prefix = v[i].prefix;
+		op->len = v[i].len;
+		op->nh = spec_nh(fib, &v[i]);
+		op->had_old = found;
+		op->old_nh = found ? fib->routes[pos].nh : 0;
+		if (v[i].len == 0) {
+			/* The miss value follows the default route. */
+			struct fib_op *d = &t.ops[t.n++];
+
+			memset(d, 0, sizeof(*d));
+			d->kind = OP_NH_SET;
+			d->nh = PG_NH_IDX_DEFAULT;
+			d->entry = fib->ctl_nh[op->nh];
+			d->old_entry = fib->ctl_nh[PG_NH_IDX_DEFAULT];
+		}
+	}
+	side = inactive_side(fib);
+	ret = side_apply(side, &t, err);
+	if (ret != 0)
+		goto out;
+	pthread_mutex_lock(&fib->lock);
+	ret = bulk_commit(fib, v, n, n_new);
+	if (ret != 0) {
+		pthread_mutex_unlock(&fib->lock);
+		/* Put the copy back as it was. */
+		for (i = t.n; i-- > 0;)
+			op_undo(side, &t.ops[i]);
+		snprintf(err, PG_CONF_ERR_LEN, "route load: out of memory");
+		goto out;
+	}
+	while (n_held > 0)
+		ref_drop(fib, held[--n_held]);
+	fib->changes++;
+	pthread_mutex_unlock(&fib->lock);
+	txn_finish(fib, side, &t);
+out:
+	if (n_held > 0) {
+		pthread_mutex_lock(&fib->lock);
+		while (n_held > 0)
+			ref_drop(fib, held[--n_held]);
+		pthread_mutex_unlock(&fib->lock);
+	}
+	free(held);
+	free(t.ops);
+	return ret;
+}
+
 /* ---- creation ----------------------------------------------------------------- */
 
 static int

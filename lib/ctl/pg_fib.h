@@ -176,6 +176,24 @@ pg_fib_active(const struct pg_fib *fib)
 int pg_fib_route_add(struct pg_fib *fib, uint32_t prefix, uint8_t len,
 		     uint32_t gw, int port, char err[PG_CONF_ERR_LEN]);
 
+/** One static route of a bulk load. */
+struct pg_fib_route_spec {
+	uint32_t prefix;
+	uint8_t len;
+	int16_t port;        /**< -1: the gateway's port */
+	uint32_t gw;         /**< 0: directly out of port */
+	uint32_t line;       /**< where it came from, for errors */
+};
+
+/**
+ * Add or replace many static routes as one change: all of them or none
+ * (the first bad one is named by its line). For loading full tables: one
+ * sort and one merge instead of a search and insert per route. @p v is
+ * sorted in place; for a prefix given twice the later line wins.
+ */
+int pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t n,
+			  char err[PG_CONF_ERR_LEN]);
+
 /** Remove a static route. -ENOENT if there is none for the prefix. */
 int pg_fib_route_del(struct pg_fib *fib, uint32_t prefix, uint8_t len,
 		     char err[PG_CONF_ERR_LEN]);

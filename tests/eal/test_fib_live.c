@@ -218,6 +218,82 @@ side_lookup(const struct pg_fib_side *s, uint32_t ip)
 	return nh;
 }
 
+static void
+fill_specs(struct pg_fib_route_spec *v, unsigned int n)
+{
+	unsigned int i;
+
+	srand(11);
+	for (i = 0; i < n; i++) {
+		v[i].len = (uint8_t)(8 + rand() % 25);
+		v[i].prefix = PG_IPV4(20 + rand() % 100, 0, 0, 0) | ((uint32_t)rand() & 0xffffff);
+		v[i].gw = PG_IPV4(198, 51, 100, 100 + rand() % 20);   /* new gateways */
+		v[i].port = -1;
+		v[i].line = i + 1;
+	}
+}
+
+/* A bulk load is one change: all routes or none; the later line wins. */
+START_TEST(bulk_load_all_or_nothing)
+{
+	enum { N = 5000 };
+	struct pg_fib_route_spec *v = calloc(N + 2, sizeof(*v)), dup;
+	char err[PG_CONF_ERR_LEN];
+	const uint32_t n0 = fib->n_routes;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(v);
+	fill_specs(v, N);
+	/* The last line is our own address: nothing may change. */
+	v[N].prefix = PG_IPV4(192, 0, 2, 1);
+	v[N].len = 32;
+	v[N].port = 1;
+	v[N].line = N + 1;
+	ck_assert_int_eq(pg_fib_route_add_bulk(fib, v, N + 1, err), -EEXIST);
+	ck_assert_msg(strstr(err, "line 5001") != NULL, "%s", err);
+	ck_assert_uint_eq(fib->n_routes, n0);
+	ck_assert_uint_eq(nh_of(v[0].prefix)->type, PG_NH_NO_ROUTE);
+
+	/* Same routes (the call sorted them), plus a duplicate prefix whose
+	 * later line wins. */
+	fill_specs(v, N);
+	v[N].prefix = v[0].prefix;
+	v[N].len = v[0].len;
+	v[N].gw = 0;
+	v[N].port = 0;
+	v[N].line = N + 1;
+	dup = v[N];
+	ck_assert_int_eq(pg_fib_route_add_bulk(fib, v, N + 1, err), 0);
+	for (i = 0; i < 20000; i++) {
+		const uint32_t ip = PG_IPV4(20 + rand() % 100, 0, 0, 0) |
+				    ((uint32_t)rand() & 0xffffff);
+		const struct pg_fib_route *best = NULL;
+		int l;
+
+		for (l = 32; l >= 0 && best == NULL; l--)
+			best = pg_fib_find(fib, ip, (uint8_t)l);
+		ck_assert_uint_eq(side_lookup(&fib->side[0], ip),
+				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
+		ck_assert_uint_eq(side_lookup(&fib->side[1], ip),
+				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
+	}
+	fill_specs(v, N);
+	for (i = 0; i < N; i++) {
+		if (v[i].prefix == dup.prefix && v[i].len == dup.len)
+			continue;
+		const struct pg_fib_route *r = pg_fib_find(fib, v[i].prefix, v[i].len);
+
+		ck_assert_ptr_nonnull(r);
+		ck_assert_uint_eq(r->origin, PG_ROUTE_ORIGIN_STATIC);
+	}
+	ck_assert_uint_eq(fib->ctl_nh[pg_fib_find(fib, dup.prefix, dup.len)->nh].type,
+			  PG_NH_UNRESOLVED);
+	ck_assert_uint_eq(pg_fib_find(fib, dup.prefix, dup.len)->gw, 0);
+	ck_assert_uint_eq(fib->ctl_nh[pg_fib_find(fib, dup.prefix, dup.len)->nh].port, 0);
+	free(v);
+}
+END_TEST
+
 /* Thousands of random changes: both copies answer alike, and like the
  * route list says. */
 START_TEST(copies_stay_equal)
@@ -393,6 +469,7 @@ live_suite(void)
 	tcase_add_test(tc, default_route_follows_gateway);
 	tcase_add_test(tc, table_full_changes_nothing);
 	tcase_add_test(tc, copies_stay_equal);
+	tcase_add_test(tc, bulk_load_all_or_nothing);
 	tcase_add_test(tc, reader_never_sees_stale_or_torn);
 	suite_add_tcase(s, tc);
 	return s;
