@@ -72,6 +72,8 @@ pg_control_run(const struct pg_control *ctl)
 			return PG_STOP_SIGNAL;
 		if (ctl->duration_s > 0 && t - start >= ctl->duration_s)
 			return PG_STOP_DURATION;
+		if (ctl->neigh != NULL)
+			pg_neigh_poll(ctl->neigh, t);
 		pg_workers_sum(ctl->workers, &cur);
 		if (cur.rx != last_rx)
 			last_rx_change = t;
@@ -96,8 +98,8 @@ pg_control_summary(const struct pg_control *ctl, FILE *out, double elapsed_s)
 
 	pg_workers_sum(ctl->workers, &t);
 	fprintf(out, "summary: %.3f s rx %" PRIu64 " tx %" PRIu64 " forwarded %" PRIu64
-		" local %" PRIu64 " drops %" PRIu64 " ip_options %" PRIu64 "\n",
-		elapsed_s, t.rx, t.tx, t.forwarded, t.local, t.drops, t.ip_options);
+		" local %" PRIu64 " drops %" PRIu64 " ip_options %" PRIu64 " ctl_tx %" PRIu64 "\n",
+		elapsed_s, t.rx, t.tx, t.forwarded, t.local, t.drops, t.ip_options, t.ctl_tx);
 	for (i = 0; i < ctl->ports->n_ports; i++)
 		fprintf(out, "summary: port %s rx %" PRIu64 " tx %" PRIu64 " rx_drops %"
 			PRIu64 " tx_drops %" PRIu64 "\n", ctl->ports->port[i].name,

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pg_neigh.h"
 #include "pg_port.h"
 #include "pg_worker.h"
 
@@ -23,6 +24,7 @@ struct pg_control {
 	double stats_interval_s;     /**< 0: no stats lines */
 	const struct pg_ports *ports;
 	const struct pg_workers *workers;
+	struct pg_neigh *neigh;      /**< NULL: no dynamic neighbors */
 	volatile sig_atomic_t *signalled;
 };
 

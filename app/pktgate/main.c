@@ -78,6 +78,38 @@ fill_ctx(struct pg_fwd_ctx *ctx, const struct pg_ports *ports,
 	}
 }
 
+/* Event rings from every forwarding worker; the first one also sends what
+ * the resolver asks it to (ARP requests). */
+static struct pg_neigh *
+attach_neigh(struct pg_workers *ws, const struct pg_ports *ports, struct pg_fib *fib,
+	     const struct pg_conf_arp *arp)
+{
+	const int socket = (int)rte_lcore_to_socket_id(ws->fwd_lcores[0]);
+	const struct pg_neigh_params p = {
+		.reachable_s = arp->reachable_s,
+		.retry_s = arp->retry_ms / 1000.0,
+		.probes = arp->probes,
+		.max_entries = arp->max_entries,
+	};
+	struct pg_neigh *n;
+	unsigned int i, k = 0;
+
+	n = pg_neigh_create(fib, &p, ws->n_fwd, ports->pool[socket < 0 ? 0 : socket],
+			    socket);
+	if (n == NULL)
+		return NULL;
+	for (i = 0; i < ws->n; i++) {
+		struct pg_worker *wk = ws->w[i];
+
+		if (wk->role == PG_ROLE_RX)
+			continue;
+		wk->fwd.neigh_events = pg_neigh_event_ring(n, k);
+		if (k++ == 0)
+			wk->fwd.inject = pg_neigh_inject_ring(n);
+	}
+	return n;
+}
+
 static int
 setup_error_code(int ret)
 {
@@ -95,6 +127,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	struct pg_port_plan plan;
 	struct pg_control ctl;
 	struct pg_fib *fib = NULL;
+	struct pg_neigh *neigh = NULL;
 	char err[PG_CONF_ERR_LEN];
 	enum pg_stop_cause cause;
 	unsigned int i, launched = 0;
@@ -138,11 +171,18 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		fail(EXIT_FAILURE, "cannot allocate worker state or rings");
 		goto out_fib;
 	}
+	if (conf->arp.dynamic)
+		neigh = attach_neigh(&workers, &ports, fib, &conf->arp);
+	if (conf->arp.dynamic && neigh == NULL) {
+		fail(EXIT_FAILURE, "cannot allocate the neighbor resolver");
+		goto out_workers;
+	}
 
 	view.conf = conf;
 	view.ports = &ports;
 	view.fib = fib;
 	view.workers = &workers;
+	view.neigh = neigh;
 	view.main_lcore = rte_get_main_lcore();
 	if (pg_telemetry_init(&view) != 0)
 		fprintf(stderr, "pktgate: warning: telemetry commands not registered\n");
@@ -184,6 +224,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 			       (isatty(STDOUT_FILENO) ? 1.0 : 0.0);
 	ctl.ports = &ports;
 	ctl.workers = &workers;
+	ctl.neigh = neigh;
 	ctl.signalled = &signalled;
 	cause = pg_control_run(&ctl);
 
@@ -196,6 +237,8 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 out_telemetry:
 	pg_telemetry_fini();
 	rte_pdump_uninit();
+	pg_neigh_free(neigh);
+out_workers:
 	pg_workers_free(&workers);
 out_fib:
 	pg_fib_free(fib);

@@ -96,6 +96,17 @@ static const cyaml_schema_field_t workers_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t arp_fields[] = {
+	CYAML_FIELD_STRING_PTR("dynamic", OPT, struct pg_conf_raw_arp, dynamic, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("reachable", OPT, struct pg_conf_raw_arp, reachable, 0,
+			CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("retry_ms", OPT, struct pg_conf_raw_arp, retry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("probes", OPT, struct pg_conf_raw_arp, probes, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("max_entries", OPT, struct pg_conf_raw_arp, max_entries, 0,
+			CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 /*
  * Counts are checked in conf_validate.c rather than with the schema's
  * min/max so that the messages can say what the limit is about.
@@ -112,6 +123,7 @@ static const cyaml_schema_field_t top_fields[] = {
 			0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING("workers", CYAML_FLAG_DEFAULT,
 			struct pg_conf_raw, workers, workers_fields),
+	CYAML_FIELD_MAPPING_PTR("arp", OPT, struct pg_conf_raw, arp, arp_fields),
 	CYAML_FIELD_END
 };
 

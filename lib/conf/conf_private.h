@@ -59,6 +59,14 @@ struct pg_conf_raw_workers {
 	char *ring_size;    /* optional, pipeline only */
 };
 
+struct pg_conf_raw_arp {
+	char *dynamic;      /* optional: true | false */
+	char *reachable;    /* optional, seconds */
+	char *retry;        /* optional, seconds */
+	char *probes;       /* optional */
+	char *max_entries;  /* optional */
+};
+
 struct pg_conf_raw {
 	struct pg_conf_raw_port *ports;
 	unsigned int ports_count;
@@ -67,6 +75,7 @@ struct pg_conf_raw {
 	struct pg_conf_raw_route *routes;
 	unsigned int routes_count;
 	struct pg_conf_raw_workers workers;
+	struct pg_conf_raw_arp *arp;     /* optional */
 };
 
 /*

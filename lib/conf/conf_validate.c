@@ -830,6 +830,53 @@ build_workers(const struct pg_conf_raw_workers *w, struct pg_conf *conf,
 	return build_mode(w, conf, err);
 }
 
+static int
+build_arp(const struct pg_conf_raw_arp *a, struct pg_conf *conf, char *err)
+{
+	struct pg_conf_arp *c = &conf->arp;
+	unsigned long v;
+
+	c->dynamic = true;
+	c->reachable_s = 300;
+	c->retry_ms = 1000;
+	c->probes = 3;
+	c->max_entries = 4096;
+	if (a == NULL)
+		return 0;
+	if (a->dynamic != NULL) {
+		if (strcmp(a->dynamic, "true") == 0) {
+			c->dynamic = true;
+		} else if (strcmp(a->dynamic, "false") == 0) {
+			c->dynamic = false;
+		} else {
+			pg_conf_set_err(err, "arp.dynamic: expected true or false, got '%.64s'",
+					a->dynamic);
+			return -1;
+		}
+	}
+	if (a->reachable != NULL) {
+		if (check_uint("arp.reachable", a->reachable, 1, 86400, &v, err) < 0)
+			return -1;
+		c->reachable_s = (unsigned int)v;
+	}
+	if (a->retry != NULL) {
+		if (check_uint("arp.retry_ms", a->retry, 10, 60000, &v, err) < 0)
+			return -1;
+		c->retry_ms = (unsigned int)v;
+	}
+	if (a->probes != NULL) {
+		if (check_uint("arp.probes", a->probes, 1, 100, &v, err) < 0)
+			return -1;
+		c->probes = (unsigned int)v;
+	}
+	if (a->max_entries != NULL) {
+		if (check_uint("arp.max_entries", a->max_entries, 16, 1u << 20, &v, err) < 0)
+			return -1;
+		c->max_entries = (unsigned int)v;
+	}
+	return 0;
+}
+
 int
 pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 		  char err[PG_CONF_ERR_LEN])
@@ -837,7 +884,8 @@ pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 	if (build_ports(raw, conf, err) < 0 ||
 	    build_neighbors(raw, conf, err) < 0 ||
 	    build_routes(raw, conf, err) < 0 ||
-	    build_workers(&raw->workers, conf, err) < 0)
+	    build_workers(&raw->workers, conf, err) < 0 ||
+	    build_arp(raw->arp, conf, err) < 0)
 		return -1;
 	return 0;
 }

@@ -69,6 +69,15 @@ enum pg_conf_mode {
 	PG_MODE_PIPELINE,         /**< RX lcores spread packets over workers by ring */
 };
 
+/** Dynamic neighbors (arp:), see pg_neigh.h. */
+struct pg_conf_arp {
+	bool dynamic;             /**< learn next hops by ARP (default true) */
+	unsigned int reachable_s; /**< trust a learned MAC this long (300) */
+	unsigned int retry_ms;    /**< between requests (1000) */
+	unsigned int probes;      /**< requests before giving up (3) */
+	unsigned int max_entries; /**< learned + pending entries (4096) */
+};
+
 struct pg_conf {
 	struct pg_conf_port ports[PG_CONF_MAX_PORTS];
 	unsigned int n_ports;
@@ -81,6 +90,7 @@ struct pg_conf {
 	enum pg_conf_mode mode;
 	unsigned int rx_lcores;           /**< pipeline: the first rx_lcores lcores do RX */
 	unsigned int ring_size;           /**< pipeline: slots per ring (power of two) */
+	struct pg_conf_arp arp;
 };
 
 /**

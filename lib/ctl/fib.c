@@ -32,6 +32,7 @@ static const char *const origin_names[] = {
 	[PG_ROUTE_ORIGIN_CONNECTED] = "connected",
 	[PG_ROUTE_ORIGIN_NEIGHBOR] = "neighbor",
 	[PG_ROUTE_ORIGIN_STATIC] = "static",
+	[PG_ROUTE_ORIGIN_FPM] = "fpm",
 };
 
 const char *
@@ -45,8 +46,9 @@ static int
 precedence(uint8_t origin)
 {
 	switch (origin) {
-	case PG_ROUTE_ORIGIN_LOCAL: return 3;
-	case PG_ROUTE_ORIGIN_STATIC: return 2;
+	case PG_ROUTE_ORIGIN_LOCAL: return 4;
+	case PG_ROUTE_ORIGIN_STATIC: return 3;
+	case PG_ROUTE_ORIGIN_FPM: return 2;
 	case PG_ROUTE_ORIGIN_NEIGHBOR: return 1;
 	default: return 0;
 	}
@@ -276,6 +278,16 @@ pending_nh(const struct pg_fib *fib, const struct txn *t, uint32_t idx)
 }
 
 static void
+nh_fill_unresolved(struct pg_nexthop *e, const struct pg_fib *fib, uint16_t port,
+		   uint32_t gw)
+{
+	const uint32_t be = rte_cpu_to_be_32(gw);
+
+	nh_fill(e, fib, PG_NH_UNRESOLVED, port, NULL);
+	memcpy(e->l2, &be, sizeof(be));
+}
+
+static void
 default_follow(struct pg_fib *fib, struct txn *t, uint32_t nh)
 {
 	struct fib_op op = { .kind = OP_NH_SET, .nh = PG_NH_IDX_DEFAULT,
@@ -440,7 +452,7 @@ gw_nh(struct pg_fib *fib, struct txn *t, uint32_t ip, uint16_t port, uint32_t *n
 			break;
 	if (idx >= fib->nh_cap)
 		return -ENOSPC;
-	nh_fill(&e, fib, PG_NH_UNRESOLVED, port, NULL);
+	nh_fill_unresolved(&e, fib, port, ip);
 	nh_put(fib, t, idx, &e);
 	if (t->commit) {
 		fib->nh_ip[idx] = ip;
@@ -522,8 +534,8 @@ room_for_routes(struct pg_fib *fib, uint32_t more)
 } while (0)
 
 static int
-do_route_add(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
-	     uint32_t gw, uint16_t port)
+do_route_add(struct pg_fib *fib, struct txn *t, uint8_t origin, uint32_t prefix,
+	     uint8_t len, uint32_t gw, uint16_t port)
 {
 	uint32_t nh = NH_UNRESOLVED(port);
 	int ret;
@@ -533,18 +545,39 @@ do_route_add(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
 		if (ret != 0)
 			return ret;
 	}
-	return install(fib, t, prefix, len, PG_ROUTE_ORIGIN_STATIC, nh, gw);
+	return install(fib, t, prefix, len, origin, nh, gw);
+}
+
+static bool
+changeable_origin(enum pg_route_origin origin, char err[PG_CONF_ERR_LEN])
+{
+	if (origin == PG_ROUTE_ORIGIN_STATIC || origin == PG_ROUTE_ORIGIN_FPM)
+		return true;
+	snprintf(err, PG_CONF_ERR_LEN, "routes of origin %s cannot be changed",
+		 pg_fib_origin_name(origin));
+	return false;
 }
 
 int
 pg_fib_route_add(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint32_t gw,
 		 int port, char err[PG_CONF_ERR_LEN])
 {
+	return pg_fib_route_add_origin(fib, PG_ROUTE_ORIGIN_STATIC, prefix, len, gw,
+				       port, err);
+}
+
+int
+pg_fib_route_add_origin(struct pg_fib *fib, enum pg_route_origin origin,
+			uint32_t prefix, uint8_t len, uint32_t gw, int port,
+			char err[PG_CONF_ERR_LEN])
+{
 	char a[20];
 	bool found;
 	uint32_t pos;
 	int ret;
 
+	if (!changeable_origin(origin, err))
+		return -EINVAL;
 	if (len > 32) {
 		snprintf(err, PG_CONF_ERR_LEN, "prefix length %u: must be 0..32", len);
 		return -EINVAL;
@@ -582,35 +615,45 @@ pg_fib_route_add(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint32_t gw,
 			 fib->max_routes);
 		return ret;
 	}
-	CHANGE(fib, err, do_route_add(fib, &t_, prefix, len, gw, (uint16_t)port));
+	CHANGE(fib, err, do_route_add(fib, &t_, (uint8_t)origin, prefix, len, gw,
+				      (uint16_t)port));
 }
 
 int
 pg_fib_route_del(struct pg_fib *fib, uint32_t prefix, uint8_t len,
 		 char err[PG_CONF_ERR_LEN])
 {
+	return pg_fib_route_del_origin(fib, PG_ROUTE_ORIGIN_STATIC, prefix, len, err);
+}
+
+int
+pg_fib_route_del_origin(struct pg_fib *fib, enum pg_route_origin origin,
+			uint32_t prefix, uint8_t len, char err[PG_CONF_ERR_LEN])
+{
 	struct txn probe = { .commit = false };
 	char a[20];
 	int ret;
 
+	if (!changeable_origin(origin, err))
+		return -EINVAL;
 	if (len > 32) {
 		snprintf(err, PG_CONF_ERR_LEN, "prefix length %u: must be 0..32", len);
 		return -EINVAL;
 	}
 	prefix &= mask_of(len);
-	ret = uninstall(fib, &probe, prefix, len, PG_ROUTE_ORIGIN_STATIC);
+	ret = uninstall(fib, &probe, prefix, len, (uint8_t)origin);
 	free(probe.ops);
 	if (ret != 0) {
-		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: no such static route",
-			 ip_str(prefix, a), len);
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: no such %s route",
+			 ip_str(prefix, a), len, pg_fib_origin_name(origin));
 		return ret;
 	}
-	CHANGE(fib, err, uninstall(fib, &t_, prefix, len, PG_ROUTE_ORIGIN_STATIC));
+	CHANGE(fib, err, uninstall(fib, &t_, prefix, len, (uint8_t)origin));
 }
 
 static int
 do_neigh_set(struct pg_fib *fib, struct txn *t, uint32_t ip, const uint8_t *mac,
-	     uint16_t port)
+	     uint16_t port, uint8_t kind)
 {
 	struct pg_nexthop e;
 	uint32_t nh;
@@ -622,24 +665,43 @@ do_neigh_set(struct pg_fib *fib, struct txn *t, uint32_t ip, const uint8_t *mac,
 		return ret;
 	was_neigh = fib->nh_neigh[nh];
 	nh_fill(&e, fib, PG_NH_FORWARD, port, mac);
-	nh_put(fib, t, nh, &e);
+	if (memcmp(&e, pending_nh(fib, t, nh), sizeof(e)) != 0)
+		nh_put(fib, t, nh, &e);
+	if (t->commit)
+		fib->nh_neigh[nh] = kind;
 	if (was_neigh)
 		return 0;
-	if (t->commit) {
-		fib->nh_neigh[nh] = 1;
+	if (t->commit)
 		fib->n_neighbors++;
-	}
 	return install(fib, t, ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR, nh, ip);
+}
+
+enum pg_fib_neigh_kind
+pg_fib_neigh_kind(const struct pg_fib *fib, uint32_t ip)
+{
+	const int nh = find_gw_nh(fib, ip);
+
+	return nh < 0 ? PG_FIB_NEIGH_NONE : (enum pg_fib_neigh_kind)fib->nh_neigh[nh];
 }
 
 int
 pg_fib_neigh_set(struct pg_fib *fib, uint32_t ip, const uint8_t mac[6], int port,
-		 char err[PG_CONF_ERR_LEN])
+		 enum pg_fib_neigh_kind kind, char err[PG_CONF_ERR_LEN])
 {
 	const int p = pg_fib_port_of(fib, ip);
 	char a[20];
 	int ret;
 
+	if (kind != PG_FIB_NEIGH_STATIC && kind != PG_FIB_NEIGH_DYNAMIC) {
+		snprintf(err, PG_CONF_ERR_LEN, "neighbor: bad kind %d", kind);
+		return -EINVAL;
+	}
+	if (kind == PG_FIB_NEIGH_DYNAMIC &&
+	    pg_fib_neigh_kind(fib, ip) == PG_FIB_NEIGH_STATIC) {
+		snprintf(err, PG_CONF_ERR_LEN, "neighbor %s: configured statically",
+			 ip_str(ip, a));
+		return -EEXIST;
+	}
 	if (p < 0 || (port >= 0 && port != p)) {
 		snprintf(err, PG_CONF_ERR_LEN, "neighbor %s: not in the subnet of %s",
 			 ip_str(ip, a), port >= 0 ? "that port" : "any port");
@@ -665,7 +727,7 @@ pg_fib_neigh_set(struct pg_fib *fib, uint32_t ip, const uint8_t mac[6], int port
 			 ip_str(ip, a), fib->nh_cap);
 		return -ENOSPC;
 	}
-	CHANGE(fib, err, do_neigh_set(fib, &t_, ip, mac, (uint16_t)p));
+	CHANGE(fib, err, do_neigh_set(fib, &t_, ip, mac, (uint16_t)p, (uint8_t)kind));
 }
 
 static int
@@ -675,14 +737,14 @@ do_neigh_del(struct pg_fib *fib, struct txn *t, uint32_t nh)
 	const uint32_t ip = fib->nh_ip[nh];
 	const uint16_t port = fib->ctl_nh[nh].port;
 
-	nh_fill(&e, fib, PG_NH_UNRESOLVED, port, NULL);
+	nh_fill_unresolved(&e, fib, port, ip);
 	nh_put(fib, t, nh, &e);
 	if (!t->commit)
 		return uninstall(fib, t, ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR);
 	/* The host route goes first: it holds a reference of its own. */
 	fib->nh_ref[nh]++;
 	uninstall(fib, t, ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR);
-	fib->nh_neigh[nh] = 0;
+	fib->nh_neigh[nh] = PG_FIB_NEIGH_NONE;
 	fib->n_neighbors--;
 	ref_drop(fib, nh);
 	return 0;
@@ -774,7 +836,7 @@ hold_gateways(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
 				ref_drop(fib, held[--n_held]);
 			return -ENOSPC;
 		}
-		nh_fill(&e, fib, PG_NH_UNRESOLVED, (uint16_t)v[i].port, NULL);
+		nh_fill_unresolved(&e, fib, (uint16_t)v[i].port, v[i].gw);
 		fib->ctl_nh[idx] = e;
 		fib->side[0].nh[idx] = e;
 		fib->side[1].nh[idx] = e;
@@ -793,10 +855,41 @@ spec_nh(const struct pg_fib *fib, const struct pg_fib_route_spec *r)
 	return r->gw != 0 ? (uint32_t)find_gw_nh(fib, r->gw) : NH_UNRESOLVED(r->port);
 }
 
+/* What a spec of @p origin does to the route its prefix has now. */
+enum spec_effect { SPEC_INSERT, SPEC_REPLACE, SPEC_DISPLACE, SPEC_WAIT };
+
+static enum spec_effect
+spec_effect(const struct pg_fib_route *w, uint8_t origin)
+{
+	if (w == NULL)
+		return SPEC_INSERT;
+	if (w->origin == origin)
+		return SPEC_REPLACE;
+	return precedence(origin) > precedence(w->origin) ? SPEC_DISPLACE : SPEC_WAIT;
+}
+
+/* A losing spec waits in the shadow list, replacing its origin's entry. */
+static void
+shadow_put(struct pg_fib *fib, const struct pg_fib_route *nr)
+{
+	uint32_t i;
+
+	for (i = 0; i < fib->n_shadow; i++) {
+		struct pg_fib_route *s = &fib->shadow[i];
+
+		if (s->prefix == nr->prefix && s->len == nr->len && s->origin == nr->origin) {
+			ref_drop(fib, s->nh);
+			*s = *nr;
+			return;
+		}
+	}
+	fib->shadow[fib->n_shadow++] = *nr;
+}
+
 /* The route list with the specs merged in (both sorted): one pass. */
 static int
-bulk_commit(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
-	    uint32_t n_new)
+bulk_commit(struct pg_fib *fib, uint8_t origin, const struct pg_fib_route_spec *v,
+	    uint32_t n, uint32_t n_new)
 {
 	const uint32_t total = fib->n_routes + n_new;
 	struct pg_fib_route *out = malloc(RTE_MAX(total, 1u) * sizeof(*out));
@@ -817,16 +910,23 @@ bulk_commit(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
 		}
 		nr.prefix = r->prefix;
 		nr.len = r->len;
-		nr.origin = PG_ROUTE_ORIGIN_STATIC;
+		nr.origin = origin;
 		nr.reserved = 0;
 		nr.nh = spec_nh(fib, r);
 		nr.gw = r->gw;
 		fib->nh_ref[nr.nh]++;
+		k++;
 		if (w != NULL && w->prefix == r->prefix && w->len == r->len) {
-			if (w->origin == PG_ROUTE_ORIGIN_STATIC)
+			switch (spec_effect(w, origin)) {
+			case SPEC_WAIT:
+				shadow_put(fib, &nr);
+				continue;       /* w stays, taken on the next round */
+			case SPEC_REPLACE:
 				ref_drop(fib, w->nh);
-			else
+				break;
+			default:
 				fib->shadow[fib->n_shadow++] = *w;
+			}
 			i++;
 		}
 		if (nr.len == 0) {
@@ -834,7 +934,6 @@ bulk_commit(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
 			fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[nr.nh];
 		}
 		out[o++] = nr;
-		k++;
 	}
 	free(fib->routes);
 	fib->routes = out;
@@ -844,8 +943,8 @@ bulk_commit(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
 }
 
 int
-pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t n,
-		      char err[PG_CONF_ERR_LEN])
+pg_fib_route_add_bulk(struct pg_fib *fib, enum pg_route_origin origin,
+		      struct pg_fib_route_spec *v, uint32_t n, char err[PG_CONF_ERR_LEN])
 {
 	struct txn t = { .commit = false };
 	struct pg_fib_side *side;
@@ -853,6 +952,8 @@ pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t 
 	int n_held = 0, ret;
 	char a[20];
 
+	if (!changeable_origin(origin, err))
+		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		ret = spec_check(fib, &v[i], err);
 		if (ret != 0)
@@ -871,14 +972,21 @@ pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t 
 		bool found;
 		const uint32_t pos = route_pos(fib, v[i].prefix, v[i].len, &found);
 
-		if (!found) {
-			n_new++;
-		} else if (fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL) {
+		if (found && fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL) {
 			snprintf(err, PG_CONF_ERR_LEN, "line %u: route %s/%u: is our own address",
 				 v[i].line, ip_str(v[i].prefix, a), v[i].len);
 			return -EEXIST;
-		} else if (fib->routes[pos].origin != PG_ROUTE_ORIGIN_STATIC) {
-			n_displaced++;
+		}
+		switch (spec_effect(found ? &fib->routes[pos] : NULL, (uint8_t)origin)) {
+		case SPEC_INSERT:
+			n_new++;
+			break;
+		case SPEC_DISPLACE:
+		case SPEC_WAIT:
+			n_displaced++;   /* one more in the shadow list, at most */
+			break;
+		default:
+			break;
 		}
 	}
 	if (fib->n_routes + fib->n_shadow + n_new + n_displaced > fib->max_routes) {
@@ -886,7 +994,7 @@ pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t 
 			 fib->n_routes + fib->n_shadow + n_new, fib->max_routes);
 		return -ENOSPC;
 	}
-	t.cap = n + 1;
+	t.cap = 2 * n + 1;    /* a default route takes two steps */
 	t.ops = malloc(t.cap * sizeof(*t.ops));
 	held = malloc(RTE_MAX(n, 1u) * sizeof(*held));
 	if (t.ops == NULL || held == NULL ||
@@ -908,8 +1016,11 @@ pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t 
 	for (i = 0; i < n; i++) {
 		bool found;
 		const uint32_t pos = route_pos(fib, v[i].prefix, v[i].len, &found);
-		struct fib_op *op = &t.ops[t.n++];
+		struct fib_op *op;
 
+		if (found && spec_effect(&fib->routes[pos], (uint8_t)origin) == SPEC_WAIT)
+			continue;
+		op = &t.ops[t.n++];
 		memset(op, 0, sizeof(*op));
 		op->kind = OP_ROUTE_SET;
 		op->prefix = v[i].prefix;
@@ -933,7 +1044,7 @@ pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t 
 	if (ret != 0)
 		goto out;
 	pthread_mutex_lock(&fib->lock);
-	ret = bulk_commit(fib, v, n, n_new);
+	ret = bulk_commit(fib, (uint8_t)origin, v, n, n_new);
 	if (ret != 0) {
 		pthread_mutex_unlock(&fib->lock);
 		/* Put the copy back as it was. */
@@ -1114,7 +1225,7 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 
 		nh_fill(&fib->ctl_nh[idx], fib, PG_NH_FORWARD, n->port, n->mac);
 		fib->nh_ip[idx] = n->ip;
-		fib->nh_neigh[idx] = 1;
+		fib->nh_neigh[idx] = PG_FIB_NEIGH_STATIC;
 		fib->n_neighbors++;
 		add_candidate(fib, n->ip, 32, PG_ROUTE_ORIGIN_NEIGHBOR, idx, n->ip);
 	}
@@ -1130,7 +1241,7 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 				if (fib->n_nh >= fib->nh_cap)
 					goto nomem;
 				k = (int)fib->n_nh++;
-				nh_fill(&fib->ctl_nh[k], fib, PG_NH_UNRESOLVED, r->port, NULL);
+				nh_fill_unresolved(&fib->ctl_nh[k], fib, r->port, r->via);
 				fib->nh_ip[k] = r->via;
 			}
 			nh = (uint32_t)k;

@@ -21,8 +21,8 @@
  *   - `via:` routes: the gateway's next hop, FORWARD once the gateway is a
  *     known neighbor, UNRESOLVED until then; one next hop per gateway, so
  *     learning a neighbor fixes every route through it at once.
- * Precedence for the same prefix: local > static > neighbor host route >
- * connected subnet. A route that loses is kept and comes back when the
+ * Precedence for the same prefix: local > static (config, pktgate-ctl) >
+ * routing daemon (FPM) > neighbor host route > connected subnet. A route that loses is kept and comes back when the
  * winner goes.
  *
  * Live changes (docs/decisions/0007-live-tables.md): the table workers
@@ -44,6 +44,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 
@@ -72,6 +73,7 @@ enum pg_route_origin {
 	PG_ROUTE_ORIGIN_CONNECTED,
 	PG_ROUTE_ORIGIN_NEIGHBOR,
 	PG_ROUTE_ORIGIN_STATIC,
+	PG_ROUTE_ORIGIN_FPM,       /**< from a routing daemon (FRR over FPM) */
 };
 
 /** A route as installed, for telemetry and the control socket. */
@@ -83,6 +85,19 @@ struct pg_fib_route {
 	uint32_t nh;         /**< next-hop index */
 	uint32_t gw;         /**< gateway, 0 if none */
 };
+
+/*
+ * An UNRESOLVED next hop of a gateway carries the gateway's address (network
+ * order) where the MAC would go, so that a worker can ask for it.
+ */
+static inline uint32_t
+pg_nexthop_unresolved_ip(const struct pg_nexthop *nh)
+{
+	uint32_t ip;
+
+	memcpy(&ip, nh->l2, sizeof(ip));
+	return ip;
+}
 
 /** What workers read: one of the two copies. */
 struct pg_fib_side {
@@ -124,7 +139,7 @@ struct pg_fib {
 	struct pg_nexthop *ctl_nh;      /**< what every copy's nh[] holds */
 	uint32_t *nh_ip;                /**< gateway/neighbor address per nh (0: none) */
 	uint32_t *nh_ref;               /**< routes (and a neighbor) using each nh */
-	uint8_t *nh_neigh;              /**< 1: a neighbor entry (MAC known) */
+	uint8_t *nh_neigh;              /**< a neighbor (MAC known): enum pg_fib_neigh_kind */
 	uint32_t n_nh;                  /**< indexes in use are below this */
 	uint32_t nh_cap;
 	uint32_t default_nh;            /**< the default route's nh, else NO_ROUTE */
@@ -176,6 +191,12 @@ pg_fib_active(const struct pg_fib *fib)
 int pg_fib_route_add(struct pg_fib *fib, uint32_t prefix, uint8_t len,
 		     uint32_t gw, int port, char err[PG_CONF_ERR_LEN]);
 
+/** pg_fib_route_add() for @p origin: PG_ROUTE_ORIGIN_STATIC or _FPM. A
+ * route that loses to another origin's is kept and wins when that goes. */
+int pg_fib_route_add_origin(struct pg_fib *fib, enum pg_route_origin origin,
+			    uint32_t prefix, uint8_t len, uint32_t gw, int port,
+			    char err[PG_CONF_ERR_LEN]);
+
 /** One static route of a bulk load. */
 struct pg_fib_route_spec {
 	uint32_t prefix;
@@ -191,20 +212,34 @@ struct pg_fib_route_spec {
  * sort and one merge instead of a search and insert per route. @p v is
  * sorted in place; for a prefix given twice the later line wins.
  */
-int pg_fib_route_add_bulk(struct pg_fib *fib, struct pg_fib_route_spec *v, uint32_t n,
-			  char err[PG_CONF_ERR_LEN]);
+int pg_fib_route_add_bulk(struct pg_fib *fib, enum pg_route_origin origin,
+			  struct pg_fib_route_spec *v, uint32_t n, char err[PG_CONF_ERR_LEN]);
 
 /** Remove a static route. -ENOENT if there is none for the prefix. */
 int pg_fib_route_del(struct pg_fib *fib, uint32_t prefix, uint8_t len,
 		     char err[PG_CONF_ERR_LEN]);
 
+/** Remove the route of @p origin for the prefix. */
+int pg_fib_route_del_origin(struct pg_fib *fib, enum pg_route_origin origin,
+			    uint32_t prefix, uint8_t len, char err[PG_CONF_ERR_LEN]);
+
+enum pg_fib_neigh_kind {
+	PG_FIB_NEIGH_NONE = 0,
+	PG_FIB_NEIGH_STATIC,    /**< configured (file, pktgate-ctl) */
+	PG_FIB_NEIGH_DYNAMIC,   /**< learned by ARP */
+};
+
 /**
  * Add or update a neighbor: packets for @p ip and for routes through it go
  * out with @p mac. The port is the one whose subnet holds @p ip when
- * @p port is negative.
+ * @p port is negative. A learned (@p kind DYNAMIC) entry never replaces a
+ * static one (-EEXIST); a static one replaces a learned one.
  */
 int pg_fib_neigh_set(struct pg_fib *fib, uint32_t ip, const uint8_t mac[6],
-		     int port, char err[PG_CONF_ERR_LEN]);
+		     int port, enum pg_fib_neigh_kind kind, char err[PG_CONF_ERR_LEN]);
+
+/** What the table holds for neighbor @p ip (NONE: no MAC known). */
+enum pg_fib_neigh_kind pg_fib_neigh_kind(const struct pg_fib *fib, uint32_t ip);
 
 /** Forget a neighbor: routes through it become unresolved. */
 int pg_fib_neigh_del(struct pg_fib *fib, uint32_t ip, char err[PG_CONF_ERR_LEN]);

@@ -9,10 +9,13 @@
 #include <rte_vect.h>
 
 #include "pg_fwd_worker.h"
+#include "pg_neigh.h"
 #include "pg_pkt.h"
 
 /* How far ahead the parse loop prefetches packet data. */
 #define PREFETCH_AHEAD 4
+/* arp_input's verdict for a frame it consumed without an answer. */
+#define PG_PKT_CONSUMED (PG_PKT_OK + 1)
 
 void
 pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
@@ -22,6 +25,66 @@ pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
 	lc->ctx = ctx;
 	lc->stats = stats;
 	lc->txq = txq;
+	lc->miss_hold_tsc = rte_get_tsc_hz() / 1000 * PG_NEIGH_MISS_HOLD_MS;
+}
+
+static void
+neigh_event(struct pg_fwd_lcore *lc, uint8_t kind, uint32_t ip_be, uint16_t port,
+	    const struct rte_ether_addr *mac)
+{
+	struct pg_neigh_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ip = rte_be_to_cpu_32(ip_be);
+	ev.port = port;
+	ev.kind = kind;
+	if (mac != NULL)
+		memcpy(ev.mac, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	/* Full means the control thread is behind: the next miss asks again. */
+	rte_ring_sp_enqueue_elem(lc->neigh_events, &ev, sizeof(ev));
+}
+
+/* A packet found no MAC for its next hop: ask the control thread to
+ * resolve the gateway (or, on a connected subnet, the destination), once
+ * per hold time. The packet itself is dropped (pg_neigh.h). */
+static __rte_noinline void
+neigh_miss(struct pg_fwd_lcore *lc, const struct pg_nexthop *nh, uint32_t dst_be)
+{
+	uint32_t ip = pg_nexthop_unresolved_ip(nh);
+	struct pg_fwd_miss *c;
+	uint64_t now;
+
+	if (lc->neigh_events == NULL)
+		return;
+	if (ip == 0)
+		ip = dst_be;
+	c = &lc->miss[(rte_be_to_cpu_32(ip) * 2654435761u) >> 26];
+	now = rte_rdtsc();
+	if (c->ip == ip && now - c->tsc < lc->miss_hold_tsc)
+		return;
+	c->ip = ip;
+	c->tsc = now;
+	neigh_event(lc, PG_NEIGH_EV_RESOLVE, ip, nh->port, NULL);
+}
+
+void
+pg_fwd_inject(struct pg_fwd_lcore *lc)
+{
+	struct pg_lcore_stats *st = lc->stats;
+	struct rte_mbuf *m;
+
+	while (rte_ring_sc_dequeue(lc->inject, (void **)&m) == 0) {
+		const uint16_t port = (uint16_t)m->hash.usr;
+
+		if (port >= lc->ctx->n_ports ||
+		    rte_eth_tx_burst(lc->ctx->port[port].port_id, lc->txq, &m, 1) != 1) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		pg_stats_add(&st->ctl_tx, 1);
+		pg_stats_add(&st->tx, 1);
+		pg_stats_add(&st->port[port].tx, 1);
+	}
 }
 
 static inline void
@@ -82,10 +145,29 @@ arp_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
 	const struct pg_fwd_port *p = &lc->ctx->port[in_port];
 	unsigned int r;
 
-	r = pg_arp_reply(rte_pktmbuf_mtod(m, struct rte_ether_hdr *),
-			 m->data_len, &p->mac, p->ip4_be);
-	if (r == PG_PKT_OK)
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const struct rte_arp_hdr *arp = (const struct rte_arp_hdr *)(eth + 1);
+
+	r = pg_arp_reply(eth, m->data_len, &p->mac, p->ip4_be);
+	if (r == PG_PKT_OK) {
+		/* A request for us: the asker is a neighbor worth knowing
+		 * (its address and MAC are now the reply's target). */
+		if (lc->neigh_events != NULL)
+			neigh_event(lc, PG_NEIGH_EV_ASKED_US, arp->arp_data.arp_tip, in_port,
+				    &arp->arp_data.arp_tha);
 		tx_enqueue_local(lc, in_port, m);
+		return r;
+	}
+	/* A reply to one of our requests (pg_arp_reply checked its header). */
+	if (r == PG_DROP_arp_not_ours && lc->neigh_events != NULL &&
+	    arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) &&
+	    arp->arp_data.arp_tip == p->ip4_be) {
+		neigh_event(lc, PG_NEIGH_EV_SEEN, arp->arp_data.arp_sip, in_port,
+			    &arp->arp_data.arp_sha);
+		pg_stats_add(&lc->stats->local, 1);
+		rte_pktmbuf_free(m);
+		return PG_PKT_CONSUMED;
+	}
 	return r;
 }
 
@@ -157,6 +239,7 @@ stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nextho
 			return PG_DROP_l2_multicast;
 		if (ip->time_to_live <= 1)
 			return PG_DROP_ttl_exceeded;
+		neigh_miss(lc, nh, ip->dst_addr);
 		return PG_DROP_no_neighbor;
 	}
 }
@@ -186,7 +269,7 @@ stage1_slow(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
 			goto drop;
 		}
 		r = arp_input(lc, in_port, m);
-		if (r != PG_PKT_OK)
+		if (r != PG_PKT_OK && r != PG_PKT_CONSUMED)
 			goto drop;
 		return false;
 	}

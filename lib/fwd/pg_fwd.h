@@ -55,6 +55,15 @@ struct pg_tx_buf {
 	struct rte_mbuf *pkts[PG_TX_BUF];
 };
 
+/* Recent next-hop misses this lcore reported (pg_neigh.h): one report per
+ * address per hold time, however many packets wait for it. */
+#define PG_FWD_MISS_CACHE 64
+
+struct pg_fwd_miss {
+	uint32_t ip;
+	uint64_t tsc;
+};
+
 /** One worker's forwarding state: written by that worker only. */
 struct pg_fwd_lcore {
 	const struct pg_fwd_ctx *ctx;
@@ -62,6 +71,10 @@ struct pg_fwd_lcore {
 	uint16_t txq;              /**< our TX queue on every port */
 	uint16_t rcu_id;           /**< our reader id in ctx->rcu */
 	uint16_t n_local_pending;  /**< answers waiting in tx_local[] */
+	struct rte_ring *neigh_events;   /**< to the control thread (NULL: none) */
+	struct rte_ring *inject;         /**< frames the control thread sends via us */
+	uint64_t miss_hold_tsc;
+	struct pg_fwd_miss miss[PG_FWD_MISS_CACHE];
 	struct pg_tx_buf tx[PG_FWD_MAX_PORTS];       /**< forwarded */
 	struct pg_tx_buf tx_local[PG_FWD_MAX_PORTS]; /**< answers, out of the ingress port */
 } __rte_cache_aligned;

@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
 
 #include "pg_fwd.h"
 
@@ -83,11 +84,16 @@ pg_fwd_tx_flush_local(struct pg_fwd_lcore *lc, uint16_t port)
 	}
 }
 
+/** Send what the control thread queued for us (rare: out of line). */
+void pg_fwd_inject(struct pg_fwd_lcore *lc);
+
 static inline void
 pg_fwd_tx_flush_all(struct pg_fwd_lcore *lc)
 {
 	unsigned int p;
 
+	if (unlikely(lc->inject != NULL) && !rte_ring_empty(lc->inject))
+		pg_fwd_inject(lc);
 	for (p = 0; p < lc->ctx->n_ports; p++)
 		pg_fwd_tx_flush(lc, (uint16_t)p);
 	if (unlikely(lc->n_local_pending != 0))

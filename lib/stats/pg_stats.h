@@ -69,6 +69,9 @@ struct pg_lcore_stats {
 	uint64_t forwarded;   /**< routed and sent to a TX buffer */
 	uint64_t local;       /**< answered by us (ARP, ICMP echo) */
 	uint64_t ip_options;  /**< forwarded packets that carried IP options */
+	/** Frames the control thread sent through this lcore (ARP requests):
+	 * tx = forwarded + local + ctl_tx. */
+	uint64_t ctl_tx;
 	uint64_t polls;       /**< RX poll rounds */
 	uint64_t busy_polls;  /**< poll rounds that received at least one packet */
 	/** TSC cycles of rounds with packets / of all rounds: the busy ratio.
@@ -82,7 +85,7 @@ struct pg_lcore_stats {
 
 /** Sum of all lcores (filled by pg_stats_sum()). */
 struct pg_stats_total {
-	uint64_t rx, tx, forwarded, local, ip_options;
+	uint64_t rx, tx, forwarded, local, ip_options, ctl_tx;
 	uint64_t drops;       /**< sum over all reasons */
 	uint64_t drop[PG_DROP_MAX];
 	struct pg_port_counters port[PG_STATS_MAX_PORTS];

@@ -32,6 +32,7 @@ pg_stats_sum(const struct pg_lcore_stats *const *lcores, unsigned int n,
 		out->forwarded += pg_stats_read(&s->forwarded);
 		out->local += pg_stats_read(&s->local);
 		out->ip_options += pg_stats_read(&s->ip_options);
+		out->ctl_tx += pg_stats_read(&s->ctl_tx);
 		for (r = 0; r < PG_DROP_MAX; r++)
 			out->drop[r] += pg_stats_read(&s->drop[r]);
 		for (p = 0; p < PG_STATS_MAX_PORTS; p++) {

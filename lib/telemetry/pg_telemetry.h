@@ -14,6 +14,7 @@
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_port.h"
+#include "pg_neigh.h"
 #include "pg_worker.h"
 
 /** Everything the commands may read. */
@@ -22,6 +23,7 @@ struct pg_telemetry_view {
 	const struct pg_ports *ports;
 	const struct pg_fib *fib;
 	const struct pg_workers *workers;
+	struct pg_neigh *neigh;          /**< NULL: no resolver */
 	unsigned int main_lcore;
 };
 

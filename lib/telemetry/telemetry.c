@@ -49,6 +49,7 @@ cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	tel_dict_u64(d, "forwarded", t.forwarded);
 	tel_dict_u64(d, "local", t.local);
 	tel_dict_u64(d, "ip_options", t.ip_options);
+	tel_dict_u64(d, "ctl_tx", t.ctl_tx);
 	tel_dict_u64(d, "drops", t.drops);
 	/* Leak watch: flat under steady traffic, back to its idle value after. */
 	tel_dict_u64(d, "mbufs_in_use", pg_ports_mbufs_in_use(view.ports));
@@ -387,6 +388,18 @@ cmd_neighbors(const char *cmd __rte_unused, const char *params,
 	port = str_array();
 	state = str_array();
 	rte_tel_data_start_dict(d);
+	if (view.neigh != NULL) {
+		struct pg_neigh_counters c;
+		unsigned int incomplete;
+
+		/* Before the table lock: the resolver takes its own lock first. */
+		pg_neigh_counters(view.neigh, &c, &incomplete);
+		tel_dict_u64(d, "incomplete", incomplete);
+		tel_dict_u64(d, "arp_requests", c.requests);
+		tel_dict_u64(d, "learned", c.learned);
+		tel_dict_u64(d, "expired", c.expired);
+		tel_dict_u64(d, "failed", c.failed);
+	}
 	pg_fib_lock(fib);
 	tel_dict_u64(d, "count", fib->n_neighbors);
 	tel_dict_u64(d, "offset", off);
@@ -399,7 +412,8 @@ cmd_neighbors(const char *cmd __rte_unused, const char *params,
 		rte_tel_data_add_array_string(ip, pg_conf_ip4_str(fib->nh_ip[i], a, sizeof(a)));
 		rte_tel_data_add_array_string(mac, pg_conf_mac_str(h->l2, m, sizeof(m)));
 		rte_tel_data_add_array_string(port, view.ports->port[h->port].name);
-		rte_tel_data_add_array_string(state, "static");
+		rte_tel_data_add_array_string(state, fib->nh_neigh[i] == PG_FIB_NEIGH_DYNAMIC ?
+					      "learned" : "static");
 	}
 	pg_fib_unlock(fib);
 	put_column(d, "ip", ip);

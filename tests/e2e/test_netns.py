@@ -4,7 +4,9 @@
 pktgate by a veth pair whose root-namespace end pktgate opens with
 net_af_packet. Namespace A (192.0.2.10/24, gateway 192.0.2.1) and B
 (198.51.100.2/24, gateway 198.51.100.1, plus 203.0.113.1/32 on its
-loopback) resolve pktgate by ARP; pktgate knows them as static neighbors.
+loopback) resolve pktgate by ARP; pktgate knows them as static neighbors,
+or, with PG_E2E_NEIGHBORS=dynamic, learns them by ARP itself (no neighbor
+in the config: the first packet to each is dropped while it asks).
 ping, UDP and TCP go through it; telemetry and the final summary must show
 the forwarding. Everything created here is deleted again, also on failure.
 
@@ -19,6 +21,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
@@ -33,6 +36,7 @@ PEER_A, PEER_B = "pgna" + TAG, "pgnb" + TAG      # namespace ends
 A_IP, B_IP = "192.0.2.10", "198.51.100.2"
 LAN_IP, WAN_IP = "192.0.2.1", "198.51.100.1"
 B_LOOP = "203.0.113.1"
+DYNAMIC = os.environ.get("PG_E2E_NEIGHBORS", "static") == "dynamic"
 
 
 def sh(*cmd, check=True, timeout=30, ns=None):
@@ -85,8 +89,11 @@ class Env:
                     "a": mac_of(PEER_A, NS_A), "b": mac_of(PEER_B, NS_B)}
         cfg = Config(ports=[Port("lan", "net_af_packet0", LAN_IP, 24, self.mac["lan"]),
                             Port("wan", "net_af_packet1", WAN_IP, 24, self.mac["wan"])],
-                     neighbors=[(A_IP, self.mac["a"], "lan"), (B_IP, self.mac["b"], "wan")],
-                     routes=[("203.0.113.0/24", "via", B_IP)])
+                     neighbors=[] if DYNAMIC else [(A_IP, self.mac["a"], "lan"),
+                                                   (B_IP, self.mac["b"], "wan")],
+                     routes=[("203.0.113.0/24", "via", B_IP)],
+                     # short timers so that expiry is seen within the test
+                     arp={"reachable": 2, "retry_ms": 200} if DYNAMIC else None)
         conf = os.path.join(self.tmp, "c.yaml")
         with open(conf, "w") as f:
             f.write(cfg.text())
@@ -282,11 +289,54 @@ def telemetry_shows_forwarding():
     assert s["forwarded"] > 0 and s["local"] > 0, s
     assert s["rx"] >= s["forwarded"] + s["local"], s
     nb = e.tel.query("/pktgate/neighbors")
-    assert nb["ip"] == [A_IP, B_IP] and nb["port"] == ["lan", "wan"], nb
+    assert sorted(zip(nb["ip"], nb["port"])) == [(A_IP, "lan"), (B_IP, "wan")], nb
+    macs = dict(zip(nb["ip"], (m.lower() for m in nb["mac"])))
+    assert macs == {A_IP: e.mac["a"], B_IP: e.mac["b"]}, nb
+    if DYNAMIC:
+        assert nb["state"] == ["learned", "learned"], nb
+        # B was asked for (a packet needed it); A asked for us first
+        assert nb["arp_requests"] >= 1 and nb["learned"] == 2, nb
+        assert 1 <= s["ctl_tx"] <= nb["arp_requests"], (s, nb)
+    else:
+        assert nb["state"] == ["static", "static"], nb
     pt = e.tel.query("/pktgate/ports")
     assert pt["device"] == ["net_af_packet0", "net_af_packet1"], pt
     assert pt["rx"][0] > 0 and pt["rx"][1] > 0 and pt["tx"][0] > 0 and pt["tx"][1] > 0, pt
     assert [m.lower() for m in pt["mac"]] == [e.mac["lan"], e.mac["wan"]], pt
+
+
+def neighbor_expires_when_silent():
+    """A learned neighbor that stops answering leaves the table (after its
+    reachable time and three unanswered probes); once back, the next packet
+    for it makes pktgate ask again and forwarding resumes."""
+    e = env()
+    sh("ip", "link", "set", PEER_B, "down", ns=NS_B)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            nb = e.tel.query("/pktgate/neighbors")
+            if B_IP not in nb["ip"]:
+                break
+            time.sleep(0.2)
+        assert B_IP not in nb["ip"] and nb["expired"] >= 1, nb
+        assert nb["ip"] == [A_IP], nb
+        r = e.tel.query("/pktgate/routes")
+        assert any(l.startswith("203.0.113.0/24") and "unresolved" in l
+                   for l in r["routes"]), r
+    finally:
+        sh("ip", "link", "set", PEER_B, "up", ns=NS_B)
+        sh("ip", "route", "replace", "default", "via", WAN_IP, ns=NS_B)
+    # A's pings find B again (the first ones go while it is asked for)
+    p = sh("ping", "-c", "10", "-i", "0.2", "-W", "2", B_IP, ns=NS_A, check=False,
+           timeout=40)
+    m = re.search(r"(\d+) packets transmitted, (\d+) received", p.stdout)
+    assert m and int(m.group(2)) >= 5, p.stdout
+    nb = e.tel.query("/pktgate/neighbors")
+    assert B_IP in nb["ip"] and nb["learned"] >= 3, nb
+
+
+if DYNAMIC:
+    case(neighbor_expires_when_silent)
 
 
 @case

@@ -123,6 +123,50 @@ START_TEST(precedence_comes_back)
 }
 END_TEST
 
+/* Routes from a routing daemon lose to static ones and come back when the
+ * static one goes; bulk loads of daemon routes wait behind static ones. */
+START_TEST(fpm_routes_below_static)
+{
+	struct pg_fib_route_spec v[2];
+	char err[PG_CONF_ERR_LEN];
+	const uint32_t p = PG_IPV4(10, 7, 0, 0);
+
+	ck_assert_int_eq(pg_fib_route_add_origin(fib, PG_ROUTE_ORIGIN_FPM, p, 16,
+						 PG_IPV4(198, 51, 100, 2), -1, err), 0);
+	ck_assert_uint_eq(pg_fib_find(fib, p, 16)->origin, PG_ROUTE_ORIGIN_FPM);
+	ck_assert_uint_eq(nh_of(p | 1)->port, 1);
+	ck_assert_int_eq(pg_fib_route_add(fib, p, 16, 0, 0, err), 0);
+	ck_assert_uint_eq(pg_fib_find(fib, p, 16)->origin, PG_ROUTE_ORIGIN_STATIC);
+	ck_assert_uint_eq(nh_of(p | 1)->port, 0);
+	/* A daemon update while the static route wins changes nothing seen. */
+	memset(v, 0, sizeof(v));
+	v[0].prefix = p;
+	v[0].len = 16;
+	v[0].gw = PG_IPV4(198, 51, 100, 9);
+	v[0].port = -1;
+	v[0].line = 1;
+	v[1].prefix = PG_IPV4(10, 8, 0, 0);
+	v[1].len = 16;
+	v[1].gw = PG_IPV4(198, 51, 100, 2);
+	v[1].port = -1;
+	v[1].line = 2;
+	ck_assert_int_eq(pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_FPM, v, 2, err), 0);
+	ck_assert_uint_eq(nh_of(p | 1)->port, 0);
+	ck_assert_uint_eq(pg_fib_find(fib, PG_IPV4(10, 8, 0, 0), 16)->origin,
+			  PG_ROUTE_ORIGIN_FPM);
+	/* The static one goes: the daemon's latest comes back. */
+	ck_assert_int_eq(pg_fib_route_del(fib, p, 16, err), 0);
+	ck_assert_uint_eq(pg_fib_find(fib, p, 16)->origin, PG_ROUTE_ORIGIN_FPM);
+	ck_assert_uint_eq(pg_fib_find(fib, p, 16)->gw, PG_IPV4(198, 51, 100, 9));
+	ck_assert_uint_eq(nh_of(p | 1)->type, PG_NH_UNRESOLVED);
+	ck_assert_int_eq(pg_fib_route_del(fib, p, 16, err), -ENOENT);
+	ck_assert_int_eq(pg_fib_route_del_origin(fib, PG_ROUTE_ORIGIN_FPM, p, 16, err), 0);
+	ck_assert_uint_eq(nh_of(p | 1)->type, PG_NH_NO_ROUTE);
+	ck_assert_int_eq(pg_fib_route_add_origin(fib, PG_ROUTE_ORIGIN_LOCAL, p, 16, 0, 0, err),
+			 -EINVAL);
+}
+END_TEST
+
 /* Learning a gateway fixes every route through it; forgetting it undoes. */
 START_TEST(neighbor_resolves_routes)
 {
@@ -131,14 +175,14 @@ START_TEST(neighbor_resolves_routes)
 	const uint32_t nn = fib->n_neighbors;
 
 	ck_assert_uint_eq(nh_of(PG_IPV4(172, 20, 0, 1))->type, PG_NH_UNRESOLVED);
-	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_a, -1, err), 0);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_a, -1, PG_FIB_NEIGH_STATIC, err), 0);
 	ck_assert_uint_eq(fib->n_neighbors, nn + 1);
 	ck_assert_uint_eq(nh_of(PG_IPV4(172, 20, 0, 1))->type, PG_NH_FORWARD);
 	ck_assert_mem_eq(nh_of(PG_IPV4(172, 20, 0, 1))->l2, mac_a, 6);
 	ck_assert_mem_eq(nh_of(gw)->l2, mac_a, 6);
 	ck_assert_uint_eq(pg_fib_find(fib, gw, 32)->origin, PG_ROUTE_ORIGIN_NEIGHBOR);
 	/* The MAC moves: one change, every route follows. */
-	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_b, -1, err), 0);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_b, -1, PG_FIB_NEIGH_STATIC, err), 0);
 	ck_assert_mem_eq(nh_of(PG_IPV4(172, 20, 0, 1))->l2, mac_b, 6);
 	ck_assert_uint_eq(fib->n_neighbors, nn + 1);
 	ck_assert_int_eq(pg_fib_neigh_del(fib, gw, err), 0);
@@ -147,13 +191,26 @@ START_TEST(neighbor_resolves_routes)
 	ck_assert_uint_eq(nh_of(gw)->type, PG_NH_UNRESOLVED);
 	ck_assert_uint_eq(fib->n_neighbors, nn);
 	ck_assert_int_eq(pg_fib_neigh_del(fib, gw, err), -ENOENT);
+	/* Learned entries never replace configured ones; the reverse works. */
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_a, -1, PG_FIB_NEIGH_DYNAMIC, err), 0);
+	ck_assert_uint_eq(pg_fib_neigh_kind(fib, gw), PG_FIB_NEIGH_DYNAMIC);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_b, -1, PG_FIB_NEIGH_STATIC, err), 0);
+	ck_assert_uint_eq(pg_fib_neigh_kind(fib, gw), PG_FIB_NEIGH_STATIC);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_a, -1, PG_FIB_NEIGH_DYNAMIC, err),
+			 -EEXIST);
+	ck_assert_mem_eq(nh_of(gw)->l2, mac_b, 6);
+	ck_assert_int_eq(pg_fib_neigh_del(fib, gw, err), 0);
+	/* An unresolved gateway's next hop names the gateway for the workers. */
+	ck_assert_uint_eq(pg_nexthop_unresolved_ip(nh_of(PG_IPV4(172, 20, 0, 1))),
+			  rte_cpu_to_be_32(gw));
 	/* Wrong family of mistakes: not on a subnet, ours, multicast MAC. */
-	ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(203, 0, 113, 1), mac_a, -1, err),
-			 -EINVAL);
-	ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(192, 0, 2, 1), mac_a, -1, err),
-			 -EINVAL);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(203, 0, 113, 1), mac_a, -1,
+					  PG_FIB_NEIGH_STATIC, err), -EINVAL);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(192, 0, 2, 1), mac_a, -1,
+					  PG_FIB_NEIGH_STATIC, err), -EINVAL);
 	ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(192, 0, 2, 9),
-					  (const uint8_t *)"\x01\0\x5e\0\0\1", -1, err), -EINVAL);
+					  (const uint8_t *)"\x01\0\x5e\0\0\1", -1,
+					  PG_FIB_NEIGH_STATIC, err), -EINVAL);
 }
 END_TEST
 
@@ -166,7 +223,7 @@ START_TEST(default_route_follows_gateway)
 	ck_assert_int_eq(pg_fib_route_add(fib, 0, 0, gw, -1, err), 0);
 	ck_assert_uint_eq(nh_of(PG_IPV4(8, 8, 8, 8))->type, PG_NH_UNRESOLVED);
 	ck_assert_uint_eq(nh_of(PG_IPV4(8, 8, 8, 8))->port, 0);
-	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_a, -1, err), 0);
+	ck_assert_int_eq(pg_fib_neigh_set(fib, gw, mac_a, -1, PG_FIB_NEIGH_STATIC, err), 0);
 	ck_assert_uint_eq(nh_of(PG_IPV4(8, 8, 8, 8))->type, PG_NH_FORWARD);
 	ck_assert_mem_eq(nh_of(PG_IPV4(8, 8, 8, 8))->l2, mac_a, 6);
 	ck_assert_int_eq(pg_fib_route_del(fib, 0, 0, err), 0);
@@ -249,7 +306,7 @@ START_TEST(bulk_load_all_or_nothing)
 	v[N].len = 32;
 	v[N].port = 1;
 	v[N].line = N + 1;
-	ck_assert_int_eq(pg_fib_route_add_bulk(fib, v, N + 1, err), -EEXIST);
+	ck_assert_int_eq(pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, N + 1, err), -EEXIST);
 	ck_assert_msg(strstr(err, "line 5001") != NULL, "%s", err);
 	ck_assert_uint_eq(fib->n_routes, n0);
 	ck_assert_uint_eq(nh_of(v[0].prefix)->type, PG_NH_NO_ROUTE);
@@ -263,7 +320,7 @@ START_TEST(bulk_load_all_or_nothing)
 	v[N].port = 0;
 	v[N].line = N + 1;
 	dup = v[N];
-	ck_assert_int_eq(pg_fib_route_add_bulk(fib, v, N + 1, err), 0);
+	ck_assert_int_eq(pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, N + 1, err), 0);
 	for (i = 0; i < 20000; i++) {
 		const uint32_t ip = PG_IPV4(20 + rand() % 100, 0, 0, 0) |
 				    ((uint32_t)rand() & 0xffffff);
@@ -318,7 +375,8 @@ START_TEST(copies_stay_equal)
 			break;
 		default:
 			if (rand() & 1)
-				pg_fib_neigh_set(fib, gw, rand() & 1 ? mac_a : mac_b, -1, err);
+				pg_fib_neigh_set(fib, gw, rand() & 1 ? mac_a : mac_b, -1,
+						 PG_FIB_NEIGH_STATIC, err);
 			else
 				pg_fib_neigh_del(fib, gw, err);
 		}
@@ -432,7 +490,7 @@ START_TEST(reader_never_sees_stale_or_torn)
 		const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, gw_after(k) };
 
 		ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(198, 51, 100, gw_after(k)),
-						  mac, -1, err), 0);
+						  mac, -1, PG_FIB_NEIGH_STATIC, err), 0);
 	}
 	rcu = pg_rcu_create(1, SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(rcu);
@@ -465,6 +523,7 @@ live_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, static_route_add_replace_del);
 	tcase_add_test(tc, precedence_comes_back);
+	tcase_add_test(tc, fpm_routes_below_static);
 	tcase_add_test(tc, neighbor_resolves_routes);
 	tcase_add_test(tc, default_route_follows_gateway);
 	tcase_add_test(tc, table_full_changes_nothing);

@@ -106,7 +106,7 @@ main(int argc, char **argv)
 			}
 			fill(v, n);
 			t = now_s();
-			if (pg_fib_route_add_bulk(fib, v, n, err) != 0) {
+			if (pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, n, err) != 0) {
 				fprintf(stderr, "bulk: %s\n", err);
 				return 1;
 			}

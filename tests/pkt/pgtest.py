@@ -101,11 +101,17 @@ class Port:
 class Config:
     """A pktgate config; text() renders it as YAML."""
 
-    def __init__(self, ports, neighbors=(), routes=(), raw_workers=None):
+    # Learning neighbors by ARP races a pcap replay (all frames arrive at
+    # once, the resolver answers within a tick): packet tests use the
+    # configured neighbors only unless a case asks for arp settings.
+    STATIC_ONLY = {"dynamic": "false"}
+
+    def __init__(self, ports, neighbors=(), routes=(), raw_workers=None, arp=None):
         self.ports = list(ports)
         self.neighbors = list(neighbors)   # (ip, mac, port)
         self.routes = list(routes)         # (prefix, "via"|"port", value)
         self.raw_workers = raw_workers
+        self.arp = dict(self.STATIC_ONLY if arp is None else arp)
 
     def port(self, name):
         for p in self.ports:
@@ -132,6 +138,10 @@ class Config:
         else:
             out.append("  lcores: [%s]" % ", ".join(str(x) for x in TOPOLOGY["lcores"]))
             for k, v in TOPOLOGY["workers_extra"].items():
+                out.append("  %s: %s" % (k, v))
+        if self.arp:
+            out.append("arp:")
+            for k, v in self.arp.items():
                 out.append("  %s: %s" % (k, v))
         return "\n".join(out) + "\n"
 

@@ -1160,6 +1160,41 @@ START_TEST(test_many_routes_duplicate)
 }
 END_TEST
 
+/* arp: defaults, every key, and each kind of mistake named. */
+START_TEST(test_arp)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL, NULL));
+
+	ck_assert(c->arp.dynamic);
+	ck_assert_uint_eq(c->arp.reachable_s, 300);
+	ck_assert_uint_eq(c->arp.retry_ms, 1000);
+	ck_assert_uint_eq(c->arp.probes, 3);
+	ck_assert_uint_eq(c->arp.max_entries, 4096);
+	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL, NULL,
+			  "workers:\n  lcores: [1]\narp:\n  dynamic: false\n  reachable: 30\n"
+			  "  retry_ms: 200\n  probes: 5\n  max_entries: 100\n"));
+	ck_assert(!c->arp.dynamic);
+	ck_assert_uint_eq(c->arp.reachable_s, 30);
+	ck_assert_uint_eq(c->arp.retry_ms, 200);
+	ck_assert_uint_eq(c->arp.probes, 5);
+	ck_assert_uint_eq(c->arp.max_entries, 100);
+	pg_conf_free(c);
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\narp:\n  dynamic: yes\n"),
+		     "arp.dynamic", "true or false");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\narp:\n  reachable: 0\n"),
+		     "arp.reachable", "out of range");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\narp:\n  retry_ms: 5\n"),
+		     "arp.retry_ms", "out of range");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\narp:\n  probes: x\n"),
+		     "arp.probes", "integer");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\narp:\n  max_entries: 1\n"),
+		     "arp.max_entries", "out of range");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\narp:\n  timeout: 1\n"),
+		     "timeout", NULL);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -1249,6 +1284,7 @@ conf_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_many_routes);
 	tcase_add_test(tc, test_many_routes_duplicate);
+	tcase_add_test(tc, test_arp);
 	suite_add_tcase(s, tc);
 
 	return s;

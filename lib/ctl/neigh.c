@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "pg_neigh.h"
+
+RTE_LOG_REGISTER_SUFFIX(pg_neigh_logtype, neigh, INFO);
+#define NEIGH_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, pg_neigh_logtype, "pktgate.neigh: " fmt "\n", ##__VA_ARGS__)
+
+/* Events read per ring and tick: bounds a tick's work under an ARP storm. */
+#define EVENTS_PER_TICK 256
+
+struct entry {
+	uint32_t ip;
+	uint16_t port;
+	uint8_t state;           /**< enum pg_neigh_state */
+	uint8_t probes;          /**< requests sent in this state */
+	uint8_t mac[6];          /**< last learned */
+	double deadline;         /**< next request, or when REACHABLE ends */
+	double failed_until;
+};
+
+struct pg_neigh {
+	struct pg_fib *fib;
+	struct pg_neigh_params p;
+	struct rte_mempool *pool;
+	struct rte_ring *inject;
+	unsigned int n_rings;
+	struct rte_ring **events;
+	struct rte_hash *index;        /**< ip -> position in entries[] */
+	struct entry *entries;
+	pthread_mutex_t lock;          /**< vs telemetry */
+	struct pg_neigh_counters c;
+};
+
+static const char *const state_names[] = {
+	[PG_NEIGH_INCOMPLETE] = "incomplete",
+	[PG_NEIGH_REACHABLE] = "reachable",
+	[PG_NEIGH_PROBE] = "probe",
+	[PG_NEIGH_FAILED] = "failed",
+};
+
+const char *
+pg_neigh_state_name(enum pg_neigh_state st)
+{
+	return (unsigned int)st < RTE_DIM(state_names) ? state_names[st] : "?";
+}
+
+static void
+defaults(struct pg_neigh_params *p, const struct pg_neigh_params *in)
+{
+	memset(p, 0, sizeof(*p));
+	if (in != NULL)
+		*p = *in;
+	if (p->reachable_s <= 0)
+		p->reachable_s = 300;
+	if (p->retry_s <= 0)
+		p->retry_s = 1;
+	if (p->probes == 0)
+		p->probes = 3;
+	if (p->failed_hold_s <= 0)
+		p->failed_hold_s = 20;
+	if (p->max_entries == 0)
+		p->max_entries = 4096;
+}
+
+struct pg_neigh *
+pg_neigh_create(struct pg_fib *fib, const struct pg_neigh_params *params,
+		unsigned int n_workers, struct rte_mempool *pool, int socket)
+{
+	static unsigned int instance;
+	struct rte_hash_parameters hp;
+	struct pg_neigh *n;
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i;
+
+	n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	pthread_mutex_init(&n->lock, NULL);
+	defaults(&n->p, params);
+	n->fib = fib;
+	n->pool = pool;
+	n->n_rings = n_workers;
+	n->events = calloc(RTE_MAX(n_workers, 1u), sizeof(*n->events));
+	n->entries = calloc(n->p.max_entries, sizeof(*n->entries));
+	if (n->events == NULL || n->entries == NULL)
+		goto fail;
+	for (i = 0; i < n_workers; i++) {
+		snprintf(name, sizeof(name), "pg_nev%u_%u", instance, i);
+		n->events[i] = rte_ring_create_elem(name, sizeof(struct pg_neigh_event),
+						    PG_NEIGH_RING_SIZE, socket,
+						    RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (n->events[i] == NULL)
+			goto fail;
+	}
+	snprintf(name, sizeof(name), "pg_ninj%u", instance);
+	n->inject = rte_ring_create(name, 256, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	memset(&hp, 0, sizeof(hp));
+	snprintf(name, sizeof(name), "pg_nidx%u", instance++);
+	hp.name = name;
+	hp.entries = n->p.max_entries;
+	hp.key_len = sizeof(uint32_t);
+	hp.hash_func = rte_jhash;
+	hp.socket_id = socket;
+	n->index = rte_hash_create(&hp);
+	if (n->inject == NULL || n->index == NULL)
+		goto fail;
+	return n;
+fail:
+	pg_neigh_free(n);
+	return NULL;
+}
+
+void
+pg_neigh_free(struct pg_neigh *n)
+{
+	unsigned int i;
+	struct rte_mbuf *m;
+
+	if (n == NULL)
+		return;
+	for (i = 0; n->events != NULL && i < n->n_rings; i++)
+		rte_ring_free(n->events[i]);
+	if (n->inject != NULL) {
+		while (rte_ring_sc_dequeue(n->inject, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(n->inject);
+	}
+	rte_hash_free(n->index);
+	free(n->events);
+	free(n->entries);
+	pthread_mutex_destroy(&n->lock);
+	free(n);
+}
+
+struct rte_ring *
+pg_neigh_event_ring(struct pg_neigh *n, unsigned int i)
+{
+	return i < n->n_rings ? n->events[i] : NULL;
+}
+
+struct rte_ring *
+pg_neigh_inject_ring(struct pg_neigh *n)
+{
+	return n->inject;
+}
+
+/* An ARP request for @p e->ip: broadcast, or unicast to the MAC we knew
+ * when re-checking a reachable entry (RFC 1122 2.3.2.1). */
+static void
+send_request(struct pg_neigh *n, const struct entry *e, bool unicast)
+{
+	const struct pg_fib_port *p = &n->fib->ports[e->port];
+	struct rte_mbuf *m = rte_pktmbuf_alloc(n->pool);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+
+	if (m == NULL)
+		return;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, RTE_ETHER_MIN_LEN -
+							  RTE_ETHER_CRC_LEN);
+	memset(eth, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	if (unicast)
+		memcpy(eth->dst_addr.addr_bytes, e->mac, RTE_ETHER_ADDR_LEN);
+	else
+		memset(eth->dst_addr.addr_bytes, 0xff, RTE_ETHER_ADDR_LEN);
+	eth->src_addr = p->mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+	arp->arp_plen = sizeof(uint32_t);
+	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
+	arp->arp_data.arp_sha = p->mac;
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(p->ip4);
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(e->ip);
+	m->hash.usr = e->port;
+	if (rte_ring_sp_enqueue(n->inject, m) != 0) {
+		rte_pktmbuf_free(m);
+		n->c.inject_full++;
+		return;
+	}
+	n->c.requests++;
+}
+
+static struct entry *
+find(struct pg_neigh *n, uint32_t ip)
+{
+	const int pos = rte_hash_lookup(n->index, &ip);
+
+	return pos < 0 ? NULL : &n->entries[pos];
+}
+
+static void
+forget(struct pg_neigh *n, struct entry *e)
+{
+	const uint32_t ip = e->ip;
+
+	rte_hash_del_key(n->index, &ip);
+	memset(e, 0, sizeof(*e));
+}
+
+static void
+on_resolve(struct pg_neigh *n, const struct pg_neigh_event *ev, double now)
+{
+	struct entry *e = find(n, ev->ip);
+	int pos;
+
+	if (e != NULL) {
+		/* Asked already, or known; a failed address waits its hold. */
+		if (e->state == PG_NEIGH_FAILED && now >= e->failed_until) {
+			e->state = PG_NEIGH_INCOMPLETE;
+			e->probes = 1;
+			e->deadline = now + n->p.retry_s;
+			send_request(n, e, false);
+		}
+		return;
+	}
+	/* Configured neighbors, and addresses off our subnets, are not ours
+	 * to resolve. */
+	if (pg_fib_neigh_kind(n->fib, ev->ip) != PG_FIB_NEIGH_NONE ||
+	    pg_fib_port_of(n->fib, ev->ip) != (int)ev->port)
+		return;
+	pos = rte_hash_add_key(n->index, &ev->ip);
+	if (pos < 0) {
+		n->c.table_full++;
+		return;
+	}
+	e = &n->entries[pos];
+	memset(e, 0, sizeof(*e));
+	e->ip = ev->ip;
+	e->port = ev->port;
+	e->state = PG_NEIGH_INCOMPLETE;
+	e->probes = 1;
+	e->deadline = now + n->p.retry_s;
+	send_request(n, e, false);
+}
+
+static void
+on_seen(struct pg_neigh *n, const struct pg_neigh_event *ev, double now)
+{
+	struct entry *e = find(n, ev->ip);
+	char err[PG_CONF_ERR_LEN], a[20];
+	int pos;
+
+	if (e == NULL && ev->kind == PG_NEIGH_EV_ASKED_US &&
+	    pg_fib_neigh_kind(n->fib, ev->ip) == PG_FIB_NEIGH_NONE &&
+	    pg_fib_port_of(n->fib, ev->ip) == (int)ev->port) {
+		pos = rte_hash_add_key(n->index, &ev->ip);
+		if (pos < 0) {
+			n->c.table_full++;
+			return;
+		}
+		e = &n->entries[pos];
+		memset(e, 0, sizeof(*e));
+		e->ip = ev->ip;
+		e->port = ev->port;
+		e->state = PG_NEIGH_INCOMPLETE;
+	}
+	/* Otherwise only what we asked for is learned. */
+	if (e == NULL || e->port != ev->port)
+		return;
+	if (e->state != PG_NEIGH_REACHABLE || memcmp(e->mac, ev->mac, 6) != 0) {
+		if (pg_fib_neigh_set(n->fib, e->ip, ev->mac, e->port,
+				     PG_FIB_NEIGH_DYNAMIC, err) != 0) {
+			NEIGH_LOG(WARNING, "%s: not learned: %s",
+				  pg_conf_ip4_str(e->ip, a, sizeof(a)), err);
+			forget(n, e);
+			return;
+		}
+		if (e->state != PG_NEIGH_REACHABLE && e->state != PG_NEIGH_PROBE)
+			n->c.learned++;
+	}
+	memcpy(e->mac, ev->mac, 6);
+	e->state = PG_NEIGH_REACHABLE;
+	e->probes = 0;
+	e->deadline = now + n->p.reachable_s;
+}
+
+/* Timers of one entry. */
+static void
+age(struct pg_neigh *n, struct entry *e, double now)
+{
+	char err[PG_CONF_ERR_LEN];
+
+	switch (e->state) {
+	case PG_NEIGH_INCOMPLETE:
+		if (now < e->deadline)
+			return;
+		if (e->probes >= n->p.probes) {
+			e->state = PG_NEIGH_FAILED;
+			e->failed_until = now + n->p.failed_hold_s;
+			n->c.failed++;
+			return;
+		}
+		e->probes++;
+		e->deadline = now + n->p.retry_s;
+		send_request(n, e, false);
+		return;
+	case PG_NEIGH_REACHABLE:
+		if (now < e->deadline)
+			return;
+		e->state = PG_NEIGH_PROBE;
+		e->probes = 1;
+		e->deadline = now + n->p.retry_s;
+		send_request(n, e, true);
+		return;
+	case PG_NEIGH_PROBE:
+		if (now < e->deadline)
+			return;
+		if (e->probes >= n->p.probes) {
+			/* Gone: routes through it stop until it answers again. */
+			if (pg_fib_neigh_kind(n->fib, e->ip) == PG_FIB_NEIGH_DYNAMIC)
+				pg_fib_neigh_del(n->fib, e->ip, err);
+			n->c.expired++;
+			forget(n, e);
+			return;
+		}
+		e->probes++;
+		e->deadline = now + n->p.retry_s;
+		send_request(n, e, e->probes < n->p.probes);
+		return;
+	default:
+		if (now >= e->failed_until)
+			forget(n, e);
+	}
+}
+
+void
+pg_neigh_poll(struct pg_neigh *n, double now)
+{
+	struct pg_neigh_event ev[EVENTS_PER_TICK];
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+	unsigned int r, i, k;
+	int pos;
+
+	pthread_mutex_lock(&n->lock);
+	for (r = 0; r < n->n_rings; r++) {
+		k = rte_ring_sc_dequeue_burst_elem(n->events[r], ev, sizeof(ev[0]),
+						   EVENTS_PER_TICK, NULL);
+		n->c.events += k;
+		for (i = 0; i < k; i++) {
+			if (ev[i].kind == PG_NEIGH_EV_RESOLVE)
+				on_resolve(n, &ev[i], now);
+			else
+				on_seen(n, &ev[i], now);
+		}
+	}
+	while ((pos = rte_hash_iterate(n->index, &key, &data, &iter)) >= 0)
+		age(n, &n->entries[pos], now);
+	pthread_mutex_unlock(&n->lock);
+}
+
+bool
+pg_neigh_state_of(struct pg_neigh *n, uint32_t ip, enum pg_neigh_state *st)
+{
+	const struct entry *e;
+
+	pthread_mutex_lock(&n->lock);
+	e = find(n, ip);
+	if (e != NULL)
+		*st = (enum pg_neigh_state)e->state;
+	pthread_mutex_unlock(&n->lock);
+	return e != NULL;
+}
+
+void
+pg_neigh_counters(struct pg_neigh *n, struct pg_neigh_counters *out,
+		  unsigned int *incomplete)
+{
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+	int pos;
+
+	pthread_mutex_lock(&n->lock);
+	*out = n->c;
+	*incomplete = 0;
+	while ((pos = rte_hash_iterate(n->index, &key, &data, &iter)) >= 0)
+		if (n->entries[pos].state == PG_NEIGH_INCOMPLETE ||
+		    n->entries[pos].state == PG_NEIGH_FAILED)
+			(*incomplete)++;
+	pthread_mutex_unlock(&n->lock);
+}
