@@ -107,6 +107,14 @@ static const cyaml_schema_field_t arp_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t control_fields[] = {
+	CYAML_FIELD_STRING_PTR("socket", OPT,
+			struct pg_conf_raw_control, socket, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("enabled", OPT,
+			struct pg_conf_raw_control, enabled, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 /*
  * Counts are checked in conf_validate.c rather than with the schema's
  * min/max so that the messages can say what the limit is about.
@@ -124,6 +132,8 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING("workers", CYAML_FLAG_DEFAULT,
 			struct pg_conf_raw, workers, workers_fields),
 	CYAML_FIELD_MAPPING_PTR("arp", OPT, struct pg_conf_raw, arp, arp_fields),
+	CYAML_FIELD_MAPPING("control", CYAML_FLAG_OPTIONAL,
+			struct pg_conf_raw, control, control_fields),
 	CYAML_FIELD_END
 };
 

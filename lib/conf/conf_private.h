@@ -67,6 +67,11 @@ struct pg_conf_raw_arp {
 	char *max_entries;  /* optional */
 };
 
+struct pg_conf_raw_control {
+	char *socket;       /* optional */
+	char *enabled;      /* optional: true | false */
+};
+
 struct pg_conf_raw {
 	struct pg_conf_raw_port *ports;
 	unsigned int ports_count;
@@ -76,6 +81,7 @@ struct pg_conf_raw {
 	unsigned int routes_count;
 	struct pg_conf_raw_workers workers;
 	struct pg_conf_raw_arp *arp;     /* optional */
+	struct pg_conf_raw_control control;   /* optional: all NULL when absent */
 };
 
 /*

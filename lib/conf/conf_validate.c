@@ -877,6 +877,59 @@ build_arp(const struct pg_conf_raw_arp *a, struct pg_conf *conf, char *err)
 	return 0;
 }
 
+/*
+ * control.socket / control.enabled. An empty value means "not given" here
+ * as everywhere (docs/config.md), so switching the socket off is an explicit
+ * `enabled: false` rather than `socket: ""`.
+ */
+static int
+build_control(const struct pg_conf_raw_control *c, struct pg_conf *conf, char *err)
+{
+	const char *path = PG_CONF_DEFAULT_CONTROL_SOCKET;
+	bool enabled = true;
+
+	if (c->enabled != NULL) {
+		if (strcmp(c->enabled, "true") == 0) {
+			enabled = true;
+		} else if (strcmp(c->enabled, "false") == 0) {
+			enabled = false;
+		} else {
+			pg_conf_set_err(err, "control.enabled: expected true or false, got '%.64s'",
+					c->enabled);
+			return -1;
+		}
+	}
+	if (c->socket != NULL) {
+		if (!enabled) {
+			pg_conf_set_err(err, "control.socket: given but control.enabled is false");
+			return -1;
+		}
+		if (c->socket[0] != '/') {
+			pg_conf_set_err(err, "control.socket: '%.64s' is not an absolute path",
+					c->socket);
+			return -1;
+		}
+		if (strlen(c->socket) >= PG_CONF_SOCKET_LEN) {
+			pg_conf_set_err(err,
+				"control.socket: path too long for a unix socket (%zu bytes, max %d)",
+				strlen(c->socket), PG_CONF_SOCKET_LEN - 1);
+			return -1;
+		}
+		if (c->socket[strlen(c->socket) - 1] == '/') {
+			pg_conf_set_err(err, "control.socket: '%.64s' names a directory, not a socket file",
+					c->socket);
+			return -1;
+		}
+		path = c->socket;
+		conf->control_socket_set = true;
+	}
+	if (enabled)
+		snprintf(conf->control_socket, sizeof(conf->control_socket), "%s", path);
+	else
+		conf->control_socket[0] = '\0';
+	return 0;
+}
+
 int
 pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 		  char err[PG_CONF_ERR_LEN])
@@ -885,7 +938,8 @@ pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 	    build_neighbors(raw, conf, err) < 0 ||
 	    build_routes(raw, conf, err) < 0 ||
 	    build_workers(&raw->workers, conf, err) < 0 ||
-	    build_arp(raw->arp, conf, err) < 0)
+	    build_arp(raw->arp, conf, err) < 0 ||
+	    build_control(&raw->control, conf, err) < 0)
 		return -1;
 	return 0;
 }

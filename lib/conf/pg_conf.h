@@ -31,6 +31,9 @@
 #define PG_CONF_DEFAULT_RING_SIZE 1024
 #define PG_CONF_MIN_RING_SIZE 64
 #define PG_CONF_MAX_RING_SIZE 65536
+/** Control socket path incl. NUL: what fits in sockaddr_un.sun_path. */
+#define PG_CONF_SOCKET_LEN 108
+#define PG_CONF_DEFAULT_CONTROL_SOCKET "/run/pktgate/pktgate.sock"
 
 struct pg_conf_port {
 	char name[PG_CONF_NAME_LEN];
@@ -91,6 +94,10 @@ struct pg_conf {
 	unsigned int rx_lcores;           /**< pipeline: the first rx_lcores lcores do RX */
 	unsigned int ring_size;           /**< pipeline: slots per ring (power of two) */
 	struct pg_conf_arp arp;
+	/** control.socket: where pktgate-ctl connects; "" when control.enabled
+	 * is false. Defaults to PG_CONF_DEFAULT_CONTROL_SOCKET. */
+	char control_socket[PG_CONF_SOCKET_LEN];
+	bool control_socket_set;          /**< control.socket given in the file */
 };
 
 /**

@@ -1067,6 +1067,72 @@ START_TEST(test_runtime_rx_queues_pipeline)
 }
 END_TEST
 
+/* ---- control ---- */
+
+START_TEST(test_control_default)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL, NULL));
+
+	ck_assert_str_eq(c->control_socket, PG_CONF_DEFAULT_CONTROL_SOCKET);
+	ck_assert(!c->control_socket_set);
+	pg_conf_free(c);
+	/* An empty value is "not given", as for every optional key. */
+	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\ncontrol: {socket: \"\"}\n"));
+	ck_assert_str_eq(c->control_socket, PG_CONF_DEFAULT_CONTROL_SOCKET);
+	ck_assert(!c->control_socket_set);
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_control_socket)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL,
+		"workers:\n  lcores: [1]\ncontrol:\n  socket: /tmp/pg x/ctl.sock\n"));
+
+	ck_assert_str_eq(c->control_socket, "/tmp/pg x/ctl.sock");
+	ck_assert(c->control_socket_set);
+	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL, NULL,
+		"workers:\n  lcores: [1]\ncontrol: {enabled: true, socket: /a.sock}\n"));
+	ck_assert_str_eq(c->control_socket, "/a.sock");
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_control_disabled)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL,
+		"workers:\n  lcores: [1]\ncontrol: {enabled: false}\n"));
+
+	ck_assert_str_eq(c->control_socket, "");
+	pg_conf_free(c);
+}
+END_TEST
+
+static const struct {
+	const char *control, *needle1, *needle2;
+} bad_control[] = {
+	{ "{enabled: no}", "control.enabled: expected true or false, got 'no'", "(line 15)" },
+	{ "{enabled: false, socket: /x.sock}", "control.socket: given but control.enabled is false",
+	  NULL },
+	{ "{socket: run/x.sock}", "control.socket: 'run/x.sock' is not an absolute path", NULL },
+	{ "{socket: /run/pktgate/}", "control.socket: '/run/pktgate/' names a directory", NULL },
+	{ "{socket: /" "0123456789012345678901234567890123456789"
+	  "0123456789012345678901234567890123456789" "012345678901234567890123456}",
+	  "control.socket: path too long for a unix socket (108 bytes, max 107)", NULL },
+	{ "{sock: /x}", "control: unknown key 'sock'", "valid keys: socket, enabled" },
+	{ "[/x.sock]", "control: expected a mapping", NULL },
+};
+
+START_TEST(test_control_bad)
+{
+	char w[512];
+
+	snprintf(w, sizeof(w), "workers:\n  lcores: [1]\ncontrol: %s\n", bad_control[_i].control);
+	expect_error(doc(NULL, NULL, NULL, w), bad_control[_i].needle1, bad_control[_i].needle2);
+}
+END_TEST
+
 /* ---- helpers ---- */
 
 START_TEST(test_format_helpers)
@@ -1278,6 +1344,14 @@ conf_suite(void)
 	tcase_add_test(tc, test_runtime_rx_queues);
 	tcase_add_test(tc, test_runtime_rx_queues_pipeline);
 	tcase_add_test(tc, test_format_helpers);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("control");
+	tcase_add_test(tc, test_control_default);
+	tcase_add_test(tc, test_control_socket);
+	tcase_add_test(tc, test_control_disabled);
+	tcase_add_loop_test(tc, test_control_bad, 0,
+			    sizeof(bad_control) / sizeof(bad_control[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("scale");
