@@ -74,6 +74,8 @@ pg_control_run(const struct pg_control *ctl)
 			return PG_STOP_DURATION;
 		if (ctl->neigh != NULL)
 			pg_neigh_poll(ctl->neigh, t);
+		if (ctl->ctlsock != NULL)
+			pg_ctlsock_poll(ctl->ctlsock);
 		pg_workers_sum(ctl->workers, &cur);
 		if (cur.rx != last_rx)
 			last_rx_change = t;

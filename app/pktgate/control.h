@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pg_ctlsock.h"
 #include "pg_neigh.h"
 #include "pg_port.h"
 #include "pg_worker.h"
@@ -26,11 +27,13 @@ struct pg_control {
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;      /**< NULL: no dynamic neighbors */
 	volatile sig_atomic_t *signalled;
+	struct pg_ctlsock *ctlsock;  /**< NULL: no control socket */
 };
 
 /**
  * The control thread's loop on the main lcore: watches signals, duration
- * and idleness, prints stats lines. Returns why it stopped.
+ * and idleness, prints stats lines, answers the control socket. Returns
+ * why it stopped.
  */
 enum pg_stop_cause pg_control_run(const struct pg_control *ctl);
 

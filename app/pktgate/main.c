@@ -19,7 +19,9 @@
 #include <rte_pdump.h>
 #include <rte_version.h>
 
+#include "check.h"
 #include "control.h"
+#include "ctl.h"
 #include "pg_cli.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
@@ -38,20 +40,6 @@ on_signal(int sig)
 {
 	(void)sig;
 	signalled = 1;
-}
-
-static bool
-lcore_enabled(unsigned int lcore)
-{
-	return lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore);
-}
-
-static bool
-device_exists(const char *device)
-{
-	uint16_t id;
-
-	return rte_eth_dev_get_port_by_name(device, &id) == 0;
 }
 
 static int
@@ -124,6 +112,9 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	static struct pg_workers workers;
 	struct pg_fib_port fib_ports[PG_MAX_PORTS];
 	struct pg_telemetry_view view;
+	struct pg_cmd_handlers handlers;
+	struct pg_ctl_view ctl_view;
+	struct pg_ctlsock *ctlsock = NULL;
 	struct pg_port_plan plan;
 	struct pg_control ctl;
 	struct pg_fib *fib = NULL;
@@ -134,8 +125,8 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	double start;
 	int ret, code = EXIT_FAILURE;
 
-	if (pg_conf_check_runtime(conf, lcore_enabled, rte_get_main_lcore(),
-				  device_exists, err) != 0)
+	if (pg_conf_check_runtime(conf, pg_lcore_enabled, rte_get_main_lcore(),
+				  pg_device_exists, err) != 0)
 		return fail(EXIT_USAGE, err);
 	pg_workers_plan(&workers, conf);
 	plan.rx_lcores = workers.rx_lcores;
@@ -186,6 +177,22 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	view.main_lcore = rte_get_main_lcore();
 	if (pg_telemetry_init(&view) != 0)
 		fprintf(stderr, "pktgate: warning: telemetry commands not registered\n");
+	ctl_view.conf = conf;
+	ctl_view.ports = &ports;
+	ctl_view.fib = fib;
+	ctl_view.workers = &workers;
+	pg_ctl_handlers_init(&handlers, &ctl_view);
+	if (conf->control_socket[0] != '\0') {
+		ctlsock = pg_ctlsock_create(conf->control_socket, &handlers, err, sizeof(err));
+		/* A socket the file asks for must work; the default one is a
+		 * convenience (not root, or another pktgate has it). */
+		if (ctlsock == NULL && conf->control_socket_set) {
+			fail(EXIT_FAILURE, err);
+			goto out_telemetry;
+		}
+		if (ctlsock == NULL)
+			fprintf(stderr, "pktgate: warning: %s; running without it\n", err);
+	}
 	/* Lets dpdk-dumpcap attach to us (needs a hugepage primary). */
 	if (rte_pdump_init() != 0)
 		fprintf(stderr, "pktgate: warning: pdump not available (capture off)\n");
@@ -226,7 +233,11 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl.workers = &workers;
 	ctl.neigh = neigh;
 	ctl.signalled = &signalled;
+	ctl.ctlsock = ctlsock;
 	cause = pg_control_run(&ctl);
+	/* Clients get "connection refused" from now on, not a silent wait. */
+	pg_ctlsock_free(ctlsock);
+	ctlsock = NULL;
 
 	pg_workers_stop(&workers);
 	if (launched == workers.n)
@@ -235,6 +246,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	pg_control_summary(&ctl, stdout, pg_now_s() - start);
 
 out_telemetry:
+	pg_ctlsock_free(ctlsock);
 	pg_telemetry_fini();
 	rte_pdump_uninit();
 	pg_neigh_free(neigh);
@@ -269,13 +281,14 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	if (cli.check_config != NULL) {
-		conf = pg_conf_load(cli.check_config, err);
-		if (conf == NULL)
+		struct pg_check_result res;
+
+		/* No EAL here: the file alone (config check over the control
+		 * socket adds the runtime checks). */
+		if (pg_check_config(cli.check_config, false, &res, err) != 0)
 			return fail(EXIT_USAGE, err);
 		printf("%s: OK (%u ports, %u neighbors, %u routes, %u workers)\n",
-		       cli.check_config, conf->n_ports, conf->n_neighbors,
-		       conf->n_routes, conf->n_workers);
-		pg_conf_free(conf);
+		       cli.check_config, res.ports, res.neighbors, res.routes, res.workers);
 		return EXIT_SUCCESS;
 	}
 	conf = pg_conf_load(cli.config, err);

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#ifndef PG_APP_CTL_H
+#define PG_APP_CTL_H
+
+/*
+ * The control socket's handlers: what `pktgate-ctl` can ask. They run on
+ * the control thread (pg_ctlsock_poll() in pg_control_run()), the thread
+ * that changes the tables (pg_fib_route_add() and friends), so they read
+ * the table's metadata directly, without pg_fib_lock().
+ */
+
+#include "pg_cmd.h"
+#include "pg_conf.h"
+#include "pg_fib.h"
+#include "pg_port.h"
+#include "pg_worker.h"
+
+/** Everything the handlers read; the control thread keeps it current. */
+struct pg_ctl_view {
+	const struct pg_conf *conf;
+	const struct pg_ports *ports;
+	struct pg_fib *fib;             /**< the live table (writable for the
+					     * table-changing handlers) */
+	const struct pg_workers *workers;
+};
+
+/**
+ * Fill @p h with the handlers this build has: stats, ports, route list,
+ * neighbor list, config check, version. The table-changing commands (route
+ * add/del, neighbor add/del, acl reload) stay NULL until the live-table
+ * API is wired: they answer "not available in this build".
+ */
+void pg_ctl_handlers_init(struct pg_cmd_handlers *h, struct pg_ctl_view *view);
+
+#endif
