@@ -1,0 +1,457 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The control socket and pktgate-ctl against a running pktgate: pktgate
+replays a pcap forever (net_pcap infinite_rx=1) into a net_null sink with
+its control socket in a temp dir; pktgate-ctl asks every command (human
+and --json output, exit codes, error messages), a raw client sends
+over-long lines, garbage and pipelined requests, and start-up handles
+stale, live and foreign files at the socket path.
+
+usage: PKTGATE_CTL=path/to/pktgate-ctl test_ctl.py PKTGATE [case-name-substring...]
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pgtest  # noqa: E402
+from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
+                    LAN_IP, UDP, LAN_MAC, Ether, Raw, base_config, case,
+                    cleanup_prefix, eal_args, main, unique_prefix, write_pcap)
+
+CTL = os.environ.get("PKTGATE_CTL")
+if CTL:
+    CTL = os.path.abspath(CTL)
+EXTRA_ROUTES = 200      # more than one page (128) of route list
+
+
+def config(sock=None, extra=""):
+    routes = [("203.0.113.0/24", "via", GW_IP), ("10.9.0.0/16", "port", "lan")]
+    routes += [("10.200.%d.%d/30" % (i // 64, (i % 64) * 4), "via", GW_IP)
+               for i in range(EXTRA_ROUTES)]
+    text = base_config(routes=routes, wan_dev="net_null0").text()
+    if sock is not None:
+        text += "control: {socket: %s}\n" % sock
+    return text + extra
+
+
+def traffic():
+    """Per replay round: 1 forwarded, 1 echo answered, 1 no_route."""
+    e = Ether(dst=LAN_MAC, src=HOST_MAC)
+    return [e / IP(src=HOST_IP, dst="203.0.113.5") / UDP() / Raw(b"a" * 50),
+            e / IP(src=HOST_IP, dst=LAN_IP) / ICMP(id=1, seq=1) / Raw(b"c" * 20),
+            e / IP(src=HOST_IP, dst="8.8.8.8") / UDP() / Raw(b"d" * 50)]
+
+
+class Running:
+    """pktgate on an infinite replay, control socket at tmp/run/ctl.sock."""
+
+    def __init__(self, conf_text=None, wait=True):
+        self.tmp = tempfile.mkdtemp(prefix="pg-ctl-")
+        self.sock = os.path.join(self.tmp, "run", "ctl.sock")
+        self.prefix = unique_prefix("pgctl")
+        inp = os.path.join(self.tmp, "in.pcap")
+        write_pcap(inp, traffic())
+        q = pgtest.TOPOLOGY["queues"]
+        lan = "net_pcap0," + ",".join(["rx_pcap=%s" % inp] * q) + ",infinite_rx=1"
+        self.conf = os.path.join(self.tmp, "c.yaml")
+        with open(self.conf, "w") as f:
+            f.write(conf_text if conf_text is not None else config(self.sock))
+        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
+        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
+        self.cmd = ([pgtest.PKTGATE] + eal_args(self.prefix, [lan, "net_null0,no-rx=1"])
+                    + ["--", "-c", self.conf])
+        self.proc = None
+        self.rc = None
+
+    def start(self, wait=True):
+        self.proc = subprocess.Popen(self.cmd, cwd=self.tmp, stdout=self.out,
+                                     stderr=self.err)
+        if wait:
+            end = time.time() + 30
+            while time.time() < end:
+                assert self.proc.poll() is None, \
+                    "pktgate exited early (rc %s)\n%s" % (self.proc.returncode, self.stderr())
+                if ctl(["-s", self.sock, "version"], check=False).returncode == 0:
+                    return self
+                time.sleep(0.05)
+            raise AssertionError("control socket %s did not answer\n%s"
+                                 % (self.sock, self.stderr()))
+        return self
+
+    def ctl(self, *words, **kw):
+        return ctl(["-s", self.sock] + list(words), **kw)
+
+    def stderr(self):
+        self.err.seek(0)
+        return self.err.read()[-3000:]
+
+    def wait_exit(self, timeout=30):
+        self.rc = self.proc.wait(timeout=timeout)
+        return self.rc
+
+    def stop(self, timeout=20):
+        self.proc.send_signal(signal.SIGINT)
+        return self.wait_exit(timeout)
+
+    def close(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()          # only our own child, by its handle
+            self.proc.wait()
+        self.out.close()
+        self.err.close()
+        cleanup_prefix(self.prefix)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def ctl(args, check=True, timeout=30, cwd=None, user=None):
+    p = subprocess.run([CTL] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=timeout, cwd=cwd, user=user)
+    p.where = "pktgate-ctl %s -> rc %d\nstdout:\n%s\nstderr:\n%s" % (
+        " ".join(args), p.returncode, p.stdout, p.stderr)
+    if check:
+        assert p.returncode == 0, p.where
+    return p
+
+
+def kv(stdout):
+    """The human view's 'key  value' lines (top level and indented)."""
+    d = {}
+    for line in stdout.splitlines():
+        w = line.split()
+        if len(w) == 2:
+            d[w[0]] = w[1]
+    return d
+
+
+def rows(stdout, header):
+    """Table rows (split on whitespace) after the header line."""
+    lines = stdout.splitlines()
+    for i, line in enumerate(lines):
+        if line.split() == header:
+            return [x.split() for x in lines[i + 1:] if x and not x.startswith("(")]
+    raise AssertionError("no table with header %s in:\n%s" % (header, stdout))
+
+
+def expect_error(p, needle, code=1):
+    assert p.returncode == code, "expected exit %d\n%s" % (code, p.where)
+    assert p.stdout == "", p.where
+    assert p.stderr.startswith("pktgate-ctl: ") and needle in p.stderr, \
+        "stderr lacks %r\n%s" % (needle, p.where)
+
+
+class Raw_client:
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(10)
+        self.s.connect(path)
+        self.buf = b""
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def reply(self):
+        while b"\n" not in self.buf:
+            d = self.s.recv(65536)
+            assert d, "server closed the connection; got %r" % self.buf
+            self.buf += d
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line.decode())
+
+    def close(self):
+        self.s.close()
+
+
+def wait_until(pred, timeout=10.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    return pred()
+
+
+@case
+def ctl_every_command():
+    r = Running().start()
+    try:
+        # --- the socket: 0600 in a 0700 directory we created
+        st = os.stat(r.sock)
+        assert stat.S_ISSOCK(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600, oct(st.st_mode)
+        assert stat.S_IMODE(os.stat(os.path.dirname(r.sock)).st_mode) == 0o700
+
+        # --- stats: human and JSON
+        s = wait_until(lambda: (lambda d: d if int(d.get("rx", 0)) > 1000 and
+                                int(d.get("no_route", 0)) > 0 else None)(
+            kv(r.ctl("stats").stdout)))
+        assert s, r.ctl("stats").where
+        for k in ("rx", "tx", "forwarded", "local", "drops", "mbufs_in_use"):
+            assert int(s[k]) >= 0, s
+        assert int(s["forwarded"]) > 0 and int(s["local"]) > 0, s
+        j = json.loads(r.ctl("--json", "stats").stdout)
+        assert j["ok"] is True and j["rx"] >= int(s["rx"]), j
+        assert sorted(j["drop"]) == sorted(DROP_REASONS), j["drop"]
+        assert j["drops"] == sum(j["drop"].values()), j
+        assert j["drop"]["no_route"] > 0, j
+        overload = {"ring_full"} if pgtest.TOPOLOGY_NAME.startswith("pipeline") else set()
+        assert all(v == 0 for k, v in j["drop"].items()
+                   if k not in {"no_route"} | overload), j["drop"]
+
+        # --- ports
+        p = r.ctl("ports")
+        d = kv(p.stdout)
+        assert "lan" in p.stdout and "net_pcap0" in p.stdout and "net_null0" in p.stdout, p.where
+        assert d.get("ipv4") in ("192.0.2.1/24", "198.51.100.1/24"), p.where
+        pj = json.loads(r.ctl("--json", "ports").stdout)["ports"]
+        assert [x["name"] for x in pj] == ["lan", "wan"], pj
+        assert [x["device"] for x in pj] == ["net_pcap0", "net_null0"], pj
+        assert [x["ipv4"] for x in pj] == ["192.0.2.1/24", "198.51.100.1/24"], pj
+        assert pj[0]["rx"] > 0 and pj[0]["hw_ipackets"] > 0 and pj[1]["tx"] > 0, pj
+        q = pgtest.TOPOLOGY["queues"]
+        assert [x["tx_queues"] for x in pj] == [q, q], pj
+
+        # --- route list: count, the table, paging
+        n = 3 * 2 + 2 + 2 + EXTRA_ROUTES   # local, connected, bcast; neighbors; static
+        p = r.ctl("route", "list")
+        d = kv(p.stdout)
+        assert d["count"] == str(n) and d["offset"] == "0" and d["page_size"] == "128", p.where
+        t = rows(p.stdout, ["prefix", "via", "port", "type", "origin"])
+        assert len(t) == 128, len(t)
+        assert "(%d more: add the offset 128 to see the next page)" % (n - 128) in p.stdout
+        allr = t + rows(r.ctl("route", "list", "128").stdout,
+                        ["prefix", "via", "port", "type", "origin"])
+        assert len(allr) == n and len({x[0] for x in allr}) == n, len(allr)
+        for want in (["203.0.113.0/24", GW_IP, "wan", "forward", "static"],
+                     ["10.9.0.0/16", "-", "lan", "unresolved", "static"],
+                     ["192.0.2.1/32", "-", "lan", "local", "local"],
+                     ["192.0.2.0/24", "-", "lan", "unresolved", "connected"],
+                     [GW_IP + "/32", GW_IP, "wan", "forward", "neighbor"]):
+            assert want in allr, "route list lacks %s" % want
+        rj = json.loads(r.ctl("--json", "route", "list", str(n - 1)).stdout)
+        assert rj["count"] == n and rj["offset"] == n - 1 and len(rj["routes"]) == 1, rj
+        past = json.loads(r.ctl("--json", "route", "list", str(n + 5)).stdout)
+        assert past["routes"] == [], past
+        assert "routes: none" in r.ctl("route", "list", str(n)).stdout
+
+        # --- neighbor list
+        p = r.ctl("neighbor", "list")
+        assert kv(p.stdout)["count"] == "2", p.where
+        assert rows(p.stdout, ["ip", "mac", "port", "state"]) == [
+            [HOST_IP, HOST_MAC, "lan", "static"], [GW_IP, GW_MAC, "wan", "static"]], p.where
+        nj = json.loads(r.ctl("--json", "neighbor", "list", "1").stdout)
+        assert [x["ip"] for x in nj["neighbors"]] == [GW_IP], nj
+
+        # --- config check: good (relative name: pktgate-ctl makes it absolute),
+        # bad file, and a runtime check against this process's devices
+        good = r.ctl("config", "check", "c.yaml", check=False, cwd=r.tmp)
+        assert good.returncode == 0, good.where
+        d = kv(good.stdout)
+        assert d["file"] == r.conf and d["ports"] == "2" and d["routes"] == str(2 + EXTRA_ROUTES), \
+            good.where
+        bad = os.path.join(r.tmp, "bad.yaml")
+        with open(bad, "w") as f:
+            f.write(config().replace("ipv4: 192.0.2.1/24", "ipv4: 192.0.2.1/40"))
+        expect_error(r.ctl("config", "check", bad, check=False),
+                     "config check: %s: ports[0].ipv4" % bad)
+        nodev = os.path.join(r.tmp, "nodev.yaml")
+        with open(nodev, "w") as f:
+            f.write(config().replace("device: net_null0", "device: net_pcap7"))
+        expect_error(r.ctl("config", "check", nodev, check=False),
+                     "ports[1].device: unknown DPDK device 'net_pcap7'")
+        expect_error(r.ctl("config", "check", "/nonexistent.yaml", check=False),
+                     "config check: /nonexistent.yaml: cannot open: No such file or directory")
+
+        # --- errors: unknown, malformed, and not wired yet
+        expect_error(r.ctl("bogus", "command", check=False),
+                     "unknown command 'bogus' (try 'help')")
+        expect_error(r.ctl("route", "add", "10.0.0.0/8", "via", GW_IP, check=False),
+                     "route add: not available in this build")
+        expect_error(r.ctl("neighbor", "add", "198.51.100.7", "02:00:00:00:00:07",
+                           check=False), "neighbor add: not available in this build")
+        expect_error(r.ctl("acl", "reload", "/x.acl", check=False),
+                     "acl reload: not available in this build")
+        expect_error(r.ctl("route", "add", "10.0.0.1/8", "via", GW_IP, check=False),
+                     "route add: host bits set in '10.0.0.1/8' (did you mean 10.0.0.0/8?)")
+        expect_error(r.ctl("route", "list", "x", check=False),
+                     "route list: invalid OFFSET 'x'")
+        p = r.ctl("--json", "route", "del", "10.0.0.0/8", check=False)
+        assert p.returncode == 1 and json.loads(p.stdout) == {
+            "ok": False, "error": "route del: not available in this build"}, p.where
+
+        # --- help and version
+        p = r.ctl("help")
+        t = {" ".join(x[:-1]): x[-1] for x in rows(p.stdout, ["usage", "available"])}
+        assert t["route list [OFFSET]"] == "true" and t["stats"] == "true", t
+        assert t["route del PREFIX"] == "false" and t["acl reload FILE"] == "false", t
+        v = kv(r.ctl("version").stdout)
+        assert v["version"] == "0.1.0", v
+
+        # --- the client's own usage and connection errors
+        expect_error(ctl([], check=False), "no command given", code=2)
+        expect_error(ctl(["-s", r.sock, "route", "add", "a b"], check=False),
+                     "argument 'a b' is empty or holds whitespace", code=2)
+        expect_error(ctl(["-s", r.sock, "--timeout", "x", "stats"], check=False),
+                     "--timeout", code=2)
+        missing = os.path.join(r.tmp, "nope.sock")
+        expect_error(ctl(["-s", missing, "stats"], check=False),
+                     "cannot connect to %s: No such file or directory" % missing, code=2)
+        p = ctl(["--help"])
+        assert p.stdout.startswith("usage: pktgate-ctl"), p.where
+        p = ctl(["--version"])
+        assert p.stdout == "pktgate-ctl 0.1.0\n", p.where
+
+        # --- the last word: SIGINT, exit 0, the socket file is gone
+        assert r.stop() == 0, r.stderr()
+        assert not os.path.exists(r.sock), "socket file left behind"
+        expect_error(ctl(["-s", r.sock, "stats"], check=False), "cannot connect", code=2)
+    finally:
+        r.close()
+
+
+@case
+def ctl_raw_protocol():
+    """Over-long lines, garbage, pipelined requests, half-close, idle and
+    non-reading clients: the server answers each and keeps serving."""
+    r = Running().start()
+    try:
+        c = Raw_client(r.sock)
+        c.send(b"A" * 5000)
+        assert c.reply() == {"ok": False, "error": "request too long (max 4095 bytes)"}
+        # the rest of that line is skipped, the connection stays usable
+        c.send(b"B" * 3000 + b"\nversion\n")
+        v = c.reply()
+        assert v["ok"] is True and v["version"] == "0.1.0", v
+        c.send(b"\x00\xff junk\n")
+        assert c.reply() == {"ok": False,
+                             "error": "byte 0x00 at column 1 is not printable ASCII"}
+        c.send(b"stats \xff\n")
+        assert c.reply() == {"ok": False,
+                             "error": "byte 0xff at column 7 is not printable ASCII"}
+        c.send(b"\n")
+        assert c.reply() == {"ok": False, "error": "empty request (try 'help')"}
+        # several requests in one write, answered in order
+        c.send(b"version\r\nstats\nroute list 1\nneighbor list\nbogus\n")
+        got = [c.reply() for _ in range(5)]
+        assert got[0]["version"] == "0.1.0" and "rx" in got[1], got
+        assert got[2]["offset"] == 1 and len(got[3]["neighbors"]) == 2, got
+        assert got[4] == {"ok": False, "error": "unknown command 'bogus' (try 'help')"}, got
+        # exactly the limit: 4095 bytes and the newline is one request
+        c.send(b"stats" + b" " * (4095 - 5) + b"\n")
+        assert c.reply()["ok"] is True
+        c.close()
+
+        # a last line without newline, then half-close: still answered
+        c = Raw_client(r.sock)
+        c.send(b"version")
+        c.s.shutdown(socket.SHUT_WR)
+        assert c.reply()["ok"] is True
+        assert c.s.recv(10) == b"", "connection not closed after the last reply"
+        c.close()
+
+        # clients that connect and say nothing, or ask and never read:
+        # the others are still served
+        idle = [Raw_client(r.sock) for _ in range(3)]
+        hog = Raw_client(r.sock)
+        hog.s.setblocking(False)
+        try:
+            for _ in range(2000):
+                hog.s.send(b"route list\n")
+        except BlockingIOError:
+            pass                       # its buffers are full: fine
+        p = r.ctl("-t", "10", "stats")
+        assert int(kv(p.stdout)["rx"]) > 0, p.where
+        for x in idle + [hog]:
+            x.close()
+
+        # more clients than slots: the extra ones are told so, not hung
+        many = [Raw_client(r.sock) for _ in range(16)]
+        extra = Raw_client(r.sock)
+        assert extra.reply() == {"ok": False, "error": "too many clients (max 16), try again"}
+        extra.close()
+        for x in many:
+            x.close()
+        assert wait_until(lambda: r.ctl("version", check=False).returncode == 0)
+
+        # a peer that is neither root nor pktgate's user is refused, even if
+        # the socket's mode is opened up by hand
+        if os.geteuid() == 0:
+            for d in (r.tmp, os.path.dirname(r.sock)):
+                os.chmod(d, 0o755)
+            os.chmod(r.sock, 0o666)
+            p = ctl(["-s", r.sock, "stats"], check=False, user=65534)
+            expect_error(p, "permission denied: uid 65534 may not use this socket")
+        assert r.stop() == 0, r.stderr()
+    finally:
+        r.close()
+
+
+@case
+def ctl_socket_path_at_start():
+    """A stale socket file is replaced; a live one, or a file that is not
+    a socket, stops pktgate at start with one line naming the path; with
+    enabled: false there is no socket."""
+    r = Running()
+    try:
+        os.makedirs(os.path.dirname(r.sock), mode=0o700)
+        stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        stale.bind(r.sock)
+        stale.close()                  # the file stays, nobody listens
+        r.start()
+        assert "removed stale socket %s" % r.sock in r.stderr(), r.stderr()
+        assert r.stop() == 0 and not os.path.exists(r.sock)
+    finally:
+        r.close()
+
+    r = Running()
+    live = None
+    try:
+        os.makedirs(os.path.dirname(r.sock), mode=0o700)
+        live = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        live.bind(r.sock)
+        live.listen(1)
+        r.start(wait=False)
+        assert r.wait_exit() == 1, r.stderr()
+        assert ("pktgate: control socket %s: another process is listening on it"
+                % r.sock) in r.stderr(), r.stderr()
+        assert os.path.exists(r.sock), "a live socket was removed"
+    finally:
+        if live is not None:
+            live.close()
+        r.close()
+
+    r = Running()
+    try:
+        os.makedirs(os.path.dirname(r.sock), mode=0o700)
+        with open(r.sock, "w") as f:
+            f.write("not a socket\n")
+        r.start(wait=False)
+        assert r.wait_exit() == 1, r.stderr()
+        assert ("pktgate: control socket %s: exists and is not a socket (not removed)"
+                % r.sock) in r.stderr(), r.stderr()
+        with open(r.sock) as f:
+            assert f.read() == "not a socket\n"
+    finally:
+        r.close()
+
+    r = Running(config(extra="control: {enabled: false}\n"))
+    try:
+        r.cmd += ["--duration", "0.5"]
+        r.start(wait=False)
+        assert r.wait_exit() == 0, r.stderr()
+        assert "pktgate.ctl" not in r.stderr(), r.stderr()
+    finally:
+        r.close()
+
+
+if __name__ == "__main__":
+    if not CTL or not os.access(CTL, os.X_OK):
+        sys.exit("set PKTGATE_CTL to the pktgate-ctl binary")
+    main()
