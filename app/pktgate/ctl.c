@@ -5,19 +5,39 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
 #include <rte_version.h>
 
 #include "check.h"
 #include "ctl.h"
+#include "pg_telemetry.h"
 
 /* Entries per page of route list / neighbor list (about 100 bytes each:
  * far below PG_CMD_MAX_REPLY). */
 #define PAGE_SIZE_ENTRIES 128
 
+/* struct pg_fields into the reply: the field lists are telemetry's. */
+static void
+json_str(void *ctx, const char *key, const char *val)
+{
+	pg_json_string(ctx, key, val);
+}
+
+static void
+json_u64(void *ctx, const char *key, uint64_t val)
+{
+	pg_json_uint(ctx, key, val);
+}
+
+static void
+json_i64(void *ctx, const char *key, int64_t val)
+{
+	pg_json_int(ctx, key, val);
+}
+
 static int
 h_stats(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen, void *arg)
 {
+	const struct pg_fields f = { json_str, json_u64, json_i64, out };
 	const struct pg_ctl_view *v = arg;
 	struct pg_stats_total t;
 	unsigned int r;
@@ -26,13 +46,7 @@ h_stats(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
 	(void)err;
 	(void)errlen;
 	pg_workers_sum(v->workers, &t);
-	pg_json_uint(out, "rx", t.rx);
-	pg_json_uint(out, "tx", t.tx);
-	pg_json_uint(out, "forwarded", t.forwarded);
-	pg_json_uint(out, "local", t.local);
-	pg_json_uint(out, "ip_options", t.ip_options);
-	pg_json_uint(out, "drops", t.drops);
-	pg_json_uint(out, "mbufs_in_use", pg_ports_mbufs_in_use(v->ports));
+	pg_telemetry_totals_fields(&t, v->ports, &f);
 	pg_json_object_open(out, "drop");
 	for (r = 0; r < PG_DROP_MAX; r++)
 		pg_json_uint(out, pg_drop_names[r], t.drop[r]);
@@ -43,6 +57,7 @@ h_stats(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
 static int
 h_ports(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen, void *arg)
 {
+	const struct pg_fields f = { json_str, json_u64, json_i64, out };
 	const struct pg_ctl_view *v = arg;
 	struct pg_stats_total t;
 	unsigned int i;
@@ -53,37 +68,8 @@ h_ports(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
 	pg_workers_sum(v->workers, &t);
 	pg_json_array_open(out, "ports");
 	for (i = 0; i < v->ports->n_ports; i++) {
-		const struct pg_port *p = &v->ports->port[i];
-		char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[20], addr[24];
-		struct rte_eth_stats es;
-
-		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
-		snprintf(addr, sizeof(addr), "%s/%u", pg_conf_ip4_str(p->ip4, ip, sizeof(ip)),
-			 p->ip4_len);
 		pg_json_object_open(out, NULL);
-		pg_json_string(out, "name", p->name);
-		pg_json_string(out, "device", p->device);
-		pg_json_uint(out, "port_id", p->port_id);
-		pg_json_string(out, "mac", mac);
-		pg_json_string(out, "ipv4", addr);
-		pg_json_uint(out, "rx_queues", p->n_rxq);
-		pg_json_uint(out, "tx_queues", p->n_txq);
-		pg_json_uint(out, "rx_desc", p->rx_desc);
-		pg_json_uint(out, "tx_desc", p->tx_desc);
-		pg_json_int(out, "socket", p->socket);
-		pg_json_uint(out, "rx", t.port[i].rx);
-		pg_json_uint(out, "tx", t.port[i].tx);
-		pg_json_uint(out, "rx_drops", t.port[i].rx_drops);
-		pg_json_uint(out, "tx_drops", t.port[i].tx_drops);
-		/* The device's own view: misses happen before we see a packet. */
-		if (rte_eth_stats_get(p->port_id, &es) == 0) {
-			pg_json_uint(out, "hw_ipackets", es.ipackets);
-			pg_json_uint(out, "hw_opackets", es.opackets);
-			pg_json_uint(out, "hw_imissed", es.imissed);
-			pg_json_uint(out, "hw_ierrors", es.ierrors);
-			pg_json_uint(out, "hw_oerrors", es.oerrors);
-			pg_json_uint(out, "hw_rx_nombuf", es.rx_nombuf);
-		}
+		pg_telemetry_port_fields(v->ports, i, &t, &f);
 		pg_json_object_close(out);
 	}
 	pg_json_array_close(out);

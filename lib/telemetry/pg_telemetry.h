@@ -27,6 +27,26 @@ struct pg_telemetry_view {
 	unsigned int main_lcore;
 };
 
+/**
+ * A sink for named values. Telemetry and the control socket (app/pktgate/
+ * ctl.c) show the totals and a port through it, so that both list the same
+ * fields in the same order, each writing its own format.
+ */
+struct pg_fields {
+	void (*str)(void *ctx, const char *key, const char *val);
+	void (*u64)(void *ctx, const char *key, uint64_t val);
+	void (*i64)(void *ctx, const char *key, int64_t val);
+	void *ctx;
+};
+
+/** rx, tx, forwarded, local, ip_options, ctl_tx, drops, mbufs_in_use (not the reasons). */
+void pg_telemetry_totals_fields(const struct pg_stats_total *t, const struct pg_ports *ports,
+				const struct pg_fields *f);
+
+/** Port @p i: its settings, our counters from @p t and the device's (hw_*). */
+void pg_telemetry_port_fields(const struct pg_ports *ports, unsigned int i,
+			      const struct pg_stats_total *t, const struct pg_fields *f);
+
 /** Publish @p view and register the commands (once per process). */
 int pg_telemetry_init(const struct pg_telemetry_view *view);
 

@@ -35,24 +35,50 @@ static pthread_mutex_t view_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pg_telemetry_view view;
 static int view_valid;
 
+void
+pg_telemetry_totals_fields(const struct pg_stats_total *t, const struct pg_ports *ports,
+			   const struct pg_fields *f)
+{
+	f->u64(f->ctx, "rx", t->rx);
+	f->u64(f->ctx, "tx", t->tx);
+	f->u64(f->ctx, "forwarded", t->forwarded);
+	f->u64(f->ctx, "local", t->local);
+	f->u64(f->ctx, "ip_options", t->ip_options);
+	f->u64(f->ctx, "ctl_tx", t->ctl_tx);
+	f->u64(f->ctx, "drops", t->drops);
+	/* Leak watch: flat under steady traffic, back to its idle value after. */
+	f->u64(f->ctx, "mbufs_in_use", pg_ports_mbufs_in_use(ports));
+}
+
+static void
+tel_str(void *ctx, const char *key, const char *val)
+{
+	rte_tel_data_add_dict_string(ctx, key, val);
+}
+
+static void
+tel_u64(void *ctx, const char *key, uint64_t val)
+{
+	tel_dict_u64(ctx, key, val);
+}
+
+static void
+tel_i64(void *ctx, const char *key, int64_t val)
+{
+	rte_tel_data_add_dict_int(ctx, key, (int)val);
+}
+
 static int
 cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	  struct rte_tel_data *d)
 {
+	const struct pg_fields f = { tel_str, tel_u64, tel_i64, d };
 	struct pg_stats_total t;
 	unsigned int r;
 
 	pg_workers_sum(view.workers, &t);
 	rte_tel_data_start_dict(d);
-	tel_dict_u64(d, "rx", t.rx);
-	tel_dict_u64(d, "tx", t.tx);
-	tel_dict_u64(d, "forwarded", t.forwarded);
-	tel_dict_u64(d, "local", t.local);
-	tel_dict_u64(d, "ip_options", t.ip_options);
-	tel_dict_u64(d, "ctl_tx", t.ctl_tx);
-	tel_dict_u64(d, "drops", t.drops);
-	/* Leak watch: flat under steady traffic, back to its idle value after. */
-	tel_dict_u64(d, "mbufs_in_use", pg_ports_mbufs_in_use(view.ports));
+	pg_telemetry_totals_fields(&t, view.ports, &f);
 	for (r = 0; r < PG_DROP_MAX; r++)
 		tel_dict_u64(d, pg_drop_names[r], t.drop[r]);
 	return 0;
@@ -207,39 +233,48 @@ port_addr(const struct pg_port *p, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", pg_conf_ip4_str(p->ip4, ip, sizeof(ip)), p->ip4_len);
 }
 
-static int
-one_port(unsigned int i, const struct pg_stats_total *t, struct rte_tel_data *d)
+void
+pg_telemetry_port_fields(const struct pg_ports *ports, unsigned int i,
+			 const struct pg_stats_total *t, const struct pg_fields *f)
 {
-	const struct pg_port *p = &view.ports->port[i];
+	const struct pg_port *p = &ports->port[i];
 	char mac[RTE_ETHER_ADDR_FMT_SIZE], addr[32];
 	struct rte_eth_stats es;
 
 	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
 	port_addr(p, addr, sizeof(addr));
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "name", p->name);
-	rte_tel_data_add_dict_string(d, "device", p->device);
-	tel_dict_u64(d, "port_id", p->port_id);
-	rte_tel_data_add_dict_string(d, "mac", mac);
-	rte_tel_data_add_dict_string(d, "ipv4", addr);
-	tel_dict_u64(d, "rx_queues", p->n_rxq);
-	tel_dict_u64(d, "tx_queues", p->n_txq);
-	tel_dict_u64(d, "rx_desc", p->rx_desc);
-	tel_dict_u64(d, "tx_desc", p->tx_desc);
-	rte_tel_data_add_dict_int(d, "socket", p->socket);
-	tel_dict_u64(d, "rx", t->port[i].rx);
-	tel_dict_u64(d, "tx", t->port[i].tx);
-	tel_dict_u64(d, "rx_drops", t->port[i].rx_drops);
-	tel_dict_u64(d, "tx_drops", t->port[i].tx_drops);
+	f->str(f->ctx, "name", p->name);
+	f->str(f->ctx, "device", p->device);
+	f->u64(f->ctx, "port_id", p->port_id);
+	f->str(f->ctx, "mac", mac);
+	f->str(f->ctx, "ipv4", addr);
+	f->u64(f->ctx, "rx_queues", p->n_rxq);
+	f->u64(f->ctx, "tx_queues", p->n_txq);
+	f->u64(f->ctx, "rx_desc", p->rx_desc);
+	f->u64(f->ctx, "tx_desc", p->tx_desc);
+	f->i64(f->ctx, "socket", p->socket);
+	f->u64(f->ctx, "rx", t->port[i].rx);
+	f->u64(f->ctx, "tx", t->port[i].tx);
+	f->u64(f->ctx, "rx_drops", t->port[i].rx_drops);
+	f->u64(f->ctx, "tx_drops", t->port[i].tx_drops);
 	/* The device's own view: misses happen before we ever see a packet. */
 	if (rte_eth_stats_get(p->port_id, &es) == 0) {
-		tel_dict_u64(d, "hw_ipackets", es.ipackets);
-		tel_dict_u64(d, "hw_opackets", es.opackets);
-		tel_dict_u64(d, "hw_imissed", es.imissed);
-		tel_dict_u64(d, "hw_ierrors", es.ierrors);
-		tel_dict_u64(d, "hw_oerrors", es.oerrors);
-		tel_dict_u64(d, "hw_rx_nombuf", es.rx_nombuf);
+		f->u64(f->ctx, "hw_ipackets", es.ipackets);
+		f->u64(f->ctx, "hw_opackets", es.opackets);
+		f->u64(f->ctx, "hw_imissed", es.imissed);
+		f->u64(f->ctx, "hw_ierrors", es.ierrors);
+		f->u64(f->ctx, "hw_oerrors", es.oerrors);
+		f->u64(f->ctx, "hw_rx_nombuf", es.rx_nombuf);
 	}
+}
+
+static int
+one_port(unsigned int i, const struct pg_stats_total *t, struct rte_tel_data *d)
+{
+	const struct pg_fields f = { tel_str, tel_u64, tel_i64, d };
+
+	rte_tel_data_start_dict(d);
+	pg_telemetry_port_fields(view.ports, i, t, &f);
 	return 0;
 }
 

@@ -600,6 +600,19 @@ class Telemetry:
         self.sock.close()
 
 
+def wait_until(pred, timeout=10.0):
+    """Poll pred() until it returns something true (returned) or timeout
+    passes (then its last value). For counters that move while pktgate
+    runs: a pass never depends on timing, only a failure waits."""
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    return pred()
+
+
 def wait_for_socket(prefix, proc, timeout=20.0, ready_cmd="/pktgate/stats"):
     """Connect once the socket is there and ready_cmd answers (EAL opens the
     socket before pktgate registers its commands)."""

@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
 from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
                     LAN_IP, UDP, LAN_MAC, Ether, Raw, base_config, case,
-                    cleanup_prefix, eal_args, main, unique_prefix, write_pcap)
+                    cleanup_prefix, eal_args, main, unique_prefix, wait_until,
+                    write_pcap)
 
 CTL = os.environ.get("PKTGATE_CTL")
 if CTL:
@@ -167,16 +168,6 @@ class Raw_client:
 
     def close(self):
         self.s.close()
-
-
-def wait_until(pred, timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
 
 
 @case

@@ -20,7 +20,7 @@ import pgtest  # noqa: E402
 from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
                     LAN_IP, LAN_MAC, UDP, WAN_MAC, Ether, Raw, base_config, case,
                     cleanup_prefix, eal_args, main, parse_summary,
-                    unique_prefix, wait_for_socket, write_pcap)
+                    unique_prefix, wait_for_socket, wait_until, write_pcap)
 
 EXTRA_ROUTES = 300     # more than two pages of /pktgate/routes
 
@@ -87,16 +87,6 @@ class Running:
         self.err.close()
         cleanup_prefix(self.prefix)
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def wait_until(pred, timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
 
 
 @case
