@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <rte_version.h>
 
@@ -179,9 +180,16 @@ h_config_check(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t 
 {
 	char e[PG_CONF_ERR_LEN];
 	struct pg_check_result res;
+	struct stat st;
 	int ret;
 
 	(void)arg;
+	/* The control thread must not block: no FIFOs or devices (opening a
+	 * FIFO waits for a writer, /dev/zero never ends). */
+	if (stat(cmd->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", cmd->path);
+		return -EINVAL;
+	}
 	ret = pg_check_config(cmd->path, true, &res, e);
 	if (ret != 0) {
 		snprintf(err, errlen, "%s", e);

@@ -101,9 +101,12 @@ clear_stale(const char *path, const struct sockaddr_un *sa, char *err, size_t er
 	struct stat st;
 	int fd, ret, e;
 
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? 0 : (snprintf(err, errlen, "control socket %s: %s",
-					      path, strerror(errno)), -1);
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
+		return -1;
+	}
 	if (!S_ISSOCK(st.st_mode)) {
 		snprintf(err, errlen, "control socket %s: exists and is not a socket (not removed)",
 			 path);
@@ -163,12 +166,13 @@ pg_ctlsock_create(const char *path, const struct pg_cmd_handlers *h, char *err, 
 	}
 	s->h = *h;
 	snprintf(s->path, sizeof(s->path), "%s", path);
-	for (i = 0; i < PG_CTLSOCK_MAX_CLIENTS; i++) {
+	s->fd = -1;
+	for (i = 0; i < PG_CTLSOCK_MAX_CLIENTS; i++)
 		s->c[i].fd = -1;
+	for (i = 0; i < PG_CTLSOCK_MAX_CLIENTS; i++) {
 		s->c[i].out = malloc(PG_CMD_MAX_REPLY);
 		if (s->c[i].out == NULL) {
 			snprintf(err, errlen, "control socket %s: out of memory", path);
-			s->fd = -1;
 			pg_ctlsock_free(s);
 			return NULL;
 		}
