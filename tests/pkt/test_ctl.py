@@ -340,6 +340,13 @@ def ctl_raw_protocol():
         assert got[0]["version"] == "0.1.0" and "rx" in got[1], got
         assert got[2]["offset"] == 1 and len(got[3]["neighbors"]) == 2, got
         assert got[4] == {"ok": False, "error": "unknown command 'bogus' (try 'help')"}, got
+        # many big replies in a row: the server waits for us to read
+        # (backpressure) and loses nothing, in order
+        c.send(b"".join(b"route list %d\n" % i for i in range(300)))
+        offs = [c.reply() for _ in range(300)]
+        assert [x["offset"] for x in offs] == list(range(300)), [x.get("offset") for x in offs]
+        assert all(len(x["routes"]) == max(0, min(128, x["count"] - x["offset"]))
+                   for x in offs), "route list pages have the wrong length"
         # exactly the limit: 4095 bytes and the newline is one request
         c.send(b"stats" + b" " * (4095 - 5) + b"\n")
         assert c.reply()["ok"] is True
