@@ -257,8 +257,10 @@ refuse(int fd, const char *msg)
 	close(fd);
 }
 
+static void serve(struct pg_ctlsock *s, struct client *c, short revents, double t);
+
 static void
-accept_clients(struct pg_ctlsock *s)
+accept_clients(struct pg_ctlsock *s, double t)
 {
 	unsigned int k, i;
 
@@ -302,7 +304,10 @@ accept_clients(struct pg_ctlsock *s)
 		s->c[i].out_len = s->c[i].out_off = 0;
 		s->c[i].discarding = false;
 		s->c[i].eof = false;
-		s->c[i].last_active = now_s();
+		s->c[i].last_active = t;
+		/* pktgate-ctl sends its request right after connecting: it
+		 * is usually here already, answer it now rather than a tick on. */
+		serve(s, &s->c[i], POLLIN, t);
 	}
 }
 
@@ -395,6 +400,43 @@ client_read(struct client *c)
 	return true;
 }
 
+/* One client's turn in a tick, after poll() said @p revents. */
+static void
+serve(struct pg_ctlsock *s, struct client *c, short revents, double t)
+{
+	if (revents & (POLLERR | POLLNVAL)) {
+		client_close(c);
+		return;
+	}
+	if ((revents & POLLOUT) && !client_flush(c)) {
+		client_close(c);
+		return;
+	}
+	if ((revents & (POLLIN | POLLHUP)) && c->out_len == 0 && !client_read(c)) {
+		client_close(c);
+		return;
+	}
+	/* Every client gets at least one request answered per tick. */
+	if (c->out_len == 0)
+		answer(s, c, t + POLL_BUDGET_S);
+	if (c->fd < 0)
+		return;
+	if (c->out_len > 0 && !client_flush(c)) {
+		client_close(c);
+		return;
+	}
+	/* Done: the peer sent everything and got every answer (or the rest
+	 * of an over-long line it will never finish). */
+	if (c->eof && c->out_len == 0 && (c->discarding || c->in_len == 0)) {
+		client_close(c);
+		return;
+	}
+	if (t - c->last_active > PG_CTLSOCK_IDLE_TIMEOUT_S) {
+		CTL_LOG(INFO, "closing a client idle for %d s", PG_CTLSOCK_IDLE_TIMEOUT_S);
+		client_close(c);
+	}
+}
+
 void
 pg_ctlsock_poll(struct pg_ctlsock *s)
 {
@@ -420,47 +462,11 @@ pg_ctlsock_poll(struct pg_ctlsock *s)
 	if (poll(pfd, n, 0) < 0)
 		return;
 	t = now_s();
-	for (i = 1; i < n; i++) {
-		struct client *c = owner[i];
-
-		if (pfd[i].revents & (POLLERR | POLLNVAL)) {
-			client_close(c);
-			continue;
-		}
-		if ((pfd[i].revents & POLLOUT) && !client_flush(c)) {
-			client_close(c);
-			continue;
-		}
-		if ((pfd[i].revents & (POLLIN | POLLHUP)) && c->out_len == 0 && !client_read(c)) {
-			client_close(c);
-			continue;
-		}
-		/* Every client gets at least one request answered per tick. */
-		if (c->out_len == 0)
-			answer(s, c, t + POLL_BUDGET_S);
-		if (c->fd < 0)
-			continue;
-		if (c->out_len > 0 && !client_flush(c)) {
-			client_close(c);
-			continue;
-		}
-		/* Done: the peer sent everything and got every answer. */
-		if (c->eof && c->out_len == 0 && !c->discarding && c->in_len == 0) {
-			client_close(c);
-			continue;
-		}
-		if (c->eof && c->out_len == 0 && c->discarding) {
-			client_close(c);
-			continue;
-		}
-		if (t - c->last_active > PG_CTLSOCK_IDLE_TIMEOUT_S) {
-			CTL_LOG(INFO, "closing a client idle for %d s", PG_CTLSOCK_IDLE_TIMEOUT_S);
-			client_close(c);
-		}
-	}
+	for (i = 1; i < n; i++)
+		serve(s, owner[i], pfd[i].revents, t);
 	/* After the clients: slots of peers that hung up are free again. */
 	if (pfd[0].revents & POLLIN)
-		accept_clients(s);
+		accept_clients(s, t);
 }
 
 void
