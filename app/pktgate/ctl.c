@@ -143,7 +143,8 @@ h_route_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 	return 0;
 }
 
-/* Neighbors: the next hops marked as a neighbor entry (MAC known). */
+/* Neighbors: the next hops marked as a neighbor entry (MAC known),
+ * configured ("static") or learned by ARP. */
 static int
 h_neighbor_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
 		void *arg)
@@ -166,7 +167,8 @@ h_neighbor_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t
 		pg_json_string(out, "ip", pg_conf_ip4_str(fib->nh_ip[i], ip, sizeof(ip)));
 		pg_json_string(out, "mac", pg_conf_mac_str(nh->l2, mac, sizeof(mac)));
 		pg_json_string(out, "port", v->ports->port[nh->port].name);
-		pg_json_string(out, "state", "static");
+		pg_json_string(out, "state", fib->nh_neigh[i] == PG_FIB_NEIGH_DYNAMIC ?
+				"learned" : "static");
 		pg_json_object_close(out);
 		shown++;
 	}
