@@ -250,6 +250,18 @@ check_uint(const char *path, const char *s, unsigned long min,
 	return 0;
 }
 
+/* Booleans are the words true and false, nothing YAML 1.1 would also take. */
+static int
+check_bool(const char *path, const char *s, bool *v, char *err)
+{
+	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+		*v = s[0] == 't';
+		return 0;
+	}
+	pg_conf_set_err(err, "%s: expected true or false, got '%.64s'", path, s);
+	return -1;
+}
+
 static int
 check_desc(const char *path, const char *s, uint16_t *out, char *err)
 {
@@ -843,17 +855,8 @@ build_arp(const struct pg_conf_raw_arp *a, struct pg_conf *conf, char *err)
 	c->max_entries = 4096;
 	if (a == NULL)
 		return 0;
-	if (a->dynamic != NULL) {
-		if (strcmp(a->dynamic, "true") == 0) {
-			c->dynamic = true;
-		} else if (strcmp(a->dynamic, "false") == 0) {
-			c->dynamic = false;
-		} else {
-			pg_conf_set_err(err, "arp.dynamic: expected true or false, got '%.64s'",
-					a->dynamic);
-			return -1;
-		}
-	}
+	if (a->dynamic != NULL && check_bool("arp.dynamic", a->dynamic, &c->dynamic, err) < 0)
+		return -1;
 	if (a->reachable != NULL) {
 		if (check_uint("arp.reachable", a->reachable, 1, 86400, &v, err) < 0)
 			return -1;
@@ -888,17 +891,8 @@ build_control(const struct pg_conf_raw_control *c, struct pg_conf *conf, char *e
 	const char *path = PG_CONF_DEFAULT_CONTROL_SOCKET;
 	bool enabled = true;
 
-	if (c->enabled != NULL) {
-		if (strcmp(c->enabled, "true") == 0) {
-			enabled = true;
-		} else if (strcmp(c->enabled, "false") == 0) {
-			enabled = false;
-		} else {
-			pg_conf_set_err(err, "control.enabled: expected true or false, got '%.64s'",
-					c->enabled);
-			return -1;
-		}
-	}
+	if (c->enabled != NULL && check_bool("control.enabled", c->enabled, &enabled, err) < 0)
+		return -1;
 	if (c->socket != NULL) {
 		if (!enabled) {
 			pg_conf_set_err(err, "control.socket: given but control.enabled is false");
