@@ -21,9 +21,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_log.h>
 
 #include "pg_ctlsock.h"
@@ -40,7 +40,7 @@ RTE_LOG_REGISTER_SUFFIX(pg_ctlsock_logtype, ctl, INFO);
  */
 #define MAX_ACCEPTS_PER_POLL 16
 #define MAX_REQUESTS_PER_POLL 64
-#define POLL_BUDGET_S 0.002
+#define POLL_BUDGET_US 2000
 
 struct client {
 	int fd;                       /* -1: free slot */
@@ -51,7 +51,7 @@ struct client {
 	bool eof;                     /* the peer will send nothing more */
 	char *out;                    /* PG_CMD_MAX_REPLY bytes */
 	size_t out_len, out_off;
-	double last_active;
+	uint64_t last_active;         /* timer cycles */
 };
 
 struct pg_ctlsock {
@@ -63,13 +63,11 @@ struct pg_ctlsock {
 	struct client c[PG_CTLSOCK_MAX_CLIENTS];
 };
 
-static double
-now_s(void)
+/* DPDK's timer: the same clock as the rest of the process, no syscall. */
+static uint64_t
+now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return rte_get_timer_cycles();
 }
 
 /* The socket's directory, created 0700 when missing (one level only). */
@@ -232,7 +230,7 @@ client_flush(struct client *c)
 			return false;
 		}
 		c->out_off += (size_t)n;
-		c->last_active = now_s();
+		c->last_active = now();
 	}
 	c->out_off = c->out_len = 0;
 	return true;
@@ -257,10 +255,10 @@ refuse(int fd, const char *msg)
 	close(fd);
 }
 
-static void serve(struct pg_ctlsock *s, struct client *c, short revents, double t);
+static void serve(struct pg_ctlsock *s, struct client *c, short revents, uint64_t t);
 
 static void
-accept_clients(struct pg_ctlsock *s, double t)
+accept_clients(struct pg_ctlsock *s, uint64_t t)
 {
 	unsigned int k, i;
 
@@ -335,14 +333,14 @@ take_line(struct client *c, char *line, size_t *len)
 }
 
 static void
-answer(struct pg_ctlsock *s, struct client *c, double deadline)
+answer(struct pg_ctlsock *s, struct client *c, uint64_t deadline)
 {
 	char line[PG_CMD_MAX_LINE + 1];
 	unsigned int k;
 	size_t len;
 
 	for (k = 0; k < MAX_REQUESTS_PER_POLL && c->out_len == 0 &&
-	     (k == 0 || now_s() < deadline); k++) {
+	     (k == 0 || now() < deadline); k++) {
 		if (!take_line(c, line, &len))
 			return;
 		/* A NUL would cut the line short unseen: refuse it. */
@@ -376,7 +374,7 @@ client_read(struct client *c)
 		c->eof = true;
 		return true;
 	}
-	c->last_active = now_s();
+	c->last_active = now();
 	c->in_len += (size_t)n;
 	if (c->discarding) {
 		char *nl = memchr(c->in, '\n', c->in_len);
@@ -402,7 +400,7 @@ client_read(struct client *c)
 
 /* One client's turn in a tick, after poll() said @p revents. */
 static void
-serve(struct pg_ctlsock *s, struct client *c, short revents, double t)
+serve(struct pg_ctlsock *s, struct client *c, short revents, uint64_t t)
 {
 	if (revents & (POLLERR | POLLNVAL)) {
 		client_close(c);
@@ -418,7 +416,7 @@ serve(struct pg_ctlsock *s, struct client *c, short revents, double t)
 	}
 	/* Every client gets at least one request answered per tick. */
 	if (c->out_len == 0)
-		answer(s, c, t + POLL_BUDGET_S);
+		answer(s, c, t + rte_get_timer_hz() * POLL_BUDGET_US / 1000000);
 	if (c->fd < 0)
 		return;
 	if (c->out_len > 0 && !client_flush(c)) {
@@ -431,7 +429,9 @@ serve(struct pg_ctlsock *s, struct client *c, short revents, double t)
 		client_close(c);
 		return;
 	}
-	if (t - c->last_active > PG_CTLSOCK_IDLE_TIMEOUT_S) {
+	/* last_active may be later than t (set while serving this tick). */
+	if (t > c->last_active &&
+	    t - c->last_active > rte_get_timer_hz() * PG_CTLSOCK_IDLE_TIMEOUT_S) {
 		CTL_LOG(INFO, "closing a client idle for %d s", PG_CTLSOCK_IDLE_TIMEOUT_S);
 		client_close(c);
 	}
@@ -443,7 +443,7 @@ pg_ctlsock_poll(struct pg_ctlsock *s)
 	struct pollfd pfd[1 + PG_CTLSOCK_MAX_CLIENTS];
 	struct client *owner[1 + PG_CTLSOCK_MAX_CLIENTS];
 	unsigned int i, n = 1;
-	double t;
+	uint64_t t;
 
 	pfd[0].fd = s->fd;
 	pfd[0].events = POLLIN;
@@ -461,7 +461,7 @@ pg_ctlsock_poll(struct pg_ctlsock *s)
 	}
 	if (poll(pfd, n, 0) < 0)
 		return;
-	t = now_s();
+	t = now();
 	for (i = 1; i < n; i++)
 		serve(s, owner[i], pfd[i].revents, t);
 	/* After the clients: slots of peers that hung up are free again. */
