@@ -59,6 +59,7 @@ struct pg_ctlsock {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	dev_t dev;
 	ino_t ino;
+	bool made_dir;                /* we created the directory: remove it too */
 	struct pg_cmd_handlers h;
 	struct client c[PG_CTLSOCK_MAX_CLIENTS];
 };
@@ -72,18 +73,20 @@ now(void)
 
 /* The socket's directory, created 0700 when missing (one level only). */
 static int
-make_dir(const char *path, char *err, size_t errlen)
+make_dir(const char *path, bool *made, char *err, size_t errlen)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct stat st;
 	char *slash;
 
+	*made = false;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash == NULL || slash == dir)
 		return 0;
 	*slash = '\0';
 	if (mkdir(dir, 0700) == 0) {
+		*made = true;
 		CTL_LOG(INFO, "created directory %s (mode 0700)", dir);
 		return 0;
 	}
@@ -92,6 +95,23 @@ make_dir(const char *path, char *err, size_t errlen)
 	snprintf(err, errlen, "control socket %s: cannot create directory %s: %s", path, dir,
 		 errno == EEXIST ? "exists and is not a directory" : strerror(errno));
 	return -1;
+}
+
+/* Undo make_dir(): only a directory we created, and only if empty. */
+static void
+remove_dir(const char *path, bool made)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	if (!made)
+		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		rmdir(dir);
+	}
 }
 
 /*
@@ -147,6 +167,7 @@ pg_ctlsock_create(const char *path, const struct pg_cmd_handlers *h, char *err, 
 {
 	struct sockaddr_un sa;
 	struct pg_ctlsock *s;
+	bool made_dir;
 	struct stat st;
 	unsigned int i;
 	mode_t old;
@@ -160,8 +181,12 @@ pg_ctlsock_create(const char *path, const struct pg_cmd_handlers *h, char *err, 
 		return NULL;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (make_dir(path, err, errlen) != 0 || clear_stale(path, &sa, err, errlen) != 0)
+	if (make_dir(path, &made_dir, err, errlen) != 0)
 		return NULL;
+	if (clear_stale(path, &sa, err, errlen) != 0) {
+		remove_dir(path, made_dir);
+		return NULL;
+	}
 
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
@@ -169,6 +194,7 @@ pg_ctlsock_create(const char *path, const struct pg_cmd_handlers *h, char *err, 
 		return NULL;
 	}
 	s->h = *h;
+	s->made_dir = made_dir;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	s->fd = -1;
 	for (i = 0; i < PG_CTLSOCK_MAX_CLIENTS; i++)
@@ -488,5 +514,6 @@ pg_ctlsock_free(struct pg_ctlsock *s)
 		if (lstat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
 			unlink(s->path);
 	}
+	remove_dir(s->path, s->made_dir);
 	free(s);
 }

@@ -308,6 +308,7 @@ def ctl_every_command():
         # --- the last word: SIGINT, exit 0, the socket file is gone
         assert r.stop() == 0, r.stderr()
         assert not os.path.exists(r.sock), "socket file left behind"
+        assert not os.path.exists(os.path.dirname(r.sock)), "the directory we made is left"
         expect_error(ctl(["-s", r.sock, "stats"], check=False), "cannot connect", code=2)
     finally:
         r.close()
@@ -419,6 +420,8 @@ def ctl_socket_path_at_start():
         r.start()
         assert "removed stale socket %s" % r.sock in r.stderr(), r.stderr()
         assert r.stop() == 0 and not os.path.exists(r.sock)
+        # not ours: the directory stays
+        assert os.path.isdir(os.path.dirname(r.sock))
     finally:
         r.close()
 
