@@ -73,7 +73,7 @@ all)
 		CC=clang meson setup "$BUILD" -Dfuzz=true -Dtests=false -Dnative=false \
 			-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
 	fi
-	ninja -C "$BUILD"
+	# meson test builds what the tests need (the targets), nothing more.
 	meson test -C "$BUILD" --suite fuzz --print-errorlogs
 	;;
 -h | --help | help)
