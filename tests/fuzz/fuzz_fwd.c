@@ -3,7 +3,7 @@
  *
  * libFuzzer target: raw frames through the real forwarding stages
  * (pg_fwd_burst: validation, route lookup, rewrite, ARP and ICMP echo
- * answers) and the real TX path, on two net_ring vdevs whose TX loops back
+ * answers, after the pipeline RX lcore's pg_flow_hash) and the real TX path, on two net_ring vdevs whose TX loops back
  * to their RX, so every frame pktgate sends can be read back and checked.
  *
  * Input format (docs in tests/fuzz/README.md):
@@ -42,6 +42,7 @@
 
 #include "pg_conf.h"
 #include "pg_fib.h"
+#include "pg_flow_hash.h"
 #include "pg_fwd.h"
 #include "pg_fwd_worker.h"
 #include "pg_pkt.h"
@@ -78,6 +79,8 @@ static struct pg_fib *fib;
 static struct rte_mempool *pool;
 static struct pg_fwd_ctx ctx;
 static unsigned int pool_base;
+/* Where the flow hashes go, so that computing them is not optimised out. */
+static volatile uint32_t flow_hashes;
 
 static void
 die(const char *what)
@@ -327,6 +330,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n++;
 		off += len;
 	}
+
+	/* What a pipeline RX lcore reads of each frame to pick its lcore. */
+	for (i = 0; i < n; i++)
+		flow_hashes += pg_flow_hash(pkts[i]);
 
 	memset(&st, 0, sizeof(st));
 	pg_fwd_lcore_init(&lc, &ctx, &st, 0);
