@@ -7,7 +7,9 @@
  * to their RX, so every frame pktgate sends can be read back and checked.
  *
  * Input format (docs in tests/fuzz/README.md):
- *   byte 0              ingress port (bit 0)
+ *   byte 0              ingress port (bit 0); bit 1: the second route
+ *                       table (a default route, a /31 port subnet, a
+ *                       /32 port route) instead of the first
  *   then per frame      len (2 bytes, big endian; capped at MAX_FRAME),
  *                       flags (bits 0-1: RX IP checksum flag the "NIC" set,
  *                       bit 2: chain into segments of seg bytes),
@@ -73,11 +75,24 @@ static const char conf_yaml[] =
 	"workers:\n"
 	"  lcores: [1]\n";
 
+/* The other shapes of table: a default route (misses are forwarded), a
+ * /31 subnet on wan (no broadcast address), a /32 route out of a port. */
+static const char conf2_yaml[] =
+	"ports:\n"
+	"  - {name: lan, device: net_ring0, ipv4: 192.0.2.1/24, mac: 02:00:00:00:00:01}\n"
+	"  - {name: wan, device: net_ring1, ipv4: 198.51.100.0/31, mac: 02:00:00:00:00:02}\n"
+	"neighbors:\n"
+	"  - {ip: 198.51.100.1, mac: 02:00:00:00:00:99, port: wan}\n"
+	"routes:\n"
+	"  - {prefix: 0.0.0.0/0, via: 198.51.100.1}\n"
+	"  - {prefix: 203.0.113.7/32, port: lan}\n"
+	"  - {prefix: 10.0.0.0/8, via: 192.0.2.99}\n"
+	"workers:\n"
+	"  lcores: [1]\n";
+
 static char file_prefix[64];
-static struct pg_conf *conf;
-static struct pg_fib *fib;
 static struct rte_mempool *pool;
-static struct pg_fwd_ctx ctx;
+static struct pg_fwd_ctx ctxs[2];     /* one per route table */
 static unsigned int pool_base;
 /* Where the flow hashes go, so that computing them is not optimised out. */
 static volatile uint32_t flow_hashes;
@@ -111,15 +126,45 @@ cleanup(void)
 	}
 }
 
+/* The context of one route table; the ports are the same in both. */
+static void
+make_ctx(struct pg_fwd_ctx *c, const char *yaml, size_t len, const uint16_t *port_id)
+{
+	struct pg_fib_port fports[N_PORTS];
+	char err[PG_CONF_ERR_LEN];
+	struct pg_conf *conf;
+	struct pg_fib *fib;
+	unsigned int i;
+
+	conf = pg_conf_parse(yaml, len, err);
+	if (conf == NULL)
+		die(err);
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < N_PORTS; i++) {
+		memcpy(fports[i].mac.addr_bytes, conf->ports[i].mac, 6);
+		fports[i].ip4 = conf->ports[i].ip4;
+		fports[i].ip4_len = conf->ports[i].ip4_len;
+		c->port[i].mac = fports[i].mac;
+		c->port[i].port_id = port_id[i];
+		c->port[i].ip4_be = rte_cpu_to_be_32(fports[i].ip4);
+		c->port_index[port_id[i]] = (uint8_t)i;
+	}
+	fib = pg_fib_create(conf, fports, SOCKET_ID_ANY, err);
+	if (fib == NULL)
+		die(err);
+	c->fib = fib;
+	c->n_ports = N_PORTS;
+	pg_conf_free(conf);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char *eal_args[] = { (*argv)[0], "-l", "0", "--no-huge", "-m", "256",
 		"--no-pci", "--no-telemetry", file_prefix, "--log-level", "*:error",
 		"--vdev", "net_ring0", "--vdev", "net_ring1", NULL };
-	struct pg_fib_port fports[N_PORTS];
-	char err[PG_CONF_ERR_LEN];
 	struct rte_eth_conf ec;
+	uint16_t port_id[N_PORTS];
 	unsigned int i;
 
 	(void)argc;
@@ -129,40 +174,25 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (rte_eal_init(RTE_DIM(eal_args) - 1, eal_args) < 0)
 		die("EAL init failed");
 	atexit(cleanup);
-	conf = pg_conf_parse(conf_yaml, sizeof(conf_yaml) - 1, err);
-	if (conf == NULL)
-		die(err);
 	/* No per-lcore cache: the in-use count is exact after every input. */
 	pool = rte_pktmbuf_pool_create("fuzz_pool", 8191, 0, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (pool == NULL)
 		die("mempool");
 	memset(&ec, 0, sizeof(ec));
-	memset(&ctx, 0, sizeof(ctx));
 	for (i = 0; i < N_PORTS; i++) {
 		char name[16];
-		uint16_t id;
 
 		snprintf(name, sizeof(name), "net_ring%u", i);
-		if (rte_eth_dev_get_port_by_name(name, &id) != 0 ||
-		    rte_eth_dev_configure(id, 1, 1, &ec) != 0 ||
-		    rte_eth_rx_queue_setup(id, 0, 1024, SOCKET_ID_ANY, NULL, pool) != 0 ||
-		    rte_eth_tx_queue_setup(id, 0, 1024, SOCKET_ID_ANY, NULL) != 0 ||
-		    rte_eth_dev_start(id) != 0)
+		if (rte_eth_dev_get_port_by_name(name, &port_id[i]) != 0 ||
+		    rte_eth_dev_configure(port_id[i], 1, 1, &ec) != 0 ||
+		    rte_eth_rx_queue_setup(port_id[i], 0, 1024, SOCKET_ID_ANY, NULL, pool) != 0 ||
+		    rte_eth_tx_queue_setup(port_id[i], 0, 1024, SOCKET_ID_ANY, NULL) != 0 ||
+		    rte_eth_dev_start(port_id[i]) != 0)
 			die("port set-up");
-		memcpy(fports[i].mac.addr_bytes, conf->ports[i].mac, 6);
-		fports[i].ip4 = conf->ports[i].ip4;
-		fports[i].ip4_len = conf->ports[i].ip4_len;
-		ctx.port[i].mac = fports[i].mac;
-		ctx.port[i].port_id = id;
-		ctx.port[i].ip4_be = rte_cpu_to_be_32(fports[i].ip4);
-		ctx.port_index[id] = (uint8_t)i;
 	}
-	fib = pg_fib_create(conf, fports, SOCKET_ID_ANY, err);
-	if (fib == NULL)
-		die(err);
-	ctx.fib = fib;
-	ctx.n_ports = N_PORTS;
+	make_ctx(&ctxs[0], conf_yaml, sizeof(conf_yaml) - 1, port_id);
+	make_ctx(&ctxs[1], conf2_yaml, sizeof(conf2_yaml) - 1, port_id);
 	pool_base = rte_mempool_in_use_count(pool);
 	return 0;
 }
@@ -307,6 +337,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct pg_fwd_lcore lc;
 	static struct pg_lcore_stats st;
+	const struct pg_fwd_ctx *ctx;
 	struct rte_mbuf *pkts[MAX_FRAMES], *out[256];
 	uint64_t drops = 0, port_drops = 0, tx_drops = 0, sent = 0;
 	uint16_t in_port, n = 0, i, p, got;
@@ -315,6 +346,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	in_port = data[0] & 1;
+	ctx = &ctxs[(data[0] >> 1) & 1];
 	while (off + 4 <= size && n < MAX_FRAMES) {
 		uint32_t len = (uint32_t)data[off] << 8 | data[off + 1];
 		const uint8_t flags = data[off + 2];
@@ -336,11 +368,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		flow_hashes += pg_flow_hash(pkts[i]);
 
 	memset(&st, 0, sizeof(st));
-	pg_fwd_lcore_init(&lc, &ctx, &st, 0);
+	pg_fwd_lcore_init(&lc, ctx, &st, 0);
 	run_burst(&lc, &st, in_port, pkts, n);
 
 	for (p = 0; p < N_PORTS; p++) {
-		while ((got = rte_eth_rx_burst(ctx.port[p].port_id, 0, out, RTE_DIM(out))) != 0) {
+		while ((got = rte_eth_rx_burst(ctx->port[p].port_id, 0, out, RTE_DIM(out))) != 0) {
 			for (i = 0; i < got; i++) {
 				check_sent(out[i]);
 				unpoison(out[i]);

@@ -61,6 +61,11 @@ SEEDS = {
     "cksum_bad_flag": seed(0, frame(udp("203.0.113.5"), flags=1)),
     "from_wan": seed(1, frame(Ether(dst="02:00:00:00:00:02", src="02:00:00:00:00:99") /
                               IP(src="203.0.113.9", dst="192.0.2.20") / UDP())),
+    # byte 0 = 2: the second table (default route, /31 wan, /32 port route)
+    "table2_default_route": seed(2, frame(udp("8.8.8.8")), frame(udp("203.0.113.7")),
+                                 frame(udp("10.1.1.1"))),
+    "table2_from_wan": seed(3, frame(Ether(dst="02:00:00:00:00:02", src="02:00:00:00:00:99") /
+                                     IP(src="198.51.100.1", dst="198.51.100.0") / ICMP())),
     "mixed_burst": seed(0, *[frame(udp("203.0.113.%d" % (i + 1))) for i in range(20)],
                         frame(eth() / IP(src=HOST, dst=OURS) / ICMP()),
                         frame(Ether(dst="ff:ff:ff:ff:ff:ff", src=HOST_MAC) /
