@@ -48,6 +48,7 @@
 #include "pg_fwd.h"
 #include "pg_fwd_worker.h"
 #include "pg_pkt.h"
+#include "pg_test_net.h"
 
 #define MAX_FRAME 4096          /* jumbo enough to chain over two buffers */
 #define MAX_FRAMES 96           /* three bursts */
@@ -56,24 +57,10 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A small network with every kind of next hop: local addresses and subnet
- * broadcasts, neighbors, via routes to neighbors and to unresolved
- * gateways, a port route, and no default route (misses are no_route). */
-static const char conf_yaml[] =
-	"ports:\n"
-	"  - {name: lan, device: net_ring0, ipv4: 192.0.2.1/24, mac: 02:00:00:00:00:01}\n"
-	"  - {name: wan, device: net_ring1, ipv4: 198.51.100.1/24, mac: 02:00:00:00:00:02}\n"
-	"neighbors:\n"
-	"  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n"
-	"  - {ip: 192.0.2.20, mac: 02:00:00:00:00:20, port: lan}\n"
-	"routes:\n"
-	"  - {prefix: 203.0.113.0/24, via: 198.51.100.2}\n"
-	"  - {prefix: 203.0.113.128/25, via: 192.0.2.20}\n"
-	"  - {prefix: 10.0.0.0/8, via: 198.51.100.2}\n"
-	"  - {prefix: 10.9.0.0/16, port: lan}\n"
-	"  - {prefix: 172.16.0.0/12, via: 198.51.100.7}\n"
-	"workers:\n"
-	"  lcores: [1]\n";
+/* The EAL tests' network (every kind of next hop: local addresses and
+ * subnet broadcasts, neighbors, via routes to neighbors and to unresolved
+ * gateways, a port route; misses are no_route). */
+static const char conf_yaml[] = PG_TEST_NET_YAML;
 
 /* The other shapes of table: a default route (misses are forwarded), a
  * /31 subnet on wan (no broadcast address), a /32 route out of a port. */
