@@ -136,7 +136,7 @@ make_ctx(struct pg_fwd_ctx *c, const char *yaml, size_t len, const uint16_t *por
 		c->port[i].ip4_be = rte_cpu_to_be_32(fports[i].ip4);
 		c->port_index[port_id[i]] = (uint8_t)i;
 	}
-	fib = pg_fib_create(conf, fports, SOCKET_ID_ANY, err);
+	fib = pg_fib_create(conf, fports, NULL, SOCKET_ID_ANY, err);
 	if (fib == NULL)
 		die(err);
 	c->fib = fib;
