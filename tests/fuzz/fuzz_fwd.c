@@ -9,7 +9,8 @@
  * Input format (docs in tests/fuzz/README.md):
  *   byte 0              ingress port (bit 0); bit 1: the second route
  *                       table (a default route, a /31 port subnet, a
- *                       /32 port route) instead of the first
+ *                       /32 port route) instead of the first; bit 2:
+ *                       ARP learning on (events to a ring, as in pktgate)
  *   then per frame      len (2 bytes, big endian; capped at MAX_FRAME),
  *                       flags (bits 0-1: RX IP checksum flag the "NIC" set,
  *                       bit 2: chain into segments of seg bytes),
@@ -41,12 +42,15 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
 
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_flow_hash.h"
 #include "pg_fwd.h"
 #include "pg_fwd_worker.h"
+#include "pg_neigh.h"
 #include "pg_pkt.h"
 #include "pg_test_net.h"
 
@@ -79,6 +83,8 @@ static const char conf2_yaml[] =
 
 static char file_prefix[64];
 static struct rte_mempool *pool;
+/* Where the stages report neighbor events (ARP learning), as in pktgate. */
+static struct rte_ring *events;
 static struct pg_fwd_ctx ctxs[2];     /* one per route table */
 static unsigned int pool_base;
 /* Where the flow hashes go, so that computing them is not optimised out. */
@@ -117,6 +123,8 @@ cleanup(void)
 static void
 make_ctx(struct pg_fwd_ctx *c, const char *yaml, size_t len, const uint16_t *port_id)
 {
+	/* Small tables: two of them, two copies each, fit in -m 512. */
+	static const struct pg_fib_limits limits = { .max_routes = 1024, .max_tbl8 = 256 };
 	struct pg_fib_port fports[N_PORTS];
 	char err[PG_CONF_ERR_LEN];
 	struct pg_conf *conf;
@@ -136,7 +144,7 @@ make_ctx(struct pg_fwd_ctx *c, const char *yaml, size_t len, const uint16_t *por
 		c->port[i].ip4_be = rte_cpu_to_be_32(fports[i].ip4);
 		c->port_index[port_id[i]] = (uint8_t)i;
 	}
-	fib = pg_fib_create(conf, fports, NULL, SOCKET_ID_ANY, err);
+	fib = pg_fib_create(conf, fports, &limits, SOCKET_ID_ANY, err);
 	if (fib == NULL)
 		die(err);
 	c->fib = fib;
@@ -147,7 +155,7 @@ make_ctx(struct pg_fwd_ctx *c, const char *yaml, size_t len, const uint16_t *por
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *eal_args[] = { (*argv)[0], "-l", "0", "--no-huge", "-m", "256",
+	char *eal_args[] = { (*argv)[0], "-l", "0", "--no-huge", "-m", "512",
 		"--no-pci", "--no-telemetry", file_prefix, "--log-level", "*:error",
 		"--vdev", "net_ring0", "--vdev", "net_ring1", NULL };
 	struct rte_eth_conf ec;
@@ -178,6 +186,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		    rte_eth_dev_start(port_id[i]) != 0)
 			die("port set-up");
 	}
+	events = rte_ring_create_elem("fuzz_neigh_events", sizeof(struct pg_neigh_event),
+				      1024, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (events == NULL)
+		die("event ring");
 	make_ctx(&ctxs[0], conf_yaml, sizeof(conf_yaml) - 1, port_id);
 	make_ctx(&ctxs[1], conf2_yaml, sizeof(conf2_yaml) - 1, port_id);
 	pool_base = rte_mempool_in_use_count(pool);
@@ -356,6 +368,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&st, 0, sizeof(st));
 	pg_fwd_lcore_init(&lc, ctx, &st, 0);
+	/* Odd inputs run with ARP learning on: replies to us are consumed
+	 * (counted local, not sent) and misses ask for resolution. */
+	lc.neigh_events = (data[0] & 4) ? events : NULL;
 	run_burst(&lc, &st, in_port, pkts, n);
 
 	for (p = 0; p < N_PORTS; p++) {
@@ -377,7 +392,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check(st.rx == n, "rx counter");
 	check(st.rx == st.forwarded + st.local + drops, "rx != forwarded + local + drops");
-	check(st.tx == st.forwarded + st.local, "tx != forwarded + local");
+	/* An ARP reply to us is consumed by learning: local, but not sent. */
+	check(lc.neigh_events != NULL ? st.tx <= st.forwarded + st.local :
+	      st.tx == st.forwarded + st.local, "tx != forwarded + local");
+	{
+		struct pg_neigh_event ev;
+
+		while (rte_ring_sc_dequeue_elem(events, &ev, sizeof(ev)) == 0) {
+			check(ev.kind >= PG_NEIGH_EV_RESOLVE && ev.kind <= PG_NEIGH_EV_ASKED_US,
+			      "neighbor event of no kind");
+			check(ev.port < ctx->n_ports, "neighbor event for no port");
+			check(ev.kind == PG_NEIGH_EV_RESOLVE ||
+			      (!(ev.mac[0] & 1) && (ev.mac[0] | ev.mac[1] | ev.mac[2] |
+						    ev.mac[3] | ev.mac[4] | ev.mac[5])),
+			      "neighbor learnt with a group or zero MAC");
+		}
+	}
 	check(sent == st.tx, "frames out != tx counter");
 	check(port_drops == st.port[in_port].rx_drops, "rx_drops on a port that received nothing");
 	check(port_drops + tx_drops == drops, "per-port drops != drop reasons");

@@ -66,6 +66,11 @@ SEEDS = {
                                  frame(udp("10.1.1.1"))),
     "table2_from_wan": seed(3, frame(Ether(dst="02:00:00:00:00:02", src="02:00:00:00:00:99") /
                                      IP(src="198.51.100.1", dst="198.51.100.0") / ICMP())),
+    # byte 0 = 4: ARP learning on (replies consumed, misses reported)
+    "learning_arp_reply": seed(4, frame(eth() / ARP(op=2, hwsrc=HOST_MAC, psrc=HOST, pdst=OURS))),
+    "learning_miss": seed(4, frame(udp("192.0.2.77")), frame(udp("172.16.0.9")),
+                          frame(Ether(dst="ff:ff:ff:ff:ff:ff", src=HOST_MAC) /
+                                ARP(op=1, hwsrc=HOST_MAC, psrc=HOST, pdst=OURS))),
     "mixed_burst": seed(0, *[frame(udp("203.0.113.%d" % (i + 1))) for i in range(20)],
                         frame(eth() / IP(src=HOST, dst=OURS) / ICMP()),
                         frame(Ether(dst="ff:ff:ff:ff:ff:ff", src=HOST_MAC) /
