@@ -20,7 +20,7 @@ set -euo pipefail
 PACKAGES="build-essential meson ninja-build pkg-config dpdk dpdk-dev
 libdpdk-dev libcyaml-dev check libpcap-dev libnuma-dev python3-pyelftools
 python3 python3-scapy iproute2 ethtool iputils-ping tcpdump procps
-tcpreplay iperf3"
+tcpreplay iperf3 clang libclang-rt-14-dev"
 
 HUGEPAGES_MB=1024          # what we reserve if fewer are configured
 HUGEPAGES_NEED_MB=256      # free hugepage memory the demo wants, else --no-huge
@@ -31,6 +31,7 @@ DEMO_PREFIXES="203.0.113.0/24 10.0.0.0/8 100.64.0.0/10 172.16.0.0/12 198.51.100.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${PKTGATE_BUILD_DIR:-build}
 ASAN_BUILD=${BUILD}-asan     # the sanitizer build of `test`
+FUZZ_BUILD=${BUILD}-fuzz     # the libFuzzer build of `test` (clang)
 PY=/usr/bin/python3        # Debian's: the only one that sees python3-scapy
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -279,7 +280,15 @@ cmd_test() {
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=0 \
 		meson test -C "$ASAN_BUILD" --print-errorlogs --suite unit --suite eal \
 		--suite pkt || rc=$?
-	print_test_summary "$BUILD" "$ASAN_BUILD"
+
+	# Each libFuzzer target (tests/fuzz) for PKTGATE_FUZZ_TIME seconds
+	# (default 60), two at a time, as meson tests of their own build: a
+	# crash, sanitizer report, leak or broken invariant fails the run and
+	# prints the reproducer's path.
+	say "test: fuzz: ${PKTGATE_FUZZ_TIME:-60} s per target (tools/fuzz.sh)"
+	rm -rf "${ROOT:?}/$FUZZ_BUILD"
+	PKTGATE_FUZZ_BUILD=$FUZZ_BUILD tools/fuzz.sh || rc=$?
+	print_test_summary "$BUILD" "$ASAN_BUILD" "$FUZZ_BUILD"
 	exit "$rc"
 }
 
@@ -291,7 +300,9 @@ usage: tools/setup.sh demo|test
          hugepages if possible, and run pktgate for 10 s on virtual ports
          (config/demo.yaml): a stats line every second, then a summary
   test   install missing Debian packages, build afresh into $BUILD/
-         (-Dnative=false), and run every test suite: meson test
+         (-Dnative=false), and run every test suite: meson test; then
+         unit/eal/pkt again under ASan+UBSan ($ASAN_BUILD/) and each
+         libFuzzer target for PKTGATE_FUZZ_TIME s (default 60, $FUZZ_BUILD/)
 EOF
 }
 

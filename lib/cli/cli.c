@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 pktgate authors
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -83,8 +84,8 @@ parse_standalone(int argc, char **argv, struct pg_cli *cli, char *err)
 	return 0;
 }
 
-int
-pg_cli_parse(int argc, char **argv, struct pg_cli *cli, char err[PG_CLI_ERR_LEN])
+static int
+parse_args(int argc, char **argv, struct pg_cli *cli, char err[PG_CLI_ERR_LEN])
 {
 	int i, sep = -1, ret;
 
@@ -149,4 +150,19 @@ pg_cli_parse(int argc, char **argv, struct pg_cli *cli, char err[PG_CLI_ERR_LEN]
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int
+pg_cli_parse(int argc, char **argv, struct pg_cli *cli, char err[PG_CLI_ERR_LEN])
+{
+	const int ret = parse_args(argc, argv, cli, err);
+	char *p;
+
+	/* Errors quote arguments, which may hold line breaks or terminal
+	 * escapes: the caller prints one line (found by tests/fuzz/fuzz_cli). */
+	if (ret != 0)
+		for (p = err; *p != '\0'; p++)
+			if (iscntrl((unsigned char)*p))
+				*p = ' ';
+	return ret;
 }

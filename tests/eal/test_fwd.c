@@ -23,6 +23,7 @@
 #include "pg_fwd.h"
 #include "pg_fwd_worker.h"
 #include "pg_pkt.h"
+#include "pg_test_net.h"
 
 /*
  * ASan interposes malloc itself (and our definitions would bypass its
@@ -72,21 +73,7 @@ realloc(void *p, size_t size)
 
 #endif /* __SANITIZE_ADDRESS__ */
 
-static const char conf_yaml[] =
-	"ports:\n"
-	"  - {name: lan, device: net_ring0, ipv4: 192.0.2.1/24, mac: 02:00:00:00:00:01}\n"
-	"  - {name: wan, device: net_ring1, ipv4: 198.51.100.1/24, mac: 02:00:00:00:00:02}\n"
-	"neighbors:\n"
-	"  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n"
-	"  - {ip: 192.0.2.20, mac: 02:00:00:00:00:20, port: lan}\n"
-	"routes:\n"
-	"  - {prefix: 203.0.113.0/24, via: 198.51.100.2}\n"
-	"  - {prefix: 203.0.113.128/25, via: 192.0.2.20}\n"
-	"  - {prefix: 10.9.0.0/16, port: lan}\n"
-	"  - {prefix: 172.16.0.0/12, via: 198.51.100.7}\n"
-	"  - {prefix: 198.51.100.2/32, via: 192.0.2.20}\n"
-	"workers:\n"
-	"  lcores: [1]\n";
+static const char conf_yaml[] = PG_TEST_NET_YAML;
 
 static struct pg_conf *conf;
 static struct pg_fib *fib;

@@ -124,6 +124,41 @@ def config_error_workers_and_keys():
 
 
 @case
+def config_error_each_class():
+    """One bad config per class of error the library reports (the unit tests
+    cover each rule; this proves each class reaches the user as exit 2 and
+    one line naming the field)."""
+    lcores = "lcores: [%s]" % ", ".join(str(x) for x in pgtest.TOPOLOGY["lcores"])
+    for text, field, reason in [
+        ("", "empty config", None),
+        ("# only a comment\n", "empty config", None),
+        ("\x00\x01binary\xff", "YAML syntax error", "line 1"),
+        ("- a\n- b\n", "expected a mapping", None),
+        (replace("device: net_pcap0,", "device: net_pcap0, rx_queues: many,"),
+         "ports[0].rx_queues", "many"),
+        (replace("device: net_pcap0,", "device: net_pcap0, rx_desc: 100000,"),
+         "ports[0].rx_desc", "100000"),
+        (replace("device: net_pcap0,", "device: net_pcap0, name: x,"),
+         "ports[0].name", "duplicate key"),
+        (replace("name: wan,", "name: lan,"), "ports[1].name", "duplicate"),
+        (replace("name: wan,", "name: 'w an',"), "ports[1].name", "w an"),
+        (replace("neighbors:\n", "neighbors:\n  - {ip: 192.0.2.10, "
+                 "mac: '02:00:00:00:00:10', port: lan}\n"), "neighbors[1].ip", "duplicate"),
+        (replace("mac: '02:00:00:00:00:10'", "mac: '01:00:00:00:00:10'"),
+         "neighbors[0].mac", "multicast"),
+        (replace("routes:\n", "routes:\n  - {prefix: 10.9.0.0/16, port: wan}\n"),
+         "routes[2].prefix", "duplicate"),
+        (replace(lcores, lcores + "\n  mode: turbo"), "workers.mode", "turbo"),
+        (replace(lcores, lcores + "\n  ring_size: 1024"), "workers.ring_size",
+         "only with mode: pipeline"),
+        (replace(lcores, "lcores: [1, 2]\n  mode: pipeline\n  ring_size: 1000"),
+         "workers.ring_size", "power of two"),
+        (replace(lcores, "lcores: [*x]"), "workers.lcores", "alias"),
+    ]:
+        expect_conf_error(text, field, reason)
+
+
+@case
 def config_error_missing_file():
     p = run_raw(["--", "-c", "/nonexistent/pktgate.yaml"])
     assert p.returncode == 2, p.stderr

@@ -3,6 +3,7 @@
  *
  * The command line contract (no EAL).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,25 @@ START_TEST(standalone)
 }
 END_TEST
 
+/* An argument with a line break or a terminal escape is quoted in the
+ * error as one printable line (found by tests/fuzz/fuzz_cli). */
+START_TEST(error_is_one_printable_line)
+{
+	const char *a[] = { "--", "--h\a\n\x01\x1b[31m", NULL };
+	const char *b[] = { "--", "-c", "x.yaml", "--duration", "1\n2", NULL };
+	struct pg_cli cli;
+	char err[PG_CLI_ERR_LEN];
+	const char *p;
+
+	ck_assert_int_eq(parse(&cli, err, a), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "unknown option '--h"));
+	for (p = err; *p != '\0'; p++)
+		ck_assert_msg(*p >= 0x20 && *p < 0x7f, "control character in '%s'", err);
+	ck_assert_int_eq(parse(&cli, err, b), -EINVAL);
+	ck_assert_str_eq(err, "--duration: '1 2' is not a number of seconds >= 0");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -121,6 +141,7 @@ main(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, standalone);
+	tcase_add_test(tc, error_is_one_printable_line);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	/* With TAP on stdout (meson), check's own summary would be noise. */
