@@ -2,6 +2,9 @@
  * Copyright(c) 2026 pktgate authors
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +12,7 @@
 #include <rte_version.h>
 
 #include "check.h"
+#include "control.h"
 #include "ctl.h"
 #include "pg_telemetry.h"
 
@@ -217,6 +221,209 @@ h_version(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errle
 	return 0;
 }
 
+/* ---- changes to the live table (pg_fib.h: applied whole, then published) ---- */
+
+/* The port a command names, or -1 when it names none; -2 (err set) when
+ * the name is unknown. */
+static int
+cmd_port(const struct pg_ctl_view *v, const struct pg_cmd *cmd, char *err, size_t errlen)
+{
+	unsigned int i;
+
+	if (!cmd->has_port)
+		return -1;
+	for (i = 0; i < v->ports->n_ports; i++)
+		if (strcmp(v->ports->port[i].name, cmd->port) == 0)
+			return (int)i;
+	snprintf(err, errlen, "port %s: no such port", cmd->port);
+	return -2;
+}
+
+static bool
+ipv4_only(const struct pg_cmd *cmd, char *err, size_t errlen)
+{
+	if (cmd->addr.family == AF_INET && (!cmd->has_via || cmd->via.family == AF_INET))
+		return true;
+	snprintf(err, errlen, "IPv6 tables cannot be changed at run time yet");
+	return false;
+}
+
+/* err from the table (PG_CONF_ERR_LEN) into the reply's buffer. */
+static int
+table_err(int ret, const char *e, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s", e);
+	return ret;
+}
+
+static int
+h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
+	    void *arg)
+{
+	struct pg_ctl_view *v = arg;
+	char e[PG_CONF_ERR_LEN];
+	const int port = cmd_port(v, cmd, err, errlen);
+	int ret;
+
+	if (port == -2 || !ipv4_only(cmd, err, errlen))
+		return -EINVAL;
+	ret = pg_fib_route_add(v->fib, cmd->addr.v4, cmd->prefix_len,
+			       cmd->has_via ? cmd->via.v4 : 0, port, e);
+	if (ret != 0)
+		return table_err(ret, e, err, errlen);
+	pg_json_uint(out, "routes", v->fib->n_routes);
+	return 0;
+}
+
+static int
+h_route_del(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
+	    void *arg)
+{
+	struct pg_ctl_view *v = arg;
+	char e[PG_CONF_ERR_LEN];
+	int ret;
+
+	if (!ipv4_only(cmd, err, errlen))
+		return -EINVAL;
+	ret = pg_fib_route_del(v->fib, cmd->addr.v4, cmd->prefix_len, e);
+	if (ret != 0)
+		return table_err(ret, e, err, errlen);
+	pg_json_uint(out, "routes", v->fib->n_routes);
+	return 0;
+}
+
+static int
+h_neighbor_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
+	       void *arg)
+{
+	struct pg_ctl_view *v = arg;
+	char e[PG_CONF_ERR_LEN];
+	const int port = cmd_port(v, cmd, err, errlen);
+	int ret;
+
+	if (port == -2 || !ipv4_only(cmd, err, errlen))
+		return -EINVAL;
+	ret = pg_fib_neigh_set(v->fib, cmd->addr.v4, cmd->mac, port, PG_FIB_NEIGH_STATIC, e);
+	if (ret != 0)
+		return table_err(ret, e, err, errlen);
+	pg_json_uint(out, "neighbors", v->fib->n_neighbors);
+	return 0;
+}
+
+static int
+h_neighbor_del(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
+	       void *arg)
+{
+	struct pg_ctl_view *v = arg;
+	char e[PG_CONF_ERR_LEN];
+	int ret;
+
+	if (!ipv4_only(cmd, err, errlen))
+		return -EINVAL;
+	ret = pg_fib_neigh_del(v->fib, cmd->addr.v4, e);
+	if (ret != 0)
+		return table_err(ret, e, err, errlen);
+	pg_json_uint(out, "neighbors", v->fib->n_neighbors);
+	return 0;
+}
+
+/*
+ * route load FILE: one `route add` argument list per line ("PREFIX via GW"
+ * or "PREFIX port NAME"; '#' comments, blank lines), loaded as ONE change:
+ * every line or none. The control thread is busy meanwhile (seconds for a
+ * full table); the workers forward on with the old table until it is
+ * published.
+ */
+static int
+h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
+	     void *arg)
+{
+	struct pg_ctl_view *v = arg;
+	struct pg_fib_route_spec *specs = NULL;
+	size_t cap = 0, n = 0, len = 0;
+	char *line = NULL, e[PG_CONF_ERR_LEN];
+	unsigned int lineno = 0;
+	struct pg_cmd rc;
+	struct stat st;
+	double t0 = pg_now_s();
+	FILE *f;
+	int ret = 0;
+
+	/* A FIFO or device would block the control thread. */
+	if (stat(cmd->path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", cmd->path, strerror(errno));
+		return -ENOENT;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", cmd->path);
+		return -EINVAL;
+	}
+	f = fopen(cmd->path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", cmd->path, strerror(errno));
+		return -errno;
+	}
+	while (getline(&line, &len, f) >= 0) {
+		char req[PG_CMD_MAX_LINE + 16], *p = line, *hash;
+		int port;
+
+		lineno++;
+		hash = strchr(p, '#');
+		if (hash != NULL)
+			*hash = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '\n' || *p == '\r')
+			continue;
+		/* The same words `route add` takes, checked by the same parser. */
+		snprintf(req, sizeof(req), "route add %s", p);
+		if (pg_cmd_parse(req, &rc, e, sizeof(e)) != 0) {
+			snprintf(err, errlen, "%s line %u: %s", cmd->path, lineno, e);
+			ret = -EINVAL;
+			break;
+		}
+		port = cmd_port(v, &rc, e, sizeof(e));
+		if (port == -2 || !ipv4_only(&rc, e, sizeof(e))) {
+			snprintf(err, errlen, "%s line %u: %s", cmd->path, lineno, e);
+			ret = -EINVAL;
+			break;
+		}
+		if (n == cap) {
+			size_t c = cap ? 2 * cap : 4096;
+			struct pg_fib_route_spec *s = realloc(specs, c * sizeof(*s));
+
+			if (s == NULL) {
+				snprintf(err, errlen, "%s: out of memory", cmd->path);
+				ret = -ENOMEM;
+				break;
+			}
+			specs = s;
+			cap = c;
+		}
+		specs[n].prefix = rc.addr.v4;
+		specs[n].len = rc.prefix_len;
+		specs[n].gw = rc.has_via ? rc.via.v4 : 0;
+		specs[n].port = (int16_t)port;
+		specs[n].line = lineno;
+		n++;
+	}
+	free(line);
+	fclose(f);
+	if (ret == 0 && n > 0) {
+		ret = pg_fib_route_add_bulk(v->fib, PG_ROUTE_ORIGIN_STATIC, specs, (uint32_t)n, e);
+		if (ret != 0)
+			snprintf(err, errlen, "%s %s", cmd->path, e);
+	}
+	free(specs);
+	if (ret != 0)
+		return ret;
+	pg_json_string(out, "file", cmd->path);
+	pg_json_uint(out, "loaded", n);
+	pg_json_uint(out, "routes", v->fib->n_routes);
+	pg_json_uint(out, "ms", (uint64_t)((pg_now_s() - t0) * 1000));
+	return 0;
+}
+
 void
 pg_ctl_handlers_init(struct pg_cmd_handlers *h, struct pg_ctl_view *view)
 {
@@ -227,5 +434,10 @@ pg_ctl_handlers_init(struct pg_cmd_handlers *h, struct pg_ctl_view *view)
 	h->fn[PG_CMD_NEIGHBOR_LIST] = h_neighbor_list;
 	h->fn[PG_CMD_CONFIG_CHECK] = h_config_check;
 	h->fn[PG_CMD_VERSION] = h_version;
+	h->fn[PG_CMD_ROUTE_ADD] = h_route_add;
+	h->fn[PG_CMD_ROUTE_DEL] = h_route_del;
+	h->fn[PG_CMD_ROUTE_LOAD] = h_route_load;
+	h->fn[PG_CMD_NEIGHBOR_ADD] = h_neighbor_add;
+	h->fn[PG_CMD_NEIGHBOR_DEL] = h_neighbor_del;
 	h->arg = view;
 }

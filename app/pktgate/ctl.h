@@ -27,10 +27,11 @@ struct pg_ctl_view {
 };
 
 /**
- * Fill @p h with the handlers this build has: stats, ports, route list,
- * neighbor list, config check, version. The table-changing commands (route
- * add/del, neighbor add/del, acl reload) stay NULL until the live-table
- * API is wired: they answer "not available in this build".
+ * Fill @p h with the handlers this build has: stats, ports, route
+ * add/del/list/load, neighbor add/del/list, config check, version. Table
+ * changes go through pg_fib.h (whole or not at all, published after a
+ * grace period). IPv4 only for now; acl reload stays NULL until the
+ * firewall lands ("not available in this build").
  */
 void pg_ctl_handlers_init(struct pg_cmd_handlers *h, struct pg_ctl_view *view);
 

@@ -56,6 +56,7 @@ static const struct {
 	[PG_CMD_CONFIG_CHECK] = { "config", "check", "config check FILE", parse_file },
 	[PG_CMD_HELP] = { "help", NULL, "help", NULL },
 	[PG_CMD_VERSION] = { "version", NULL, "version", NULL },
+	[PG_CMD_ROUTE_LOAD] = { "route", "load", "route load FILE", parse_file },
 };
 
 const char *
@@ -68,6 +69,7 @@ pg_cmd_name(enum pg_cmd_type type)
 		[PG_CMD_ACL_RELOAD] = "acl reload", [PG_CMD_STATS] = "stats",
 		[PG_CMD_PORTS] = "ports", [PG_CMD_CONFIG_CHECK] = "config check",
 		[PG_CMD_HELP] = "help", [PG_CMD_VERSION] = "version",
+		[PG_CMD_ROUTE_LOAD] = "route load",
 	};
 
 	return (unsigned int)type < PG_CMD_MAX ? names[type] : "?";

@@ -42,6 +42,7 @@ enum pg_cmd_type {
 	PG_CMD_CONFIG_CHECK,     /**< config check FILE */
 	PG_CMD_HELP,             /**< help */
 	PG_CMD_VERSION,          /**< version */
+	PG_CMD_ROUTE_LOAD,       /**< route load FILE: many routes, one change */
 	PG_CMD_MAX
 };
 

@@ -44,6 +44,7 @@ START_TEST(test_simple_commands)
 	ok("ports\n", PG_CMD_PORTS);
 	ok("  help \r\n", PG_CMD_HELP);
 	ok("version", PG_CMD_VERSION);
+	ok("route load /tmp/routes.txt", PG_CMD_ROUTE_LOAD);
 	ok("\tstats\t", PG_CMD_STATS);
 }
 END_TEST
@@ -170,8 +171,8 @@ static const struct {
 	{ "a b c d e f g h i", "too many words (max 8)" },
 	{ "bogus", "unknown command 'bogus' (try 'help')" },
 	{ "Stats", "unknown command 'Stats' (try 'help')" },
-	{ "route", "route: missing subcommand (add, del, list)" },
-	{ "route show", "route: unknown subcommand 'show' (add, del, list)" },
+	{ "route", "route: missing subcommand (add, del, list, load)" },
+	{ "route show", "route: unknown subcommand 'show' (add, del, list, load)" },
 	{ "neighbor flush", "neighbor: unknown subcommand 'flush' (add, del, list)" },
 	{ "acl", "acl: missing subcommand (reload)" },
 	{ "config load x", "config: unknown subcommand 'load' (check)" },
@@ -190,6 +191,8 @@ static const struct {
 	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW | "
 	  "route add PREFIX port NAME)" },
 	{ "route del", "route del: missing PREFIX (usage: route del PREFIX)" },
+	{ "route load", "route load: missing FILE (usage: route load FILE)" },
+	{ "route load a b", "route load: unexpected word 'b' (usage: route load FILE)" },
 	{ "route add 10.0.0.0 via 192.0.2.1", "route add: invalid prefix '10.0.0.0' "
 	  "(expected ADDRESS/LEN, e.g. 192.0.2.0/24 or 2001:db8::/32)" },
 	{ "route add /8 via 192.0.2.1", "route add: invalid prefix '/8' "
