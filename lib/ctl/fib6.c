@@ -213,7 +213,10 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 	fc.type = RTE_FIB6_TRIE;
 	fc.default_nh = fib->default_nh;
 	fc.max_routes = (int)RTE_MAX(2 * fib->n_routes, 1024u);
-	fc.trie.nh_sz = RTE_FIB6_TRIE_4B;
+	/* The TRIE's first level is 2^24 next hops whatever the table holds:
+	 * 2-byte entries (32 MiB) while the next-hop indexes fit (one bit is
+	 * the TRIE's own flag), 4-byte (64 MiB) beyond. */
+	fc.trie.nh_sz = fib->n_nh < (1u << 15) ? RTE_FIB6_TRIE_2B : RTE_FIB6_TRIE_4B;
 	fc.trie.num_tbl8 = tbl8_needed(fib);
 	snprintf(name, sizeof(name), "pg_fib6_%u", instance++);
 	fib->v6 = rte_fib6_create(name, socket, &fc);
