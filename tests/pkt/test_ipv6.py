@@ -332,5 +332,53 @@ def ipv6_flows_spread_in_pipeline():
         res.summary["lines"]
 
 
+@case
+def ipv6_telemetry():
+    """/pktgate/routes6, /pktgate/neighbors6 and the port detail show the
+    IPv6 side; /pktgate/routes (IPv4) is unchanged by it."""
+    import signal
+    import subprocess
+    import tempfile
+    import shutil
+    import pgtest
+    tmp = tempfile.mkdtemp(prefix="pg-tel6-")
+    prefix = pgtest.unique_prefix("pgtel6")
+    proc = tel = None
+    try:
+        vdevs, _ = pgtest.pcap_vdevs(tmp, CFG, {})
+        conf = os.path.join(tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(CFG.text())
+        proc = subprocess.Popen([pgtest.PKTGATE] + pgtest.eal_args(prefix, vdevs)
+                                + ["--", "-c", conf], cwd=tmp,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        tel = pgtest.wait_for_socket(prefix, proc)
+        r6 = tel.query("/pktgate/routes6")
+        want = {"2001:db8:1::1/128 local lan local",
+                LAN_LL + "/128 local lan local",
+                "2001:db8:1::/64 port lan unresolved connected",
+                "2001:db8:1::10/128 via 2001:db8:1::10 port lan neighbor",
+                "2001:db8:100::/48 via fe80::99 port wan static",
+                "2001:db8:200::/48 port wan unresolved static (gateway unresolved)",
+                "2001:db8:300::/48 port lan unresolved static"}
+        assert want <= set(r6["routes"]), r6
+        assert r6["count"] == 10 and len(r6["routes"]) == 10, r6
+        n6 = tel.query("/pktgate/neighbors6")
+        assert n6["count"] == 2 and n6["ip"] == [HOST6, GW_LL], n6
+        assert n6["port"] == ["lan", "wan"] and n6["mac"] == [HOST_MAC, GW_MAC], n6
+        lan = tel.query("/pktgate/ports,lan")
+        assert lan["ipv6"] == "2001:db8:1::1/64" and lan["ipv6_link_local"] == LAN_LL, lan
+        r4 = tel.query("/pktgate/routes")
+        assert all(":" not in x for x in r4["routes"]) and r4["count"] == 9, r4
+    finally:
+        if tel is not None:
+            tel.close()
+        if proc is not None:
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=20)
+        pgtest.cleanup_prefix(prefix)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
     main()
