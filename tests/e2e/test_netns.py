@@ -13,7 +13,6 @@ the forwarding. Everything created here is deleted again, also on failure.
 Needs root (exit 77, meson's SKIP, otherwise).
 usage: test_netns.py PKTGATE [case-name-substring...]
 """
-import json
 import os
 import re
 import shutil
@@ -28,6 +27,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import (Config, Port, case, cleanup_prefix, main,  # noqa: E402
                     parse_summary, unique_prefix, wait_for_socket)
+from netns_util import mac_of, sh  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
 NS_A, NS_B = "pg-e2e-a-" + TAG, "pg-e2e-b-" + TAG
@@ -37,22 +37,6 @@ A_IP, B_IP = "192.0.2.10", "198.51.100.2"
 LAN_IP, WAN_IP = "192.0.2.1", "198.51.100.1"
 B_LOOP = "203.0.113.1"
 DYNAMIC = os.environ.get("PG_E2E_NEIGHBORS", "static") == "dynamic"
-
-
-def sh(*cmd, check=True, timeout=30, ns=None):
-    if ns is not None:
-        cmd = ("ip", "netns", "exec", ns) + cmd
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, timeout=timeout)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: exit %d\n%s%s" % (" ".join(cmd), p.returncode,
-                                                   p.stdout, p.stderr))
-    return p
-
-
-def mac_of(ifname, ns=None):
-    p = sh(*(("ip", "-j") + (("-n", ns) if ns else ()) + ("link", "show", ifname)))
-    return json.loads(p.stdout)[0]["address"]
 
 
 class Env:
