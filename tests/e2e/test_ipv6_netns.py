@@ -27,6 +27,7 @@ from pgtest import (Config, Port, case, cleanup_prefix, main,  # noqa: E402
                     parse_summary, unique_prefix, wait_for_socket)
 from netns_util import mac_of, sh  # noqa: E402
 
+pgtest.EAL_MEM_MB = 512     # room for the IPv6 TRIE, see test_ipv6.py
 TAG = "%d" % os.getpid()
 NS_A, NS_B = "pg-e2e6-a-" + TAG, "pg-e2e6-b-" + TAG
 IF_A, IF_B = "pg6a" + TAG, "pg6b" + TAG          # root-namespace ends

@@ -76,6 +76,9 @@ if TOPOLOGY_NAME not in TOPOLOGIES:
 TOPOLOGY = TOPOLOGIES[TOPOLOGY_NAME]
 
 IDLE_MS = int(os.environ.get("PG_TEST_IDLE_MS", "400"))
+# EAL memory (MiB, --no-huge): a test may raise it for bigger tables (the
+# IPv6 TRIE's first level alone is 32 MiB).
+EAL_MEM_MB = 256
 KEEP = os.environ.get("PG_TEST_KEEP") == "1"   # keep temp dirs to debug
 
 # ---------------------------------------------------------------------------
@@ -406,7 +409,7 @@ def parse_summary(stdout):
 
 
 def eal_args(prefix, extra_vdevs=(), log_levels=("pmd.net.pcap:error",)):
-    return (TOPOLOGY["eal"] + ["--no-huge", "-m", "256", "--no-pci",
+    return (TOPOLOGY["eal"] + ["--no-huge", "-m", str(EAL_MEM_MB), "--no-pci",
                                "--file-prefix", prefix]
             + [a for lv in log_levels for a in ("--log-level", lv)]
             + [a for v in extra_vdevs for a in ("--vdev", v)])

@@ -21,6 +21,7 @@ from scapy.layers.inet6 import (ICMPv6EchoReply, ICMPv6EchoRequest,  # noqa: E40
                                 ICMPv6NDOptSrcLLAddr, in6_getnsma,
                                 in6_getnsmac)
 from scapy.pton_ntop import inet_pton  # noqa: E402
+import pgtest  # noqa: E402
 import socket  # noqa: E402
 
 LAN6, WAN6 = "2001:db8:1::1", "2001:db8:2::1"
@@ -46,6 +47,9 @@ def cfg6():
 
 
 CFG = cfg6()
+# Two IPv4 table copies (live updates) and the IPv6 TRIE (32 MiB first
+# level) next to the mbufs and pipeline rings do not fit 256 MiB.
+pgtest.EAL_MEM_MB = 512
 
 
 def u6(dst, src=HOST6, hlim=64, dmac=LAN_MAC, smac=HOST_MAC, payload=b"ipv6-payload",
