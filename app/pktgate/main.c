@@ -290,9 +290,13 @@ main(int argc, char **argv)
 		conf = pg_conf_load(cli.check_config, err);
 		if (conf == NULL)
 			return fail(EXIT_USAGE, err);
-		printf("%s: OK (%u ports, %u neighbors, %u routes, %u workers)\n",
+		printf("%s: OK (%u ports, %u neighbors, %u routes, %u workers",
 		       cli.check_config, conf->n_ports, conf->n_neighbors,
 		       conf->n_routes, conf->n_workers);
+		if (pg_fib6_wanted(conf))
+			printf("; IPv6: %u neighbors, %u routes", conf->n_neighbors6,
+			       conf->n_routes6);
+		printf(")\n");
 		pg_conf_free(conf);
 		return EXIT_SUCCESS;
 	}
