@@ -454,6 +454,18 @@ find_port(const struct pg_conf *conf, const char *name)
 	return -1;
 }
 
+/* The port a neighbors[i] / routes[i] entry names, or -1 with err set. */
+static int
+entry_port(const struct pg_conf *conf, const char *list, unsigned int i,
+	   const char *name, char *err)
+{
+	int port = find_port(conf, name);
+
+	if (port < 0)
+		pg_conf_set_err(err, "%s[%u].port: unknown port '%.64s'", list, i, name);
+	return port;
+}
+
 /* Port whose connected subnet holds @p ip; subnets never overlap. */
 static int
 find_subnet(const struct pg_conf *conf, uint32_t ip)
@@ -751,12 +763,9 @@ build_neighbor(const struct pg_conf_raw_neighbor *r, unsigned int i,
 		return -1;
 	}
 
-	port = find_port(conf, r->port);
-	if (port < 0) {
-		pg_conf_set_err(err, "neighbors[%u].port: unknown port '%.64s'",
-				i, r->port);
+	port = entry_port(conf, "neighbors", i, r->port, err);
+	if (port < 0)
 		return -1;
-	}
 	n->port = (uint16_t)port;
 	p = &conf->ports[port];
 	if (((n->ip ^ p->ip4) & mask_of(p->ip4_len)) != 0) {
@@ -811,12 +820,9 @@ build_neighbor6(const struct pg_conf_raw_neighbor *r, unsigned int i,
 		pg_conf_set_err(err, "neighbors[%u].ip: %s is %s", i, r->ip, why);
 		return -1;
 	}
-	port = find_port(conf, r->port);
-	if (port < 0) {
-		pg_conf_set_err(err, "neighbors[%u].port: unknown port '%.64s'",
-				i, r->port);
+	port = entry_port(conf, "neighbors", i, r->port, err);
+	if (port < 0)
 		return -1;
-	}
 	n->port = (uint16_t)port;
 	p = &conf->ports[port];
 	if (!p->has_ip6) {
@@ -987,13 +993,9 @@ build_route(const struct pg_conf_raw_route *r, unsigned int i,
 	}
 
 	if (has_port) {
-		port = find_port(conf, r->port);
-		if (port < 0) {
-			pg_conf_set_err(err,
-				"routes[%u].port: unknown port '%.64s'",
-				i, r->port);
+		port = entry_port(conf, "routes", i, r->port, err);
+		if (port < 0)
 			return -1;
-		}
 		rt->kind = PG_ROUTE_PORT;
 		rt->port = (uint16_t)port;
 		rt->via = 0;
@@ -1077,12 +1079,9 @@ build_route6(const struct pg_conf_raw_route *r, unsigned int i,
 		return -1;
 	}
 	if (r->port != NULL) {
-		port = find_port(conf, r->port);
-		if (port < 0) {
-			pg_conf_set_err(err, "routes[%u].port: unknown port '%.64s'",
-					i, r->port);
+		port = entry_port(conf, "routes", i, r->port, err);
+		if (port < 0)
 			return -1;
-		}
 		if (!conf->ports[port].has_ip6) {
 			pg_conf_set_err(err,
 				"routes[%u].port: IPv6 route out of port '%s', which has no ipv6",

@@ -13,7 +13,6 @@ Needs root (exit 77, meson's SKIP, otherwise).
 usage: test_ipv6_netns.py PKTGATE [case-name-substring...]
 """
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -23,9 +22,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import (Config, Port, case, cleanup_prefix, main,  # noqa: E402
+from pgtest import (Config, Port, case, main,  # noqa: E402
                     parse_summary, unique_prefix, wait_for_socket)
-from netns_util import mac_of, sh  # noqa: E402
+from netns_util import mac_of, ping, sh, teardown  # noqa: E402
 
 pgtest.EAL_MEM_MB = 512     # room for the IPv6 TRIE, see test_ipv6.py
 TAG = "%d" % os.getpid()
@@ -104,25 +103,7 @@ class Env:
         return rc, self.out.read()
 
     def close(self):
-        if self.tel is not None:
-            self.tel.close()
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for ns in (NS_A, NS_B):
-            sh("ip", "netns", "del", ns, check=False)
-        for rif in (IF_A, IF_B):
-            if os.path.exists("/sys/class/net/" + rif):
-                sh("ip", "link", "del", rif, check=False)
-        cleanup_prefix(self.prefix)
-        for f in ("out", "err"):
-            if hasattr(self, f):
-                getattr(self, f).close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        teardown(self, (NS_A, NS_B), (IF_A, IF_B))
 
 
 ENV = None
@@ -135,15 +116,7 @@ def env():
 
 
 def ping6(ns, dst, count=5):
-    p = sh("ping", "-6", "-c", str(count), "-i", "0.2", "-W", "2", dst, ns=ns, check=False,
-           timeout=count * 3 + 10)
-    m = re.search(r"(\d+) packets transmitted, (\d+) received", p.stdout)
-    assert p.returncode == 0 and m, "ping -6 %s from %s failed:\n%s%s" % (
-        dst, ns, p.stdout, p.stderr)
-    sent, got = int(m.group(1)), int(m.group(2))
-    # the first one may wait for Neighbor Discovery; none lost after that
-    assert got >= sent - 1, "ping -6 %s: %d of %d answered\n%s" % (dst, got, sent, p.stdout)
-    return p.stdout
+    return ping(ns, dst, count, family="-6")
 
 
 @case

@@ -25,9 +25,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import (Config, Port, case, cleanup_prefix, main,  # noqa: E402
+from pgtest import (Config, Port, case, main,  # noqa: E402
                     parse_summary, unique_prefix, wait_for_socket)
-from netns_util import mac_of, sh  # noqa: E402
+from netns_util import mac_of, ping, sh, teardown  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
 NS_A, NS_B = "pg-e2e-a-" + TAG, "pg-e2e-b-" + TAG
@@ -108,25 +108,7 @@ class Env:
         return self.result
 
     def close(self):
-        if self.tel is not None:
-            self.tel.close()
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for ns in (NS_A, NS_B):
-            sh("ip", "netns", "del", ns, check=False)
-        for rif in (IF_A, IF_B):   # gone with their peers, unless setup broke early
-            if os.path.exists("/sys/class/net/" + rif):
-                sh("ip", "link", "del", rif, check=False)
-        cleanup_prefix(self.prefix)
-        for f in ("out", "err"):
-            if hasattr(self, f):
-                getattr(self, f).close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        teardown(self, (NS_A, NS_B), (IF_A, IF_B))
 
 
 def remove_stale():
@@ -147,18 +129,6 @@ def env():
     if ENV is None or ENV.tel is None:
         raise AssertionError("environment not set up (see the first failure)")
     return ENV
-
-
-def ping(ns, dst, count=5):
-    p = sh("ping", "-c", str(count), "-i", "0.2", "-W", "2", dst, ns=ns, check=False,
-           timeout=count * 3 + 10)
-    m = re.search(r"(\d+) packets transmitted, (\d+) received", p.stdout)
-    assert p.returncode == 0 and m, "ping %s from %s failed:\n%s%s" % (
-        dst, ns, p.stdout, p.stderr)
-    sent, got = int(m.group(1)), int(m.group(2))
-    # the first one may wait for ARP; none may be lost after that
-    assert got >= sent - 1, "ping %s: %d of %d answered\n%s" % (dst, got, sent, p.stdout)
-    return p.stdout
 
 
 @case
