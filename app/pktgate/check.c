@@ -8,6 +8,7 @@
 #include <rte_lcore.h>
 
 #include "check.h"
+#include "pg_fib6.h"
 
 bool
 pg_lcore_enabled(unsigned int lcore)
@@ -44,6 +45,9 @@ pg_check_config(const char *path, bool with_eal, struct pg_check_result *res,
 	res->neighbors = conf->n_neighbors;
 	res->routes = conf->n_routes;
 	res->workers = conf->n_workers;
+	res->ipv6 = pg_fib6_wanted(conf);
+	res->neighbors6 = conf->n_neighbors6;
+	res->routes6 = conf->n_routes6;
 	pg_conf_free(conf);
 	return ret;
 }

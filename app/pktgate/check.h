@@ -11,6 +11,8 @@
 /** What a config file holds, for the "OK" line and the ctl reply. */
 struct pg_check_result {
 	unsigned int ports, neighbors, routes, workers;
+	bool ipv6;                          /**< some port has IPv6 */
+	unsigned int neighbors6, routes6;
 };
 
 /**

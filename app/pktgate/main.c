@@ -51,12 +51,13 @@ fail(int code, const char *err)
 
 static void
 fill_ctx(struct pg_fwd_ctx *ctx, const struct pg_ports *ports,
-	 const struct pg_fib *fib)
+	 const struct pg_fib *fib, const struct pg_fib6 *fib6)
 {
 	unsigned int i;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->fib = fib;
+	ctx->fib6 = fib6;
 	ctx->n_ports = ports->n_ports;
 	for (i = 0; i < ports->n_ports; i++) {
 		ctx->port[i].mac = ports->port[i].mac;
@@ -117,8 +118,10 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	struct pg_ctlsock *ctlsock = NULL;
 	struct pg_port_plan plan;
 	struct pg_control ctl;
+	struct rte_ether_addr macs[PG_MAX_PORTS];
 	struct pg_fib *fib = NULL;
 	struct pg_neigh *neigh = NULL;
+	struct pg_fib6 *fib6 = NULL;
 	char err[PG_CONF_ERR_LEN];
 	enum pg_stop_cause cause;
 	unsigned int i, launched = 0;
@@ -151,7 +154,17 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		fail(EXIT_FAILURE, err);
 		goto out_ports;
 	}
-	fill_ctx(&ctx, &ports, fib);
+	if (pg_fib6_wanted(conf)) {
+		for (i = 0; i < ports.n_ports; i++)
+			macs[i] = ports.port[i].mac;
+		fib6 = pg_fib6_create(conf, macs,
+				      (int)rte_lcore_to_socket_id(workers.fwd_lcores[0]), err);
+		if (fib6 == NULL) {
+			fail(EXIT_FAILURE, err);
+			goto out_fib;
+		}
+	}
+	fill_ctx(&ctx, &ports, fib, fib6);
 	ctx.rcu = pg_rcu_create(workers.n, (int)rte_lcore_to_socket_id(workers.fwd_lcores[0]));
 	if (ctx.rcu == NULL) {
 		fail(EXIT_FAILURE, "cannot allocate the table grace-period tracker");
@@ -172,6 +185,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	view.conf = conf;
 	view.ports = &ports;
 	view.fib = fib;
+	view.fib6 = fib6;
 	view.workers = &workers;
 	view.neigh = neigh;
 	view.main_lcore = rte_get_main_lcore();
@@ -223,6 +237,9 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	printf("pktgate: %u ports, %u routes (%u in the table with local, connected and"
 	       " neighbor routes), %u workers (%s) running\n", ports.n_ports, conf->n_routes,
 	       fib->n_routes, launched, conf->mode == PG_MODE_PIPELINE ? "pipeline" : "rtc");
+	if (fib6 != NULL)
+		printf("pktgate: IPv6 on, %u routes (%u in the table with local, connected and"
+		       " neighbor routes)\n", conf->n_routes6, fib6->n_routes);
 	fflush(stdout);
 
 	ctl.duration_s = cli->duration_s;
@@ -253,6 +270,7 @@ out_telemetry:
 out_workers:
 	pg_workers_free(&workers);
 out_fib:
+	pg_fib6_free(fib6);
 	pg_fib_free(fib);
 	pg_rcu_free(ctx.rcu);
 out_ports:
@@ -287,8 +305,11 @@ main(int argc, char **argv)
 		 * socket adds the runtime checks). */
 		if (pg_check_config(cli.check_config, false, &res, err) != 0)
 			return fail(EXIT_USAGE, err);
-		printf("%s: OK (%u ports, %u neighbors, %u routes, %u workers)\n",
+		printf("%s: OK (%u ports, %u neighbors, %u routes, %u workers",
 		       cli.check_config, res.ports, res.neighbors, res.routes, res.workers);
+		if (res.ipv6)
+			printf("; IPv6: %u neighbors, %u routes", res.neighbors6, res.routes6);
+		printf(")\n");
 		return EXIT_SUCCESS;
 	}
 	conf = pg_conf_load(cli.config, err);

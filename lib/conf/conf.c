@@ -12,6 +12,7 @@
  * into one "path: reason (line N)" line, and never print anything.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -41,6 +42,8 @@ static const cyaml_schema_field_t port_fields[] = {
 			struct pg_conf_raw_port, rx_desc, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("tx_desc", OPT,
 			struct pg_conf_raw_port, tx_desc, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ipv6", OPT,
+			struct pg_conf_raw_port, ipv6, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -767,6 +770,8 @@ pg_conf_free(struct pg_conf *conf)
 		return;
 	free(conf->neighbors);
 	free(conf->routes);
+	free(conf->neighbors6);
+	free(conf->routes6);
 	free(conf);
 }
 
@@ -837,6 +842,33 @@ pg_conf_ip4_str(uint32_t ip, char *buf, size_t len)
 	snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
 		 (ip >> 8) & 0xff, ip & 0xff);
 	return buf;
+}
+
+const char *
+pg_conf_ip6_str(const uint8_t ip[16], char *buf, size_t len)
+{
+	char tmp[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(AF_INET6, ip, tmp, sizeof(tmp)) == NULL)
+		tmp[0] = '\0';
+	snprintf(buf, len, "%s", tmp);
+	return buf;
+}
+
+void
+pg_conf_ip6_link_local(const uint8_t mac[6], uint8_t ip[16])
+{
+	memset(ip, 0, 16);
+	ip[0] = 0xfe;
+	ip[1] = 0x80;
+	ip[8] = mac[0] ^ 0x02;     /* the universal/local bit, inverted */
+	ip[9] = mac[1];
+	ip[10] = mac[2];
+	ip[11] = 0xff;
+	ip[12] = 0xfe;
+	ip[13] = mac[3];
+	ip[14] = mac[4];
+	ip[15] = mac[5];
 }
 
 const char *

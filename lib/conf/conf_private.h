@@ -14,8 +14,8 @@
 #include "pg_conf.h"
 
 /* Longest text form we accept for the inline route fields, see below. */
-#define PG_CONF_RAW_PREFIX_LEN 19   /* "255.255.255.255/32" + NUL */
-#define PG_CONF_RAW_ADDR_LEN 16     /* "255.255.255.255" + NUL */
+#define PG_CONF_RAW_PREFIX_LEN 50   /* longest IPv6 text (45) + "/128" + NUL */
+#define PG_CONF_RAW_ADDR_LEN 46     /* longest IPv6 text + NUL */
 
 /*
  * The document as libcyaml loads it. Every scalar is kept as the string
@@ -32,6 +32,7 @@ struct pg_conf_raw_port {
 	char *rx_queues;    /* optional */
 	char *rx_desc;      /* optional */
 	char *tx_desc;      /* optional */
+	char *ipv6;         /* optional */
 };
 
 struct pg_conf_raw_neighbor {

@@ -10,6 +10,7 @@
  * document order (ports, neighbors, routes, workers).
  */
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -154,6 +155,177 @@ ip4_subnet_edge(uint32_t ip, unsigned int len)
 	return NULL;
 }
 
+/* ---- IPv6 ---------------------------------------------------------------- */
+
+static bool
+zero_bytes(const uint8_t *p, unsigned int n)
+{
+	while (n-- > 0)
+		if (*p++ != 0)
+			return false;
+	return true;
+}
+
+/* Written with a ':': how the lists tell an IPv6 entry from an IPv4 one. */
+static bool
+is_ip6_text(const char *s)
+{
+	return strchr(s, ':') != NULL;
+}
+
+static bool
+parse_ip6(const char *s, uint8_t ip[16])
+{
+	return inet_pton(AF_INET6, s, ip) == 1;
+}
+
+/* "addr/len" (len 0..128, decimal, no leading zero); @p why on failure. */
+static bool
+parse_ip6_prefix(const char *s, uint8_t ip[16], unsigned int *len,
+		 const char **why)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/'), *p;
+	unsigned int v = 0, digits = 0;
+
+	if (slash == NULL) {
+		*why = "missing /len";
+		return false;
+	}
+	if ((size_t)(slash - s) >= sizeof(addr)) {
+		*why = "bad address";
+		return false;
+	}
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	if (!parse_ip6(addr, ip)) {
+		*why = "bad address";
+		return false;
+	}
+	for (p = slash + 1; *p >= '0' && *p <= '9'; p++) {
+		if (digits == 1 && v == 0)
+			break;
+		v = v * 10 + (unsigned int)(*p - '0');
+		if (++digits > 3)
+			break;
+	}
+	if (digits == 0 || digits > 3 || *p != '\0' || v > 128) {
+		*why = "bad prefix length";
+		return false;
+	}
+	*len = v;
+	return true;
+}
+
+/* True when @p a and @p b agree in their first @p len bits. */
+static bool
+ip6_same_prefix(const uint8_t a[16], const uint8_t b[16], unsigned int len)
+{
+	unsigned int full = len / 8, rest = len % 8;
+
+	if (memcmp(a, b, full) != 0)
+		return false;
+	return rest == 0 || ((a[full] ^ b[full]) & (uint8_t)(0xff00 >> rest)) == 0;
+}
+
+static void
+ip6_mask(const uint8_t ip[16], unsigned int len, uint8_t out[16])
+{
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		out[i] = len >= 8 * (i + 1) ? ip[i] : len <= 8 * i ? 0 :
+			 (uint8_t)(ip[i] & (0xff00 >> (len - 8 * i)));
+}
+
+static bool
+ip6_is_link_local(const uint8_t ip[16])
+{
+	return ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80;
+}
+
+/* Why @p ip cannot be a unicast host address, or NULL if it can. */
+static const char *
+ip6_not_host(const uint8_t ip[16])
+{
+	static const uint8_t zero[16];
+	static const uint8_t loopback[16] = { [15] = 1 };
+
+	if (memcmp(ip, zero, 16) == 0)
+		return "the unspecified address";
+	if (memcmp(ip, loopback, 16) == 0)
+		return "the loopback address";
+	if (ip[0] == 0xff)
+		return "a multicast address";
+	return NULL;
+}
+
+/* All host bits zero: the Subnet-Router anycast address (RFC 4291 2.6.1). */
+static bool
+ip6_is_subnet_anycast(const uint8_t ip[16], unsigned int len)
+{
+	uint8_t net[16];
+
+	if (len >= 127)
+		return false;
+	ip6_mask(ip, len, net);
+	return memcmp(net, ip, 16) == 0;
+}
+
+/* Port whose IPv6 prefix holds @p ip, -1 if none. */
+static int
+find_subnet6(const struct pg_conf *conf, const uint8_t ip[16])
+{
+	unsigned int i;
+
+	for (i = 0; i < conf->n_ports; i++) {
+		const struct pg_conf_port *p = &conf->ports[i];
+
+		if (p->has_ip6 && ip6_same_prefix(ip, p->ip6, p->ip6_len))
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Duplicate check for 17-byte keys (an address and a length): sort, then
+ * report the duplicate that comes first in the file. Returns the index of
+ * that later entry (and its first occurrence in *first), or -1.
+ */
+struct key17 {
+	uint8_t key[17];
+	unsigned int idx;
+};
+
+static int
+key17_cmp(const void *a, const void *b)
+{
+	const struct key17 *x = a, *y = b;
+	int c = memcmp(x->key, y->key, sizeof(x->key));
+
+	return c != 0 ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static long
+key17_first_dup(struct key17 *k, unsigned int n, unsigned int *first)
+{
+	long best = -1;
+	unsigned int i, run = 0;
+
+	qsort(k, n, sizeof(*k), key17_cmp);
+	for (i = 1; i < n; i++) {
+		if (memcmp(k[i].key, k[i - 1].key, sizeof(k[i].key)) != 0) {
+			run = i;
+			continue;
+		}
+		if (best < 0 || k[i].idx < (unsigned int)best) {
+			best = k[i].idx;
+			*first = k[run].idx;
+		}
+	}
+	return best;
+}
+
 static bool
 parse_mac(const char *s, uint8_t mac[6])
 {
@@ -294,6 +466,18 @@ find_port(const struct pg_conf *conf, const char *name)
 	return -1;
 }
 
+/* The port a neighbors[i] / routes[i] entry names, or -1 with err set. */
+static int
+entry_port(const struct pg_conf *conf, const char *list, unsigned int i,
+	   const char *name, char *err)
+{
+	int port = find_port(conf, name);
+
+	if (port < 0)
+		pg_conf_set_err(err, "%s[%u].port: unknown port '%.64s'", list, i, name);
+	return port;
+}
+
 /* Port whose connected subnet holds @p ip; subnets never overlap. */
 static int
 find_subnet(const struct pg_conf *conf, uint32_t ip)
@@ -362,6 +546,58 @@ key_set_add(struct key_set *s, uint64_t key, unsigned int i)
 	s->keys[h] = key;
 	s->idx[h] = i + 1;
 	return -1;
+}
+
+/* ports[i].ipv6: our global address and the connected IPv6 prefix. */
+static int
+build_port_ip6(const char *text, unsigned int i, struct pg_conf *conf,
+	       char *err)
+{
+	struct pg_conf_port *p = &conf->ports[i];
+	char a[PG_CONF_IP6_STRLEN], b[PG_CONF_IP6_STRLEN];
+	uint8_t net[16], qnet[16];
+	const char *why;
+	unsigned int len, j;
+
+	if (!parse_ip6_prefix(text, p->ip6, &len, &why)) {
+		pg_conf_set_err(err,
+			"ports[%u].ipv6: '%.64s' is not an IPv6 prefix addr/len (%s)",
+			i, text, why);
+		return -1;
+	}
+	if (len < 1) {
+		pg_conf_set_err(err,
+			"ports[%u].ipv6: prefix length %u is out of range (1..128)",
+			i, len);
+		return -1;
+	}
+	why = ip6_not_host(p->ip6);
+	if (why == NULL && ip6_is_link_local(p->ip6))
+		why = "link-local (the port's fe80:: address is derived from its MAC)";
+	if (why == NULL && ip6_is_subnet_anycast(p->ip6, len))
+		why = "the Subnet-Router anycast address of its prefix";
+	if (why != NULL) {
+		pg_conf_set_err(err, "ports[%u].ipv6: %s is %s", i,
+				pg_conf_ip6_str(p->ip6, a, sizeof(a)), why);
+		return -1;
+	}
+	ip6_mask(p->ip6, len, net);
+	for (j = 0; j < i; j++) {
+		const struct pg_conf_port *q = &conf->ports[j];
+
+		if (!q->has_ip6 || !ip6_same_prefix(p->ip6, q->ip6,
+						    len < q->ip6_len ? len : q->ip6_len))
+			continue;
+		ip6_mask(q->ip6, q->ip6_len, qnet);
+		pg_conf_set_err(err,
+			"ports[%u].ipv6: prefix %s/%u overlaps prefix %s/%u of ports[%u] ('%s')",
+			i, pg_conf_ip6_str(net, a, sizeof(a)), len,
+			pg_conf_ip6_str(qnet, b, sizeof(b)), q->ip6_len, j, q->name);
+		return -1;
+	}
+	p->ip6_len = (uint8_t)len;
+	p->has_ip6 = true;
+	return 0;
 }
 
 static int
@@ -461,6 +697,9 @@ build_port(const struct pg_conf_raw_port *r, unsigned int i,
 		}
 	}
 
+	if (r->ipv6 != NULL && build_port_ip6(r->ipv6, i, conf, err) < 0)
+		return -1;
+
 	if (r->mac != NULL) {
 		snprintf(path, sizeof(path), "ports[%u].mac", i);
 		if (check_mac(path, r->mac, p->mac, err) < 0)
@@ -516,9 +755,8 @@ build_ports(const struct pg_conf_raw *raw, struct pg_conf *conf, char *err)
 
 static int
 build_neighbor(const struct pg_conf_raw_neighbor *r, unsigned int i,
-	       struct pg_conf *conf, char *err)
+	       const struct pg_conf *conf, struct pg_conf_neighbor *n, char *err)
 {
-	struct pg_conf_neighbor *n = &conf->neighbors[i];
 	const struct pg_conf_port *p;
 	char a[16], b[16], path[32];
 	const char *why;
@@ -537,12 +775,9 @@ build_neighbor(const struct pg_conf_raw_neighbor *r, unsigned int i,
 		return -1;
 	}
 
-	port = find_port(conf, r->port);
-	if (port < 0) {
-		pg_conf_set_err(err, "neighbors[%u].port: unknown port '%.64s'",
-				i, r->port);
+	port = entry_port(conf, "neighbors", i, r->port, err);
+	if (port < 0)
 		return -1;
-	}
 	n->port = (uint16_t)port;
 	p = &conf->ports[port];
 	if (((n->ip ^ p->ip4) & mask_of(p->ip4_len)) != 0) {
@@ -575,47 +810,159 @@ build_neighbor(const struct pg_conf_raw_neighbor *r, unsigned int i,
 	return check_mac(path, r->mac, n->mac, err);
 }
 
+/* An IPv6 neighbor: on a port with IPv6, in its prefix or link-local. */
+static int
+build_neighbor6(const struct pg_conf_raw_neighbor *r, unsigned int i,
+		const struct pg_conf *conf, struct pg_conf_neighbor6 *n, char *err)
+{
+	const struct pg_conf_port *p;
+	char a[PG_CONF_IP6_STRLEN], path[32];
+	uint8_t ll[16];
+	const char *why;
+	int port;
+
+	if (!parse_ip6(r->ip, n->ip)) {
+		pg_conf_set_err(err,
+			"neighbors[%u].ip: '%.64s' is not an IPv4 or IPv6 address",
+			i, r->ip);
+		return -1;
+	}
+	why = ip6_not_host(n->ip);
+	if (why != NULL) {
+		pg_conf_set_err(err, "neighbors[%u].ip: %s is %s", i, r->ip, why);
+		return -1;
+	}
+	port = entry_port(conf, "neighbors", i, r->port, err);
+	if (port < 0)
+		return -1;
+	n->port = (uint16_t)port;
+	p = &conf->ports[port];
+	if (!p->has_ip6) {
+		pg_conf_set_err(err,
+			"neighbors[%u].ip: IPv6 neighbor %s on port '%s', which has no ipv6",
+			i, r->ip, p->name);
+		return -1;
+	}
+	if (ip6_is_link_local(n->ip)) {
+		/* Only fe80::/64 is used on links (RFC 4291 2.5.6). */
+		if (n->ip[1] != 0x80 || !zero_bytes(n->ip + 2, 6)) {
+			pg_conf_set_err(err,
+				"neighbors[%u].ip: %s is link-local but outside fe80::/64",
+				i, r->ip);
+			return -1;
+		}
+		if (p->has_mac) {
+			pg_conf_ip6_link_local(p->mac, ll);
+			if (memcmp(ll, n->ip, 16) == 0) {
+				pg_conf_set_err(err,
+					"neighbors[%u].ip: %s is the link-local address of port '%s' itself",
+					i, r->ip, p->name);
+				return -1;
+			}
+		}
+	} else {
+		if (!ip6_same_prefix(n->ip, p->ip6, p->ip6_len)) {
+			uint8_t net[16];
+
+			ip6_mask(p->ip6, p->ip6_len, net);
+			pg_conf_set_err(err,
+				"neighbors[%u].ip: %s is outside the prefix %s/%u of port '%s'",
+				i, r->ip, pg_conf_ip6_str(net, a, sizeof(a)),
+				p->ip6_len, p->name);
+			return -1;
+		}
+		if (memcmp(n->ip, p->ip6, 16) == 0) {
+			pg_conf_set_err(err,
+				"neighbors[%u].ip: %s is the address of port '%s' itself",
+				i, r->ip, p->name);
+			return -1;
+		}
+		if (ip6_is_subnet_anycast(n->ip, p->ip6_len)) {
+			pg_conf_set_err(err,
+				"neighbors[%u].ip: %s is the Subnet-Router anycast address of port '%s'",
+				i, r->ip, p->name);
+			return -1;
+		}
+	}
+	snprintf(path, sizeof(path), "neighbors[%u].mac", i);
+	return check_mac(path, r->mac, n->mac, err);
+}
+
 static int
 build_neighbors(const struct pg_conf_raw *raw, struct pg_conf *conf,
 		char *err)
 {
-	unsigned int i, n = raw->neighbors_count;
+	unsigned int i, n = raw->neighbors_count, n6 = 0;
+	struct key17 *keys6 = NULL;
 	struct key_set seen;
-	char a[16];
+	char a[PG_CONF_IP6_STRLEN];
+	unsigned int first6;
 	long first;
 	int ret = 0;
 
 	if (n == 0)
 		return 0;
-	conf->neighbors = calloc(n, sizeof(*conf->neighbors));
-	if (conf->neighbors == NULL || key_set_init(&seen, n) < 0) {
+	for (i = 0; i < n; i++)
+		n6 += is_ip6_text(raw->neighbors[i].ip);
+	conf->neighbors = calloc(n - n6 + 1, sizeof(*conf->neighbors));
+	conf->neighbors6 = calloc(n6 + 1, sizeof(*conf->neighbors6));
+	keys6 = calloc(n6 + 1, sizeof(*keys6));
+	if (conf->neighbors == NULL || conf->neighbors6 == NULL || keys6 == NULL ||
+	    key_set_init(&seen, n) < 0) {
+		free(keys6);
 		pg_conf_set_err(err, "neighbors: out of memory");
 		return -1;
 	}
-	conf->n_neighbors = n;
-	for (i = 0; i < n; i++) {
-		ret = build_neighbor(&raw->neighbors[i], i, conf, err);
+	for (i = 0; i < n && ret == 0; i++) {
+		const struct pg_conf_raw_neighbor *r = &raw->neighbors[i];
+
+		if (is_ip6_text(r->ip)) {
+			struct pg_conf_neighbor6 *nb = &conf->neighbors6[conf->n_neighbors6];
+
+			ret = build_neighbor6(r, i, conf, nb, err);
+			if (ret == 0) {
+				memcpy(keys6[conf->n_neighbors6].key, nb->ip, 16);
+				keys6[conf->n_neighbors6++].idx = i;
+			}
+			continue;
+		}
+		ret = build_neighbor(r, i, conf, &conf->neighbors[conf->n_neighbors], err);
 		if (ret < 0)
 			break;
-		first = key_set_add(&seen, conf->neighbors[i].ip, i);
+		first = key_set_add(&seen, conf->neighbors[conf->n_neighbors].ip, i);
 		if (first >= 0) {
 			pg_conf_set_err(err,
 				"neighbors[%u].ip: duplicate neighbor %s (also neighbors[%ld])",
-				i, pg_conf_ip4_str(conf->neighbors[i].ip, a,
+				i, pg_conf_ip4_str(conf->neighbors[conf->n_neighbors].ip, a,
 						   sizeof(a)), first);
 			ret = -1;
 			break;
 		}
+		conf->n_neighbors++;
 	}
+	/* Link-local neighbors are per link: the same fe80:: address may sit
+	 * on two ports, so the key is address and port. */
+	for (i = 0; ret == 0 && i < conf->n_neighbors6; i++)
+		keys6[i].key[16] = ip6_is_link_local(conf->neighbors6[i].ip) ?
+				   (uint8_t)conf->neighbors6[i].port : 0xff;
+	if (ret == 0) {
+		first = key17_first_dup(keys6, conf->n_neighbors6, &first6);
+		if (first >= 0) {
+			pg_conf_set_err(err,
+				"neighbors[%ld].ip: duplicate neighbor %s (also neighbors[%u])",
+				first, raw->neighbors[first].ip, first6);
+			ret = -1;
+		}
+	}
+	free(keys6);
 	key_set_free(&seen);
 	return ret;
 }
 
 static int
 build_route(const struct pg_conf_raw_route *r, unsigned int i,
-	    struct pg_conf *conf, char *err)
+	    const struct pg_conf *conf, struct pg_conf_route *rt, char *err)
 {
-	struct pg_conf_route *rt = &conf->routes[i];
 	const struct pg_conf_port *p;
 	bool has_via = r->via[0] != '\0';
 	bool has_port = r->port != NULL;
@@ -658,19 +1005,21 @@ build_route(const struct pg_conf_raw_route *r, unsigned int i,
 	}
 
 	if (has_port) {
-		port = find_port(conf, r->port);
-		if (port < 0) {
-			pg_conf_set_err(err,
-				"routes[%u].port: unknown port '%.64s'",
-				i, r->port);
+		port = entry_port(conf, "routes", i, r->port, err);
+		if (port < 0)
 			return -1;
-		}
 		rt->kind = PG_ROUTE_PORT;
 		rt->port = (uint16_t)port;
 		rt->via = 0;
 		return 0;
 	}
 
+	if (is_ip6_text(r->via)) {
+		pg_conf_set_err(err,
+			"routes[%u].via: IPv6 gateway %s for the IPv4 prefix %s",
+			i, r->via, r->prefix);
+		return -1;
+	}
 	if (!parse_ip4(r->via, &rt->via)) {
 		pg_conf_set_err(err,
 			"routes[%u].via: '%s' is not an IPv4 address a.b.c.d",
@@ -711,10 +1060,98 @@ build_route(const struct pg_conf_raw_route *r, unsigned int i,
 	return 0;
 }
 
+/* A route whose prefix is IPv6: the same rules as IPv4, in IPv6 terms. */
+static int
+build_route6(const struct pg_conf_raw_route *r, unsigned int i,
+	     const struct pg_conf *conf, struct pg_conf_route6 *rt, char *err)
+{
+	char a[PG_CONF_IP6_STRLEN];
+	uint8_t net[16];
+	const char *why;
+	unsigned int len, k;
+	int port;
+
+	if (!parse_ip6_prefix(r->prefix, rt->prefix, &len, &why)) {
+		pg_conf_set_err(err, "routes[%u].prefix: '%s' is not an IPv6 prefix addr/len (%s)",
+				i, r->prefix, why);
+		return -1;
+	}
+	ip6_mask(rt->prefix, len, net);
+	if (memcmp(net, rt->prefix, 16) != 0) {
+		pg_conf_set_err(err,
+			"routes[%u].prefix: host bits set in %s (did you mean %s/%u?)",
+			i, r->prefix, pg_conf_ip6_str(net, a, sizeof(a)), len);
+		return -1;
+	}
+	rt->len = (uint8_t)len;
+	if ((r->via[0] != '\0') == (r->port != NULL)) {
+		pg_conf_set_err(err,
+			"routes[%u]: give exactly one of 'via' or 'port' (got %s)",
+			i, r->via[0] != '\0' ? "both" : "neither");
+		return -1;
+	}
+	if (r->port != NULL) {
+		port = entry_port(conf, "routes", i, r->port, err);
+		if (port < 0)
+			return -1;
+		if (!conf->ports[port].has_ip6) {
+			pg_conf_set_err(err,
+				"routes[%u].port: IPv6 route out of port '%s', which has no ipv6",
+				i, r->port);
+			return -1;
+		}
+		rt->kind = PG_ROUTE_PORT;
+		rt->port = (uint16_t)port;
+		memset(rt->via, 0, sizeof(rt->via));
+		return 0;
+	}
+	if (!is_ip6_text(r->via)) {
+		pg_conf_set_err(err,
+			"routes[%u].via: IPv4 gateway %s for the IPv6 prefix %s",
+			i, r->via, r->prefix);
+		return -1;
+	}
+	if (!parse_ip6(r->via, rt->via)) {
+		pg_conf_set_err(err, "routes[%u].via: '%s' is not an IPv6 address",
+				i, r->via);
+		return -1;
+	}
+	rt->kind = PG_ROUTE_VIA;
+	if (ip6_is_link_local(rt->via)) {
+		/* fe80:: exists on every link: only a neighbor says which. */
+		for (k = 0; k < conf->n_neighbors6; k++)
+			if (memcmp(conf->neighbors6[k].ip, rt->via, 16) == 0)
+				break;
+		if (k == conf->n_neighbors6) {
+			pg_conf_set_err(err,
+				"routes[%u].via: link-local gateway %s is not a neighbor (a neighbors entry names its port)",
+				i, r->via);
+			return -1;
+		}
+		rt->port = conf->neighbors6[k].port;
+		return 0;
+	}
+	port = find_subnet6(conf, rt->via);
+	if (port < 0 || ip6_not_host(rt->via) != NULL) {
+		pg_conf_set_err(err,
+			"routes[%u].via: %s is neither a neighbor nor inside a connected prefix",
+			i, r->via);
+		return -1;
+	}
+	if (memcmp(rt->via, conf->ports[port].ip6, 16) == 0) {
+		pg_conf_set_err(err, "routes[%u].via: %s is our own address (port '%s')",
+				i, r->via, conf->ports[port].name);
+		return -1;
+	}
+	rt->port = (uint16_t)port;
+	return 0;
+}
+
 static int
 build_routes(const struct pg_conf_raw *raw, struct pg_conf *conf, char *err)
 {
-	unsigned int i, n = raw->routes_count;
+	unsigned int i, n = raw->routes_count, n6 = 0, first6;
+	struct key17 *keys6 = NULL;
 	struct key_set seen;
 	char a[16];
 	long first;
@@ -722,25 +1159,40 @@ build_routes(const struct pg_conf_raw *raw, struct pg_conf *conf, char *err)
 
 	if (n == 0)
 		return 0;
-	conf->routes = malloc(n * sizeof(*conf->routes));
-	if (conf->routes == NULL) {
-		pg_conf_set_err(err, "routes: out of memory (%u routes)", n);
-		return -1;
-	}
-	conf->n_routes = n;
 	for (i = 0; i < n; i++)
-		if (build_route(&raw->routes[i], i, conf, err) < 0)
-			return -1;
-
-	if (key_set_init(&seen, n) < 0) {
+		n6 += is_ip6_text(raw->routes[i].prefix);
+	conf->routes = malloc((n - n6 + 1) * sizeof(*conf->routes));
+	if (n6 > 0) {
+		conf->routes6 = malloc(n6 * sizeof(*conf->routes6));
+		keys6 = calloc(n6, sizeof(*keys6));
+	}
+	if (conf->routes == NULL || (n6 > 0 && (conf->routes6 == NULL || keys6 == NULL)) ||
+	    key_set_init(&seen, n - n6) < 0) {
+		free(keys6);
 		pg_conf_set_err(err, "routes: out of memory (%u routes)", n);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		const struct pg_conf_route *rt = &conf->routes[i];
+	/* In document order, so the first problem in the file is reported. */
+	for (i = 0; i < n && ret == 0; i++) {
+		const struct pg_conf_raw_route *r = &raw->routes[i];
+		struct pg_conf_route *rt;
 
-		first = key_set_add(&seen, (uint64_t)rt->prefix << 8 | rt->len,
-				    i);
+		if (is_ip6_text(r->prefix)) {
+			struct pg_conf_route6 *r6 = &conf->routes6[conf->n_routes6];
+
+			ret = build_route6(r, i, conf, r6, err);
+			if (ret == 0) {
+				memcpy(keys6[conf->n_routes6].key, r6->prefix, 16);
+				keys6[conf->n_routes6].key[16] = r6->len;
+				keys6[conf->n_routes6++].idx = i;
+			}
+			continue;
+		}
+		rt = &conf->routes[conf->n_routes];
+		ret = build_route(r, i, conf, rt, err);
+		if (ret < 0)
+			break;
+		first = key_set_add(&seen, (uint64_t)rt->prefix << 8 | rt->len, i);
 		if (first >= 0) {
 			pg_conf_set_err(err,
 				"routes[%u].prefix: duplicate route %s/%u (also routes[%ld])",
@@ -749,7 +1201,18 @@ build_routes(const struct pg_conf_raw *raw, struct pg_conf *conf, char *err)
 			ret = -1;
 			break;
 		}
+		conf->n_routes++;
 	}
+	if (ret == 0 && conf->n_routes6 > 0) {
+		first = key17_first_dup(keys6, conf->n_routes6, &first6);
+		if (first >= 0) {
+			pg_conf_set_err(err,
+				"routes[%ld].prefix: duplicate route %s (also routes[%u])",
+				first, raw->routes[first].prefix, first6);
+			ret = -1;
+		}
+	}
+	free(keys6);
 	key_set_free(&seen);
 	return ret;
 }

@@ -45,12 +45,22 @@ struct pg_conf_port {
 	uint16_t rx_queues;       /**< 0: one per worker lcore */
 	uint16_t rx_desc;         /**< RX ring size (default 1024) */
 	uint16_t tx_desc;         /**< TX ring size (default 1024) */
+	bool has_ip6;             /**< `ipv6:` given: IPv6 is on for this port */
+	uint8_t ip6_len;          /**< connected IPv6 prefix length, 1..128 */
+	uint8_t ip6[16];          /**< our global IPv6 address (network order) */
 };
 
 struct pg_conf_neighbor {
 	uint32_t ip;
 	uint8_t mac[6];
 	uint16_t port;            /**< index into pg_conf.ports */
+};
+
+/** A neighbor with an IPv6 address (global in the port's prefix, or fe80::/64). */
+struct pg_conf_neighbor6 {
+	uint8_t ip[16];
+	uint8_t mac[6];
+	uint16_t port;
 };
 
 enum pg_conf_route_kind {
@@ -64,6 +74,15 @@ struct pg_conf_route {
 	uint8_t kind;             /**< enum pg_conf_route_kind */
 	uint16_t port;            /**< egress port index (resolved for VIA too) */
 	uint32_t via;             /**< gateway, only for PG_ROUTE_VIA */
+};
+
+/** An IPv6 route; the same two kinds as IPv4. */
+struct pg_conf_route6 {
+	uint8_t prefix[16];       /**< host bits cleared */
+	uint8_t len;              /**< 0..128 */
+	uint8_t kind;             /**< enum pg_conf_route_kind */
+	uint16_t port;            /**< egress port index (resolved for VIA too) */
+	uint8_t via[16];          /**< gateway, only for PG_ROUTE_VIA */
 };
 
 /** How worker lcores share the work (workers.mode). */
@@ -88,6 +107,12 @@ struct pg_conf {
 	unsigned int n_neighbors;
 	struct pg_conf_route *routes;         /**< malloc'd, n_routes entries */
 	unsigned int n_routes;
+	/** IPv6 entries of `neighbors:` / `routes:` (the same lists in the
+	 * file, split by address family). */
+	struct pg_conf_neighbor6 *neighbors6;
+	unsigned int n_neighbors6;
+	struct pg_conf_route6 *routes6;
+	unsigned int n_routes6;
 	unsigned int worker_lcores[PG_CONF_MAX_WORKERS];
 	unsigned int n_workers;           /**< all lcores in workers.lcores */
 	enum pg_conf_mode mode;
@@ -152,6 +177,12 @@ int pg_conf_port_index(const struct pg_conf *conf, const char *name);
 
 /** Format helpers shared with logs and telemetry (buf >= 19 bytes). */
 const char *pg_conf_ip4_str(uint32_t ip, char *buf, size_t len);
+/** RFC 5952 text of an IPv6 address (buf >= PG_CONF_IP6_STRLEN). */
+#define PG_CONF_IP6_STRLEN 46
+const char *pg_conf_ip6_str(const uint8_t ip[16], char *buf, size_t len);
+/** Our link-local address on a port with MAC @p mac: fe80::/64 with the
+ * modified EUI-64 interface identifier (RFC 4291 appendix A). */
+void pg_conf_ip6_link_local(const uint8_t mac[6], uint8_t ip[16]);
 const char *pg_conf_mac_str(const uint8_t mac[6], char *buf, size_t len);
 
 #endif /* PG_CONF_H */

@@ -8,6 +8,7 @@
 #include <rte_prefetch.h>
 #include <rte_vect.h>
 
+#include "fwd_private.h"
 #include "pg_fwd_worker.h"
 #include "pg_neigh.h"
 #include "pg_pkt.h"
@@ -87,28 +88,6 @@ pg_fwd_inject(struct pg_fwd_lcore *lc)
 	}
 }
 
-static inline void
-tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
-{
-	struct pg_tx_buf *b = &lc->tx[port];
-
-	b->pkts[b->n++] = m;
-	if (unlikely(b->n == PG_TX_BUF))
-		pg_fwd_tx_flush(lc, port);
-}
-
-/* An answer (ARP reply, echo reply) goes back out of the ingress port. */
-static inline void
-tx_enqueue_local(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
-{
-	struct pg_tx_buf *b = &lc->tx_local[port];
-
-	b->pkts[b->n++] = m;
-	lc->n_local_pending++;
-	if (unlikely(b->n == PG_TX_BUF))
-		pg_fwd_tx_flush_local(lc, port);
-}
-
 /*
  * Per-packet state of one burst, kept in burst-local arrays (structure of
  * arrays, so the route lookup loads four destinations at once) rather than
@@ -123,20 +102,6 @@ struct burst_state {
 static_assert(sizeof(struct burst_state) / PG_BURST <= RTE_CACHE_LINE_SIZE,
 	      "per-packet metadata must fit one cache line");
 static_assert(PG_BURST <= 32, "opt_mask has one bit per packet of a burst");
-
-/* Drops are collected per burst and freed in bulk at its end. */
-struct drop_list {
-	uint16_t n;
-	struct rte_mbuf *pkts[PG_BURST];
-};
-
-static inline void
-drop(struct pg_fwd_lcore *lc, struct drop_list *dl, struct rte_mbuf *m,
-     unsigned int reason)
-{
-	pg_stats_add(&lc->stats->drop[reason], 1);
-	dl->pkts[dl->n++] = m;
-}
 
 /* ARP: the slow path, kept out of line so the IPv4 loop stays small. */
 static __rte_noinline unsigned int
@@ -246,7 +211,8 @@ stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nextho
 
 /*
  * Stage 1 for everything the fast test did not pass: the checks in their
- * RFC 1812 order, each failure under its own reason. ARP is answered here.
+ * RFC 1812 order, each failure under its own reason. ARP is answered here;
+ * IPv6 frames on a port with IPv6 on are set aside for pg_fwd6_burst().
  * Returns true for an IPv4 packet to route (its destination in *dst).
  */
 static __rte_noinline bool
@@ -256,14 +222,22 @@ stage1_slow(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
 	const uint64_t cksum = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	const struct pg_fib6 *f6 = lc->ctx->fib6;
+	const struct pg_fib6_port *p6 = f6 != NULL && f6->port[in_port].enabled ?
+					&f6->port[in_port] : NULL;
 	uint32_t src, d;
 	uint16_t et;
 	unsigned int r;
 
-	r = pg_eth_input(eth, m->data_len, &lc->ctx->port[in_port].mac, &et);
+	r = pg_eth_input(eth, m->data_len, &lc->ctx->port[in_port].mac,
+			 p6 != NULL ? p6->sn : NULL, &et);
 	if (r != PG_PKT_OK)
 		goto drop;
 	if (et != RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
+		if (et == RTE_BE16(RTE_ETHER_TYPE_IPV6) && p6 != NULL) {
+			lc->v6[lc->n_v6++] = m;
+			return false;
+		}
 		if (et != RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 			r = PG_DROP_unsupported_ethertype;
 			goto drop;
@@ -378,9 +352,10 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		tx_enqueue(lc, nh->port, m);
 	}
 
-	if (dl.n != 0) {
-		rte_pktmbuf_free_bulk(dl.pkts, dl.n);
-		pg_stats_add(&st->port[in_port].rx_drops, dl.n);
-	}
+	drop_list_free(lc, &dl, in_port);
 	pg_stats_add(&st->ip_options, options);
+	/* IPv6 in bulk after the IPv4 burst: one test here is all it costs
+	 * the IPv4 path. */
+	if (unlikely(lc->n_v6 != 0))
+		pg_fwd6_burst(lc, in_port);
 }

@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 
 #include "pg_fib.h"
+#include "pg_fib6.h"
 #include "pg_stats.h"
 
 #define PG_FWD_MAX_PORTS PG_STATS_MAX_PORTS
@@ -36,6 +37,10 @@ struct pg_fwd_ctx {
 	/** Grace periods for table changes (pg_rcu.h); NULL: tables never
 	 * change while workers run. */
 	struct rte_rcu_qsbr *rcu;
+	/** IPv6 table and our IPv6 addresses per port; NULL when no port has
+	 * IPv6 on (IPv6 frames are then unsupported_ethertype). Built once at
+	 * start; not yet under the live-update scheme of docs/decisions/0007. */
+	const struct pg_fib6 *fib6;
 	unsigned int n_ports;
 	struct pg_fwd_port port[PG_FWD_MAX_PORTS];
 	/** ethdev port id -> pktgate port index, for packets that reach a
@@ -75,6 +80,8 @@ struct pg_fwd_lcore {
 	struct rte_ring *inject;         /**< frames the control thread sends via us */
 	uint64_t miss_hold_tsc;
 	struct pg_fwd_miss miss[PG_FWD_MISS_CACHE];
+	uint16_t n_v6;             /**< IPv6 frames of this burst set aside */
+	struct rte_mbuf *v6[PG_BURST]; /**< for the IPv6 stage after IPv4's */
 	struct pg_tx_buf tx[PG_FWD_MAX_PORTS];       /**< forwarded */
 	struct pg_tx_buf tx_local[PG_FWD_MAX_PORTS]; /**< answers, out of the ingress port */
 } __rte_cache_aligned;

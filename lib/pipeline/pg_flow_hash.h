@@ -7,7 +7,7 @@
 /**
  * @file
  * Software RSS for the pipeline distributor: a symmetric hash of the IPv4
- * 5-tuple, so that both directions of a flow, and every packet of it, land
+ * or IPv6 5-tuple, so that both directions of a flow, and every packet of it, land
  * on one forwarding lcore (order is kept per flow).
  *
  * Symmetry comes from folding src^dst and sport^dport before hashing; the
@@ -42,17 +42,43 @@ pg_flow_hash_ip4(const struct rte_ipv4_hdr *ip, uint32_t avail)
 				  ports ^ ((uint32_t)ip->next_proto_id << 16));
 }
 
-/** Hash of a frame's flow; 0 for what is not IPv4 (ARP, ...). */
+/*
+ * IPv6 the same way: src^dst folded to 64 bits, the TCP/UDP ports when
+ * they follow the fixed header (with extension headers in between, the
+ * flow goes by addresses and next header only: still one lcore per flow).
+ */
+static inline uint32_t
+pg_flow_hash_ip6(const struct rte_ipv6_hdr *ip, uint32_t avail)
+{
+	uint64_t a[4];
+	uint32_t ports = 0;
+
+	memcpy(a, ip->src_addr, sizeof(a));
+	if ((ip->proto == IPPROTO_UDP || ip->proto == IPPROTO_TCP) &&
+	    sizeof(*ip) + 4 <= avail) {
+		uint32_t both;
+
+		memcpy(&both, ip + 1, sizeof(both));
+		ports = (both >> 16) ^ (both & 0xffff);
+	}
+	return rte_hash_crc_8byte(a[0] ^ a[1] ^ a[2] ^ a[3],
+				  ports ^ ((uint32_t)ip->proto << 16));
+}
+
+/** Hash of a frame's flow; 0 for what is neither IPv4 nor IPv6 (ARP, ...). */
 static inline uint32_t
 pg_flow_hash(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const uint32_t avail = m->data_len - (uint32_t)sizeof(*eth);
 
-	if (unlikely(m->data_len < sizeof(*eth) + sizeof(struct rte_ipv4_hdr) ||
-		     eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4)))
-		return 0;
-	return pg_flow_hash_ip4((const struct rte_ipv4_hdr *)(eth + 1),
-				m->data_len - (uint32_t)sizeof(*eth));
+	if (likely(m->data_len >= sizeof(*eth) + sizeof(struct rte_ipv4_hdr) &&
+		   eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)))
+		return pg_flow_hash_ip4((const struct rte_ipv4_hdr *)(eth + 1), avail);
+	if (m->data_len >= sizeof(*eth) + sizeof(struct rte_ipv6_hdr) &&
+	    eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		return pg_flow_hash_ip6((const struct rte_ipv6_hdr *)(eth + 1), avail);
+	return 0;
 }
 
 /** Map a 32-bit hash onto [0, n) without a division. */

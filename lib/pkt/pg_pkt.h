@@ -54,21 +54,47 @@
 
 /* ---- Ethernet ---------------------------------------------------------- */
 
+/* ---- Ethernet groups of IPv6 (RFC 2464 7) ------------------------------------ */
+
+/**
+ * For a port with IPv6 on, whether a 33:33:xx:xx:xx:xx destination is a
+ * group it listens to: all-nodes (33:33:00:00:00:01) or the solicited-node
+ * group of one of its addresses (33:33:ff + low 24 bits, @p sn[0..1]).
+ */
+static inline bool
+pg_eth_ip6_group_ours(const struct rte_ether_addr *dst, const uint8_t sn[2][3])
+{
+	const uint8_t *d = dst->addr_bytes;
+
+	if (d[2] == 0 && d[3] == 0 && d[4] == 0 && d[5] == 1)
+		return true;
+	return d[2] == 0xff && (memcmp(d + 3, sn[0], 3) == 0 || memcmp(d + 3, sn[1], 3) == 0);
+}
+
 /**
  * Accept a frame on a port whose MAC is @p ours: the destination must be
- * ours or a group (broadcast/multicast) address.
+ * ours or a group (broadcast/multicast) address. On a port with IPv6 on
+ * (@p sn6 not NULL) an IPv6 group MAC (33:33:...) must be one we listen to
+ * (pg_eth_ip6_group_ours()); other groups go on to the IPv4 checks, which
+ * drop what is not for us by name.
  *
  * @return PG_PKT_OK, PG_DROP_runt or PG_DROP_bad_l2; on OK *ethertype is set
  *   (network order).
  */
 static inline unsigned int
 pg_eth_input(const struct rte_ether_hdr *eth, uint32_t seg_len,
-	     const struct rte_ether_addr *ours, uint16_t *ethertype)
+	     const struct rte_ether_addr *ours, const uint8_t (*sn6)[3],
+	     uint16_t *ethertype)
 {
+	const uint8_t *d = eth->dst_addr.addr_bytes;
+
 	if (unlikely(seg_len < sizeof(*eth)))
 		return PG_DROP_runt;
 	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, ours) &&
 		     !rte_is_multicast_ether_addr(&eth->dst_addr)))
+		return PG_DROP_bad_l2;
+	if (sn6 != NULL && d[0] == 0x33 && d[1] == 0x33 &&
+	    !pg_eth_ip6_group_ours(&eth->dst_addr, sn6))
 		return PG_DROP_bad_l2;
 	*ethertype = eth->ether_type;
 	return PG_PKT_OK;

@@ -25,9 +25,9 @@
 
 /** Why a packet was dropped. Every drop has exactly one reason. */
 #define PG_DROP_REASONS(X) \
-	X(bad_l2, "destination MAC is neither ours nor broadcast/multicast") \
+	X(bad_l2, "destination MAC is neither ours nor broadcast/multicast (nor, with IPv6 on, an IPv6 group we are in)") \
 	X(runt, "frame shorter than its headers") \
-	X(unsupported_ethertype, "ethertype we do not handle (VLAN, IPv6 for now, ...)") \
+	X(unsupported_ethertype, "ethertype we do not handle (VLAN, IPv6 on a port without ipv6, ...)") \
 	X(bad_version, "IPv4 version field is not 4") \
 	X(bad_ihl, "IPv4 header length below 5 words") \
 	X(bad_checksum, "IPv4 header checksum wrong") \
@@ -43,7 +43,21 @@
 	X(arp_not_ours, "ARP request for an address that is not ours, or ARP reply") \
 	X(bad_icmp, "malformed ICMP to us (length, checksum)") \
 	X(tx_full, "TX queue full") \
-	X(ring_full, "pipeline: the ring to the forwarding lcore was full")
+	X(ring_full, "pipeline: the ring to the forwarding lcore was full") \
+	/* IPv6 forwarding, Neighbor Discovery, ICMPv6 echo (lib/fwd/fwd6.c) */ \
+	X(ip6_bad_version, "IPv6 ethertype but the version field is not 6") \
+	X(ip6_truncated, "IPv6 payload length beyond the end of the frame") \
+	X(ip6_martian_src, "IPv6 source unspecified, loopback or multicast") \
+	X(ip6_link_local, "IPv6 link-local source or destination: never forwarded (RFC 4291 2.5.6)") \
+	X(ip6_multicast_dst, "IPv6 multicast destination: not routed, and not ND for us") \
+	X(ip6_l2_multicast, "IPv6 unicast destination in an L2 multicast frame") \
+	X(ip6_hop_limit, "IPv6 hop limit would reach zero") \
+	X(ip6_no_route, "no IPv6 route to the destination") \
+	X(ip6_no_neighbor, "IPv6 next hop MAC unknown") \
+	X(ip6_not_ours_local, "IPv6 to us but nothing handles it (not an echo request or NS)") \
+	X(icmp6_bad, "malformed ICMPv6 echo to us (length, checksum)") \
+	X(nd_bad, "Neighbor Solicitation failing RFC 4861 7.1.1 checks (hop limit, checksum, code, length, target, options)") \
+	X(nd_not_ours, "Neighbor Solicitation for an address not ours, or an ND message we do not take (NA, RS, RA, redirect)")
 
 enum pg_drop_reason {
 #define PG_DROP_ENUM(name, help) PG_DROP_##name,

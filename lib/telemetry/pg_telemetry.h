@@ -13,6 +13,7 @@
 
 #include "pg_conf.h"
 #include "pg_fib.h"
+#include "pg_fib6.h"
 #include "pg_port.h"
 #include "pg_neigh.h"
 #include "pg_worker.h"
@@ -22,6 +23,7 @@ struct pg_telemetry_view {
 	const struct pg_conf *conf;
 	const struct pg_ports *ports;
 	const struct pg_fib *fib;
+	const struct pg_fib6 *fib6;       /**< NULL when IPv6 is off */
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;          /**< NULL: no resolver */
 	unsigned int main_lcore;

@@ -247,6 +247,16 @@ pg_telemetry_port_fields(const struct pg_ports *ports, unsigned int i,
 	f->str(f->ctx, "device", p->device);
 	f->u64(f->ctx, "port_id", p->port_id);
 	f->str(f->ctx, "mac", mac);
+	if (view.fib6 != NULL && view.fib6->port[i].enabled) {
+		char a[PG_CONF_IP6_STRLEN + 4];
+
+		pg_conf_ip6_str(view.fib6->port[i].global, a, sizeof(a));
+		snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u",
+			 view.conf->ports[i].ip6_len);
+		f->str(f->ctx, "ipv6", a);
+		f->str(f->ctx, "ipv6_link_local",
+		       pg_conf_ip6_str(view.fib6->port[i].ll, a, sizeof(a)));
+	}
 	f->str(f->ctx, "ipv4", addr);
 	f->u64(f->ctx, "rx_queues", p->n_rxq);
 	f->u64(f->ctx, "tx_queues", p->n_txq);
@@ -348,12 +358,11 @@ page_offset(const char *params, unsigned long *offset)
 	return *end == '\0' && end != params && errno == 0 && params[0] != '-' ? 0 : -EINVAL;
 }
 
+/* A next hop as text; @p gw is its address as text (FORWARD only). */
 static const char *
-nh_text(uint32_t nh, char *buf, size_t len)
+nh_text(const struct pg_nexthop *h, const char *gw, char *buf, size_t len)
 {
-	const struct pg_nexthop *h = &view.fib->ctl_nh[nh];
 	const char *port = view.ports->port[h->port].name;
-	char ip[20];
 
 	switch (h->type) {
 	case PG_NH_LOCAL:
@@ -366,8 +375,7 @@ nh_text(uint32_t nh, char *buf, size_t len)
 		snprintf(buf, len, "unreachable");
 		break;
 	default:
-		snprintf(buf, len, "via %s port %s",
-			 pg_conf_ip4_str(view.fib->nh_ip[nh], ip, sizeof(ip)), port);
+		snprintf(buf, len, "via %s port %s", gw, port);
 	}
 	return buf;
 }
@@ -391,15 +399,16 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 	for (i = off; list != NULL && i < view.fib->n_routes &&
 	     i < off + PAGE_SIZE_ENTRIES; i++) {
 		const struct pg_fib_route *r = &view.fib->routes[i];
-		char line[RTE_TEL_MAX_STRING_LEN], pfx[20], nh[80];
+		char line[RTE_TEL_MAX_STRING_LEN], pfx[20], nh[80], gw[20];
 		const char *gw_note = "";
 
 		/* A gateway that is not a neighbor yet: say which. */
 		if (r->gw != 0 && view.fib->ctl_nh[r->nh].type == PG_NH_UNRESOLVED)
 			gw_note = " (gateway unresolved)";
+		pg_conf_ip4_str(view.fib->nh_ip[r->nh], gw, sizeof(gw));
 		snprintf(line, sizeof(line), "%s/%u %s %s%s",
 			 pg_conf_ip4_str(r->prefix, pfx, sizeof(pfx)), r->len,
-			 nh_text(r->nh, nh, sizeof(nh)),
+			 nh_text(&view.fib->ctl_nh[r->nh], gw, nh, sizeof(nh)),
 			 pg_fib_origin_name((enum pg_route_origin)r->origin), gw_note);
 		rte_tel_data_add_array_string(list, line);
 	}
@@ -451,6 +460,76 @@ cmd_neighbors(const char *cmd __rte_unused, const char *params,
 					      "learned" : "static");
 	}
 	pg_fib_unlock(fib);
+	put_column(d, "ip", ip);
+	put_column(d, "mac", mac);
+	put_column(d, "port", port);
+	put_column(d, "state", state);
+	return 0;
+}
+
+/* The IPv6 table like /pktgate/routes; count 0 when IPv6 is off. */
+static int
+cmd_routes6(const char *cmd __rte_unused, const char *params,
+	    struct rte_tel_data *d)
+{
+	const struct pg_fib6 *f6 = view.fib6;
+	const uint32_t n = f6 != NULL ? f6->n_routes : 0;
+	struct rte_tel_data *list;
+	unsigned long off, i;
+
+	if (page_offset(params, &off) != 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	tel_dict_u64(d, "count", n);
+	tel_dict_u64(d, "offset", off);
+	tel_dict_u64(d, "page_size", PAGE_SIZE_ENTRIES);
+	list = str_array();
+	for (i = off; list != NULL && i < n && i < off + PAGE_SIZE_ENTRIES; i++) {
+		const struct pg_fib6_route *r = &f6->routes[i];
+		char line[RTE_TEL_MAX_STRING_LEN], pfx[PG_CONF_IP6_STRLEN];
+		char gw[PG_CONF_IP6_STRLEN], nh[96];
+		static const uint8_t zero[16];
+		const char *gw_note = "";
+
+		if (memcmp(r->gw, zero, 16) != 0 && f6->nh[r->nh].type == PG_NH_UNRESOLVED)
+			gw_note = " (gateway unresolved)";
+		pg_conf_ip6_str(f6->nh_ip[r->nh], gw, sizeof(gw));
+		snprintf(line, sizeof(line), "%s/%u %s %s%s",
+			 pg_conf_ip6_str(r->prefix, pfx, sizeof(pfx)), r->len,
+			 nh_text(&f6->nh[r->nh], gw, nh, sizeof(nh)),
+			 pg_fib_origin_name((enum pg_route_origin)r->origin), gw_note);
+		rte_tel_data_add_array_string(list, line);
+	}
+	put_column(d, "routes", list);
+	return 0;
+}
+
+/* IPv6 neighbors (link-local ones included) like /pktgate/neighbors. */
+static int
+cmd_neighbors6(const char *cmd __rte_unused, const char *params,
+	       struct rte_tel_data *d)
+{
+	struct rte_tel_data *ip, *mac, *port, *state;
+	unsigned long off, i;
+
+	if (page_offset(params, &off) != 0)
+		return -EINVAL;
+	ip = str_array();
+	mac = str_array();
+	port = str_array();
+	state = str_array();
+	rte_tel_data_start_dict(d);
+	tel_dict_u64(d, "count", view.conf->n_neighbors6);
+	tel_dict_u64(d, "offset", off);
+	for (i = off; i < view.conf->n_neighbors6 && i < off + PAGE_SIZE_ENTRIES; i++) {
+		const struct pg_conf_neighbor6 *n = &view.conf->neighbors6[i];
+		char a[PG_CONF_IP6_STRLEN], m[20];
+
+		rte_tel_data_add_array_string(ip, pg_conf_ip6_str(n->ip, a, sizeof(a)));
+		rte_tel_data_add_array_string(mac, pg_conf_mac_str(n->mac, m, sizeof(m)));
+		rte_tel_data_add_array_string(port, view.ports->port[n->port].name);
+		rte_tel_data_add_array_string(state, "static");
+	}
 	put_column(d, "ip", ip);
 	put_column(d, "mac", mac);
 	put_column(d, "port", port);
@@ -522,6 +601,8 @@ LOCKED_CMD(cmd_ports)
 LOCKED_CMD(cmd_routes)
 LOCKED_CMD(cmd_neighbors)
 LOCKED_CMD(cmd_rings)
+LOCKED_CMD(cmd_routes6)
+LOCKED_CMD(cmd_neighbors6)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -545,6 +626,10 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 			"Route count and a page of routes. Parameters: offset (default 0)") |
 	       rte_telemetry_register_cmd("/pktgate/neighbors", cmd_neighbors_locked,
 			"Neighbor table page. Parameters: offset (default 0)") |
+	       rte_telemetry_register_cmd("/pktgate/routes6", cmd_routes6_locked,
+			"IPv6 route count and a page of routes. Parameters: offset (default 0)") |
+	       rte_telemetry_register_cmd("/pktgate/neighbors6", cmd_neighbors6_locked,
+			"IPv6 neighbor table page. Parameters: offset (default 0)") |
 	       rte_telemetry_register_cmd("/pktgate/rings", cmd_rings_locked,
 			"Pipeline rings: lcores, size, enqueued, dequeued, dropped_full, "
 			"count, peak. No parameters");

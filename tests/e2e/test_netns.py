@@ -13,7 +13,6 @@ the forwarding. Everything created here is deleted again, also on failure.
 Needs root (exit 77, meson's SKIP, otherwise).
 usage: test_netns.py PKTGATE [case-name-substring...]
 """
-import json
 import os
 import re
 import shutil
@@ -26,8 +25,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import (Config, Port, case, cleanup_prefix, main,  # noqa: E402
+from pgtest import (Config, Port, case, main,  # noqa: E402
                     parse_summary, unique_prefix, wait_for_socket)
+from netns_util import mac_of, ping, sh, teardown  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
 NS_A, NS_B = "pg-e2e-a-" + TAG, "pg-e2e-b-" + TAG
@@ -37,22 +37,6 @@ A_IP, B_IP = "192.0.2.10", "198.51.100.2"
 LAN_IP, WAN_IP = "192.0.2.1", "198.51.100.1"
 B_LOOP = "203.0.113.1"
 DYNAMIC = os.environ.get("PG_E2E_NEIGHBORS", "static") == "dynamic"
-
-
-def sh(*cmd, check=True, timeout=30, ns=None):
-    if ns is not None:
-        cmd = ("ip", "netns", "exec", ns) + cmd
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, timeout=timeout)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: exit %d\n%s%s" % (" ".join(cmd), p.returncode,
-                                                   p.stdout, p.stderr))
-    return p
-
-
-def mac_of(ifname, ns=None):
-    p = sh(*(("ip", "-j") + (("-n", ns) if ns else ()) + ("link", "show", ifname)))
-    return json.loads(p.stdout)[0]["address"]
 
 
 class Env:
@@ -124,25 +108,7 @@ class Env:
         return self.result
 
     def close(self):
-        if self.tel is not None:
-            self.tel.close()
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for ns in (NS_A, NS_B):
-            sh("ip", "netns", "del", ns, check=False)
-        for rif in (IF_A, IF_B):   # gone with their peers, unless setup broke early
-            if os.path.exists("/sys/class/net/" + rif):
-                sh("ip", "link", "del", rif, check=False)
-        cleanup_prefix(self.prefix)
-        for f in ("out", "err"):
-            if hasattr(self, f):
-                getattr(self, f).close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        teardown(self, (NS_A, NS_B), (IF_A, IF_B))
 
 
 def remove_stale():
@@ -163,18 +129,6 @@ def env():
     if ENV is None or ENV.tel is None:
         raise AssertionError("environment not set up (see the first failure)")
     return ENV
-
-
-def ping(ns, dst, count=5):
-    p = sh("ping", "-c", str(count), "-i", "0.2", "-W", "2", dst, ns=ns, check=False,
-           timeout=count * 3 + 10)
-    m = re.search(r"(\d+) packets transmitted, (\d+) received", p.stdout)
-    assert p.returncode == 0 and m, "ping %s from %s failed:\n%s%s" % (
-        dst, ns, p.stdout, p.stderr)
-    sent, got = int(m.group(1)), int(m.group(2))
-    # the first one may wait for ARP; none may be lost after that
-    assert got >= sent - 1, "ping %s: %d of %d answered\n%s" % (dst, got, sent, p.stdout)
-    return p.stdout
 
 
 @case

@@ -76,6 +76,9 @@ if TOPOLOGY_NAME not in TOPOLOGIES:
 TOPOLOGY = TOPOLOGIES[TOPOLOGY_NAME]
 
 IDLE_MS = int(os.environ.get("PG_TEST_IDLE_MS", "400"))
+# EAL memory (MiB, --no-huge): a test may raise it for bigger tables (the
+# IPv6 TRIE's first level alone is 32 MiB).
+EAL_MEM_MB = 256
 KEEP = os.environ.get("PG_TEST_KEEP") == "1"   # keep temp dirs to debug
 
 # ---------------------------------------------------------------------------
@@ -93,9 +96,15 @@ STRANGER_MAC = "02:00:00:00:00:aa"  # a LAN host pktgate does not know
 
 
 class Port:
-    def __init__(self, name, device, ip, plen, mac):
+    def __init__(self, name, device, ip, plen, mac, ip6=None):
         self.name, self.device, self.ip, self.plen, self.mac = \
             name, device, ip, plen, mac
+        self.ip6 = ip6     # "addr/len" or None: IPv6 off on the port
+
+
+def yq(v):
+    """IPv6 text in YAML flow style: quoted (it holds ':')."""
+    return "'%s'" % v if ":" in v else v
 
 
 class Config:
@@ -122,16 +131,17 @@ class Config:
     def text(self):
         out = ["ports:"]
         for p in self.ports:
-            out.append("  - {name: %s, device: %s, ipv4: %s/%d, mac: '%s'}"
-                       % (p.name, p.device, p.ip, p.plen, p.mac))
+            out.append("  - {name: %s, device: %s, ipv4: %s/%d, mac: '%s'%s}"
+                       % (p.name, p.device, p.ip, p.plen, p.mac,
+                          ", ipv6: '%s'" % p.ip6 if p.ip6 else ""))
         if self.neighbors:
             out.append("neighbors:")
             for ip, mac, port in self.neighbors:
-                out.append("  - {ip: %s, mac: '%s', port: %s}" % (ip, mac, port))
+                out.append("  - {ip: %s, mac: '%s', port: %s}" % (yq(ip), mac, port))
         if self.routes:
             out.append("routes:")
             for prefix, kind, val in self.routes:
-                out.append("  - {prefix: %s, %s: %s}" % (prefix, kind, val))
+                out.append("  - {prefix: %s, %s: %s}" % (yq(prefix), kind, yq(val)))
         out.append("workers:")
         if self.raw_workers is not None:
             out.extend(self.raw_workers)
@@ -231,8 +241,9 @@ class Pkt:
 
 def flow_of(frame):
     """What output order is kept within: an IPv4 5-tuple (TCP/UDP ports
-    when the datagram is not a fragment, as RSS hashes), or one class per
-    ethertype. pktgate may reorder across flows (it answers ARP in an
+    when the datagram is not a fragment, as RSS hashes), the same for IPv6
+    (addresses, next header, TCP/UDP ports right after the fixed header),
+    or one class per ethertype. pktgate may reorder across flows (it answers ARP in an
     earlier stage of a burst than ICMP; pipeline mode spreads flows over
     lcores), never inside one."""
     if len(frame) >= 34 and frame[12:14] == b"\x08\x00":
@@ -242,6 +253,11 @@ def flow_of(frame):
         if frame[23] in (6, 17) and not frag and len(frame) >= 14 + ihl + 4:
             key += (frame[14 + ihl:14 + ihl + 4],)
         return key
+    if len(frame) >= 54 and frame[12:14] == b"\x86\xdd":
+        key = ("ip6", frame[22:38], frame[38:54], frame[20])
+        if frame[20] in (6, 17) and len(frame) >= 58:
+            key += (frame[54:58],)
+        return key
     return ("type", frame[12:14])
 
 
@@ -249,7 +265,12 @@ DROP_REASONS = ["bad_l2", "runt", "unsupported_ethertype", "bad_version",
                 "bad_ihl", "bad_checksum", "bad_length", "martian_src",
                 "martian_dst", "l2_multicast", "ttl_exceeded", "no_route",
                 "no_neighbor", "not_ours_local", "bad_arp", "arp_not_ours",
-                "bad_icmp", "tx_full", "ring_full"]
+                "bad_icmp", "tx_full", "ring_full",
+                # IPv6 forwarding, Neighbor Discovery, ICMPv6 echo
+                "ip6_bad_version", "ip6_truncated", "ip6_martian_src",
+                "ip6_link_local", "ip6_multicast_dst", "ip6_l2_multicast",
+                "ip6_hop_limit", "ip6_no_route", "ip6_no_neighbor",
+                "ip6_not_ours_local", "icmp6_bad", "nd_bad", "nd_not_ours"]
 
 
 def ip_cksum_ok(hdr):
@@ -388,7 +409,7 @@ def parse_summary(stdout):
 
 
 def eal_args(prefix, extra_vdevs=(), log_levels=("pmd.net.pcap:error",)):
-    return (TOPOLOGY["eal"] + ["--no-huge", "-m", "256", "--no-pci",
+    return (TOPOLOGY["eal"] + ["--no-huge", "-m", str(EAL_MEM_MB), "--no-pci",
                                "--file-prefix", prefix]
             + [a for lv in log_levels for a in ("--log-level", lv)]
             + [a for v in extra_vdevs for a in ("--vdev", v)])

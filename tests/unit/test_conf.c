@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1261,6 +1262,170 @@ START_TEST(test_arp)
 }
 END_TEST
 
+/* ---- IPv6 ---- */
+
+static const char ports6[] =
+	"ports:\n"
+	"  - {name: lan, device: net_pcap0, ipv4: 192.0.2.1/24, mac: 02:00:00:00:00:01,\n"
+	"     ipv6: '2001:db8:1::1/64'}\n"
+	"  - {name: wan, device: net_pcap1, ipv4: 198.51.100.1/24, ipv6: '2001:db8:2::1/64'}\n"
+	"  - {name: dmz, device: net_pcap2, ipv4: 203.0.113.1/24}\n";
+
+static bool
+ip6_eq(const uint8_t a[16], const char *text)
+{
+	char buf[PG_CONF_IP6_STRLEN];
+
+	return strcmp(pg_conf_ip6_str(a, buf, sizeof(buf)), text) == 0;
+}
+
+START_TEST(test_ipv6_config)
+{
+	struct pg_conf *c = parse(doc(ports6,
+		"neighbors:\n"
+		"  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n"
+		"  - {ip: '2001:db8:1::10', mac: 02:00:00:00:00:10, port: lan}\n"
+		"  - {ip: 'fe80::99', mac: 02:00:00:00:00:99, port: wan}\n"
+		"  - {ip: 'fe80::99', mac: 02:00:00:00:00:98, port: lan}\n",
+		"routes:\n"
+		"  - {prefix: 203.0.113.0/24, via: 198.51.100.2}\n"
+		"  - {prefix: '2001:db8:100::/48', via: 'fe80::99'}\n"
+		"  - {prefix: '::/0', via: '2001:db8:2::fe'}\n"
+		"  - {prefix: '2001:db8:300::/40', port: lan}\n", NULL));
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert(c->ports[0].has_ip6 && c->ports[1].has_ip6 && !c->ports[2].has_ip6);
+	ck_assert(ip6_eq(c->ports[0].ip6, "2001:db8:1::1"));
+	ck_assert_uint_eq(c->ports[0].ip6_len, 64);
+	ck_assert_uint_eq(c->n_neighbors, 1);
+	ck_assert_uint_eq(c->n_neighbors6, 3);
+	ck_assert(ip6_eq(c->neighbors6[0].ip, "2001:db8:1::10"));
+	ck_assert_uint_eq(c->neighbors6[0].port, 0);
+	ck_assert_uint_eq(c->neighbors6[1].port, 1);
+	ck_assert_uint_eq(c->n_routes, 1);
+	ck_assert_uint_eq(c->n_routes6, 3);
+	ck_assert(ip6_eq(c->routes6[0].prefix, "2001:db8:100::"));
+	ck_assert_uint_eq(c->routes6[0].len, 48);
+	ck_assert_uint_eq(c->routes6[0].kind, PG_ROUTE_VIA);
+	ck_assert_uint_eq(c->routes6[0].port, 1);      /* the first fe80::99 */
+	ck_assert_uint_eq(c->routes6[1].len, 0);
+	ck_assert_uint_eq(c->routes6[1].port, 1);
+	ck_assert_uint_eq(c->routes6[2].kind, PG_ROUTE_PORT);
+	ck_assert_uint_eq(c->routes6[2].port, 0);
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_ipv6_link_local_from_mac)
+{
+	static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
+	static const uint8_t mac_u[6] = { 0x00, 0x1b, 0x21, 0xaa, 0xbb, 0xcc };
+	uint8_t ll[16];
+
+	pg_conf_ip6_link_local(mac, ll);
+	ck_assert(ip6_eq(ll, "fe80::5eff:fe10:2030"));
+	pg_conf_ip6_link_local(mac_u, ll);        /* universal bit set in the ID */
+	ck_assert(ip6_eq(ll, "fe80::21b:21ff:feaa:bbcc"));
+}
+END_TEST
+
+START_TEST(test_ipv6_port_errors)
+{
+	expect_error(doc(one_port("    ipv6: '2001:db8::1'\n"), "", "", NULL),
+		     "ports[0].ipv6", "missing /len");
+	expect_error(doc(one_port("    ipv6: '2001:db8::g/64'\n"), "", "", NULL),
+		     "ports[0].ipv6", "bad address");
+	expect_error(doc(one_port("    ipv6: '2001:db8::1/129'\n"), "", "", NULL),
+		     "ports[0].ipv6", "prefix length");
+	expect_error(doc(one_port("    ipv6: '2001:db8::1/064'\n"), "", "", NULL),
+		     "ports[0].ipv6", "prefix length");
+	expect_error(doc(one_port("    ipv6: 'fe80::1/64'\n"), "", "", NULL),
+		     "ports[0].ipv6", "link-local");
+	expect_error(doc(one_port("    ipv6: 'ff02::1/64'\n"), "", "", NULL),
+		     "ports[0].ipv6", "multicast");
+	expect_error(doc(one_port("    ipv6: '::1/128'\n"), "", "", NULL),
+		     "ports[0].ipv6", "loopback");
+	expect_error(doc(one_port("    ipv6: '2001:db8::/64'\n"), "", "", NULL),
+		     "ports[0].ipv6", "Subnet-Router anycast");
+	expect_error(doc("ports:\n"
+			 "  - {name: a, device: d0, ipv4: 192.0.2.1/24, ipv6: '2001:db8::1/48'}\n"
+			 "  - {name: b, device: d1, ipv4: 198.51.100.1/24,\n"
+			 "     ipv6: '2001:db8:0:5::1/64'}\n", "", "", NULL),
+		     "ports[1].ipv6", "overlaps prefix 2001:db8::/48 of ports[0] ('a') (line 4)");
+}
+END_TEST
+
+START_TEST(test_ipv6_neighbor_errors)
+{
+	expect_error(doc(ports6, "neighbors:\n"
+			 "  - {ip: '2001:db8:9::1', mac: 02:00:00:00:00:10, port: lan}\n", "", NULL),
+		     "neighbors[0].ip", "outside the prefix 2001:db8:1::/64 of port 'lan'");
+	expect_error(doc(ports6, "neighbors:\n"
+			 "  - {ip: '2001:db8:3::1', mac: 02:00:00:00:00:10, port: dmz}\n", "", NULL),
+		     "neighbors[0].ip", "'dmz', which has no ipv6");
+	expect_error(doc(ports6, "neighbors:\n"
+			 "  - {ip: '2001:db8:1::1', mac: 02:00:00:00:00:10, port: lan}\n", "", NULL),
+		     "neighbors[0].ip", "itself");
+	expect_error(doc(ports6, "neighbors:\n"
+			 "  - {ip: 'fe80::ff:fe00:1', mac: 02:00:00:00:00:10, port: lan}\n", "", NULL),
+		     "neighbors[0].ip", "link-local address of port 'lan' itself");
+	expect_error(doc(ports6, "neighbors:\n"
+			 "  - {ip: 'fe80:1::1', mac: 02:00:00:00:00:10, port: lan}\n", "", NULL),
+		     "neighbors[0].ip", "fe80::/64");
+	expect_error(doc(ports6, "neighbors:\n"
+			 "  - {ip: 'ff02::1', mac: 02:00:00:00:00:10, port: lan}\n", "", NULL),
+		     "neighbors[0].ip", "multicast");
+	expect_error(doc(ports6, "neighbors:\n"
+			 "  - {ip: '2001:db8:1::10', mac: 02:00:00:00:00:10, port: lan}\n"
+			 "  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n"
+			 "  - {ip: '2001:db8:1:0::10', mac: 02:00:00:00:00:11, port: lan}\n", "", NULL),
+		     "neighbors[2].ip", "duplicate neighbor 2001:db8:1:0::10 (also neighbors[0]) (line 9)");
+	expect_error(doc(ports6, "neighbors:\n"
+			 "  - {ip: '2001:db8:1::10', mac: 'ff:00:00:00:00:10', port: lan}\n", "", NULL),
+		     "neighbors[0].mac", "multicast");
+}
+END_TEST
+
+START_TEST(test_ipv6_route_errors)
+{
+	const char *nb = "neighbors:\n"
+			 "  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n";
+
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: 10.0.0.0/8, via: '2001:db8:2::2'}\n", NULL),
+		     "routes[0].via", "IPv6 gateway 2001:db8:2::2 for the IPv4 prefix 10.0.0.0/8 (line");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', via: 198.51.100.2}\n", NULL),
+		     "routes[0].via", "IPv4 gateway 198.51.100.2 for the IPv6 prefix");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::1/48', port: lan}\n", NULL),
+		     "routes[0].prefix", "host bits set in 2001:db8:100::1/48 (did you mean 2001:db8:100::/48?)");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/129', port: lan}\n", NULL),
+		     "routes[0].prefix", "bad prefix length");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', via: 'fe80::1'}\n", NULL),
+		     "routes[0].via", "link-local gateway fe80::1 is not a neighbor");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', via: '2001:db8:9::1'}\n", NULL),
+		     "routes[0].via", "neither a neighbor nor inside a connected prefix");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', via: '2001:db8:1::1'}\n", NULL),
+		     "routes[0].via", "our own address");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', port: dmz}\n", NULL),
+		     "routes[0].port", "'dmz', which has no ipv6");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', port: lan, via: '2001:db8:1::5'}\n", NULL),
+		     "routes[0]", "exactly one");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', port: lan}\n"
+			 "  - {prefix: 10.0.0.0/8, port: lan}\n"
+			 "  - {prefix: '2001:db8:100:0::/48', port: wan}\n", NULL),
+		     "routes[2].prefix", "duplicate route 2001:db8:100:0::/48 (also routes[0])");
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -1344,6 +1509,11 @@ conf_suite(void)
 	tcase_add_test(tc, test_runtime_rx_queues);
 	tcase_add_test(tc, test_runtime_rx_queues_pipeline);
 	tcase_add_test(tc, test_format_helpers);
+	tcase_add_test(tc, test_ipv6_config);
+	tcase_add_test(tc, test_ipv6_link_local_from_mac);
+	tcase_add_test(tc, test_ipv6_port_errors);
+	tcase_add_test(tc, test_ipv6_neighbor_errors);
+	tcase_add_test(tc, test_ipv6_route_errors);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("control");

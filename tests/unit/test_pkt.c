@@ -76,12 +76,12 @@ START_TEST(eth_accepts_ours_and_group)
 	uint16_t et = 0;
 
 	make_ip(&f, 5, 8, 64, IPPROTO_UDP);
-	ck_assert_uint_eq(pg_eth_input(eth_of(&f), f.len, &our_mac, &et), PG_PKT_OK);
+	ck_assert_uint_eq(pg_eth_input(eth_of(&f), f.len, &our_mac, NULL, &et), PG_PKT_OK);
 	ck_assert_uint_eq(et, RTE_BE16(RTE_ETHER_TYPE_IPV4));
 	memset(&eth_of(&f)->dst_addr, 0xff, 6);
-	ck_assert_uint_eq(pg_eth_input(eth_of(&f), f.len, &our_mac, &et), PG_PKT_OK);
+	ck_assert_uint_eq(pg_eth_input(eth_of(&f), f.len, &our_mac, NULL, &et), PG_PKT_OK);
 	eth_of(&f)->dst_addr = (struct rte_ether_addr){{ 0x01, 0, 0x5e, 0, 0, 1 }};
-	ck_assert_uint_eq(pg_eth_input(eth_of(&f), f.len, &our_mac, &et), PG_PKT_OK);
+	ck_assert_uint_eq(pg_eth_input(eth_of(&f), f.len, &our_mac, NULL, &et), PG_PKT_OK);
 }
 END_TEST
 
@@ -92,8 +92,8 @@ START_TEST(eth_drops_other_unicast_and_runt)
 
 	make_ip(&f, 5, 8, 64, IPPROTO_UDP);
 	eth_of(&f)->dst_addr = peer_mac;
-	ck_assert_uint_eq(pg_eth_input(eth_of(&f), f.len, &our_mac, &et), PG_DROP_bad_l2);
-	ck_assert_uint_eq(pg_eth_input(eth_of(&f), 13, &our_mac, &et), PG_DROP_runt);
+	ck_assert_uint_eq(pg_eth_input(eth_of(&f), f.len, &our_mac, NULL, &et), PG_DROP_bad_l2);
+	ck_assert_uint_eq(pg_eth_input(eth_of(&f), 13, &our_mac, NULL, &et), PG_DROP_runt);
 }
 END_TEST
 
@@ -476,7 +476,7 @@ START_TEST(fast_ok_agrees_with_full_checks)
 			bool full;
 
 			g.b[pos] ^= (uint8_t)(1u << bit);
-			full = pg_eth_input(eth_of(&g), g.len, &our_mac, &et) == PG_PKT_OK &&
+			full = pg_eth_input(eth_of(&g), g.len, &our_mac, NULL, &et) == PG_PKT_OK &&
 			       !rte_is_multicast_ether_addr(&eth_of(&g)->dst_addr) &&
 			       et == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
 			       pg_ip4_validate(ip_of(&g), g.len - 14, g.len - 14, false) ==

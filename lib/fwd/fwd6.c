@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+
+/*
+ * The IPv6 stage. fwd.c's stage 1 sets IPv6 frames aside (lc->v6) on ports
+ * with IPv6 on; they run here after the IPv4 burst, in bulk and in their
+ * order of arrival, through the same three steps as IPv4:
+ *   1. header checks (RFC 8200, RFC 4291 address classes); multicast is
+ *      only taken as Neighbor Discovery to a group of ours;
+ *   2. one rte_fib6_lookup_bulk() for the rest;
+ *   3. by next hop: forward (hop limit, MAC rewrite, TX buffer), answer
+ *      (NS -> NA, echo request -> reply) or drop with a reason.
+ *
+ * ICMPv6 errors (RFC 4443) are not generated yet: the places where one
+ * belongs are marked "ICMPv6 error hook".
+ */
+#include <string.h>
+
+#include <rte_fib6.h>
+
+#include "fwd_private.h"
+#include "pg_pkt6.h"
+
+#define ETH_HLEN ((uint32_t)sizeof(struct rte_ether_hdr))
+
+/* Per-packet state of the IPv6 part of one burst. */
+struct burst6 {
+	uint8_t dst[PG_BURST][16];
+	uint64_t hop[PG_BURST];
+	struct rte_mbuf *pkts[PG_BURST];
+};
+
+/* Neighbor Solicitation to one of our addresses or groups: answered with
+ * our advertisement if the target is an address of the ingress port. */
+static unsigned int
+nd_solicit(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
+	   uint32_t len)
+{
+	const struct pg_fib6_port *p6 = &lc->ctx->fib6->port[in_port];
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+	const struct pg_nd_msg *ns = (const struct pg_nd_msg *)(ip + 1);
+	const uint32_t na_frame = ETH_HLEN + PG_IP6_HLEN + PG_ND_NA_LEN;
+	unsigned int r;
+
+	/* ND messages are small: the whole of it in the first segment. */
+	if (m->nb_segs != 1 || ETH_HLEN + PG_IP6_HLEN + len > m->data_len)
+		return PG_DROP_nd_bad;
+	r = pg_nd_ns_check(ip, ns, len, pg_icmp6_sum(ip, ns, len));
+	if (r != PG_PKT_OK)
+		return r;
+	if (memcmp(ns->target, p6->global, 16) != 0 && memcmp(ns->target, p6->ll, 16) != 0)
+		return PG_DROP_nd_not_ours;
+	/* The advertisement may be longer than the solicitation was. */
+	if (na_frame > m->data_len &&
+	    rte_pktmbuf_tailroom(m) < na_frame - m->data_len)
+		return PG_DROP_nd_bad;
+	m->data_len = (uint16_t)na_frame;
+	m->pkt_len = na_frame;
+	pg_nd_na_build(eth, &lc->ctx->port[in_port].mac);
+	tx_enqueue_local(lc, in_port, m);
+	return PG_PKT_OK;
+}
+
+/* Echo request to one of our unicast addresses; the message may span
+ * segments (jumbo frames arrive chained), as for IPv4. */
+static unsigned int
+echo_request(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
+	     uint32_t len)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	const uint32_t off = ETH_HLEN + PG_IP6_HLEN;
+	uint16_t sum;
+	unsigned int r;
+
+	if (m->nb_segs == 1 && off + len <= m->data_len) {
+		sum = pg_icmp6_sum(ip, ip + 1, len);
+	} else {
+		if (rte_raw_cksum_mbuf(m, off, len, &sum) != 0)
+			return PG_DROP_icmp6_bad;
+		sum = __rte_raw_cksum_reduce(sum + pg_ip6_phdr_sum(ip, len, PG_IPPROTO_ICMPV6));
+	}
+	r = pg_icmp6_echo_check(ip, m->data_len - ETH_HLEN, sum);
+	if (r != PG_PKT_OK)
+		return r;
+	pg_icmp6_echo_reply(eth, &lc->ctx->port[in_port].mac);
+	tx_enqueue_local(lc, in_port, m);
+	return PG_PKT_OK;
+}
+
+/*
+ * ICMPv6 addressed to us: to one of our unicast addresses, or (@p group)
+ * to all-nodes / a solicited-node group of ours, where only ND is taken.
+ */
+static __rte_noinline unsigned int
+icmp6_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, bool group)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+								ETH_HLEN);
+	const uint32_t len = rte_be_to_cpu_16(ip->payload_len);
+	uint8_t type;
+
+	if (ip->proto != PG_IPPROTO_ICMPV6)
+		return group ? PG_DROP_ip6_multicast_dst : PG_DROP_ip6_not_ours_local;
+	if (len == 0 || m->data_len < ETH_HLEN + PG_IP6_HLEN + 1)
+		return group ? PG_DROP_nd_bad : PG_DROP_icmp6_bad;
+	type = *(const uint8_t *)(ip + 1);
+	if (type == PG_ND_NEIGHBOR_SOLICIT)
+		return nd_solicit(lc, in_port, m, len);
+	if (type >= PG_ND_ROUTER_SOLICIT && type <= PG_ND_REDIRECT)
+		return PG_DROP_nd_not_ours;
+	/* No echo replies to multicast: no amplification. */
+	if (group)
+		return PG_DROP_ip6_multicast_dst;
+	return echo_request(lc, in_port, m, len);
+}
+
+/* Stage 1 for one frame: the drop reason, or PG_PKT_OK with *route set
+ * when it needs a lookup (else it was answered). */
+static inline unsigned int
+stage1(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, bool *route)
+{
+	const struct pg_fib6_port *p6 = &lc->ctx->fib6->port[in_port];
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+								ETH_HLEN);
+	unsigned int r;
+
+	*route = false;
+	r = pg_ip6_validate(ip, m->data_len - ETH_HLEN, m->pkt_len - ETH_HLEN);
+	if (unlikely(r != PG_PKT_OK))
+		return r;
+	if (unlikely(pg_ip6_is_multicast(ip->src_addr) || pg_ip6_is_loopback(ip->src_addr)))
+		return PG_DROP_ip6_martian_src;
+	if (unlikely(pg_ip6_is_multicast(ip->dst_addr))) {
+		if (pg_ip6_is_all_nodes(ip->dst_addr) ||
+		    pg_ip6_is_solicited_node(ip->dst_addr, p6->sn[0]) ||
+		    pg_ip6_is_solicited_node(ip->dst_addr, p6->sn[1]))
+			return icmp6_input(lc, in_port, m, true);
+		return PG_DROP_ip6_multicast_dst;
+	}
+	/* The unspecified source is only for DAD, which is multicast. */
+	if (unlikely(pg_ip6_is_unspecified(ip->src_addr)))
+		return PG_DROP_ip6_martian_src;
+	*route = true;
+	return PG_PKT_OK;
+}
+
+/* Stage 3 for next hops other than FORWARD, as stage3_special() for IPv4. */
+static __rte_noinline unsigned int
+stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nexthop *nh,
+	       struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+
+	if (nh->type == PG_NH_LOCAL)
+		return icmp6_input(lc, in_port, m, false);
+	if (pg_ip6_is_link_local(ip->src_addr) || pg_ip6_is_link_local(ip->dst_addr))
+		return PG_DROP_ip6_link_local;
+	if (nh->type == PG_NH_NO_ROUTE)
+		/* ICMPv6 error hook: Destination Unreachable, no route
+		 * (RFC 4443 3.1, code 0). */
+		return PG_DROP_ip6_no_route;
+	if (rte_is_multicast_ether_addr(&eth->dst_addr))
+		return PG_DROP_ip6_l2_multicast;
+	if (ip->hop_limits <= 1)
+		/* ICMPv6 error hook: Time Exceeded, hop limit (RFC 4443 3.3,
+		 * code 0). */
+		return PG_DROP_ip6_hop_limit;
+	/* ICMPv6 error hook: Destination Unreachable, address unreachable
+	 * (RFC 4443 3.1, code 3). */
+	return PG_DROP_ip6_no_neighbor;
+}
+
+void
+pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
+{
+	const struct pg_fib6 *fib6 = lc->ctx->fib6;
+	const struct pg_nexthop *nhs = fib6->nh;
+	const uint16_t n = lc->n_v6;
+	struct drop_list dl;
+	struct burst6 b;
+	uint16_t i, n_rt = 0;
+	unsigned int r;
+
+	dl.n = 0;
+	lc->n_v6 = 0;
+
+	/* Stage 1: header checks; ND to our groups answered here. */
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = lc->v6[i];
+		bool route;
+
+		r = stage1(lc, in_port, m, &route);
+		if (r != PG_PKT_OK) {
+			drop(lc, &dl, m, r);
+			continue;
+		}
+		if (route) {
+			memcpy(b.dst[n_rt], rte_pktmbuf_mtod_offset(m, const uint8_t *,
+				ETH_HLEN + offsetof(struct rte_ipv6_hdr, dst_addr)), 16);
+			b.pkts[n_rt++] = m;
+		}
+	}
+
+	/* Stage 2: one bulk lookup. The table is only read: rte_fib6's
+	 * prototype lacks the const. */
+	if (n_rt != 0)
+		rte_fib6_lookup_bulk((struct rte_fib6 *)(uintptr_t)fib6->v6, b.dst, b.hop, n_rt);
+
+	/* Stage 3: forward, answer or drop. */
+	for (i = 0; i < n_rt; i++) {
+		struct rte_mbuf *m = b.pkts[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+		const struct pg_nexthop *nh = &nhs[b.hop[i]];
+
+		if (unlikely(nh->type != PG_NH_FORWARD)) {
+			r = stage3_special(lc, in_port, nh, m);
+			if (r != PG_PKT_OK)
+				drop(lc, &dl, m, r);
+			continue;
+		}
+		if (unlikely(pg_ip6_is_link_local(ip->src_addr) ||
+			     pg_ip6_is_link_local(ip->dst_addr))) {
+			drop(lc, &dl, m, PG_DROP_ip6_link_local);
+			continue;
+		}
+		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr))) {
+			drop(lc, &dl, m, PG_DROP_ip6_l2_multicast);
+			continue;
+		}
+		if (unlikely(ip->hop_limits <= 1)) {
+			/* ICMPv6 error hook: Time Exceeded (RFC 4443 3.3). */
+			drop(lc, &dl, m, PG_DROP_ip6_hop_limit);
+			continue;
+		}
+		pg_ip6_hop_dec(ip);
+		pg_eth_rewrite(eth, nh->l2);
+		tx_enqueue(lc, nh->port, m);
+	}
+	drop_list_free(lc, &dl, in_port);
+}

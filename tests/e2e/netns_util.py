@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Shell helpers shared by the e2e tests (namespaces, veths)."""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+
+from pgtest import cleanup_prefix
+
+
+def sh(*cmd, check=True, timeout=30, ns=None):
+    if ns is not None:
+        cmd = ("ip", "netns", "exec", ns) + cmd
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError("%s: exit %d\n%s%s" % (" ".join(cmd), p.returncode,
+                                                   p.stdout, p.stderr))
+    return p
+
+
+def mac_of(ifname, ns=None):
+    p = sh(*(("ip", "-j") + (("-n", ns) if ns else ()) + ("link", "show", ifname)))
+    return json.loads(p.stdout)[0]["address"]
+
+
+def ping(ns, dst, count=5, family="-4"):
+    """ping from namespace ns; all but the first answer must come (the
+    first may wait for ARP or Neighbor Discovery). Returns ping's output."""
+    p = sh("ping", family, "-c", str(count), "-i", "0.2", "-W", "2", dst, ns=ns,
+           check=False, timeout=count * 3 + 10)
+    m = re.search(r"(\d+) packets transmitted, (\d+) received", p.stdout)
+    assert p.returncode == 0 and m, "ping %s %s from %s failed:\n%s%s" % (
+        family, dst, ns, p.stdout, p.stderr)
+    sent, got = int(m.group(1)), int(m.group(2))
+    assert got >= sent - 1, "ping %s %s: %d of %d answered\n%s" % (
+        family, dst, got, sent, p.stdout)
+    return p.stdout
+
+
+def teardown(env, namespaces, ifaces):
+    """Undo an e2e environment: pktgate (SIGINT by its PID, then kill),
+    namespaces, veths left by a broken setup, the EAL runtime directory
+    and the temp files. env has proc, tel, prefix, tmp, and maybe out/err."""
+    if env.tel is not None:
+        env.tel.close()
+    if env.proc is not None and env.proc.poll() is None:
+        env.proc.send_signal(signal.SIGINT)
+        try:
+            env.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            env.proc.kill()
+            env.proc.wait()
+    for ns in namespaces:
+        sh("ip", "netns", "del", ns, check=False)
+    for rif in ifaces:   # gone with their peers, unless setup broke early
+        if os.path.exists("/sys/class/net/" + rif):
+            sh("ip", "link", "del", rif, check=False)
+    cleanup_prefix(env.prefix)
+    for f in ("out", "err"):
+        if hasattr(env, f):
+            getattr(env, f).close()
+    shutil.rmtree(env.tmp, ignore_errors=True)

@@ -1,0 +1,181 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""IPv6 end to end through real kernels: namespaces A (2001:db8:1::10/64)
+and B (2001:db8:2::2/64), each joined to pktgate by a veth pair that
+pktgate opens with net_af_packet, each with pktgate as its default router.
+The kernels find pktgate by Neighbor Discovery (pktgate answers their
+solicitations); pktgate knows them as static neighbors. `ping -6` goes
+from A to B and back through pktgate (hop limit - 1), and to pktgate's
+global and link-local addresses. Everything created here is deleted
+again, also on failure.
+
+Needs root (exit 77, meson's SKIP, otherwise).
+usage: test_ipv6_netns.py PKTGATE [case-name-substring...]
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
+import pgtest  # noqa: E402
+from pgtest import (Config, Port, case, main,  # noqa: E402
+                    parse_summary, unique_prefix, wait_for_socket)
+from netns_util import mac_of, ping, sh, teardown  # noqa: E402
+
+pgtest.EAL_MEM_MB = 512     # room for the IPv6 TRIE, see test_ipv6.py
+TAG = "%d" % os.getpid()
+NS_A, NS_B = "pg-e2e6-a-" + TAG, "pg-e2e6-b-" + TAG
+IF_A, IF_B = "pg6a" + TAG, "pg6b" + TAG          # root-namespace ends
+PEER_A, PEER_B = "pg6na" + TAG, "pg6nb" + TAG    # namespace ends
+A6, B6 = "2001:db8:1::10", "2001:db8:2::2"
+LAN6, WAN6 = "2001:db8:1::1", "2001:db8:2::1"
+
+
+def link_local(mac):
+    """fe80:: with the modified EUI-64 of mac (RFC 4291 appendix A)."""
+    b = [int(x, 16) for x in mac.split(":")]
+    b[0] ^= 2
+    w = [b[0] << 8 | b[1], b[2] << 8 | 0xff, 0xfe << 8 | b[3], b[4] << 8 | b[5]]
+    return "fe80::" + ":".join("%x" % x for x in w)
+
+
+class Env:
+    def __init__(self):
+        self.proc = self.tel = None
+        self.tmp = tempfile.mkdtemp(prefix="pg-e2e6-")
+        self.prefix = unique_prefix("pge2e6")
+
+    def setup(self):
+        for ns, rif, pif, ip, gw in ((NS_A, IF_A, PEER_A, A6, LAN6),
+                                     (NS_B, IF_B, PEER_B, B6, WAN6)):
+            sh("ip", "netns", "add", ns)
+            sh("ip", "link", "add", rif, "type", "veth", "peer", "name", pif, "netns", ns)
+            # the root ends are pktgate's: no kernel IPv6 on them
+            sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % rif, check=False)
+            sh("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0", ns=ns)
+            sh("sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0", ns=ns)
+            sh("ethtool", "-K", rif, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+               "gro", "off")
+            sh("ethtool", "-K", pif, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+               "gro", "off", ns=ns)
+            sh("ip", "link", "set", rif, "up")
+            sh("ip", "link", "set", "lo", "up", ns=ns)
+            sh("sysctl", "-qw", "net.ipv6.conf.%s.accept_dad=0" % pif, ns=ns)
+            sh("ip", "-6", "addr", "add", ip + "/64", "dev", pif, "nodad", ns=ns)
+            sh("ip", "link", "set", pif, "up", ns=ns)
+            sh("ip", "-6", "route", "add", "default", "via", gw, "dev", pif, ns=ns)
+        self.mac = {"lan": mac_of(IF_A), "wan": mac_of(IF_B),
+                    "a": mac_of(PEER_A, NS_A), "b": mac_of(PEER_B, NS_B)}
+        cfg = Config(ports=[Port("lan", "net_af_packet0", "192.0.2.1", 24, self.mac["lan"],
+                                 ip6=LAN6 + "/64"),
+                            Port("wan", "net_af_packet1", "198.51.100.1", 24,
+                                 self.mac["wan"], ip6=WAN6 + "/64")],
+                     neighbors=[(A6, self.mac["a"], "lan"), (B6, self.mac["b"], "wan")],
+                     routes=[])
+        conf = os.path.join(self.tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(cfg.text())
+        q = pgtest.TOPOLOGY["queues"]
+        vdevs = ["net_af_packet0,iface=%s,qpairs=%d" % (IF_A, q),
+                 "net_af_packet1,iface=%s,qpairs=%d" % (IF_B, q)]
+        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
+        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
+        cmd = ([pgtest.PKTGATE] + pgtest.eal_args(self.prefix, vdevs, log_levels=())
+               + ["--", "-c", conf, "--duration", "240"])
+        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
+        try:
+            self.tel = wait_for_socket(self.prefix, self.proc)
+        except AssertionError:
+            self.err.seek(0)
+            raise AssertionError("pktgate did not come up:\n" + self.err.read()[-3000:])
+
+    def stop(self):
+        if self.tel is not None:
+            self.tel.close()
+            self.tel = None
+        self.proc.send_signal(signal.SIGINT)
+        rc = self.proc.wait(timeout=30)
+        self.out.seek(0)
+        return rc, self.out.read()
+
+    def close(self):
+        teardown(self, (NS_A, NS_B), (IF_A, IF_B))
+
+
+ENV = None
+
+
+def env():
+    if ENV is None or ENV.tel is None:
+        raise AssertionError("environment not set up (see the first failure)")
+    return ENV
+
+
+def ping6(ns, dst, count=5):
+    return ping(ns, dst, count, family="-6")
+
+
+@case
+def e2e6_setup():
+    global ENV
+    ENV = Env()
+    ENV.setup()
+
+
+@case
+def ping6_pktgate_global():
+    env()
+    out = ping6(NS_A, LAN6)
+    assert "ttl=64" in out, out
+    # the kernel learnt pktgate's MAC from our Neighbor Advertisement
+    p = sh("ip", "-6", "neigh", "show", LAN6, ns=NS_A)
+    assert env().mac["lan"] in p.stdout.lower() and "router" in p.stdout, p.stdout
+
+
+@case
+def ping6_pktgate_link_local():
+    e = env()
+    out = ping6(NS_A, "%s%%%s" % (link_local(e.mac["lan"]), PEER_A), count=3)
+    assert "ttl=64" in out, out
+
+
+@case
+def ping6_a_to_b_and_back():
+    env()
+    out = ping6(NS_A, B6)
+    assert "ttl=63" in out, "one hop must take one off the hop limit:\n" + out
+    ping6(NS_B, A6, count=3)
+    ping6(NS_A, WAN6, count=3)           # pktgate's other address, via lan
+
+
+@case
+def e2e6_telemetry_and_summary():
+    e = env()
+    s = e.tel.query("/pktgate/stats")
+    assert s["forwarded"] >= 8 and s["local"] >= 11, s
+    rc, out = e.stop()
+    assert rc == 0, out
+    s = parse_summary(out)
+    assert s is not None and s["rx"] == s["forwarded"] + s["local"] + s["drops"], out
+    # what the kernels send besides (MLD reports, router solicitations) is
+    # dropped by name, never forwarded
+    assert s["drop"].get("ip6_no_route", 0) == 0, s["lines"]
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("not root: network namespaces need root")
+        print("0 passed, 0 failed")
+        sys.exit(77)
+    for tool in ("ip", "ethtool", "ping"):
+        if shutil.which(tool) is None:
+            sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
+    try:
+        main()
+    finally:
+        if ENV is not None:
+            ENV.close()
