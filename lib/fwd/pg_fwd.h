@@ -16,6 +16,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "pg_acl.h"
 #include "pg_fib.h"
 #include "pg_stats.h"
 
@@ -36,6 +37,9 @@ struct pg_fwd_ctx {
 	/** Grace periods for table changes (pg_rcu.h); NULL: tables never
 	 * change while workers run. */
 	struct rte_rcu_qsbr *rcu;
+	/** Firewall lists (pg_acl.h), NULL when none; replaced whole behind
+	 * rcu (pg_acl_reload()), read once per burst with an acquire load. */
+	const struct pg_acl *acl;
 	unsigned int n_ports;
 	struct pg_fwd_port port[PG_FWD_MAX_PORTS];
 	/** ethdev port id -> pktgate port index, for packets that reach a

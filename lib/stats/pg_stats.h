@@ -43,7 +43,9 @@
 	X(arp_not_ours, "ARP request for an address that is not ours, or ARP reply") \
 	X(bad_icmp, "malformed ICMP to us (length, checksum)") \
 	X(tx_full, "TX queue full") \
-	X(ring_full, "pipeline: the ring to the forwarding lcore was full")
+	X(ring_full, "pipeline: the ring to the forwarding lcore was full") \
+	/* firewall (lib/acl) */ \
+	X(acl_deny, "denied by the port's ACL (a deny rule or the default)")
 
 enum pg_drop_reason {
 #define PG_DROP_ENUM(name, help) PG_DROP_##name,

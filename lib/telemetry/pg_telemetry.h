@@ -11,6 +11,7 @@
  * unchanged while published.
  */
 
+#include "pg_acl.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_port.h"
@@ -24,6 +25,7 @@ struct pg_telemetry_view {
 	const struct pg_fib *fib;
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;          /**< NULL: no resolver */
+	struct pg_acl_ctl *acl;          /**< firewall lists; NULL: none */
 	unsigned int main_lcore;
 };
 

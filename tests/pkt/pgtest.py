@@ -249,7 +249,9 @@ DROP_REASONS = ["bad_l2", "runt", "unsupported_ethertype", "bad_version",
                 "bad_ihl", "bad_checksum", "bad_length", "martian_src",
                 "martian_dst", "l2_multicast", "ttl_exceeded", "no_route",
                 "no_neighbor", "not_ours_local", "bad_arp", "arp_not_ours",
-                "bad_icmp", "tx_full", "ring_full"]
+                "bad_icmp", "tx_full", "ring_full",
+                # firewall
+                "acl_deny"]
 
 
 def ip_cksum_ok(hdr):
