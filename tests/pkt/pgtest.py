@@ -112,6 +112,7 @@ class Config:
         self.routes = list(routes)         # (prefix, "via"|"port", value)
         self.raw_workers = raw_workers
         self.arp = dict(self.STATIC_ONLY if arp is None else arp)
+        self.extra = ""                    # more top-level YAML (e.g. acl:)
 
     def port(self, name):
         for p in self.ports:
@@ -143,7 +144,7 @@ class Config:
             out.append("arp:")
             for k, v in self.arp.items():
                 out.append("  %s: %s" % (k, v))
-        return "\n".join(out) + "\n"
+        return "\n".join(out) + "\n" + self.extra
 
 
 def base_config(routes=None, neighbors=None, lan_dev="net_pcap0", wan_dev="net_pcap1"):
