@@ -84,6 +84,7 @@ static const struct rte_acl_field_def defs6[F6_NUM] = {
 
 static_assert(PG_ACL_IP4_INPUT >= 32 + 4, "IPv4 input covers the flags group");
 static_assert(PG_ACL_IP6_INPUT >= 52 + 4, "IPv6 input covers the flags group");
+static_assert(F4_PROTO == 0 && F6_PROTO == 0, "rule_head() fills field 0");
 
 #define IP4_FRAG_OFFSET_MASK 0x1fff0000u   /* in the host-order frag group */
 
@@ -111,21 +112,25 @@ set_l4(struct rte_acl_field *sport, struct rte_acl_field *dport,
 	flags->mask_range.u32 = (uint32_t)r->tcp_flags_mask << 16;
 }
 
+/*
+ * What both layouts share: priority from the position, userdata k + 1, the
+ * category, and the protocol as field 0. The rule buffer comes zeroed.
+ */
 static void
-rule_data(struct rte_acl_rule_data *d, unsigned int k, uint32_t category)
+rule_head(struct rte_acl_rule *a, const struct pg_conf_acl_rule *r, unsigned int k,
+	  uint32_t category)
 {
-	d->category_mask = 1u << category;
-	d->priority = (int32_t)(RTE_ACL_MAX_PRIORITY - k);
-	d->userdata = k + 1;
+	a->data.category_mask = 1u << category;
+	a->data.priority = (int32_t)(RTE_ACL_MAX_PRIORITY - k);
+	a->data.userdata = k + 1;
+	a->field[0].value.u8 = r->proto;
+	a->field[0].mask_range.u8 = r->has_proto ? 0xff : 0;
 }
 
 static void
 rule4(struct acl4_rule *a, const struct pg_conf_acl_rule *r, unsigned int k, uint32_t cat)
 {
-	memset(a, 0, sizeof(*a));
-	rule_data(&a->data, k, cat);
-	a->field[F4_PROTO].value.u8 = r->proto;
-	a->field[F4_PROTO].mask_range.u8 = r->has_proto ? 0xff : 0;
+	rule_head((struct rte_acl_rule *)a, r, k, cat);
 	a->field[F4_SRC].value.u32 = be32_at(r->src);
 	a->field[F4_SRC].mask_range.u32 = r->src_len;
 	a->field[F4_DST].value.u32 = be32_at(r->dst);
@@ -151,10 +156,7 @@ mask128(struct rte_acl_field *f, const uint8_t addr[16], unsigned int len)
 static void
 rule6(struct acl6_rule *a, const struct pg_conf_acl_rule *r, unsigned int k, uint32_t cat)
 {
-	memset(a, 0, sizeof(*a));
-	rule_data(&a->data, k, cat);
-	a->field[F6_PROTO].value.u8 = r->proto;
-	a->field[F6_PROTO].mask_range.u8 = r->has_proto ? 0xff : 0;
+	rule_head((struct rte_acl_rule *)a, r, k, cat);
 	mask128(&a->field[F6_SRC0], r->src, r->src_len);
 	mask128(&a->field[F6_DST0], r->dst, r->dst_len);
 	set_l4(&a->field[F6_SPORT], &a->field[F6_DPORT], &a->field[F6_FLAGS], r);
