@@ -306,8 +306,14 @@ pg_acl_build(const struct pg_conf *conf, unsigned int n_lcores, int socket,
 		}
 		l->hits_off = counters;
 		counters += l->n_rules + 1;
-		if (l->dir == PG_ACL_IN && l->port < PG_ACL_MAX_PORTS)
+		if (l->port >= PG_ACL_MAX_PORTS)
+			continue;
+		if (l->dir == PG_ACL_IN) {
 			acl->fast.in[l->port] = l;
+		} else {
+			acl->fast.out[l->port] = l;
+			acl->fast.has_out = true;
+		}
 	}
 	acl->n_lcores = n_lcores == 0 ? 1 : n_lcores;
 	acl->stride = RTE_ALIGN_CEIL(counters, per_line);

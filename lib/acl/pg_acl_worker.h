@@ -16,6 +16,7 @@
  * pg_acl_ip4_flatten() first.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -35,14 +36,29 @@ struct pg_acl_list;
 
 /** The part of a set the workers look at. */
 struct pg_acl_fast {
-	/** In-lists by pktgate port index; NULL: no list on that port. */
+	/** Lists by pktgate port index; NULL: no list on that port. */
 	const struct pg_acl_list *in[PG_ACL_MAX_PORTS];
+	const struct pg_acl_list *out[PG_ACL_MAX_PORTS];
+	/** Some port has an out list: the one test per burst for them. */
+	bool has_out;
 };
 
 static inline const struct pg_acl_list *
 pg_acl_in_list(const struct pg_acl *acl, uint16_t port)
 {
 	return ((const struct pg_acl_fast *)(const void *)acl)->in[port];
+}
+
+static inline const struct pg_acl_list *
+pg_acl_out_list(const struct pg_acl *acl, uint16_t port)
+{
+	return ((const struct pg_acl_fast *)(const void *)acl)->out[port];
+}
+
+static inline bool
+pg_acl_has_out(const struct pg_acl *acl)
+{
+	return ((const struct pg_acl_fast *)(const void *)acl)->has_out;
 }
 
 /**

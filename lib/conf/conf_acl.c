@@ -348,11 +348,9 @@ build_list(const struct pg_conf_raw_acl *raw, unsigned int li, struct pg_conf *c
 	l->port = (uint16_t)port;
 	l->dir = PG_ACL_IN;
 	if (raw->direction != NULL && strcmp(raw->direction, "out") == 0) {
-		pg_conf_set_err(err,
-			"acl[%u].direction: 'out' is not supported yet (only in)", li);
-		return -1;
+		l->dir = PG_ACL_OUT;
 	} else if (raw->direction != NULL && strcmp(raw->direction, "in") != 0) {
-		pg_conf_set_err(err, "acl[%u].direction: '%.32s' is not a direction (in)",
+		pg_conf_set_err(err, "acl[%u].direction: '%.32s' is not a direction (in, out)",
 				li, raw->direction);
 		return -1;
 	}

@@ -78,7 +78,7 @@ enum pg_acl_action {
 
 enum pg_acl_dir {
 	PG_ACL_IN = 0,            /**< on packets received on the port */
-	PG_ACL_OUT,               /**< reserved: not accepted yet */
+	PG_ACL_OUT,               /**< on packets routed out of the port */
 };
 
 /** Which address families a rule applies to (from its addresses). */

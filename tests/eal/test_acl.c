@@ -221,6 +221,36 @@ START_TEST(ipv6_rules)
 }
 END_TEST
 
+START_TEST(in_and_out_lists)
+{
+	struct pg_acl *acl = build(
+		"acl:\n"
+		"  - {port: wan, direction: out, default: deny}\n"
+		"  - {port: lan, rules: [{action: deny, proto: 1}]}\n");
+	struct pg_acl *in_only = build("acl:\n  - {port: wan}\n");
+	struct pg_acl_list_info li;
+	const uint8_t *data[1];
+	struct hdr h;
+
+	ck_assert(pg_acl_has_out(acl));
+	ck_assert(!pg_acl_has_out(in_only));
+	ck_assert_ptr_null(pg_acl_in_list(acl, 1));
+	ck_assert_ptr_null(pg_acl_out_list(acl, 0));
+	ck_assert_ptr_nonnull(pg_acl_out_list(acl, 1));
+	ck_assert_ptr_nonnull(pg_acl_in_list(in_only, 1));
+	pg_acl_list_info(acl, 0, &li);
+	ck_assert_uint_eq(li.dir, PG_ACL_OUT);
+	ck_assert_uint_eq(li.port, 1);
+	data[0] = mk4(&h, 6, IP4(1, 1, 1, 1), IP4(2, 2, 2, 2), 1, 2, 0, 0, 0);
+	ck_assert_uint_eq(pg_acl_classify4(acl, pg_acl_out_list(acl, 1), data, 1, 0), 1);
+	ck_assert_uint_eq(pg_acl_classify4(acl, pg_acl_in_list(acl, 0), data, 1, 0), 0);
+	ck_assert_uint_eq(pg_acl_hits(acl, 0, 0), 1);     /* out list's default */
+	ck_assert_uint_eq(pg_acl_hits(acl, 1, 1), 1);     /* in list's default */
+	pg_acl_free(acl);
+	pg_acl_free(in_only);
+}
+END_TEST
+
 /* ---- random lists against a first-match reference ---- */
 
 struct ref_rule {
@@ -483,6 +513,7 @@ acl_suite(void)
 	tcase_add_test(tc, verdicts_and_first_match);
 	tcase_add_test(tc, count_and_hits);
 	tcase_add_test(tc, ipv6_rules);
+	tcase_add_test(tc, in_and_out_lists);
 	tcase_add_test(tc, random_lists_match_reference);
 	tcase_add_test(tc, reload_under_reader);
 	tcase_add_test(tc, reload_error_keeps_running_set);

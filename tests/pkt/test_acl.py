@@ -210,6 +210,43 @@ def count_goes_on():
     assert res.summary["drop"].get("acl_deny") == 1
 
 
+@case
+def out_lists():
+    """An out list filters what is routed out of its port, whichever port
+    it came in on; packets for us and answers are not filtered by it."""
+    cfg = cfg_with(
+        "acl:\n"
+        "  - port: wan\n"
+        "    direction: out\n"
+        "    rules:\n"
+        "      - {action: deny, proto: tcp, dport: 23}\n"
+        "      - {action: deny, dst: 203.0.113.64/26}\n"
+        "  - port: lan\n"
+        "    direction: out\n"
+        "    default: deny\n"
+        "    rules:\n"
+        "      - {action: allow, proto: udp, sport: 53}\n"
+        "  - port: lan\n"
+        "    direction: in\n"
+        "    rules:\n"
+        "      - {action: deny, proto: tcp, dport: 22}\n")
+    echo = (Ether(dst=LAN_MAC, src=HOST_MAC) / IP(src=HOST_IP, dst=LAN_IP)
+            / ICMP(id=9, seq=2) / Raw(b"ping"))
+    run_and_check([
+        deny("out wan: tcp 23", lan(TCP(sport=4000, dport=23) / PAY)),
+        deny("out wan: dst /26", lan(UDP(sport=1, dport=2) / PAY, dst="203.0.113.70")),
+        deny("in lan first: tcp 22", lan(TCP(sport=4000, dport=22) / PAY)),
+        out_wan("out wan: tcp 80", lan(TCP(sport=4000, dport=80) / PAY), cfg),
+        out_wan("out wan: dst below /26", lan(UDP(sport=1, dport=2) / PAY, dst="203.0.113.63"),
+                cfg),
+        out_lan("out lan: udp from 53", wan(UDP(sport=53, dport=4000) / PAY), cfg),
+        deny("out lan default: tcp", wan(TCP(sport=53, dport=4000) / PAY), port="wan"),
+        deny("out lan default: udp from 54", wan(UDP(sport=54, dport=4000) / PAY), port="wan"),
+        # To us: not routed out of a port, so no out list applies.
+        Pkt("echo to us", echo, echo_reply(echo, cfg, "lan")),
+    ], cfg, tag="acl")
+
+
 def acl_hits_run(cfg, frames):
     """Run pktgate on a finite pcap without --idle-exit, wait until it has
     received every frame, read /pktgate/acl and /pktgate/stats, then SIGINT.

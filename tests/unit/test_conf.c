@@ -1221,12 +1221,16 @@ START_TEST(test_acl_full)
 		"      - {action: allow, src: '2001:db8::/32', proto: icmpv6}\n"
 		"      - {action: allow, proto: 47}\n"
 		"  - port: lan\n"
-		"    rules: []\n"));
+		"    rules: []\n"
+		"  - port: lan\n"
+		"    direction: out\n"));
 	const struct pg_conf_acl_list *l;
 	const struct pg_conf_acl_rule *r;
 	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
 
-	ck_assert_uint_eq(c->n_acls, 2);
+	ck_assert_uint_eq(c->n_acls, 3);
+	ck_assert_uint_eq(c->acls[2].dir, PG_ACL_OUT);
+	ck_assert_uint_eq(c->acls[2].port, 0);
 	l = &c->acls[0];
 	ck_assert_uint_eq(l->port, 1);
 	ck_assert_uint_eq(l->dir, PG_ACL_IN);
@@ -1291,7 +1295,8 @@ static const struct {
 } bad_acl[] = {
 	{ "  - {port: dmz}\n", "acl[0].port: unknown port 'dmz'", "(line 16)" },
 	{ "  - {port: lan, direction: sideways}\n", "acl[0].direction:", "sideways" },
-	{ "  - {port: lan, direction: out}\n", "acl[0].direction:", "not supported" },
+	{ "  - {port: lan, direction: out}\n  - {port: lan, direction: out}\n",
+	  "acl[1].port: a second 'out' list for port 'lan'", NULL },
 	{ "  - {port: lan, default: drop}\n", "acl[0].default:", "'drop'" },
 	{ "  - {port: lan}\n  - {port: lan, direction: in}\n",
 	  "acl[1].port: a second 'in' list for port 'lan'", "(line 17)" },
