@@ -59,8 +59,10 @@ pg_acl_reload_conf(struct pg_acl_ctl *ctl, const struct pg_conf *conf,
 		rte_rcu_qsbr_synchronize(ctl->rcu, RTE_QSBR_THRID_INVALID);
 	pthread_mutex_unlock(&ctl->lock);
 	/* No worker holds it, and readers on control threads take the lock. */
+	if (acl != NULL || old != NULL)
+		ACL_LOG(INFO, "%u lists in place, classify method %s", conf->n_acls,
+			pg_acl_alg_name());
 	pg_acl_free(old);
-	ACL_LOG(INFO, "%u lists in place (%s)", conf->n_acls, pg_acl_alg_name());
 	return 0;
 }
 
