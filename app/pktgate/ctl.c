@@ -424,6 +424,28 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 	return 0;
 }
 
+/* acl reload FILE: every list of the file's acl: key is built before any
+ * is swapped in; an error leaves the running lists as they are. */
+static int
+h_acl_reload(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
+	     void *arg)
+{
+	struct pg_ctl_view *v = arg;
+	char e[PG_CONF_ERR_LEN];
+	struct stat st;
+	int ret;
+
+	if (stat(cmd->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", cmd->path);
+		return -EINVAL;
+	}
+	ret = pg_acl_reload(v->acl, cmd->path, e);
+	if (ret != 0)
+		return table_err(ret, e, err, errlen);
+	pg_json_string(out, "file", cmd->path);
+	return 0;
+}
+
 void
 pg_ctl_handlers_init(struct pg_cmd_handlers *h, struct pg_ctl_view *view)
 {
@@ -439,5 +461,7 @@ pg_ctl_handlers_init(struct pg_cmd_handlers *h, struct pg_ctl_view *view)
 	h->fn[PG_CMD_ROUTE_LOAD] = h_route_load;
 	h->fn[PG_CMD_NEIGHBOR_ADD] = h_neighbor_add;
 	h->fn[PG_CMD_NEIGHBOR_DEL] = h_neighbor_del;
+	if (view->acl != NULL)
+		h->fn[PG_CMD_ACL_RELOAD] = h_acl_reload;
 	h->arg = view;
 }

@@ -11,6 +11,7 @@
  * the table's metadata directly, without pg_fib_lock().
  */
 
+#include "pg_acl.h"
 #include "pg_cmd.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
@@ -24,14 +25,15 @@ struct pg_ctl_view {
 	struct pg_fib *fib;             /**< the live table (writable for the
 					     * table-changing handlers) */
 	const struct pg_workers *workers;
+	struct pg_acl_ctl *acl;         /**< firewall lists (acl reload) */
 };
 
 /**
  * Fill @p h with the handlers this build has: stats, ports, route
  * add/del/list/load, neighbor add/del/list, config check, version. Table
  * changes go through pg_fib.h (whole or not at all, published after a
- * grace period). IPv4 only for now; acl reload stays NULL until the
- * firewall lands ("not available in this build").
+ * grace period). IPv4 only for now. acl reload rebuilds every list from
+ * the file's acl: key and swaps them in whole (pg_acl.h).
  */
 void pg_ctl_handlers_init(struct pg_cmd_handlers *h, struct pg_ctl_view *view);
 

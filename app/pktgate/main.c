@@ -22,6 +22,7 @@
 #include "check.h"
 #include "control.h"
 #include "ctl.h"
+#include "pg_acl.h"
 #include "pg_cli.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
@@ -111,6 +112,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	static struct pg_ports ports;
 	static struct pg_fwd_ctx ctx;
 	static struct pg_workers workers;
+	static struct pg_acl_ctl acl_ctl;
 	struct pg_fib_port fib_ports[PG_MAX_PORTS];
 	struct pg_telemetry_view view;
 	struct pg_cmd_handlers handlers;
@@ -171,6 +173,13 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		goto out_fib;
 	}
 	pg_fib_set_rcu(fib, ctx.rcu);
+	/* Counter slots by worker index: the forwarding lcores' reader ids. */
+	pg_acl_ctl_init(&acl_ctl, &ctx.acl, ctx.rcu, conf, workers.n,
+			(int)rte_lcore_to_socket_id(workers.fwd_lcores[0]));
+	if (pg_acl_reload_conf(&acl_ctl, conf, err) != 0) {
+		fail(EXIT_FAILURE, err);
+		goto out_fib;
+	}
 	if (pg_workers_create(&workers, conf, &ports, &ctx) != 0) {
 		fail(EXIT_FAILURE, "cannot allocate worker state or rings");
 		goto out_fib;
@@ -188,6 +197,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	view.fib6 = fib6;
 	view.workers = &workers;
 	view.neigh = neigh;
+	view.acl = &acl_ctl;
 	view.main_lcore = rte_get_main_lcore();
 	if (pg_telemetry_init(&view) != 0)
 		fprintf(stderr, "pktgate: warning: telemetry commands not registered\n");
@@ -195,6 +205,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl_view.ports = &ports;
 	ctl_view.fib = fib;
 	ctl_view.workers = &workers;
+	ctl_view.acl = &acl_ctl;
 	pg_ctl_handlers_init(&handlers, &ctl_view);
 	if (conf->control_socket[0] != '\0') {
 		ctlsock = pg_ctlsock_create(conf->control_socket, &handlers, err, sizeof(err));
@@ -271,6 +282,7 @@ out_workers:
 	pg_workers_free(&workers);
 out_fib:
 	pg_fib6_free(fib6);
+	pg_acl_free((struct pg_acl *)(uintptr_t)ctx.acl);
 	pg_fib_free(fib);
 	pg_rcu_free(ctx.rcu);
 out_ports:

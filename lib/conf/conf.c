@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,47 @@ static const cyaml_schema_field_t control_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t acl_rule_fields[] = {
+	CYAML_FIELD_STRING_PTR("action", CYAML_FLAG_POINTER,
+			struct pg_conf_raw_acl_rule, action, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("src", OPT,
+			struct pg_conf_raw_acl_rule, src, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("dst", OPT,
+			struct pg_conf_raw_acl_rule, dst, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("proto", OPT,
+			struct pg_conf_raw_acl_rule, proto, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("sport", OPT,
+			struct pg_conf_raw_acl_rule, sport, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("dport", OPT,
+			struct pg_conf_raw_acl_rule, dport, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("flags", OPT,
+			struct pg_conf_raw_acl_rule, flags, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t acl_rule_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pg_conf_raw_acl_rule,
+			    acl_rule_fields),
+};
+
+static const cyaml_schema_field_t acl_fields[] = {
+	CYAML_FIELD_STRING_PTR("port", CYAML_FLAG_POINTER,
+			struct pg_conf_raw_acl, port, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("direction", OPT,
+			struct pg_conf_raw_acl, direction, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("default", OPT,
+			struct pg_conf_raw_acl, def, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("rules", OPT,
+			struct pg_conf_raw_acl, rules, &acl_rule_schema,
+			0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t acl_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct pg_conf_raw_acl,
+			    acl_fields),
+};
+
 /*
  * Counts are checked in conf_validate.c rather than with the schema's
  * min/max so that the messages can say what the limit is about.
@@ -137,6 +179,9 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("arp", OPT, struct pg_conf_raw, arp, arp_fields),
 	CYAML_FIELD_MAPPING("control", CYAML_FLAG_OPTIONAL,
 			struct pg_conf_raw, control, control_fields),
+	CYAML_FIELD_SEQUENCE("acl", OPT,
+			struct pg_conf_raw, acl, &acl_schema,
+			0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -654,8 +699,83 @@ is_blank_document(const char *yaml, size_t len)
 	return blank;
 }
 
+/* What a document is loaded for: a whole config, or only its acl: key. */
+struct conf_kind {
+	const cyaml_schema_value_t *schema;
+	int (*build)(const struct pg_conf_raw *raw, struct pg_conf *conf,
+		     char err[PG_CONF_ERR_LEN]);
+	const struct pg_conf *base;     /* acl only: the running ports */
+	const char *blank_msg;
+};
+
+static struct pg_conf *conf_parse(const struct conf_kind *kind, const char *yaml,
+				  size_t len, char err[PG_CONF_ERR_LEN]);
+
 struct pg_conf *
 pg_conf_parse(const char *yaml, size_t len, char err[PG_CONF_ERR_LEN])
+{
+	static const struct conf_kind whole = {
+		.schema = &top_schema,
+		.build = pg_conf_raw_build,
+		.blank_msg = "empty config: expected a mapping with at least 'ports' and 'workers'",
+	};
+
+	return conf_parse(&whole, yaml, len, err);
+}
+
+/*
+ * The acl-only schema: `acl` required, every other top-level key of the
+ * full schema skipped unread, so a full config file reloads its ACL and a
+ * key misspelt at the top still fails. Built from top_fields once.
+ */
+static cyaml_schema_field_t acl_only_fields[sizeof(top_fields) / sizeof(top_fields[0])];
+static const cyaml_schema_value_t acl_only_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct pg_conf_raw, acl_only_fields),
+};
+
+static void
+acl_only_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; top_fields[i].key != NULL; i++) {
+		acl_only_fields[i] = top_fields[i];
+		if (strcmp(top_fields[i].key, "acl") == 0) {
+			acl_only_fields[i].value.flags &= ~(cyaml_flag_e)CYAML_FLAG_OPTIONAL;
+			continue;
+		}
+		acl_only_fields[i].value.type = CYAML_IGNORE;
+		acl_only_fields[i].value.flags = CYAML_FLAG_OPTIONAL;
+	}
+	memset(&acl_only_fields[i], 0, sizeof(acl_only_fields[i]));
+}
+
+static int
+acl_only_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
+	       char err[PG_CONF_ERR_LEN])
+{
+	return pg_conf_acl_build(raw, conf, err);
+}
+
+struct pg_conf *
+pg_conf_acl_parse(const struct pg_conf *base, const char *yaml, size_t len,
+		  char err[PG_CONF_ERR_LEN])
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const struct conf_kind acl_only = {
+		.schema = &acl_only_schema,
+		.build = acl_only_build,
+		.base = base,
+		.blank_msg = "empty file: expected a mapping with an 'acl' key",
+	};
+
+	pthread_once(&once, acl_only_init);
+	return conf_parse(&acl_only, yaml, len, err);
+}
+
+static struct pg_conf *
+conf_parse(const struct conf_kind *kind, const char *yaml, size_t len,
+	   char err[PG_CONF_ERR_LEN])
 {
 	struct conf_log log;
 	cyaml_config_t cfg = {
@@ -680,11 +800,10 @@ pg_conf_parse(const char *yaml, size_t len, char err[PG_CONF_ERR_LEN])
 	memset(&log, 0, sizeof(log));
 
 	if (is_blank_document(yaml, len)) {
-		pg_conf_set_err(err,
-			"empty config: expected a mapping with at least 'ports' and 'workers'");
+		pg_conf_set_err(err, "%s", kind->blank_msg);
 		return NULL;
 	}
-	cerr = cyaml_load_data((const uint8_t *)yaml, len, &cfg, &top_schema,
+	cerr = cyaml_load_data((const uint8_t *)yaml, len, &cfg, kind->schema,
 			       (cyaml_data_t **)&raw, NULL);
 	if (cerr != CYAML_OK) {
 		report_cyaml_error(&log, cerr, yaml, len, err);
@@ -694,12 +813,16 @@ pg_conf_parse(const char *yaml, size_t len, char err[PG_CONF_ERR_LEN])
 	conf = calloc(1, sizeof(*conf));
 	if (conf == NULL) {
 		pg_conf_set_err(err, "out of memory");
-		cyaml_free(&cfg, &top_schema, raw, 0);
+		cyaml_free(&cfg, kind->schema, raw, 0);
 		return NULL;
 	}
-	ret = pg_conf_raw_build(raw, conf, err);
+	if (kind->base != NULL) {
+		memcpy(conf->ports, kind->base->ports, sizeof(conf->ports));
+		conf->n_ports = kind->base->n_ports;
+	}
+	ret = kind->build(raw, conf, err);
 	/* Free the raw copy first: with many routes it is the larger one. */
-	cyaml_free(&cfg, &top_schema, raw, 0);
+	cyaml_free(&cfg, kind->schema, raw, 0);
 	if (ret < 0) {
 		unsigned long line = 0;
 		unsigned int n;
@@ -715,8 +838,8 @@ pg_conf_parse(const char *yaml, size_t len, char err[PG_CONF_ERR_LEN])
 	return conf;
 }
 
-struct pg_conf *
-pg_conf_load(const char *path, char err[PG_CONF_ERR_LEN])
+static struct pg_conf *
+conf_load(const struct pg_conf *acl_base, const char *path, char err[PG_CONF_ERR_LEN])
 {
 	char inner[PG_CONF_ERR_LEN], scratch[PG_CONF_ERR_LEN];
 	size_t len = 0, size = 64 * 1024;
@@ -756,18 +879,36 @@ pg_conf_load(const char *path, char err[PG_CONF_ERR_LEN])
 	}
 	fclose(f);
 
-	conf = pg_conf_parse(buf, len, inner);
+	conf = acl_base != NULL ? pg_conf_acl_parse(acl_base, buf, len, inner) :
+				  pg_conf_parse(buf, len, inner);
 	free(buf);
 	if (conf == NULL)
 		pg_conf_set_err(err, "%s: %s", path, inner);
 	return conf;
 }
 
+struct pg_conf *
+pg_conf_load(const char *path, char err[PG_CONF_ERR_LEN])
+{
+	return conf_load(NULL, path, err);
+}
+
+struct pg_conf *
+pg_conf_acl_load(const struct pg_conf *base, const char *path, char err[PG_CONF_ERR_LEN])
+{
+	return conf_load(base, path, err);
+}
+
 void
 pg_conf_free(struct pg_conf *conf)
 {
+	unsigned int i;
+
 	if (conf == NULL)
 		return;
+	for (i = 0; i < conf->n_acls; i++)
+		free(conf->acls[i].rules);
+	free(conf->acls);
 	free(conf->neighbors);
 	free(conf->routes);
 	free(conf->neighbors6);

@@ -73,6 +73,24 @@ struct pg_conf_raw_control {
 	char *enabled;      /* optional: true | false */
 };
 
+struct pg_conf_raw_acl_rule {
+	char *action;
+	char *src;          /* optional, like the rest */
+	char *dst;
+	char *proto;
+	char *sport;
+	char *dport;
+	char *flags;
+};
+
+struct pg_conf_raw_acl {
+	char *port;
+	char *direction;    /* optional: in (default) */
+	char *def;          /* optional: allow (default) | deny; key 'default' */
+	struct pg_conf_raw_acl_rule *rules;
+	unsigned int rules_count;
+};
+
 struct pg_conf_raw {
 	struct pg_conf_raw_port *ports;
 	unsigned int ports_count;
@@ -83,6 +101,8 @@ struct pg_conf_raw {
 	struct pg_conf_raw_workers workers;
 	struct pg_conf_raw_arp *arp;     /* optional */
 	struct pg_conf_raw_control control;   /* optional: all NULL when absent */
+	struct pg_conf_raw_acl *acl;
+	unsigned int acl_count;
 };
 
 /*
@@ -92,6 +112,15 @@ struct pg_conf_raw {
  */
 int pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 		      char err[PG_CONF_ERR_LEN]);
+
+/* acl: lists (conf_acl.c); needs conf->ports filled. */
+int pg_conf_acl_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
+		      char err[PG_CONF_ERR_LEN]);
+
+/* Shared parsers of conf_validate.c. */
+bool pg_conf_parse_ip4_prefix(const char *s, uint32_t *ip, unsigned int *len,
+			      const char **why);
+bool pg_conf_parse_uint(const char *s, unsigned long *v);
 
 /* snprintf() into err, then flatten any line breaks: err is ONE line. */
 void pg_conf_set_err(char err[PG_CONF_ERR_LEN], const char *fmt, ...)

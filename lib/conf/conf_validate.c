@@ -1396,7 +1396,21 @@ pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 	    build_routes(raw, conf, err) < 0 ||
 	    build_workers(&raw->workers, conf, err) < 0 ||
 	    build_arp(raw->arp, conf, err) < 0 ||
-	    build_control(&raw->control, conf, err) < 0)
+	    build_control(&raw->control, conf, err) < 0 ||
+	    pg_conf_acl_build(raw, conf, err) < 0)
 		return -1;
 	return 0;
+}
+
+bool
+pg_conf_parse_ip4_prefix(const char *s, uint32_t *ip, unsigned int *len,
+			 const char **why)
+{
+	return parse_ip4_prefix(s, ip, len, why);
+}
+
+bool
+pg_conf_parse_uint(const char *s, unsigned long *v)
+{
+	return parse_uint(s, v);
 }

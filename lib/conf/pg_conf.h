@@ -85,6 +85,56 @@ struct pg_conf_route6 {
 	uint8_t via[16];          /**< gateway, only for PG_ROUTE_VIA */
 };
 
+/* ---- acl: (docs/config.md "acl") ---- */
+
+#define PG_CONF_ACL_MAX_LISTS (2 * PG_CONF_MAX_PORTS)  /**< one per port and direction */
+#define PG_CONF_ACL_MAX_RULES 100000     /**< per list */
+#define PG_CONF_ACL_MAX_COUNT 15         /**< `count` rules per list (rte_acl categories - 1) */
+#define PG_CONF_ACL_TEXT_LEN 160         /**< a rule as text, for telemetry */
+
+enum pg_acl_action {
+	PG_ACL_ALLOW = 0,
+	PG_ACL_DENY,
+	PG_ACL_COUNT,             /**< count, then go on to the next rule */
+};
+
+enum pg_acl_dir {
+	PG_ACL_IN = 0,            /**< on packets received on the port */
+	PG_ACL_OUT,               /**< on packets routed out of the port */
+};
+
+/** Which address families a rule applies to (from its addresses). */
+enum {
+	PG_ACL_FAMILY_IP4 = 1,
+	PG_ACL_FAMILY_IP6 = 2,
+};
+
+/** One rule. Addresses in network byte order (IPv4 too); ports host order. */
+struct pg_conf_acl_rule {
+	uint8_t action;           /**< enum pg_acl_action */
+	uint8_t families;         /**< PG_ACL_FAMILY_* bits */
+	uint8_t proto;            /**< valid when has_proto */
+	bool has_proto;
+	uint8_t src_len, dst_len; /**< 0: any */
+	uint8_t tcp_flags_mask;   /**< bits that must be ... */
+	uint8_t tcp_flags_value;  /**< ... these values */
+	uint16_t sport_lo, sport_hi;  /**< 0-65535 when not given */
+	uint16_t dport_lo, dport_hi;
+	bool has_ports;           /**< sport, dport or flags given: needs the L4 header */
+	uint8_t src[16], dst[16]; /**< IPv4 in the first 4 bytes */
+	char text[PG_CONF_ACL_TEXT_LEN];  /**< canonical text form */
+};
+
+/** One ordered rule list: first match wins. */
+struct pg_conf_acl_list {
+	uint16_t port;            /**< index into pg_conf.ports */
+	uint8_t dir;              /**< enum pg_acl_dir */
+	uint8_t def;              /**< default action: PG_ACL_ALLOW or PG_ACL_DENY */
+	unsigned int n_rules;
+	unsigned int n_count;     /**< rules with action count */
+	struct pg_conf_acl_rule *rules;   /**< malloc'd */
+};
+
 /** How worker lcores share the work (workers.mode). */
 enum pg_conf_mode {
 	PG_MODE_RTC = 0,          /**< every worker: RX, process, TX (default) */
@@ -123,6 +173,8 @@ struct pg_conf {
 	 * is false. Defaults to PG_CONF_DEFAULT_CONTROL_SOCKET. */
 	char control_socket[PG_CONF_SOCKET_LEN];
 	bool control_socket_set;          /**< control.socket given in the file */
+	struct pg_conf_acl_list *acls;    /**< malloc'd, n_acls lists */
+	unsigned int n_acls;
 };
 
 /**
@@ -158,6 +210,24 @@ struct pg_conf *pg_conf_parse(const char *yaml, size_t len,
 struct pg_conf *pg_conf_load(const char *path, char err[PG_CONF_ERR_LEN]);
 
 void pg_conf_free(struct pg_conf *conf);
+
+/**
+ * Load only the `acl:` key of the YAML file at @p path, for a reload while
+ * running: the file may be a full config (its other top-level keys are
+ * skipped, not checked) or hold just `acl:`, which must be present (`acl: []`
+ * removes every list). Port names resolve against @p base.
+ *
+ * @return a config holding @p base's ports and the new lists (free with
+ *   pg_conf_free()), or NULL with @p err naming the field and line.
+ */
+struct pg_conf *pg_conf_acl_load(const struct pg_conf *base, const char *path,
+				 char err[PG_CONF_ERR_LEN]);
+
+/** Same from a document in memory. */
+struct pg_conf *pg_conf_acl_parse(const struct pg_conf *base, const char *yaml,
+				  size_t len, char err[PG_CONF_ERR_LEN]);
+
+const char *pg_conf_acl_action_name(enum pg_acl_action a);
 
 /**
  * Checks that need the running EAL, with the EAL facts passed in so that

@@ -9,6 +9,7 @@
 #include <rte_vect.h>
 
 #include "fwd_private.h"
+#include "pg_acl_worker.h"
 #include "pg_fwd_worker.h"
 #include "pg_neigh.h"
 #include "pg_pkt.h"
@@ -172,6 +173,105 @@ local_input(struct pg_fwd_lcore *lc, uint16_t in_port, uint16_t local_port,
 	return PG_PKT_OK;
 }
 
+/* What the classifier reads of b->pkts[i]: its IPv4 header, or for a packet
+ * with options a flattened copy in flat (so the L4 ports are where the
+ * classifier expects them). */
+static inline const uint8_t *
+acl_input(const struct burst_state *b, uint16_t i, uint32_t opts,
+	  uint8_t flat[PG_ACL_IP4_INPUT])
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(b->pkts[i],
+		const struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+
+	return unlikely((opts >> i) & 1) ? pg_acl_ip4_flatten(ip, flat) : (const uint8_t *)ip;
+}
+
+/* Take the packets of @p deny out of the burst (acl_deny), keeping order. */
+static uint16_t
+acl_drop(struct pg_fwd_lcore *lc, struct burst_state *b, uint16_t n, uint64_t deny,
+	 uint32_t *opt_mask, struct drop_list *dl)
+{
+	const uint32_t opts = *opt_mask;
+	uint32_t kept_opts = 0;
+	uint16_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((deny >> i) & 1) {
+			drop(lc, dl, b->pkts[i], PG_DROP_acl_deny);
+			continue;
+		}
+		kept_opts |= ((opts >> i) & 1) << k;
+		b->dst[k] = b->dst[i];
+		b->hop[k] = b->hop[i];
+		b->pkts[k++] = b->pkts[i];
+	}
+	*opt_mask = kept_opts;
+	return k;
+}
+
+/*
+ * Stage 1b, the firewall on the way in: one bulk classify of the burst's
+ * IPv4 packets against the ingress port's list. Returns the new count.
+ */
+static __rte_noinline uint16_t
+acl_filter_in(struct pg_fwd_lcore *lc, const struct pg_acl *acl, const struct pg_acl_list *l,
+	      struct burst_state *b, uint16_t n, uint32_t *opt_mask, struct drop_list *dl)
+{
+	uint8_t flat[PG_BURST][PG_ACL_IP4_INPUT];
+	const uint8_t *data[PG_BURST];
+	uint64_t deny;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		data[i] = acl_input(b, i, *opt_mask, flat[i]);
+	deny = pg_acl_classify4(acl, l, data, n, lc->rcu_id);
+	if (likely(deny == 0))
+		return n;
+	return acl_drop(lc, b, n, deny, opt_mask, dl);
+}
+
+/*
+ * Stage 2b, the firewall on the way out: packets the route sends out of a
+ * port with an out list, one bulk classify per such port. Packets for us
+ * and answers are not filtered (they do not leave by a route).
+ */
+static __rte_noinline uint16_t
+acl_filter_out(struct pg_fwd_lcore *lc, const struct pg_acl *acl,
+	       const struct pg_nexthop *nhs, struct burst_state *b, uint16_t n,
+	       uint32_t *opt_mask, struct drop_list *dl)
+{
+	uint8_t flat[PG_BURST][PG_ACL_IP4_INPUT];
+	const uint8_t *data[PG_BURST];
+	uint8_t idx[PG_BURST];
+	uint32_t pending = 0, m;
+	uint64_t deny_all = 0, deny;
+	uint16_t i, j, k, port;
+
+	for (i = 0; i < n; i++) {
+		const struct pg_nexthop *nh = &nhs[b->hop[i]];
+
+		if (nh->type == PG_NH_FORWARD && pg_acl_out_list(acl, nh->port) != NULL)
+			pending |= UINT32_C(1) << i;
+	}
+	while (pending != 0) {
+		port = nhs[b->hop[rte_bsf32(pending)]].port;
+		for (k = 0, m = pending; m != 0; m &= m - 1) {
+			i = (uint16_t)rte_bsf32(m);
+			if (nhs[b->hop[i]].port != port)
+				continue;
+			pending &= ~(UINT32_C(1) << i);
+			data[k] = acl_input(b, i, *opt_mask, flat[i]);
+			idx[k++] = (uint8_t)i;
+		}
+		deny = pg_acl_classify4(acl, pg_acl_out_list(acl, port), data, k, lc->rcu_id);
+		for (j = 0; j < k; j++)
+			deny_all |= ((deny >> j) & 1) << idx[j];
+	}
+	if (likely(deny_all == 0))
+		return n;
+	return acl_drop(lc, b, n, deny_all, opt_mask, dl);
+}
+
 /* Look up n destinations in one bulk call; a miss takes the default route's
  * next hop, which is the NO_ROUTE next hop without one. The table is only
  * read: rte_fib's prototype lacks the const. */
@@ -286,6 +386,8 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	 * meanwhile is seen from the next burst on (docs/decisions/0007). */
 	const struct pg_fib_side *fib = pg_fib_active(ctx->fib);
 	const struct pg_nexthop *nhs = fib->nh;
+	/* Same for the firewall lists: one load, one test when there are none. */
+	const struct pg_acl *acl = __atomic_load_n(&ctx->acl, __ATOMIC_ACQUIRE);
 	struct pg_lcore_stats *st = lc->stats;
 	struct burst_state b;
 	struct drop_list dl;
@@ -315,8 +417,17 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		}
 	}
 
+	/* Stage 1b: the ingress port's ACL, if it has one. */
+	if (unlikely(acl != NULL) && pg_acl_in_list(acl, in_port) != NULL && n_ip != 0)
+		n_ip = acl_filter_in(lc, acl, pg_acl_in_list(acl, in_port), &b, n_ip, &opt_mask,
+				     &dl);
+
 	/* Stage 2: one bulk route lookup for the burst. */
 	route_lookup(fib, b.dst, b.hop, n_ip);
+
+	/* Stage 2b: the egress ports' ACLs, if any port has one. */
+	if (unlikely(acl != NULL) && pg_acl_has_out(acl) && n_ip != 0)
+		n_ip = acl_filter_out(lc, acl, nhs, &b, n_ip, &opt_mask, &dl);
 
 	/* Stage 3: TTL, rewrite, into the egress TX buffer. One test on the
 	 * next hop's type keeps everything but plain forwarding out of the

@@ -16,6 +16,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "pg_acl.h"
 #include "pg_fib.h"
 #include "pg_fib6.h"
 #include "pg_stats.h"
@@ -41,6 +42,9 @@ struct pg_fwd_ctx {
 	 * IPv6 on (IPv6 frames are then unsupported_ethertype). Built once at
 	 * start; not yet under the live-update scheme of docs/decisions/0007. */
 	const struct pg_fib6 *fib6;
+	/** Firewall lists (pg_acl.h), NULL when none; replaced whole behind
+	 * rcu (pg_acl_reload()), read once per burst with an acquire load. */
+	const struct pg_acl *acl;
 	unsigned int n_ports;
 	struct pg_fwd_port port[PG_FWD_MAX_PORTS];
 	/** ethdev port id -> pktgate port index, for packets that reach a

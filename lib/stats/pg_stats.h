@@ -57,7 +57,9 @@
 	X(ip6_not_ours_local, "IPv6 to us but nothing handles it (not an echo request or NS)") \
 	X(icmp6_bad, "malformed ICMPv6 echo to us (length, checksum)") \
 	X(nd_bad, "Neighbor Solicitation failing RFC 4861 7.1.1 checks (hop limit, checksum, code, length, target, options)") \
-	X(nd_not_ours, "Neighbor Solicitation for an address not ours, or an ND message we do not take (NA, RS, RA, redirect)")
+	X(nd_not_ours, "Neighbor Solicitation for an address not ours, or an ND message we do not take (NA, RS, RA, redirect)") \
+	/* firewall (lib/acl) */ \
+	X(acl_deny, "denied by the port's ACL (a deny rule or the default)")
 
 enum pg_drop_reason {
 #define PG_DROP_ENUM(name, help) PG_DROP_##name,

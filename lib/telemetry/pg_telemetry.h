@@ -11,6 +11,7 @@
  * unchanged while published.
  */
 
+#include "pg_acl.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_fib6.h"
@@ -26,6 +27,7 @@ struct pg_telemetry_view {
 	const struct pg_fib6 *fib6;       /**< NULL when IPv6 is off */
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;          /**< NULL: no resolver */
+	struct pg_acl_ctl *acl;          /**< firewall lists; NULL: none */
 	unsigned int main_lcore;
 };
 

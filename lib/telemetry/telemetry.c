@@ -584,6 +584,84 @@ cmd_rings(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/*
+ * Firewall: one row per rule (a page of PAGE_SIZE_ENTRIES from the offset
+ * param, over all lists in order), and one row per list with its default
+ * action's hits. Hits are summed over lcores; they restart at a reload.
+ */
+static int
+cmd_acl(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	struct rte_tel_data *port, *dir, *rule, *text, *action, *hits;
+	struct rte_tel_data *lport, *ldir, *ldef, *ldhits, *lrules;
+	const struct pg_acl *acl;
+	unsigned long off, row = 0;
+	unsigned int i, k, n;
+
+	if (page_offset(params, &off) != 0)
+		return -EINVAL;
+	port = str_array();
+	dir = str_array();
+	rule = u64_array();
+	text = str_array();
+	action = str_array();
+	hits = u64_array();
+	lport = str_array();
+	ldir = str_array();
+	ldef = str_array();
+	ldhits = u64_array();
+	lrules = u64_array();
+	rte_tel_data_start_dict(d);
+	if (view.acl != NULL)
+		pg_acl_lock(view.acl);
+	acl = view.acl != NULL ? pg_acl_current(view.acl) : NULL;
+	n = pg_acl_n_lists(acl);
+	rte_tel_data_add_dict_string(d, "classify", pg_acl_alg_name());
+	tel_dict_u64(d, "n_lists", n);
+	tel_dict_u64(d, "offset", off);
+	tel_dict_u64(d, "page_size", PAGE_SIZE_ENTRIES);
+	for (i = 0; i < n; i++) {
+		struct pg_acl_list_info li;
+		const char *pname, *dname;
+
+		pg_acl_list_info(acl, i, &li);
+		pname = view.ports->port[li.port].name;
+		dname = li.dir == PG_ACL_IN ? "in" : "out";
+		rte_tel_data_add_array_string(lport, pname);
+		rte_tel_data_add_array_string(ldir, dname);
+		rte_tel_data_add_array_string(ldef,
+			pg_conf_acl_action_name((enum pg_acl_action)li.def));
+		tel_array_u64(ldhits, pg_acl_hits(acl, i, li.n_rules));
+		tel_array_u64(lrules, li.n_rules);
+		for (k = 0; k < li.n_rules; k++, row++) {
+			if (row < off || row >= off + PAGE_SIZE_ENTRIES)
+				continue;
+			rte_tel_data_add_array_string(port, pname);
+			rte_tel_data_add_array_string(dir, dname);
+			tel_array_u64(rule, k);
+			rte_tel_data_add_array_string(text, pg_acl_rule_text(acl, i, k));
+			rte_tel_data_add_array_string(action,
+				pg_conf_acl_action_name(pg_acl_rule_action(acl, i, k)));
+			tel_array_u64(hits, pg_acl_hits(acl, i, k));
+		}
+	}
+	if (view.acl != NULL)
+		pg_acl_unlock(view.acl);
+	tel_dict_u64(d, "n_rules", row);
+	put_column(d, "port", port);
+	put_column(d, "direction", dir);
+	put_column(d, "rule", rule);
+	put_column(d, "text", text);
+	put_column(d, "action", action);
+	put_column(d, "hits", hits);
+	put_column(d, "list_port", lport);
+	put_column(d, "list_direction", ldir);
+	put_column(d, "list_default", ldef);
+	put_column(d, "list_default_hits", ldhits);
+	put_column(d, "list_rules", lrules);
+	return 0;
+}
+
 /* Serialise every command against pg_telemetry_fini(). */
 #define LOCKED_CMD(fn) \
 static int fn##_locked(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -603,6 +681,7 @@ LOCKED_CMD(cmd_neighbors)
 LOCKED_CMD(cmd_rings)
 LOCKED_CMD(cmd_routes6)
 LOCKED_CMD(cmd_neighbors6)
+LOCKED_CMD(cmd_acl)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -632,7 +711,10 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 			"IPv6 neighbor table page. Parameters: offset (default 0)") |
 	       rte_telemetry_register_cmd("/pktgate/rings", cmd_rings_locked,
 			"Pipeline rings: lcores, size, enqueued, dequeued, dropped_full, "
-			"count, peak. No parameters");
+			"count, peak. No parameters") |
+	       rte_telemetry_register_cmd("/pktgate/acl", cmd_acl_locked,
+			"Firewall rules with hits, and per list the default action's hits. "
+			"Parameters: offset into the rules (default 0)");
 }
 
 void

@@ -121,6 +121,7 @@ class Config:
         self.routes = list(routes)         # (prefix, "via"|"port", value)
         self.raw_workers = raw_workers
         self.arp = dict(self.STATIC_ONLY if arp is None else arp)
+        self.extra = ""                    # more top-level YAML (e.g. acl:)
 
     def port(self, name):
         for p in self.ports:
@@ -153,7 +154,7 @@ class Config:
             out.append("arp:")
             for k, v in self.arp.items():
                 out.append("  %s: %s" % (k, v))
-        return "\n".join(out) + "\n"
+        return "\n".join(out) + "\n" + self.extra
 
 
 def base_config(routes=None, neighbors=None, lan_dev="net_pcap0", wan_dev="net_pcap1"):
@@ -270,7 +271,9 @@ DROP_REASONS = ["bad_l2", "runt", "unsupported_ethertype", "bad_version",
                 "ip6_bad_version", "ip6_truncated", "ip6_martian_src",
                 "ip6_link_local", "ip6_multicast_dst", "ip6_l2_multicast",
                 "ip6_hop_limit", "ip6_no_route", "ip6_no_neighbor",
-                "ip6_not_ours_local", "icmp6_bad", "nd_bad", "nd_not_ours"]
+                "ip6_not_ours_local", "icmp6_bad", "nd_bad", "nd_not_ours",
+                # firewall
+                "acl_deny"]
 
 
 def ip_cksum_ok(hdr):

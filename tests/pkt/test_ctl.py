@@ -285,7 +285,12 @@ def ctl_every_command():
         expect_error(r.ctl("route", "load", "/nonexistent", check=False),
                      "route load: /nonexistent: No such file or directory")
         expect_error(r.ctl("acl", "reload", "/x.acl", check=False),
-                     "acl reload: not available in this build")
+                     "acl reload: /x.acl: cannot open: No such file or directory")
+        bad = os.path.join(r.tmp, "bad.yaml")
+        with open(bad, "w") as f:
+            f.write("acl:\n  - port: lan\n    rules:\n      - {action: drop}\n")
+        p = r.ctl("acl", "reload", bad, check=False)
+        assert p.returncode == 1 and "action" in p.stderr, p.where
         expect_error(r.ctl("route", "add", "10.0.0.1/8", "via", GW_IP, check=False),
                      "route add: host bits set in '10.0.0.1/8' (did you mean 10.0.0.0/8?)")
         expect_error(r.ctl("route", "list", "x", check=False),
@@ -298,7 +303,7 @@ def ctl_every_command():
         p = r.ctl("help")
         t = {" ".join(x[:-1]): x[-1] for x in rows(p.stdout, ["usage", "available"])}
         assert t["route list [OFFSET]"] == "true" and t["stats"] == "true", t
-        assert t["route del PREFIX"] == "true" and t["acl reload FILE"] == "false", t
+        assert t["route del PREFIX"] == "true" and t["acl reload FILE"] == "true", t
         v = kv(r.ctl("version").stdout)
         assert v["version"] == "0.1.0", v
 
@@ -544,6 +549,27 @@ def ctl_changes_tables_under_traffic():
                 else:
                     other = "no_neighbor" if want == "no_route" else "no_route"
                     assert d[want] > 0 and d[other] == 0, where
+        # The firewall swaps the same way: a deny list in, then none.
+        deny = os.path.join(r.tmp, "deny.yaml")
+        with open(deny, "w") as f:
+            f.write("acl:\n  - port: lan\n    default: deny\n    rules: []\n")
+        clear = os.path.join(r.tmp, "clear.yaml")
+        with open(clear, "w") as f:
+            f.write("acl: []\n")
+        for rnd in range(3):
+            for line, want in (("acl reload " + deny, "acl_deny"),
+                               ("acl reload " + clear, "no_route")):
+                _change(c, line)
+                a = _stats(c)
+                end = time.time() + 10
+                while True:
+                    time.sleep(0.05)
+                    b = _stats(c)
+                    if b["drops"] - a["drops"] >= 300 or time.time() > end:
+                        break
+                d = {k: b["drop"][k] - a["drop"][k] for k in ("no_route", "acl_deny")}
+                other = "no_route" if want == "acl_deny" else "acl_deny"
+                assert d[want] >= 300 and d[other] == 0, "after '%s': %s" % (line, d)
         p = r.ctl("route", "list")
         assert not any(x[0].startswith("8.8.") for x in rows(p.stdout, [
             "prefix", "via", "port", "type", "origin"])), p.stdout

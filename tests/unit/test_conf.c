@@ -1426,6 +1426,230 @@ START_TEST(test_ipv6_route_errors)
 }
 END_TEST
 
+/* ---- acl: ---- */
+
+/* The valid document plus an acl: section. */
+static const char *
+acl_doc(const char *acl)
+{
+	static char buf[32768];
+
+	snprintf(buf, sizeof(buf), "%sacl:\n%s", doc(NULL, NULL, NULL, NULL), acl);
+	return buf;
+}
+
+START_TEST(test_acl_full)
+{
+	struct pg_conf *c = expect_ok(acl_doc(
+		"  - port: wan\n"
+		"    direction: in\n"
+		"    default: deny\n"
+		"    rules:\n"
+		"      - {action: deny, proto: tcp, dport: 23}\n"
+		"      - {action: allow, src: 10.0.0.0/8, proto: udp, dport: 1000-2000}\n"
+		"      - {action: count, dst: 192.0.2.7}\n"
+		"      - {action: deny, proto: tcp, sport: 0-1023, flags: 'syn !ack'}\n"
+		"      - {action: allow, src: '2001:db8::/32', proto: icmpv6}\n"
+		"      - {action: allow, proto: 47}\n"
+		"  - port: lan\n"
+		"    rules: []\n"
+		"  - port: lan\n"
+		"    direction: out\n"));
+	const struct pg_conf_acl_list *l;
+	const struct pg_conf_acl_rule *r;
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+	ck_assert_uint_eq(c->n_acls, 3);
+	ck_assert_uint_eq(c->acls[2].dir, PG_ACL_OUT);
+	ck_assert_uint_eq(c->acls[2].port, 0);
+	l = &c->acls[0];
+	ck_assert_uint_eq(l->port, 1);
+	ck_assert_uint_eq(l->dir, PG_ACL_IN);
+	ck_assert_uint_eq(l->def, PG_ACL_DENY);
+	ck_assert_uint_eq(l->n_rules, 6);
+	ck_assert_uint_eq(l->n_count, 1);
+	r = &l->rules[0];
+	ck_assert_uint_eq(r->action, PG_ACL_DENY);
+	ck_assert(r->has_proto);
+	ck_assert_uint_eq(r->proto, 6);
+	ck_assert_uint_eq(r->dport_lo, 23);
+	ck_assert_uint_eq(r->dport_hi, 23);
+	ck_assert_uint_eq(r->sport_lo, 0);
+	ck_assert_uint_eq(r->sport_hi, 65535);
+	ck_assert(r->has_ports);
+	ck_assert_uint_eq(r->families, PG_ACL_FAMILY_IP4 | PG_ACL_FAMILY_IP6);
+	ck_assert_str_eq(r->text, "deny proto tcp dport 23");
+	r = &l->rules[1];
+	ck_assert_uint_eq(r->families, PG_ACL_FAMILY_IP4);
+	ck_assert_uint_eq(r->src_len, 8);
+	ck_assert_uint_eq(r->src[0], 10);
+	ck_assert_uint_eq(r->dport_lo, 1000);
+	ck_assert_uint_eq(r->dport_hi, 2000);
+	ck_assert_str_eq(r->text, "allow src 10.0.0.0/8 proto udp dport 1000-2000");
+	r = &l->rules[2];
+	ck_assert_uint_eq(r->action, PG_ACL_COUNT);
+	ck_assert_uint_eq(r->dst_len, 32);
+	ck_assert(!r->has_proto);
+	ck_assert(!r->has_ports);
+	r = &l->rules[3];
+	ck_assert_uint_eq(r->tcp_flags_mask, 0x12);   /* SYN, ACK */
+	ck_assert_uint_eq(r->tcp_flags_value, 0x02);  /* SYN */
+	ck_assert_str_eq(r->text, "deny proto tcp sport 0-1023 flags syn !ack");
+	r = &l->rules[4];
+	ck_assert_uint_eq(r->families, PG_ACL_FAMILY_IP6);
+	ck_assert_uint_eq(r->src_len, 32);
+	ck_assert_mem_eq(r->src, v6, 16);
+	ck_assert_uint_eq(r->proto, 58);
+	ck_assert_uint_eq(l->rules[5].proto, 47);
+	ck_assert_str_eq(l->rules[5].text, "allow proto 47");
+	l = &c->acls[1];
+	ck_assert_uint_eq(l->port, 0);
+	ck_assert_uint_eq(l->def, PG_ACL_ALLOW);
+	ck_assert_uint_eq(l->n_rules, 0);
+	pg_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_acl_absent)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL, NULL));
+
+	ck_assert_uint_eq(c->n_acls, 0);
+	ck_assert_ptr_null(c->acls);
+	pg_conf_free(c);
+}
+END_TEST
+
+static const struct {
+	const char *acl;
+	const char *needle1, *needle2;
+} bad_acl[] = {
+	{ "  - {port: dmz}\n", "acl[0].port: unknown port 'dmz'", "(line 16)" },
+	{ "  - {port: lan, direction: sideways}\n", "acl[0].direction:", "sideways" },
+	{ "  - {port: lan, direction: out}\n  - {port: lan, direction: out}\n",
+	  "acl[1].port: a second 'out' list for port 'lan'", NULL },
+	{ "  - {port: lan, default: drop}\n", "acl[0].default:", "'drop'" },
+	{ "  - {port: lan}\n  - {port: lan, direction: in}\n",
+	  "acl[1].port: a second 'in' list for port 'lan'", "(line 17)" },
+	{ "  - port: lan\n    rules:\n      - {action: reject}\n",
+	  "acl[0].rules[0].action: unknown action 'reject'", "(line 18)" },
+	{ "  - port: lan\n    rules:\n      - {proto: tcp}\n",
+	  "acl[0].rules[0].action: required key is missing", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, src: 10.0.0.0/33}\n",
+	  "acl[0].rules[0].src:", "out of range" },
+	{ "  - port: lan\n    rules:\n      - {action: deny, src: 10.0.0.1/8}\n",
+	  "acl[0].rules[0].src: host bits set", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, dst: 10.0.0}\n",
+	  "acl[0].rules[0].dst:", "not an IPv4 or IPv6 prefix" },
+	{ "  - port: lan\n    rules:\n      - {action: deny, dst: '2001:db8::1/129'}\n",
+	  "acl[0].rules[0].dst:", "0..128" },
+	{ "  - port: lan\n    rules:\n      - {action: deny, src: 10.0.0.0/8, dst: '::1'}\n",
+	  "acl[0].rules[0].dst: src is IPv4 but dst is IPv6", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: tcpp}\n",
+	  "acl[0].rules[0].proto: 'tcpp' is not a protocol", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: 256}\n",
+	  "acl[0].rules[0].proto:", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: tcp, dport: 2000-1000}\n",
+	  "acl[0].rules[0].dport: range '2000-1000' is reversed", "(line 18)" },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: tcp, sport: 70000}\n",
+	  "acl[0].rules[0].sport:", "0..65535" },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: tcp, sport: 1-}\n",
+	  "acl[0].rules[0].sport:", "not a port" },
+	{ "  - port: lan\n    rules:\n      - {action: deny, dport: 80}\n",
+	  "acl[0].rules[0].dport: a port match needs proto tcp, udp or sctp", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: icmp, dport: 80}\n",
+	  "acl[0].rules[0].dport: a port match needs proto", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: udp, flags: syn}\n",
+	  "acl[0].rules[0].flags: TCP flags need proto tcp", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: tcp, flags: 'syn !fin bogus'}\n",
+	  "acl[0].rules[0].flags: unknown TCP flag 'bogus'", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, proto: tcp, flags: 'syn !syn'}\n",
+	  "acl[0].rules[0].flags: flag 'syn' given twice", NULL },
+	{ "  - port: lan\n    rules:\n      - {action: deny, dprot: 80}\n",
+	  "acl[0].rules[0]: unknown key 'dprot'", "valid keys: action, src, dst" },
+};
+
+START_TEST(test_acl_bad)
+{
+	expect_error(acl_doc(bad_acl[_i].acl), bad_acl[_i].needle1, bad_acl[_i].needle2);
+}
+END_TEST
+
+START_TEST(test_acl_too_many_count)
+{
+	char acl[4096] = "  - port: lan\n    rules:\n";
+	unsigned int i;
+
+	for (i = 0; i <= PG_CONF_ACL_MAX_COUNT; i++)
+		strcat(acl, "      - {action: count, proto: udp}\n");
+	expect_error(acl_doc(acl), "acl[0].rules[15].action: too many count rules", "max 15");
+}
+END_TEST
+
+START_TEST(test_acl_too_many_rules)
+{
+	const size_t n = PG_CONF_ACL_MAX_RULES + 1;
+	const char line[] = "  - {action: deny}\n";
+	char *y = malloc(n * 32 + 4096);
+	char *p = y;
+	struct pg_conf *c;
+	size_t i;
+
+	p += sprintf(p, "%sacl:\n  - port: lan\n    rules:\n", doc(NULL, NULL, NULL, NULL));
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "    %s", line);
+	c = pg_conf_parse(y, strlen(y), err);
+	free(y);
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(err, "acl[0].rules: too many rules (100001, max 100000)") != NULL,
+		      "%s", err);
+}
+END_TEST
+
+/* Reload files: acl only, or a full config whose other keys are skipped. */
+START_TEST(test_acl_only_load)
+{
+	struct pg_conf *base = expect_ok(doc(NULL, NULL, NULL, NULL));
+	const char *only = "acl:\n  - {port: wan, default: deny}\n";
+	const char *full = acl_doc("  - port: lan\n    rules:\n      - {action: deny, proto: 1}\n");
+	struct pg_conf *c;
+	char *path;
+
+	c = pg_conf_acl_parse(base, only, strlen(only), err);
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->n_acls, 1);
+	ck_assert_uint_eq(c->acls[0].port, 1);
+	ck_assert_uint_eq(c->acls[0].def, PG_ACL_DENY);
+	pg_conf_free(c);
+
+	path = write_temp(full);
+	c = pg_conf_acl_load(base, path, err);
+	unlink(path);
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->n_acls, 1);
+	ck_assert_uint_eq(c->acls[0].rules[0].proto, 1);
+	ck_assert_uint_eq(c->n_routes, 0);
+	pg_conf_free(c);
+
+	/* acl: must be there (acl: [] clears), a misspelt top key fails. */
+	c = pg_conf_acl_parse(base, "routes: []\n", 11, err);
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(err, "acl: required key is missing") != NULL, "%s", err);
+	c = pg_conf_acl_parse(base, "acl: []\n", 8, err);
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->n_acls, 0);
+	pg_conf_free(c);
+	c = pg_conf_acl_parse(base, "acls: []\n", 9, err);
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(err, "unknown top-level key 'acls'") != NULL, "%s", err);
+	c = pg_conf_acl_parse(base, "acl:\n  - {port: lan, rules: [{action: x}]}\n", 42, err);
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(err, "acl[0].rules[0].action: unknown action 'x' (allow, deny, count) (line 2)")
+		      != NULL, "%s", err);
+	pg_conf_free(base);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -1495,6 +1719,14 @@ conf_suite(void)
 	tcase_add_test(tc, test_workers_mode);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("acl");
+	tcase_add_test(tc, test_acl_full);
+	tcase_add_test(tc, test_acl_absent);
+	tcase_add_loop_test(tc, test_acl_bad, 0, sizeof(bad_acl) / sizeof(bad_acl[0]));
+	tcase_add_test(tc, test_acl_too_many_count);
+	tcase_add_test(tc, test_acl_only_load);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("load");
 	tcase_add_test(tc, test_load_file);
 	tcase_add_test(tc, test_load_error_has_path);
@@ -1529,6 +1761,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_many_routes);
 	tcase_add_test(tc, test_many_routes_duplicate);
 	tcase_add_test(tc, test_arp);
+	tcase_add_test(tc, test_acl_too_many_rules);
 	suite_add_tcase(s, tc);
 
 	return s;
