@@ -20,6 +20,7 @@
 #include <rte_fib6.h>
 
 #include "fwd_private.h"
+#include "pg_acl_worker.h"
 #include "pg_pkt6.h"
 
 #define ETH_HLEN ((uint32_t)sizeof(struct rte_ether_hdr))
@@ -147,6 +148,40 @@ stage1(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, bool *rout
 	return PG_PKT_OK;
 }
 
+/*
+ * The firewall on the way in, for IPv6: one bulk classify of the packets
+ * to route against the ingress port's list (rules with IPv6 addresses, or
+ * none). Extension headers are not walked: a rule with ports or flags only
+ * matches when the next header is the L4 one. Returns the new count.
+ */
+static uint16_t
+acl_filter_in6(struct pg_fwd_lcore *lc, uint16_t in_port, struct burst6 *b, uint16_t n,
+	       struct drop_list *dl)
+{
+	const struct pg_acl *acl = __atomic_load_n(&lc->ctx->acl, __ATOMIC_ACQUIRE);
+	const struct pg_acl_list *l;
+	const uint8_t *data[PG_BURST];
+	uint64_t deny;
+	uint16_t i, k;
+
+	if (likely(acl == NULL) || (l = pg_acl_in_list(acl, in_port)) == NULL)
+		return n;
+	for (i = 0; i < n; i++)
+		data[i] = rte_pktmbuf_mtod_offset(b->pkts[i], const uint8_t *, ETH_HLEN);
+	deny = pg_acl_classify6(acl, l, data, n, lc->rcu_id);
+	if (likely(deny == 0))
+		return n;
+	for (i = 0, k = 0; i < n; i++) {
+		if ((deny >> i) & 1) {
+			drop(lc, dl, b->pkts[i], PG_DROP_acl_deny);
+			continue;
+		}
+		memcpy(b->dst[k], b->dst[i], 16);
+		b->pkts[k++] = b->pkts[i];
+	}
+	return k;
+}
+
 /* Stage 3 for next hops other than FORWARD, as stage3_special() for IPv4. */
 static __rte_noinline unsigned int
 stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nexthop *nh,
@@ -204,6 +239,10 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 			b.pkts[n_rt++] = m;
 		}
 	}
+
+	/* Stage 1b: the ingress port's firewall list, as for IPv4. */
+	if (n_rt != 0)
+		n_rt = acl_filter_in6(lc, in_port, &b, n_rt, &dl);
 
 	/* Stage 2: one bulk lookup. The table is only read: rte_fib6's
 	 * prototype lacks the const. */

@@ -160,6 +160,33 @@ def ipv6_forwarded():
 
 
 @case
+def ipv6_firewall():
+    """The ingress port's acl list applies to IPv6 too: rules with IPv6
+    prefixes, protocol and ports; IPv4 rules do not touch IPv6 frames."""
+    cfg = cfg6()
+    cfg.extra = ("acl:\n  - port: lan\n    default: allow\n    rules:\n"
+                 "      - {action: deny, src: '2001:db8:1::/64', proto: udp, dport: 53}\n"
+                 "      - {action: deny, dst: '2001:db8:100::9/128'}\n"
+                 "      - {action: deny, src: 192.0.2.0/24, proto: udp}\n")
+    pk = []
+    f = u6(FAR, dport=53)
+    pk.append(Pkt("udp/53 from the lan prefix", f, Drop("acl_deny")))
+    f = u6(FAR, dport=54)
+    pk.append(Pkt("udp/54 passes", f, fwd6(f, "wan", GW_MAC)))
+    f = u6("2001:db8:100::9", dport=80)
+    pk.append(Pkt("denied destination", f, Drop("acl_deny")))
+    f = echo6("2001:db8:100::8")
+    pk.append(Pkt("icmpv6 to another one passes", f, fwd6(f, "wan", GW_MAC)))
+    f = u6(FAR, sport=7, dport=9)
+    pk.append(Pkt("an IPv4 rule does not match IPv6", f, fwd6(f, "wan", GW_MAC)))
+    f = Ether(dst=LAN_MAC, src=HOST_MAC) / IP(src=HOST_IP, dst="203.0.113.5") / UDP()
+    pk.append(Pkt("ipv4 udp from the lan: denied", f, Drop("acl_deny")))
+    f = u6(HOST6, src=FAR, dmac=WAN_MAC, smac=GW_MAC, dport=53)
+    pk.append(Pkt("wan has no list", f, fwd6(f, "lan", HOST_MAC), port="wan"))
+    run_and_check(pk, cfg, tag="v6acl")
+
+
+@case
 def ipv6_drops():
     pk = [canary("canary-1")]
     f = bytearray(bytes(u6(FAR)))
