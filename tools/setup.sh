@@ -20,7 +20,7 @@ set -euo pipefail
 PACKAGES="build-essential meson ninja-build pkg-config dpdk dpdk-dev
 libdpdk-dev libcyaml-dev check libpcap-dev libnuma-dev python3-pyelftools
 python3 python3-scapy iproute2 ethtool iputils-ping tcpdump procps
-tcpreplay iperf3 clang libclang-rt-14-dev"
+tcpreplay iperf3 clang libclang-rt-14-dev dpkg-dev debhelper fakeroot lintian"
 
 HUGEPAGES_MB=1024          # what we reserve if fewer are configured
 HUGEPAGES_NEED_MB=256      # free hugepage memory the demo wants, else --no-huge
@@ -218,10 +218,31 @@ The whole test suite: tools/setup.sh test. More in README.md.
 EOF
 }
 
-# Meson's summary of each build directory given, then one closing line
-# "N passed, M failed" over all of them.
+# Checks that run outside meson test (the Debian package build): their
+# names, by result, for the closing summary.
+EXTRA_OK=()
+EXTRA_FAIL=()
+
+# run_check NAME COMMAND...: run one such check and record its result.
+run_check() {
+	local name=$1 start
+	shift
+	say "test: $name: $*"
+	start=$(date +%s)
+	if "$@"; then
+		EXTRA_OK+=("$name")
+		say "test: $name: OK ($(($(date +%s) - start)) s)"
+	else
+		EXTRA_FAIL+=("$name")
+		say "test: $name: FAIL ($(($(date +%s) - start)) s)"
+		return 1
+	fi
+}
+
+# Meson's summary of each build directory given and the checks of
+# run_check, then one closing line "N passed, M failed" over all of them.
 print_test_summary() {
-	local dir logs=()
+	local dir name logs=()
 
 	for dir in "$@"; do
 		if [ -f "$dir/meson-logs/testlog.txt" ]; then
@@ -231,14 +252,18 @@ print_test_summary() {
 		fi
 		[ -f "$dir/meson-logs/testlog.json" ] && logs+=("$dir/meson-logs/testlog.json")
 	done
-	if [ "${#logs[@]}" -eq 0 ]; then
-		echo "0 passed, 0 failed (no testlog.json: meson test did not run)"
-		return 0
+	if [ $((${#EXTRA_OK[@]} + ${#EXTRA_FAIL[@]})) -gt 0 ]; then
+		say "checks outside meson test"
+		for name in ${EXTRA_OK[@]+"${EXTRA_OK[@]}"}; do echo "Ok:   $name"; done
+		for name in ${EXTRA_FAIL[@]+"${EXTRA_FAIL[@]}"}; do echo "Fail: $name"; done
 	fi
-	"$PY" - "${logs[@]}" <<'EOF'
-import collections, json, sys
+	EXTRA_PASSED=${#EXTRA_OK[@]} EXTRA_FAILED=${#EXTRA_FAIL[@]} \
+		"$PY" - ${logs[@]+"${logs[@]}"} <<'EOF'
+import collections, json, os, sys
 
 results = collections.Counter()
+results["OK"] += int(os.environ["EXTRA_PASSED"])
+results["FAIL"] += int(os.environ["EXTRA_FAILED"])
 for path in sys.argv[1:]:
     with open(path) as f:
         for line in f:
@@ -254,7 +279,7 @@ EOF
 }
 
 cmd_test() {
-	local rc=0
+	local rc=0 deb_out
 
 	install_packages
 	# A fresh directory: nothing left from an earlier configuration (e.g. a
@@ -288,6 +313,15 @@ cmd_test() {
 	say "test: fuzz: ${PKTGATE_FUZZ_TIME:-60} s per target (tools/fuzz.sh)"
 	rm -rf "${ROOT:?}/$FUZZ_BUILD"
 	PKTGATE_FUZZ_BUILD=$FUZZ_BUILD tools/fuzz.sh || rc=$?
+
+	# The Debian package, built from a copy of the tree in /tmp (nothing
+	# is left in the checkout), listed, checked for its key paths and
+	# linted (errors fail); the .deb is kept in $BUILD/deb/.
+	case "$BUILD" in
+	/*) deb_out=$BUILD/deb ;;
+	*) deb_out=$ROOT/$BUILD/deb ;;
+	esac
+	run_check deb tools/package/deb-check.sh "$deb_out" || rc=1
 	print_test_summary "$BUILD" "$ASAN_BUILD" "$FUZZ_BUILD"
 	exit "$rc"
 }
