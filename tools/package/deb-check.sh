@@ -61,6 +61,14 @@ done
 [ "$missing" = 0 ] || exit 1
 say "all required paths present"
 
+# ${shlibs:Depends} must have found the DPDK libraries the binaries link.
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+if ! grep -q 'librte-eal23' <<<"$depends"; then
+	echo "deb: Depends lacks the DPDK runtime (librte-eal23)" >&2
+	exit 1
+fi
+
 # The unit must not be enabled by the package (an unconfigured router must
 # not forward): the postinst must carry dh_installsystemd's --no-enable
 # snippet, not the one that enables on first install. (Its "start" is

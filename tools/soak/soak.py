@@ -331,6 +331,7 @@ class Soak:
                 self.baseline_in_use = tel.query("/pktgate/stats")["mbufs_in_use"]
                 log("soak: before traffic: %d mbufs in use" % self.baseline_in_use)
                 self.start_gen()
+                self.wait_traffic(tel)
                 t0 = time.monotonic()
             end = t0 + a.duration
             next_sample = t0
@@ -354,6 +355,19 @@ class Soak:
             self.stop()
         self.check()
 
+    def wait_traffic(self, tel):
+        """gen mode: time starts when frames arrive, not when gen was
+        launched (its EAL start-up takes a while on a busy machine)."""
+        end = time.monotonic() + 60
+        while tel.query("/pktgate/stats")["rx"] == 0:
+            if self.gen.poll() is not None:
+                raise RuntimeError("pktgate-gen exited (rc %d): %s"
+                                   % (self.gen.returncode, self.tail(self.gen_out)))
+            if time.monotonic() > end:
+                raise RuntimeError("no traffic from pktgate-gen after 60 s: %s"
+                                   % self.tail(self.gen_out))
+            time.sleep(0.1)
+
     def drain(self, tel):
         """gen mode: wait until gen has stopped sending (rx flat), then read
         the in-use value pktgate is left with."""
@@ -370,21 +384,22 @@ class Soak:
         self.stopped_in_use = tel.query("/pktgate/stats")["mbufs_in_use"]
         log("soak: after traffic: %d mbufs in use" % self.stopped_in_use)
 
+    @staticmethod
+    def end_process(proc, sig, timeout):
+        """Ask proc to stop with sig; kill it if it has not within timeout."""
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.gen is not None and self.gen.poll() is None:
-            self.gen.send_signal(signal.SIGINT)
-            try:
-                self.gen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.gen.kill()
-                self.gen.wait()
+        # pktgate first: gen keeps the memif open (--linger) until then.
+        self.end_process(self.proc, signal.SIGTERM, 30)
+        self.end_process(self.gen, signal.SIGINT, 15)
         for p in (self.prefix, self.prefix + "g"):
             shutil.rmtree(os.path.join(self.rundir, p), ignore_errors=True)
 
@@ -505,7 +520,11 @@ def main(argv=None):
     except UsageError as e:
         print("soak: %s" % e, file=sys.stderr)
         return 2
+    except RuntimeError as e:
+        log("FAIL start     %s" % e)
+        return 1
     finally:
+        soak.stop()
         soak.cleanup()
     failed = [r for r in soak.results if not r[1]]
     log("soak: %d passed, %d failed" % (len(soak.results) - len(failed), len(failed)))
