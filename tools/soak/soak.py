@@ -29,7 +29,7 @@ PASS/FAIL:
               burst noise does not); gen: in use after traffic == before
   rss         VmRSS grew at most --rss-growth-kb after the warm-up
   churn       (--churn) every pktgate-ctl route/neighbor add and del was
-              accepted and /pktgate/routes counted it
+              accepted and /pktgate/routes or /pktgate/neighbors counted it
 
 --churn needs pktgate-ctl (the live-change CLI). Without it the run stops
 with an error saying so: churn is never silently skipped.
@@ -145,7 +145,7 @@ def find_ctl(args):
 
 class Churn:
     """Adds and deletes a route and a neighbor through pktgate-ctl, one
-    step per call, and checks each against /pktgate/routes' count."""
+    step per call, and checks each against the count in telemetry."""
 
     def __init__(self, ctl, sock):
         self.base = [ctl, "--socket", sock]
@@ -164,27 +164,29 @@ class Churn:
         return True
 
     def run_step(self, tel):
-        """One add or del; the route count must move by the expected delta."""
+        """One add or del; the route (or neighbor) count that telemetry
+        reports must move by the expected delta."""
         i = self.step // 4 % 200
         kind = self.step % 4
-        before = tel.query("/pktgate/routes")["count"]
+        table = "/pktgate/routes" if kind < 2 else "/pktgate/neighbors"
+        neigh = CHURN_NEIGH % (100 + i % 100)
+        before = tel.query(table)["count"]
         if kind == 0:
             ok, delta = self._ctl("route", "add", CHURN_NET % i, "via", "198.51.100.2"), 1
         elif kind == 1:
             ok, delta = self._ctl("route", "del", CHURN_NET % i), -1
         elif kind == 2:
-            # a neighbor is also a /32 host route
-            ok, delta = self._ctl("neighbor", "add", CHURN_NEIGH % (100 + i % 100),
-                                  "02:00:00:00:10:%02x" % (i % 100), "port", "wan"), 1
+            ok, delta = self._ctl("neighbor", "add", neigh, "02:00:00:00:10:%02x" % (i % 100),
+                                  "port", "wan"), 1
         else:
-            ok, delta = self._ctl("neighbor", "del", CHURN_NEIGH % (100 + i % 100)), -1
+            ok, delta = self._ctl("neighbor", "del", neigh), -1
         self.step += 1
         if not ok:
             return
-        after = tel.query("/pktgate/routes")["count"]
+        after = tel.query(table)["count"]
         if after != before + delta:
-            self.errors.append("step %d: route count %d -> %d, expected %+d"
-                               % (self.step, before, after, delta))
+            self.errors.append("step %d: %s count %d -> %d, expected %+d"
+                               % (self.step, table, before, after, delta))
         else:
             self.ok += 1
 
