@@ -8,19 +8,15 @@ values. Then SIGINT: exit 0 and a summary that adds up.
 usage: test_telemetry.py PKTGATE [case-name-substring...]
 """
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
 from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
-                    LAN_IP, LAN_MAC, UDP, WAN_MAC, Ether, Raw, base_config, case,
-                    cleanup_prefix, eal_args, main, parse_summary,
-                    unique_prefix, wait_for_socket, wait_until, write_pcap)
+                    LAN_IP, LAN_MAC, UDP, WAN_MAC, Ether, Raw, Running, base_config,
+                    case, main, parse_summary, wait_until)
 
 EXTRA_ROUTES = 300     # more than two pages of /pktgate/routes
 
@@ -41,57 +37,13 @@ def traffic():
             e / IP(src=HOST_IP, dst="8.8.8.8") / UDP() / Raw(b"d" * 50)]
 
 
-class Running:
-    """pktgate running on an infinite replay; stopped by SIGINT."""
-
-    def __init__(self, extra_args=()):
-        self.tmp = tempfile.mkdtemp(prefix="pg-tel-")
-        self.prefix = unique_prefix("pgtel")
-        self.cfg = config()
-        inp = os.path.join(self.tmp, "in.pcap")
-        write_pcap(inp, traffic())
-        q = pgtest.TOPOLOGY["queues"]
-        lan = "net_pcap0," + ",".join(["rx_pcap=%s" % inp] * q) + ",infinite_rx=1"
-        conf = os.path.join(self.tmp, "c.yaml")
-        with open(conf, "w") as f:
-            f.write(self.cfg.text())
-        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
-        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
-        cmd = ([pgtest.PKTGATE] + eal_args(self.prefix, [lan, "net_null0,no-rx=1"])
-               + ["--", "-c", conf] + list(extra_args))
-        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
-        self.tel = None
-        try:
-            self.tel = wait_for_socket(self.prefix, self.proc)
-        except BaseException:
-            self.close()
-            raise
-
-    def q(self, cmd):
-        return self.tel.query(cmd)
-
-    def stop(self, sig=signal.SIGINT, timeout=20):
-        self.proc.send_signal(sig)
-        rc = self.proc.wait(timeout=timeout)
-        self.out.seek(0)
-        self.err.seek(0)
-        return rc, self.out.read(), self.err.read()
-
-    def close(self):
-        if self.tel is not None:
-            self.tel.close()
-        if self.proc.poll() is None:
-            self.proc.kill()           # only our own child, by its handle
-            self.proc.wait()
-        self.out.close()
-        self.err.close()
-        cleanup_prefix(self.prefix)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+def running(extra_args=()):
+    return Running(config(), traffic(), extra_args, tag="pgtel")
 
 
 @case
 def telemetry_every_command():
-    r = Running()
+    r = running()
     try:
         # --- /pktgate/stats: counters move, keys complete, ratios right
         assert wait_until(lambda: (lambda s: s["rx"] > 10000 and all(
@@ -268,7 +220,7 @@ def telemetry_every_command():
 
 @case
 def telemetry_lcore_param_out_of_range():
-    r = Running()
+    r = running()
     try:
         w = pgtest.TOPOLOGY["lcores"][0]
         assert r.q("/pktgate/lcores,%d" % w) is not None
@@ -283,7 +235,7 @@ def telemetry_lcore_param_out_of_range():
 def telemetry_stats_lines_and_sigterm():
     """--stats-interval prints stats lines while running; SIGTERM stops
     cleanly too."""
-    r = Running(["--stats-interval", "0.3"])
+    r = running(["--stats-interval", "0.3"])
     try:
         assert wait_until(lambda: r.q("/pktgate/stats")["rx"] > 0)
         time.sleep(1.0)
