@@ -170,9 +170,10 @@ def snapshot(client):
         p.update({k: v for k, v in detail.items() if k not in p})
         if ethdev and "port_id" in p:
             es = client.query("/ethdev/stats,%d" % p["port_id"]) or {}
-            for k in ("ibytes", "obytes", "ipackets", "opackets", "imissed",
-                      "ierrors", "oerrors", "rx_nombuf"):
-                if isinstance(es.get(k), int):
+            # Some PMDs count packets but not bytes (net_null): zero bytes
+            # for a non-zero packet count means "not counted", not zero.
+            for k, pk in (("ibytes", "ipackets"), ("obytes", "opackets")):
+                if isinstance(es.get(k), int) and (es[k] or not es.get(pk)):
                     p["ethdev_" + k] = es[k]
     snap["ports"] = ports if "/pktgate/ports" not in missing else None
 
