@@ -99,6 +99,16 @@ def telemetry_every_command():
         # (the worker shares the 2 CPUs with this client: give it time)
         assert wait_until(lambda: r.q("/pktgate/lcores,%d" % workers[0])["rx"] > one["rx"]), \
             "lcore rx did not increase"
+        # raw loop time next to the since-start percentage
+        assert 0 < one["busy_tsc"] <= one["total_tsc"], one
+
+        # --- /pktgate/info: what tools need to read the rest
+        info = r.q("/pktgate/info")
+        assert info["drop_reasons"] == DROP_REASONS, info
+        assert info["mode"] == ("pipeline" if pipeline else "rtc"), info
+        assert info["workers"] == len(workers) and info["ports"] == 2, info
+        assert info["main_lcore"] == 0 and info["tsc_hz"] > 0, info
+        assert info["dpdk_version"].startswith("DPDK ") and info["version"], info
         ctl = r.q("/pktgate/lcores,0")
         assert ctl["role"] == "control", ctl
         for bad in ("/pktgate/lcores,99", "/pktgate/lcores,abc", "/pktgate/lcores,1x"):
@@ -189,7 +199,7 @@ def telemetry_every_command():
         # --- listing and help name every command; unknown ones are errors
         cmds = r.q("/")
         for c in ("/pktgate/stats", "/pktgate/lcores", "/pktgate/ports",
-                  "/pktgate/routes", "/pktgate/neighbors"):
+                  "/pktgate/routes", "/pktgate/neighbors", "/pktgate/info"):
             assert c in cmds, "%s not listed" % c
         h = r.tel.sock.send(b"/help,/pktgate/routes") and r.tel.sock.recv(16384)
         assert b"offset" in h, h
