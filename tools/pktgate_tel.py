@@ -166,8 +166,9 @@ def snapshot(client):
     ethdev = client.has("/ethdev/stats")
     for i, p in enumerate(ports):
         p["index"] = i
-        detail = client.query("/pktgate/ports,%d" % i) or {}
-        p.update({k: v for k, v in detail.items() if k not in p})
+        # The detail's counters win over the table's: read just before the
+        # device's, so that rates of the two agree more closely.
+        p.update(client.query("/pktgate/ports,%d" % i) or {})
         if ethdev and "port_id" in p:
             es = client.query("/ethdev/stats,%d" % p["port_id"]) or {}
             # Some PMDs count packets but not bytes (net_null): zero bytes

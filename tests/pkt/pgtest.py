@@ -672,6 +672,24 @@ def wait_for_socket(prefix, proc, timeout=20.0, ready_cmd="/pktgate/stats"):
 
 
 
+def replay_mix(fwd_dsts=("203.0.113.5", "203.0.113.6"), payloads=(50, 150, 20, 250)):
+    """The frames the live tests replay forever (telemetry, monitoring,
+    capture), per round: 2 forwarded lan -> wan (to fwd_dsts), 1 ICMP echo
+    answered on lan, 1 dropped as no_route (to 8.8.8.8); payload sizes in
+    that order."""
+    e = Ether(dst=LAN_MAC, src=HOST_MAC)
+    return [e / IP(src=HOST_IP, dst=fwd_dsts[0]) / UDP() / Raw(b"a" * payloads[0]),
+            e / IP(src=HOST_IP, dst=fwd_dsts[1]) / UDP() / Raw(b"b" * payloads[1]),
+            e / IP(src=HOST_IP, dst=LAN_IP) / ICMP(id=1, seq=1) / Raw(b"c" * payloads[2]),
+            e / IP(src=HOST_IP, dst="8.8.8.8") / UDP() / Raw(b"d" * payloads[3])]
+
+
+def null_wan_config():
+    """LAN on net_pcap0, WAN on net_null0, 203.0.113.0/24 via the gateway:
+    what replay_mix() needs."""
+    return base_config(routes=[("203.0.113.0/24", "via", GW_IP)], wan_dev="net_null0")
+
+
 class Running:
     """pktgate replaying `frames` forever into its LAN port (net_pcap
     infinite_rx=1), WAN on net_null; telemetry connected; stopped by SIGINT.

@@ -14,9 +14,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
-from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
-                    LAN_IP, LAN_MAC, UDP, WAN_MAC, Ether, Raw, Running, base_config,
-                    case, main, parse_summary, wait_until)
+from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC,  # noqa: E402
+                    LAN_MAC, WAN_MAC, Running, base_config, case, main, parse_summary,
+                    replay_mix, wait_until)
 
 EXTRA_ROUTES = 300     # more than two pages of /pktgate/routes
 
@@ -30,11 +30,7 @@ def config():
 
 def traffic():
     """Per replay round: 2 forwarded, 1 echo answered, 1 no_route."""
-    e = Ether(dst=LAN_MAC, src=HOST_MAC)
-    return [e / IP(src=HOST_IP, dst="203.0.113.5") / UDP() / Raw(b"a" * 50),
-            e / IP(src=HOST_IP, dst="10.200.1.1") / UDP() / Raw(b"b" * 50),
-            e / IP(src=HOST_IP, dst=LAN_IP) / ICMP(id=1, seq=1) / Raw(b"c" * 20),
-            e / IP(src=HOST_IP, dst="8.8.8.8") / UDP() / Raw(b"d" * 50)]
+    return replay_mix(fwd_dsts=("203.0.113.5", "10.200.1.1"), payloads=(50, 50, 20, 50))
 
 
 def running(extra_args=()):
