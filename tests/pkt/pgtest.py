@@ -420,8 +420,12 @@ def parse_summary(stdout):
 
 def eal_args(prefix, extra_vdevs=(), log_levels=("pmd.net.pcap:error",), huge=False):
     """EAL options of a test run: --no-huge unless huge (a hugepage primary,
-    which secondary processes such as dpdk-dumpcap can attach to)."""
-    return (TOPOLOGY["eal"] + ([] if huge else ["--no-huge"])
+    which secondary processes such as dpdk-dumpcap can attach to). A
+    secondary must map the primary's memory at the same addresses; EAL's
+    default, just below the libraries, is often taken in the secondary
+    (always under ASan, whose layout differs): a fixed base far from both."""
+    return (TOPOLOGY["eal"] + (["--base-virtaddr", "0x200000000000"] if huge
+                               else ["--no-huge"])
             + ["-m", str(EAL_MEM_MB), "--no-pci", "--file-prefix", prefix]
             + [a for lv in log_levels for a in ("--log-level", lv)]
             + [a for v in extra_vdevs for a in ("--vdev", v)])
