@@ -26,7 +26,7 @@ SOCKET_NAME = "dpdk_telemetry.v2"
 # /pktgate/stats keys that are not drop reasons (used only when pktgate has
 # no /pktgate/info, which names the reasons itself).
 STATS_NON_REASON_KEYS = {"rx", "tx", "forwarded", "local", "ip_options", "drops",
-                         "mbufs_in_use"}
+                         "mbufs_in_use", "ctl_tx"}
 
 
 class TelemetryError(Exception):
@@ -195,6 +195,10 @@ def snapshot(client):
     snap["routes"] = routes.get("count") if isinstance(routes, dict) else None
     neigh = _optional(client, "/pktgate/neighbors", missing)
     snap["neighbors"] = neigh.get("count") if isinstance(neigh, dict) else None
+    # ARP resolver counters (pktgate with dynamic neighbors)
+    snap["arp"] = {k: v for k, v in (neigh or {}).items()
+                   if k in ("incomplete", "arp_requests", "learned", "expired", "failed")
+                   and isinstance(v, int)}
     snap["acl"] = acl_rules(_optional(client, "/pktgate/acl", missing))
     snap["duration"] = time.monotonic() - t0
     return snap

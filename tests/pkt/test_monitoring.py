@@ -202,6 +202,13 @@ def exporter_scrape_matches_telemetry():
         rt = r.q("/pktgate/routes")["count"]
         assert value(m, "pktgate_routes") == rt and rt > 0, text
         assert value(m, "pktgate_neighbors") == 2, text
+        nb = r.q("/pktgate/neighbors")
+        if "arp_requests" in nb:      # pktgate with dynamic neighbors
+            assert value(m, "pktgate_arp_requests_total") == nb["arp_requests"], text
+            assert value(m, "pktgate_neighbors_incomplete") == nb["incomplete"], text
+        if "ctl_tx" in before:
+            assert before["ctl_tx"] <= value(m, "pktgate_control_tx_packets_total") \
+                <= after["ctl_tx"], text
         # ACL: per-rule series when this pktgate has the command, else it is
         # named as missing and nothing breaks
         if "/pktgate/acl" in r.q("/"):
