@@ -368,6 +368,12 @@ def top_batch_rates_follow_the_traffic():
         assert len(hdr) == 2, ctx
         dt, r0, r1 = (float(x) for x in hdr[-1])
         tol = 0.01 + 2 * (r0 + r1) / 1e3 / dt
+        if OVERLOAD:
+            # Four polling lcores share one CPU: a preempted forwarding
+            # lcore's counters (forwarded, port tx) move in lumps, and the
+            # pairs differed by up to 2.5 % with 5 ms of reads. Looser here;
+            # rtc keeps the tight bound.
+            tol = max(tol, 0.10)
 
         def near(a, b):
             return close_to(a, b, tol)
