@@ -199,44 +199,50 @@ def snapshot(client):
     snap["arp"] = {k: v for k, v in (neigh or {}).items()
                    if k in ("incomplete", "arp_requests", "learned", "expired", "failed")
                    and isinstance(v, int)}
-    snap["acl"] = acl_rules(_optional(client, "/pktgate/acl", missing))
+    acl = _optional(client, "/pktgate/acl", missing)
+    # Rules come in pages of page_size: fetch the rest into the same columns.
+    if isinstance(acl, dict) and isinstance(acl.get("page_size"), int):
+        off = acl["page_size"]
+        while acl["page_size"] > 0 and off < acl.get("n_rules", 0):
+            page = client.query("/pktgate/acl,%d" % off) or {}
+            for k in ("port", "direction", "rule", "text", "action", "hits"):
+                if isinstance(acl.get(k), list) and isinstance(page.get(k), list):
+                    acl[k] += page[k]
+            off += acl["page_size"]
+    snap["acl"] = acl_rules(acl)
     snap["duration"] = time.monotonic() - t0
     return snap
 
 
 def acl_rules(reply):
-    """Per-rule hits from /pktgate/acl, or None when there is no ACL.
+    """Per-rule hits from /pktgate/acl as [(labels, hits)], or None when there
+    is no such command. One place to adapt if the command changes.
 
-    Assumed shape (the ACL command was written in parallel; this function
-    is the one place to adapt): a dict of columns, one row per rule, like
-    /pktgate/ports:
-        {"count": 2, "rule": ["10 deny udp any any 53", ...],
-         "action": ["deny", ...], "hits": [123, ...]}
-    "hits" (or "packets") is the per-rule counter; "id"/"index" or the row
-    number identifies the rule; "rule"/"name", "action" and any other string
-    column become labels. A flat dict {"<rule name>": hits, ...} is taken as
-    well.
-    """
+    The command (lib/telemetry/telemetry.c) answers a column table, one row
+    per rule: port, direction, rule (index in its list), text, action, hits;
+    and apart from it, one row per list: list_port, list_direction,
+    list_default (action), list_default_hits, list_rules. The list rows
+    give one more series per list, rule "default". Rules come in pages: see
+    snapshot()."""
     if reply is None:
         return None
     if not isinstance(reply, dict):
         return []
-    table = rows(reply)
+    rules = rows({k: v for k, v in reply.items() if not k.startswith("list_")})
+    lists = rows({k[5:]: v for k, v in reply.items() if k.startswith("list_")})
     out = []
-    if table:
-        for i, r in enumerate(table):
-            hits = r.get("hits", r.get("packets"))
-            if not isinstance(hits, int):
-                continue
-            labels = {"rule": str(r.get("id", r.get("index", i)))}
-            for k, v in r.items():
-                if isinstance(v, str) and k not in ("hits", "packets"):
-                    labels["text" if k in ("rule", "name") else k] = v
-            out.append((labels, hits))
-        return out
-    for k, v in reply.items():
-        if isinstance(v, int) and k not in ("count", "n_rules", "offset", "page_size"):
-            out.append(({"rule": k}, v))
+    for i, r in enumerate(rules):
+        if not isinstance(r.get("hits"), int):
+            continue
+        labels = {k: str(v) for k, v in r.items() if k != "hits"}
+        labels.setdefault("rule", str(i))
+        out.append((labels, r["hits"]))
+    for li in lists:
+        if isinstance(li.get("default_hits"), int):
+            out.append(({"port": str(li.get("port", "")),
+                         "direction": str(li.get("direction", "")), "rule": "default",
+                         "text": "default", "action": str(li.get("default", ""))},
+                        li["default_hits"]))
     return out
 
 

@@ -290,9 +290,15 @@ def exporter_skips_missing_commands_and_reads_acl():
                            "ip_options": 0, "drops": 40, "mbufs_in_use": 7,
                            "no_route": 30, "acl_deny": 10},
         "/pktgate/routes": {"count": 12, "offset": 0, "page_size": 128, "routes": []},
-        "/pktgate/acl": {"count": 3, "rule": ["deny udp any any 53", "permit any",
-                                               "deny tcp 10.0.0.0/8 any"],
-                         "action": ["deny", "permit", "deny"], "hits": [10, 50, 0]},
+        "/pktgate/acl": {"classify": "scalar", "n_lists": 1, "offset": 0,
+                         "page_size": 128, "n_rules": 3,
+                         "port": ["lan"] * 3, "direction": ["in"] * 3, "rule": [0, 1, 2],
+                         "text": ["deny udp any any 53", "permit any",
+                                  "deny tcp 10.0.0.0/8 any"],
+                         "action": ["deny", "permit", "deny"], "hits": [10, 50, 0],
+                         "list_port": ["lan"], "list_direction": ["in"],
+                         "list_default": ["permit"], "list_default_hits": [7],
+                         "list_rules": [3]},
     })
     try:
         p = subprocess.run([PY, EXPORTER, "--once", "--socket", path], stdout=subprocess.PIPE,
@@ -306,9 +312,11 @@ def exporter_skips_missing_commands_and_reads_acl():
         assert value(m, "pktgate_routes") == 12
         hits = {dict(k[1])["rule"]: (dict(k[1]), v) for k, v in m.items()
                 if k[0] == "pktgate_acl_rule_hits_total"}
-        assert sorted(hits) == ["0", "1", "2"], p.stdout
+        assert sorted(hits) == ["0", "1", "2", "default"], p.stdout
         assert hits["0"][0]["text"] == "deny udp any any 53" and hits["0"][0]["action"] == "deny"
+        assert hits["0"][0]["port"] == "lan" and hits["0"][0]["direction"] == "in", hits
         assert [hits[i][1] for i in "012"] == [10, 50, 0], hits
+        assert hits["default"][1] == 7 and hits["default"][0]["action"] == "permit", hits
         missing = {dict(k[1])["command"] for k in m if k[0] == "pktgate_telemetry_command_missing"}
         assert missing == {"/pktgate/info", "/pktgate/ports", "/pktgate/lcores",
                            "/pktgate/rings", "/pktgate/neighbors"}, missing
