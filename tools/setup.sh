@@ -20,7 +20,12 @@ set -euo pipefail
 PACKAGES="build-essential meson ninja-build pkg-config dpdk dpdk-dev
 libdpdk-dev libcyaml-dev check libpcap-dev libnuma-dev python3-pyelftools
 python3 python3-scapy iproute2 ethtool iputils-ping tcpdump procps
-tcpreplay iperf3 clang libclang-rt-14-dev dpkg-dev debhelper fakeroot lintian"
+tcpreplay iperf3 clang libclang-rt-14-dev dpkg-dev debhelper fakeroot lintian
+python3-prometheus-client prometheus"
+# prometheus is there for promtool (tests/pkt/test_monitoring.py checks
+# /metrics with `promtool check metrics`): ~21 MB to download, ~320 MB
+# installed with its web UI's JavaScript, ~35 s. install_packages keeps its
+# postinst from starting a Prometheus server (policy-rc.d), see there.
 
 HUGEPAGES_MB=1024          # what we reserve if fewer are configured
 HUGEPAGES_NEED_MB=256      # free hugepage memory the demo wants, else --no-huge
@@ -84,7 +89,18 @@ install_packages() {
 		[ "$try" -lt 3 ] || die "apt-get update failed"
 		sleep 5
 	done
-	apt install -y --no-install-recommends "${missing[@]}"
+	# Packages we need only for their tools (prometheus for promtool) must
+	# not start services on the developer's or CI host: a policy-rc.d that
+	# says "no" for the duration of the install, unless one exists already.
+	local policy=/usr/sbin/policy-rc.d ours=0 rc=0
+	if [ ! -e "$policy" ] && [ -w /usr/sbin ]; then
+		printf '#!/bin/sh\n# tools/setup.sh: no service starts while it installs\nexit 101\n' \
+			>"$policy" && chmod 755 "$policy" && ours=1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt install -y --no-install-recommends "${missing[@]}" ||
+		rc=$?
+	[ "$ours" = 0 ] || rm -f "$policy"
+	[ "$rc" = 0 ] || die "apt install failed"
 }
 
 # configure_and_build FRESH TARGET [meson options...]

@@ -199,6 +199,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	view.neigh = neigh;
 	view.acl = &acl_ctl;
 	view.main_lcore = rte_get_main_lcore();
+	view.version = PG_VERSION;
 	if (pg_telemetry_init(&view) != 0)
 		fprintf(stderr, "pktgate: warning: telemetry commands not registered\n");
 	ctl_view.conf = conf;

@@ -29,6 +29,7 @@ struct pg_telemetry_view {
 	struct pg_neigh *neigh;          /**< NULL: no resolver */
 	struct pg_acl_ctl *acl;          /**< firewall lists; NULL: none */
 	unsigned int main_lcore;
+	const char *version;   /**< pktgate's version, for /pktgate/info */
 };
 
 /**

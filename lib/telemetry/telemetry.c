@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 #include <rte_version.h>
@@ -136,6 +137,10 @@ one_lcore(unsigned int lcore, struct rte_tel_data *d)
 		tel_dict_u64(d, "polls", polls);
 		tel_dict_u64(d, "busy_polls", busy);
 		tel_dict_u64(d, "busy_pct", (uint64_t)pg_stats_busy_pct(s));
+		/* Raw loop time, so that a reader can take a busy ratio over any
+		 * interval (busy_pct is since start); seconds = tsc / tsc_hz. */
+		tel_dict_u64(d, "busy_tsc", pg_stats_read(&s->busy_tsc));
+		tel_dict_u64(d, "total_tsc", pg_stats_read(&s->total_tsc));
 		for (r = 0; r < PG_DROP_MAX; r++)
 			tel_dict_u64(d, pg_drop_names[r], pg_stats_read(&s->drop[r]));
 		return 0;
@@ -537,6 +542,12 @@ cmd_neighbors6(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+static const char *
+mode_name(void)
+{
+	return view.workers->mode == PG_MODE_PIPELINE ? "pipeline" : "rtc";
+}
+
 /* One row per ring: who feeds it, who drains it, how full it got. */
 static int
 cmd_rings(const char *cmd __rte_unused, const char *params __rte_unused,
@@ -556,8 +567,7 @@ cmd_rings(const char *cmd __rte_unused, const char *params __rte_unused,
 	count = u64_array();
 	peak = u64_array();
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "mode",
-		ws->mode == PG_MODE_PIPELINE ? "pipeline" : "rtc");
+	rte_tel_data_add_dict_string(d, "mode", mode_name());
 	tel_dict_u64(d, "n_rings", ws->n_links);
 	for (i = 0; i < ws->n_links && i < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
 		const struct pg_ring_link *l = &ws->links[i];
@@ -662,6 +672,29 @@ cmd_acl(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 	return 0;
 }
 
+/* What a monitoring tool needs to interpret the rest: versions, layout, the
+ * TSC rate of the *_tsc counters and the names of the drop reasons. */
+static int
+cmd_info(const char *cmd __rte_unused, const char *params __rte_unused,
+	 struct rte_tel_data *d)
+{
+	struct rte_tel_data *reasons = str_array();
+	unsigned int r;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", view.version != NULL ? view.version : "");
+	rte_tel_data_add_dict_string(d, "dpdk_version", rte_version());
+	rte_tel_data_add_dict_string(d, "mode", mode_name());
+	tel_dict_u64(d, "main_lcore", view.main_lcore);
+	tel_dict_u64(d, "workers", view.workers->n);
+	tel_dict_u64(d, "ports", view.ports->n_ports);
+	tel_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
+	for (r = 0; reasons != NULL && r < PG_DROP_MAX; r++)
+		rte_tel_data_add_array_string(reasons, pg_drop_names[r]);
+	put_column(d, "drop_reasons", reasons);
+	return 0;
+}
+
 /* Serialise every command against pg_telemetry_fini(). */
 #define LOCKED_CMD(fn) \
 static int fn##_locked(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -682,6 +715,7 @@ LOCKED_CMD(cmd_rings)
 LOCKED_CMD(cmd_routes6)
 LOCKED_CMD(cmd_neighbors6)
 LOCKED_CMD(cmd_acl)
+LOCKED_CMD(cmd_info)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -714,7 +748,9 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 			"count, peak. No parameters") |
 	       rte_telemetry_register_cmd("/pktgate/acl", cmd_acl_locked,
 			"Firewall rules with hits, and per list the default action's hits. "
-			"Parameters: offset into the rules (default 0)");
+			"Parameters: offset into the rules (default 0)") |
+	       rte_telemetry_register_cmd("/pktgate/info", cmd_info_locked,
+			"Versions, mode, lcores, ports, tsc_hz, drop reason names. No parameters");
 }
 
 void

@@ -376,6 +376,13 @@ def unique_prefix(tag="pgt"):
 
 def cleanup_prefix(prefix):
     shutil.rmtree("/var/run/dpdk/%s" % prefix, ignore_errors=True)
+    # hugepage files a killed primary left behind (EAL names them <prefix>map_N)
+    try:
+        for f in os.listdir("/dev/hugepages"):
+            if f.startswith(prefix + "map_"):
+                os.unlink(os.path.join("/dev/hugepages", f))
+    except OSError:
+        pass
 
 
 class Result:
@@ -411,9 +418,15 @@ def parse_summary(stdout):
     return s
 
 
-def eal_args(prefix, extra_vdevs=(), log_levels=("pmd.net.pcap:error",)):
-    return (TOPOLOGY["eal"] + ["--no-huge", "-m", str(EAL_MEM_MB), "--no-pci",
-                               "--file-prefix", prefix]
+def eal_args(prefix, extra_vdevs=(), log_levels=("pmd.net.pcap:error",), huge=False):
+    """EAL options of a test run: --no-huge unless huge (a hugepage primary,
+    which secondary processes such as dpdk-dumpcap can attach to). A
+    secondary must map the primary's memory at the same addresses; EAL's
+    default, just below the libraries, is often taken in the secondary
+    (always under ASan, whose layout differs): a fixed base far from both."""
+    return (TOPOLOGY["eal"] + (["--base-virtaddr", "0x200000000000"] if huge
+                               else ["--no-huge"])
+            + ["-m", str(EAL_MEM_MB), "--no-pci", "--file-prefix", prefix]
             + [a for lv in log_levels for a in ("--log-level", lv)]
             + [a for v in extra_vdevs for a in ("--vdev", v)])
 
@@ -660,6 +673,85 @@ def wait_for_socket(prefix, proc, timeout=20.0, ready_cmd="/pktgate/stats"):
     finally:
         if tel is not None:
             tel.close()
+
+
+
+def replay_mix(fwd_dsts=("203.0.113.5", "203.0.113.6"), payloads=(50, 150, 20, 250)):
+    """The frames the live tests replay forever (telemetry, monitoring,
+    capture), per round: 2 forwarded lan -> wan (to fwd_dsts), 1 ICMP echo
+    answered on lan, 1 dropped as no_route (to 8.8.8.8); payload sizes in
+    that order."""
+    e = Ether(dst=LAN_MAC, src=HOST_MAC)
+    return [e / IP(src=HOST_IP, dst=fwd_dsts[0]) / UDP() / Raw(b"a" * payloads[0]),
+            e / IP(src=HOST_IP, dst=fwd_dsts[1]) / UDP() / Raw(b"b" * payloads[1]),
+            e / IP(src=HOST_IP, dst=LAN_IP) / ICMP(id=1, seq=1) / Raw(b"c" * payloads[2]),
+            e / IP(src=HOST_IP, dst="8.8.8.8") / UDP() / Raw(b"d" * payloads[3])]
+
+
+def null_wan_config():
+    """LAN on net_pcap0, WAN on net_null0, 203.0.113.0/24 via the gateway:
+    what replay_mix() needs."""
+    return base_config(routes=[("203.0.113.0/24", "via", GW_IP)], wan_dev="net_null0")
+
+
+class Running:
+    """pktgate replaying `frames` forever into its LAN port (net_pcap
+    infinite_rx=1), WAN on net_null; telemetry connected; stopped by SIGINT.
+    huge=True: a hugepage primary (for dpdk-dumpcap)."""
+
+    def __init__(self, cfg, frames, extra_args=(), tag="pgrun", huge=False):
+        self.tmp = tempfile.mkdtemp(prefix="pg-%s-" % tag)
+        self.prefix = unique_prefix(tag)
+        self.cfg = cfg
+        # Absolute: a secondary process re-opens the vdev's rx_pcap by name.
+        self.input = os.path.join(self.tmp, "in.pcap")
+        write_pcap(self.input, frames)
+        q = TOPOLOGY["queues"]
+        lan = "net_pcap0," + ",".join(["rx_pcap=%s" % self.input] * q) + ",infinite_rx=1"
+        conf = os.path.join(self.tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(cfg.text())
+        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
+        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
+        cmd = ([PKTGATE] + eal_args(self.prefix, [lan, "net_null0,no-rx=1"], huge=huge)
+               + ["--", "-c", conf] + list(extra_args))
+        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
+        self.tel = None
+        try:
+            self.tel = wait_for_socket(self.prefix, self.proc)
+        except BaseException:
+            self.close()
+            raise
+
+    def q(self, cmd):
+        return self.tel.query(cmd)
+
+    def output(self):
+        """stdout and stderr so far."""
+        self.out.seek(0)
+        self.err.seek(0)
+        return self.out.read(), self.err.read()
+
+    def stop(self, sig=signal.SIGINT, timeout=20):
+        self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=timeout)
+        out, err = self.output()
+        return rc, out, err
+
+    def close(self):
+        if self.tel is not None:
+            self.tel.close()
+        if self.proc.poll() is None:
+            self.proc.kill()           # only our own child, by its handle
+            self.proc.wait()
+        self.out.close()
+        self.err.close()
+        cleanup_prefix(self.prefix)
+        if KEEP:
+            print("  (kept %s)" % self.tmp)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
 
 # ---------------------------------------------------------------------------
 # A tiny runner: `case` registers, main() runs, prints "N passed, M failed"

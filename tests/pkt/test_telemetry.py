@@ -8,19 +8,15 @@ values. Then SIGINT: exit 0 and a summary that adds up.
 usage: test_telemetry.py PKTGATE [case-name-substring...]
 """
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
-from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
-                    LAN_IP, LAN_MAC, UDP, WAN_MAC, Ether, Raw, base_config, case,
-                    cleanup_prefix, eal_args, main, parse_summary,
-                    unique_prefix, wait_for_socket, wait_until, write_pcap)
+from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC,  # noqa: E402
+                    LAN_MAC, WAN_MAC, Running, base_config, case, main, parse_summary,
+                    replay_mix, wait_until)
 
 EXTRA_ROUTES = 300     # more than two pages of /pktgate/routes
 
@@ -34,64 +30,16 @@ def config():
 
 def traffic():
     """Per replay round: 2 forwarded, 1 echo answered, 1 no_route."""
-    e = Ether(dst=LAN_MAC, src=HOST_MAC)
-    return [e / IP(src=HOST_IP, dst="203.0.113.5") / UDP() / Raw(b"a" * 50),
-            e / IP(src=HOST_IP, dst="10.200.1.1") / UDP() / Raw(b"b" * 50),
-            e / IP(src=HOST_IP, dst=LAN_IP) / ICMP(id=1, seq=1) / Raw(b"c" * 20),
-            e / IP(src=HOST_IP, dst="8.8.8.8") / UDP() / Raw(b"d" * 50)]
+    return replay_mix(fwd_dsts=("203.0.113.5", "10.200.1.1"), payloads=(50, 50, 20, 50))
 
 
-class Running:
-    """pktgate running on an infinite replay; stopped by SIGINT."""
-
-    def __init__(self, extra_args=()):
-        self.tmp = tempfile.mkdtemp(prefix="pg-tel-")
-        self.prefix = unique_prefix("pgtel")
-        self.cfg = config()
-        inp = os.path.join(self.tmp, "in.pcap")
-        write_pcap(inp, traffic())
-        q = pgtest.TOPOLOGY["queues"]
-        lan = "net_pcap0," + ",".join(["rx_pcap=%s" % inp] * q) + ",infinite_rx=1"
-        conf = os.path.join(self.tmp, "c.yaml")
-        with open(conf, "w") as f:
-            f.write(self.cfg.text())
-        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
-        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
-        cmd = ([pgtest.PKTGATE] + eal_args(self.prefix, [lan, "net_null0,no-rx=1"])
-               + ["--", "-c", conf] + list(extra_args))
-        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
-        self.tel = None
-        try:
-            self.tel = wait_for_socket(self.prefix, self.proc)
-        except BaseException:
-            self.close()
-            raise
-
-    def q(self, cmd):
-        return self.tel.query(cmd)
-
-    def stop(self, sig=signal.SIGINT, timeout=20):
-        self.proc.send_signal(sig)
-        rc = self.proc.wait(timeout=timeout)
-        self.out.seek(0)
-        self.err.seek(0)
-        return rc, self.out.read(), self.err.read()
-
-    def close(self):
-        if self.tel is not None:
-            self.tel.close()
-        if self.proc.poll() is None:
-            self.proc.kill()           # only our own child, by its handle
-            self.proc.wait()
-        self.out.close()
-        self.err.close()
-        cleanup_prefix(self.prefix)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+def running(extra_args=()):
+    return Running(config(), traffic(), extra_args, tag="pgtel")
 
 
 @case
 def telemetry_every_command():
-    r = Running()
+    r = running()
     try:
         # --- /pktgate/stats: counters move, keys complete, ratios right
         assert wait_until(lambda: (lambda s: s["rx"] > 10000 and all(
@@ -147,6 +95,16 @@ def telemetry_every_command():
         # (the worker shares the 2 CPUs with this client: give it time)
         assert wait_until(lambda: r.q("/pktgate/lcores,%d" % workers[0])["rx"] > one["rx"]), \
             "lcore rx did not increase"
+        # raw loop time next to the since-start percentage
+        assert 0 < one["busy_tsc"] <= one["total_tsc"], one
+
+        # --- /pktgate/info: what tools need to read the rest
+        info = r.q("/pktgate/info")
+        assert info["drop_reasons"] == DROP_REASONS, info
+        assert info["mode"] == ("pipeline" if pipeline else "rtc"), info
+        assert info["workers"] == len(workers) and info["ports"] == 2, info
+        assert info["main_lcore"] == 0 and info["tsc_hz"] > 0, info
+        assert info["dpdk_version"].startswith("DPDK ") and info["version"], info
         ctl = r.q("/pktgate/lcores,0")
         assert ctl["role"] == "control", ctl
         for bad in ("/pktgate/lcores,99", "/pktgate/lcores,abc", "/pktgate/lcores,1x"):
@@ -237,7 +195,7 @@ def telemetry_every_command():
         # --- listing and help name every command; unknown ones are errors
         cmds = r.q("/")
         for c in ("/pktgate/stats", "/pktgate/lcores", "/pktgate/ports",
-                  "/pktgate/routes", "/pktgate/neighbors"):
+                  "/pktgate/routes", "/pktgate/neighbors", "/pktgate/info"):
             assert c in cmds, "%s not listed" % c
         h = r.tel.sock.send(b"/help,/pktgate/routes") and r.tel.sock.recv(16384)
         assert b"offset" in h, h
@@ -268,7 +226,7 @@ def telemetry_every_command():
 
 @case
 def telemetry_lcore_param_out_of_range():
-    r = Running()
+    r = running()
     try:
         w = pgtest.TOPOLOGY["lcores"][0]
         assert r.q("/pktgate/lcores,%d" % w) is not None
@@ -283,7 +241,7 @@ def telemetry_lcore_param_out_of_range():
 def telemetry_stats_lines_and_sigterm():
     """--stats-interval prints stats lines while running; SIGTERM stops
     cleanly too."""
-    r = Running(["--stats-interval", "0.3"])
+    r = running(["--stats-interval", "0.3"])
     try:
         assert wait_until(lambda: r.q("/pktgate/stats")["rx"] > 0)
         time.sleep(1.0)
