@@ -122,6 +122,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	struct pg_fib *fib = NULL;
 	struct pg_neigh *neigh = NULL;
 	struct pg_fib6 *fib6 = NULL;
+	struct pg_fpm *fpm = NULL;
 	char err[PG_CONF_ERR_LEN];
 	enum pg_stop_cause cause;
 	unsigned int i, launched = 0;
@@ -182,12 +183,21 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		goto out_workers;
 	}
 
+	if (conf->fpm.enabled) {
+		fpm = pg_fpm_create(&conf->fpm, fib, err);
+		if (fpm == NULL) {
+			fail(EXIT_FAILURE, err);
+			goto out_neigh;
+		}
+	}
+
 	view.conf = conf;
 	view.ports = &ports;
 	view.fib = fib;
 	view.fib6 = fib6;
 	view.workers = &workers;
 	view.neigh = neigh;
+	view.fpm = fpm;
 	view.main_lcore = rte_get_main_lcore();
 	if (pg_telemetry_init(&view) != 0)
 		fprintf(stderr, "pktgate: warning: telemetry commands not registered\n");
@@ -249,6 +259,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl.ports = &ports;
 	ctl.workers = &workers;
 	ctl.neigh = neigh;
+	ctl.fpm = fpm;
 	ctl.signalled = &signalled;
 	ctl.ctlsock = ctlsock;
 	cause = pg_control_run(&ctl);
@@ -266,6 +277,8 @@ out_telemetry:
 	pg_ctlsock_free(ctlsock);
 	pg_telemetry_fini();
 	rte_pdump_uninit();
+	pg_fpm_free(fpm);
+out_neigh:
 	pg_neigh_free(neigh);
 out_workers:
 	pg_workers_free(&workers);

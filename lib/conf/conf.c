@@ -118,6 +118,13 @@ static const cyaml_schema_field_t control_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t fpm_fields[] = {
+	CYAML_FIELD_STRING_PTR("listen", OPT, struct pg_conf_raw_fpm, listen, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("resync_quiet_ms", OPT, struct pg_conf_raw_fpm, resync_quiet_ms,
+			0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 /*
  * Counts are checked in conf_validate.c rather than with the schema's
  * min/max so that the messages can say what the limit is about.
@@ -137,6 +144,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("arp", OPT, struct pg_conf_raw, arp, arp_fields),
 	CYAML_FIELD_MAPPING("control", CYAML_FLAG_OPTIONAL,
 			struct pg_conf_raw, control, control_fields),
+	CYAML_FIELD_MAPPING_PTR("fpm", OPT, struct pg_conf_raw, fpm, fpm_fields),
 	CYAML_FIELD_END
 };
 

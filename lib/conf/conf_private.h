@@ -73,6 +73,11 @@ struct pg_conf_raw_control {
 	char *enabled;      /* optional: true | false */
 };
 
+struct pg_conf_raw_fpm {
+	char *listen;           /* optional: "addr:port" */
+	char *resync_quiet_ms;  /* optional */
+};
+
 struct pg_conf_raw {
 	struct pg_conf_raw_port *ports;
 	unsigned int ports_count;
@@ -83,6 +88,7 @@ struct pg_conf_raw {
 	struct pg_conf_raw_workers workers;
 	struct pg_conf_raw_arp *arp;     /* optional */
 	struct pg_conf_raw_control control;   /* optional: all NULL when absent */
+	struct pg_conf_raw_fpm *fpm;     /* optional */
 };
 
 /*

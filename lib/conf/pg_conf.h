@@ -100,6 +100,16 @@ struct pg_conf_arp {
 	unsigned int max_entries; /**< learned + pending entries (4096) */
 };
 
+/** Routes from FRR zebra over FPM (fpm:), see docs/frr.md. */
+struct pg_conf_fpm {
+	bool enabled;             /**< the fpm: section is present */
+	uint32_t addr;            /**< listen address (default 127.0.0.1) */
+	uint16_t port;            /**< listen port (default 2620) */
+	unsigned int resync_quiet_ms; /**< after a reconnect, FPM routes not re-sent
+				       *   are removed once this long passes
+				       *   without a frame (3000) */
+};
+
 struct pg_conf {
 	struct pg_conf_port ports[PG_CONF_MAX_PORTS];
 	unsigned int n_ports;
@@ -123,6 +133,7 @@ struct pg_conf {
 	 * is false. Defaults to PG_CONF_DEFAULT_CONTROL_SOCKET. */
 	char control_socket[PG_CONF_SOCKET_LEN];
 	bool control_socket_set;          /**< control.socket given in the file */
+	struct pg_conf_fpm fpm;
 };
 
 /**

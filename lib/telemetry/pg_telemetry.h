@@ -14,6 +14,7 @@
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_fib6.h"
+#include "pg_fpm.h"
 #include "pg_port.h"
 #include "pg_neigh.h"
 #include "pg_worker.h"
@@ -26,6 +27,7 @@ struct pg_telemetry_view {
 	const struct pg_fib6 *fib6;       /**< NULL when IPv6 is off */
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;          /**< NULL: no resolver */
+	struct pg_fpm *fpm;              /**< NULL: no FPM listener */
 	unsigned int main_lcore;
 };
 
