@@ -221,20 +221,35 @@ resync_seen(struct pg_fpm *f, uint64_t key)
 		f->stale[lo] = 0;
 }
 
+/* Routes zebra did not send again: one table change for all of them. */
 static void
 resync_finish(struct pg_fpm *f)
 {
+	struct pg_fib_route_spec *v = malloc(RTE_MAX(f->n_stale, 1u) * sizeof(*v));
 	char err[PG_CONF_ERR_LEN];
-	uint32_t i, removed = 0;
+	uint32_t i, n = 0, removed = 0;
 
-	for (i = 0; i < f->n_stale; i++) {
+	for (i = 0; i < f->n_stale && v != NULL; i++) {
 		if (!f->stale[i])
 			continue;
-		if (pg_fib_route_del_origin(f->fib, PG_ROUTE_ORIGIN_FPM,
-					    (uint32_t)(f->stale_key[i] >> 8),
-					    (uint8_t)f->stale_key[i], err) == 0)
-			removed++;
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].prefix = (uint32_t)(f->stale_key[i] >> 8);
+		v[n].len = (uint8_t)f->stale_key[i];
+		v[n].line = n + 1;
+		n++;
 	}
+	if (v != NULL && pg_fib_route_del_bulk(f->fib, PG_ROUTE_ORIGIN_FPM, v, n, err) == 0) {
+		removed = n;
+	} else {
+		/* Out of memory, or a route gone meanwhile: one by one. */
+		for (i = 0; i < f->n_stale; i++)
+			if (f->stale[i] &&
+			    pg_fib_route_del_origin(f->fib, PG_ROUTE_ORIGIN_FPM,
+						    (uint32_t)(f->stale_key[i] >> 8),
+						    (uint8_t)f->stale_key[i], err) == 0)
+				removed++;
+	}
+	free(v);
 	f->st.stale_removed += removed;
 	f->resync_pending = false;
 	f->n_stale = 0;
