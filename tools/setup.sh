@@ -20,7 +20,7 @@ set -euo pipefail
 PACKAGES="build-essential meson ninja-build pkg-config dpdk dpdk-dev
 libdpdk-dev libcyaml-dev check libpcap-dev libnuma-dev python3-pyelftools
 python3 python3-scapy iproute2 ethtool iputils-ping tcpdump procps
-tcpreplay iperf3 clang libclang-rt-14-dev libmnl-dev"
+tcpreplay iperf3 clang libclang-rt-14-dev libmnl-dev frr"
 
 HUGEPAGES_MB=1024          # what we reserve if fewer are configured
 HUGEPAGES_NEED_MB=256      # free hugepage memory the demo wants, else --no-huge
