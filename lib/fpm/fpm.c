@@ -259,6 +259,14 @@ resync_finish(struct pg_fpm *f)
 static void
 drop_client(struct pg_fpm *f)
 {
+	/* A replay cut short says nothing about the routes it did not reach:
+	 * they stay until a connection's replay completes. */
+	if (f->resync_pending) {
+		FPM_LOG(INFO, "resync abandoned: %s went before its replay was over",
+			f->st.peer);
+		f->resync_pending = false;
+		f->n_stale = 0;
+	}
 	close(f->fd);
 	f->fd = -1;
 	f->buf_len = 0;

@@ -20,7 +20,7 @@
  * A new connection marks every FPM route stale; a route re-sent clears its
  * mark; once resync_quiet_ms pass without a frame, routes still marked
  * are removed. A closed connection leaves the routes in place (forwarding
- * goes on while zebra restarts).
+ * goes on while zebra restarts) and abandons a resync under way.
  *
  * A bad frame header, a malformed message or a frame that cannot be
  * parsed: one log line, the connection is reset, and nothing of that frame

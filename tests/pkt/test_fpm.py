@@ -28,7 +28,7 @@ from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, IP, LAN_MAC, UDP,  # noqa:
                     wait_for_socket, write_pcap)
 
 GW2_IP, GW2_MAC = "198.51.100.3", "02:00:00:00:00:98"
-QUIET_MS = 500
+QUIET_MS = 1000
 
 # --- netlink / FPM encoding (linux/rtnetlink.h, linux/nexthop.h)
 RTM_NEWROUTE, RTM_DELROUTE, RTM_NEWNEXTHOP = 24, 25, 104
@@ -288,7 +288,21 @@ def fpm_routes_resync_garbage():
         assert "203.0.113.0/24 via 198.51.100.2 port wan static" in rt, rt
         assert "zebra connected" in r.log() and "stale routes removed" in r.log()
 
+        # --- a connection that goes before its replay is over removes nothing
+        z.close()
+        n = r.q("/pktgate/fpm")["connections"]
+        z = Zebra(r.port)
+        assert wait_until(lambda: r.q("/pktgate/fpm")["connections"] == n + 1)
+        z.close()
+        f = wait_until(lambda: (lambda f: f if f["connected"] == 0 else None)(r.q("/pktgate/fpm")))
+        assert f and f["resync_pending"] == 0, f
+        time.sleep(2.5 * QUIET_MS / 1000.0)    # would have removed 10.88 by now
+        assert "10.88.0.0/16 via 198.51.100.3 port wan fpm" in r.routes(), r.routes()
+        assert r.q("/pktgate/fpm")["stale_removed"] == 2
+        assert "resync abandoned" in r.log()
+
         # --- a delete
+        z = Zebra(r.port)
         z.send(frame(route(RTM_DELROUTE, "10.88.0.0/16")))
         assert no_route_for(r, "10.88.0.0/16"), r.routes()
         z.close()
