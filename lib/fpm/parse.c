@@ -240,28 +240,27 @@ multipath_first(const struct nlattr *mp, uint8_t family, uint32_t *gw, uint32_t 
 	return 0;
 }
 
-/* Resolve a next-hop object (a group: its first member) to gw/oif. */
+/* Resolve a next-hop object (a group: its first member) to gw/oif.
+ * Returns -1, or why it cannot be (enum pg_fpm_ignore, not yet counted). */
 static int
 nh_resolve(struct pg_fpm_parser *p, uint32_t id, struct pg_fpm_route *r)
 {
 	const struct pg_fpm_nh *nh = pg_fpm_nh_find(p, id);
+	bool ecmp = false;
 
 	if (nh != NULL && nh->group_n > 0) {
-		if (nh->group_n > 1)
-			p->c.ecmp_truncated++;
+		ecmp = nh->group_n > 1;
 		nh = pg_fpm_nh_find(p, nh->group_first);
 	}
-	if (nh == NULL) {
-		p->c.ignored[PG_FPM_IGN_unknown_nexthop]++;
-		return -1;
-	}
-	if (nh->family == AF_INET6) {
-		p->c.ignored[PG_FPM_IGN_ipv6]++;
-		return -1;
-	}
+	if (nh == NULL)
+		return PG_FPM_IGN_unknown_nexthop;
+	if (nh->family == AF_INET6)
+		return PG_FPM_IGN_ipv6;
+	if (ecmp)
+		p->c.ecmp_truncated++;
 	r->gw = nh->gw;
 	r->oif = nh->oif;
-	return 0;
+	return -1;
 }
 
 /*
@@ -330,26 +329,28 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 	r.protocol = rtm->rtm_protocol;
 	r.op = add ? PG_FPM_ROUTE_ADD : PG_FPM_ROUTE_DEL;
 	if (add) {
+		int why = -1;
+
 		if (rtm->rtm_type != RTN_UNICAST) {
-			p->c.ignored[PG_FPM_IGN_type]++;
-			return 0;
-		}
-		if (tb[RTA_ENCAP] != NULL || tb[RTA_NEWDST] != NULL) {
-			p->c.ignored[PG_FPM_IGN_mpls]++;
-			return 0;
-		}
-		if (hops > 1)
-			p->c.ecmp_truncated++;
-		if (tb[RTA_NH_ID] != NULL) {
-			if (nh_resolve(p, get_u32(tb[RTA_NH_ID]), &r) < 0)
-				return 0;
+			why = PG_FPM_IGN_type;
+		} else if (tb[RTA_ENCAP] != NULL || tb[RTA_NEWDST] != NULL) {
+			why = PG_FPM_IGN_mpls;
+		} else if (tb[RTA_NH_ID] != NULL) {
+			why = nh_resolve(p, get_u32(tb[RTA_NH_ID]), &r);
 		} else if (hops == 0) {
 			r.gw = get_ip4(tb[RTA_GATEWAY]);
 			r.oif = get_u32(tb[RTA_OIF]);
 		}
-		if (r.gw == 0 && r.oif == 0) {
-			p->c.ignored[PG_FPM_IGN_no_nexthop]++;
-			return 0;
+		if (why < 0 && r.gw == 0 && r.oif == 0)
+			why = PG_FPM_IGN_no_nexthop;
+		if (why >= 0) {
+			/* zebra replaced the prefix with what we cannot install:
+			 * the route it had before must not stay either. */
+			p->c.ignored[why]++;
+			r.op = PG_FPM_ROUTE_DEL;
+			r.gw = r.oif = 0;
+		} else if (hops > 1) {
+			p->c.ecmp_truncated++;
 		}
 	}
 	out[(*n_out)++] = r;

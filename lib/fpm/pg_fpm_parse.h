@@ -37,7 +37,9 @@
 
 enum pg_fpm_op {
 	PG_FPM_ROUTE_ADD = 1,   /**< add or replace (every NEWROUTE replaces) */
-	PG_FPM_ROUTE_DEL,
+	PG_FPM_ROUTE_DEL,       /**< also for a NEWROUTE that cannot be installed
+				 *   (blackhole, unknown next hop...): the route
+				 *   zebra replaced must not stay */
 };
 
 /** One IPv4 route change; addresses in host order. */

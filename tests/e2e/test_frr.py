@@ -17,13 +17,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import (Config, Port, case, cleanup_prefix, eal_args, main,  # noqa: E402
                     unique_prefix, wait_for_socket)
+from netns_util import sh  # noqa: E402
 
 FRR = "/usr/lib/frr"
 TAG = "%d" % os.getpid()
@@ -33,25 +33,9 @@ WAN_NET_IP = "198.51.100.1/24"                # the kernel's view of the WAN por
 GW = "198.51.100.2"
 
 
-def sh(*cmd, check=True, timeout=30, ns=None):
-    if ns is not None:
-        cmd = ("ip", "netns", "exec", ns) + cmd
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, timeout=timeout)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: exit %d\n%s%s" % (" ".join(cmd), p.returncode,
-                                                   p.stdout, p.stderr))
-    return p
-
-
 def wait_until(pred, timeout=30.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.2)
-    return pred()
+    """zebra connects ~3 s after start: longer than the packet tests wait."""
+    return pgtest.wait_until(pred, timeout)
 
 
 class Env:

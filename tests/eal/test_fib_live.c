@@ -319,6 +319,27 @@ fill_specs(struct pg_fib_route_spec *v, unsigned int n)
 	}
 }
 
+/* Both copies answer like the route list: the longest installed prefix. */
+static void
+check_copies_match(unsigned int samples)
+{
+	unsigned int i;
+
+	for (i = 0; i < samples; i++) {
+		const uint32_t ip = PG_IPV4(20 + rand() % 100, 0, 0, 0) |
+				    ((uint32_t)rand() & 0xffffff);
+		const struct pg_fib_route *best = NULL;
+		int l;
+
+		for (l = 32; l >= 0 && best == NULL; l--)
+			best = pg_fib_find(fib, ip, (uint8_t)l);
+		ck_assert_uint_eq(side_lookup(&fib->side[0], ip),
+				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
+		ck_assert_uint_eq(side_lookup(&fib->side[1], ip),
+				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
+	}
+}
+
 /* A bulk load is one change: all routes or none; the later line wins. */
 START_TEST(bulk_load_all_or_nothing)
 {
@@ -350,19 +371,7 @@ START_TEST(bulk_load_all_or_nothing)
 	v[N].line = N + 1;
 	dup = v[N];
 	ck_assert_int_eq(pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, N + 1, err), 0);
-	for (i = 0; i < 20000; i++) {
-		const uint32_t ip = PG_IPV4(20 + rand() % 100, 0, 0, 0) |
-				    ((uint32_t)rand() & 0xffffff);
-		const struct pg_fib_route *best = NULL;
-		int l;
-
-		for (l = 32; l >= 0 && best == NULL; l--)
-			best = pg_fib_find(fib, ip, (uint8_t)l);
-		ck_assert_uint_eq(side_lookup(&fib->side[0], ip),
-				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
-		ck_assert_uint_eq(side_lookup(&fib->side[1], ip),
-				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
-	}
+	check_copies_match(20000);
 	fill_specs(v, N);
 	for (i = 0; i < N; i++) {
 		if (v[i].prefix == dup.prefix && v[i].len == dup.len)
@@ -433,27 +442,6 @@ START_TEST(copies_stay_equal)
 	}
 }
 END_TEST
-
-/* Both copies answer like the route list: the longest installed prefix. */
-static void
-check_copies_match(unsigned int samples)
-{
-	unsigned int i;
-
-	for (i = 0; i < samples; i++) {
-		const uint32_t ip = PG_IPV4(20 + rand() % 100, 0, 0, 0) |
-				    ((uint32_t)rand() & 0xffffff);
-		const struct pg_fib_route *best = NULL;
-		int l;
-
-		for (l = 32; l >= 0 && best == NULL; l--)
-			best = pg_fib_find(fib, ip, (uint8_t)l);
-		ck_assert_uint_eq(side_lookup(&fib->side[0], ip),
-				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
-		ck_assert_uint_eq(side_lookup(&fib->side[1], ip),
-				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
-	}
-}
 
 /* A bulk delete is one change: all routes or none; a static route over a
  * daemon's prefix stays, the daemon's waiting one goes. */

@@ -25,7 +25,7 @@ import pgtest  # noqa: E402
 from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, IP, LAN_MAC, UDP,  # noqa: E402
                     WAN_MAC, Ether, Raw, base_config, case, cleanup_prefix,
                     eal_args, main, parse_summary, read_pcap, unique_prefix,
-                    wait_for_socket, write_pcap)
+                    wait_for_socket, wait_until, write_pcap)
 
 GW2_IP, GW2_MAC = "198.51.100.3", "02:00:00:00:00:98"
 QUIET_MS = 1000
@@ -51,10 +51,12 @@ def nlmsg(t, body, flags=0x501):
     return struct.pack("=IHHII", 16 + len(body), t, flags, 0, 0) + body
 
 
-def route(t, prefix, gw=None, oif=None, nh_id=None, proto=PROTO_STATIC, family=AF_INET):
+def route(t, prefix, gw=None, oif=None, nh_id=None, proto=PROTO_STATIC, family=AF_INET,
+          rtype=None):
     net, plen = prefix.split("/")
     dst = ip4(net) if family == AF_INET else socket.inet_pton(socket.AF_INET6, net)
-    rtype = 1 if t == RTM_NEWROUTE else 0
+    if rtype is None:                  # unicast on NEW, 0 on DEL, as zebra
+        rtype = 1 if t == RTM_NEWROUTE else 0
     body = struct.pack("=BBBBBBBBI", family, int(plen), 0, 0, 254, proto, 0, rtype, 0)
     body += attr(RTA_DST, dst) + attr(RTA_PRIORITY, struct.pack("=I", 20))
     if nh_id is not None:
@@ -186,16 +188,6 @@ class Running:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def wait_until(pred, timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
-
-
 def has_route(r, text):
     return wait_until(lambda: text in r.routes())
 
@@ -255,6 +247,15 @@ def fpm_routes_resync_garbage():
         f = r.q("/pktgate/fpm")
         assert f["routes_deleted"] == 0 and f["routes_added"] == 4, f
 
+        # --- zebra replaces a route by a blackhole: not installable, so the
+        # old route goes (traffic must not follow what zebra no longer has)
+        z.send(frame(route(RTM_NEWROUTE, "10.66.0.0/16", gw=GW_IP, oif=5)))
+        assert has_route(r, "10.66.0.0/16 via 198.51.100.2 port wan fpm"), r.routes()
+        z.send(frame(route(RTM_NEWROUTE, "10.66.0.0/16", rtype=6)))
+        assert no_route_for(r, "10.66.0.0/16"), r.routes()
+        f = r.q("/pktgate/fpm")
+        assert f["ignored"]["type"] == 1 and f["routes_deleted"] == 1, f
+
         # --- garbage: connection reset, routes untouched
         before = r.routes()
         z.send(b"\x09\x01\x00\x08garb")
@@ -282,7 +283,7 @@ def fpm_routes_resync_garbage():
             r.q("/pktgate/fpm")))
         assert f and f["resync_pending"] == 0, f
         # 10.77 went, and 203.0.113.0/24's waiting fpm route (stale too)
-        assert f["stale_removed"] == 2, f
+        assert f["stale_removed"] == 2 and f["routes_deleted"] == 1, f
         rt = r.routes()
         assert "10.88.0.0/16 via 198.51.100.3 port wan fpm" in rt, rt
         assert "203.0.113.0/24 via 198.51.100.2 port wan static" in rt, rt

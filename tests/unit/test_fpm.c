@@ -258,12 +258,14 @@ START_TEST(nexthop_objects_then_route)
 	ck_assert_uint_eq(out[0].gw, 0);
 	ck_assert_uint_eq(out[0].oif, 4);
 
-	/* an id never announced: nothing, counted */
+	/* an id never announced: counted, and the prefix's old route goes */
 	fb_init(&f);
 	r.nh_id = 99;
 	add_route(&f, &r);
 	ck_assert_int_eq(parse(&f), 0);
-	ck_assert_uint_eq(n_out, 0);
+	ck_assert_uint_eq(n_out, 1);
+	ck_assert_uint_eq(out[0].op, PG_FPM_ROUTE_DEL);
+	ck_assert_uint_eq(out[0].prefix, IP(10, 2, 0, 0));
 	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_unknown_nexthop], 1);
 
 	/* deleted objects are forgotten; a reset forgets them all */
@@ -321,7 +323,13 @@ START_TEST(ignored_with_reasons)
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	fb_done(&f, nlh);
 	ck_assert_int_eq(parse(&f), 0);
-	ck_assert_uint_eq(n_out, 0);
+	/* other tables and IPv6: nothing; a blackhole and a route without a
+	 * next hop in the main table replace the old route by none */
+	ck_assert_uint_eq(n_out, 2);
+	ck_assert_uint_eq(out[0].op, PG_FPM_ROUTE_DEL);
+	ck_assert_uint_eq(out[0].prefix, IP(10, 6, 0, 0));
+	ck_assert_uint_eq(out[1].op, PG_FPM_ROUTE_DEL);
+	ck_assert_uint_eq(out[1].prefix, IP(10, 7, 0, 0));
 	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_ipv6], 1);
 	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_table], 2);
 	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_type], 1);
