@@ -105,6 +105,18 @@ setup_error_code(int ret)
 	return ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE;
 }
 
+/* Table room: the defaults (pg_fib.h), plus FRR's share when FPM is on. */
+static const struct pg_fib_limits *
+fib_limits(const struct pg_conf *conf, struct pg_fib_limits *lim)
+{
+	const uint32_t cand = 3 * conf->n_ports + conf->n_neighbors + conf->n_routes;
+
+	memset(lim, 0, sizeof(*lim));
+	if (conf->fpm.enabled)
+		lim->max_routes = RTE_MAX(2 * cand, 65536u) + conf->fpm.max_routes;
+	return lim;
+}
+
 static int
 run(const struct pg_cli *cli, struct pg_conf *conf)
 {
@@ -112,6 +124,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	static struct pg_fwd_ctx ctx;
 	static struct pg_workers workers;
 	struct pg_fib_port fib_ports[PG_MAX_PORTS];
+	struct pg_fib_limits limits;
 	struct pg_telemetry_view view;
 	struct pg_cmd_handlers handlers;
 	struct pg_ctl_view ctl_view;
@@ -149,7 +162,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		fib_ports[i].ip4 = ports.port[i].ip4;
 		fib_ports[i].ip4_len = ports.port[i].ip4_len;
 	}
-	fib = pg_fib_create(conf, fib_ports, NULL,
+	fib = pg_fib_create(conf, fib_ports, fib_limits(conf, &limits),
 			    (int)rte_lcore_to_socket_id(workers.fwd_lcores[0]), err);
 	if (fib == NULL) {
 		fail(EXIT_FAILURE, err);

@@ -122,6 +122,8 @@ static const cyaml_schema_field_t fpm_fields[] = {
 	CYAML_FIELD_STRING_PTR("listen", OPT, struct pg_conf_raw_fpm, listen, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("resync_quiet_ms", OPT, struct pg_conf_raw_fpm, resync_quiet_ms,
 			0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("max_routes", OPT, struct pg_conf_raw_fpm, max_routes,
+			0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 

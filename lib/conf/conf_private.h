@@ -76,6 +76,7 @@ struct pg_conf_raw_control {
 struct pg_conf_raw_fpm {
 	char *listen;           /* optional: "addr:port" */
 	char *resync_quiet_ms;  /* optional */
+	char *max_routes;       /* optional */
 };
 
 struct pg_conf_raw {

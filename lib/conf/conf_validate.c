@@ -1399,6 +1399,7 @@ build_fpm(const struct pg_conf_raw_fpm *f, struct pg_conf *conf, char *err)
 	c->addr = 0x7f000001;
 	c->port = 2620;
 	c->resync_quiet_ms = 3000;
+	c->max_routes = 65536;
 	if (f == NULL)
 		return 0;
 	c->enabled = true;
@@ -1416,6 +1417,11 @@ build_fpm(const struct pg_conf_raw_fpm *f, struct pg_conf *conf, char *err)
 		if (check_uint("fpm.resync_quiet_ms", f->resync_quiet_ms, 100, 600000, &v, err) < 0)
 			return -1;
 		c->resync_quiet_ms = (unsigned int)v;
+	}
+	if (f->max_routes != NULL) {
+		if (check_uint("fpm.max_routes", f->max_routes, 1, 1u << 24, &v, err) < 0)
+			return -1;
+		c->max_routes = (unsigned int)v;
 	}
 	return 0;
 }

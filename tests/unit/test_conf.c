@@ -1438,13 +1438,16 @@ START_TEST(test_fpm)
 	ck_assert_uint_eq(c->fpm.addr, 0x7f000001);
 	ck_assert_uint_eq(c->fpm.port, 2620);
 	ck_assert_uint_eq(c->fpm.resync_quiet_ms, 3000);
+	ck_assert_uint_eq(c->fpm.max_routes, 65536);
 	pg_conf_free(c);
 	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n"
-			  "  listen: \"10.0.0.1:2700\"\n  resync_quiet_ms: 500\n"));
+			  "  listen: \"10.0.0.1:2700\"\n  resync_quiet_ms: 500\n"
+			  "  max_routes: 1000000\n"));
 	ck_assert(c->fpm.enabled);
 	ck_assert_uint_eq(c->fpm.addr, 0x0a000001);
 	ck_assert_uint_eq(c->fpm.port, 2700);
 	ck_assert_uint_eq(c->fpm.resync_quiet_ms, 500);
+	ck_assert_uint_eq(c->fpm.max_routes, 1000000);
 	pg_conf_free(c);
 	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  listen: x:1\n"),
 		     "fpm.listen", "address:port");
@@ -1455,6 +1458,8 @@ START_TEST(test_fpm)
 		     "fpm.listen", "'1.2.3.4:70000'");
 	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  resync_quiet_ms: 1\n"),
 		     "fpm.resync_quiet_ms", "out of range");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  max_routes: 0\n"),
+		     "fpm.max_routes", "out of range");
 	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  port: 1\n"),
 		     "port", NULL);
 }
