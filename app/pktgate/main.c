@@ -105,14 +105,15 @@ setup_error_code(int ret)
 	return ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE;
 }
 
-/* Table room: the defaults (pg_fib.h), plus FRR's share when FPM is on. */
+/* Table room: the defaults (pg_fib.h), plus FRR's share if one is set. Each
+ * route costs both copies: no more than asked for (tests run in 256 MB). */
 static const struct pg_fib_limits *
 fib_limits(const struct pg_conf *conf, struct pg_fib_limits *lim)
 {
 	const uint32_t cand = 3 * conf->n_ports + conf->n_neighbors + conf->n_routes;
 
 	memset(lim, 0, sizeof(*lim));
-	if (conf->fpm.enabled)
+	if (conf->fpm.enabled && conf->fpm.max_routes > 0)
 		lim->max_routes = RTE_MAX(2 * cand, 65536u) + conf->fpm.max_routes;
 	return lim;
 }

@@ -1399,7 +1399,7 @@ build_fpm(const struct pg_conf_raw_fpm *f, struct pg_conf *conf, char *err)
 	c->addr = 0x7f000001;
 	c->port = 2620;
 	c->resync_quiet_ms = 3000;
-	c->max_routes = 65536;
+	c->max_routes = 0;
 	if (f == NULL)
 		return 0;
 	c->enabled = true;
@@ -1419,7 +1419,7 @@ build_fpm(const struct pg_conf_raw_fpm *f, struct pg_conf *conf, char *err)
 		c->resync_quiet_ms = (unsigned int)v;
 	}
 	if (f->max_routes != NULL) {
-		if (check_uint("fpm.max_routes", f->max_routes, 1, 1u << 24, &v, err) < 0)
+		if (check_uint("fpm.max_routes", f->max_routes, 0, 1u << 24, &v, err) < 0)
 			return -1;
 		c->max_routes = (unsigned int)v;
 	}

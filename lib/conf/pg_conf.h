@@ -108,8 +108,8 @@ struct pg_conf_fpm {
 	unsigned int resync_quiet_ms; /**< after a reconnect, FPM routes not re-sent
 				       *   are removed once this long passes
 				       *   without a frame (3000) */
-	unsigned int max_routes;  /**< table room for FRR's routes, on top of the
-				   *   configured ones (65536) */
+	unsigned int max_routes;  /**< table room for FRR's routes on top of the
+				   *   default (0: they share the default room) */
 };
 
 struct pg_conf {

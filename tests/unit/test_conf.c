@@ -1438,7 +1438,7 @@ START_TEST(test_fpm)
 	ck_assert_uint_eq(c->fpm.addr, 0x7f000001);
 	ck_assert_uint_eq(c->fpm.port, 2620);
 	ck_assert_uint_eq(c->fpm.resync_quiet_ms, 3000);
-	ck_assert_uint_eq(c->fpm.max_routes, 65536);
+	ck_assert_uint_eq(c->fpm.max_routes, 0);
 	pg_conf_free(c);
 	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n"
 			  "  listen: \"10.0.0.1:2700\"\n  resync_quiet_ms: 500\n"
@@ -1458,7 +1458,7 @@ START_TEST(test_fpm)
 		     "fpm.listen", "'1.2.3.4:70000'");
 	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  resync_quiet_ms: 1\n"),
 		     "fpm.resync_quiet_ms", "out of range");
-	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  max_routes: 0\n"),
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  max_routes: 20000000\n"),
 		     "fpm.max_routes", "out of range");
 	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  port: 1\n"),
 		     "port", NULL);
