@@ -195,6 +195,22 @@ get_ip4(const struct nlattr *a)
 	return ntohl(v);
 }
 
+/* A message's fixed header (@p hdr_len bytes), then its attributes into
+ * @p tb. Returns the header, or NULL with @p err filled. */
+static const void *
+msg_parse(const struct nlmsghdr *nlh, size_t hdr_len, const struct nlattr *tb[MAX_ATTR],
+	  const char *what, char *err)
+{
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(hdr_len)) {
+		set_err(err, "%s: %u bytes, shorter than its header", what, nlh->nlmsg_len);
+		return NULL;
+	}
+	if (attrs_parse(mnl_nlmsg_get_payload_offset(nlh, hdr_len),
+			nlh->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(hdr_len), tb, what, err) < 0)
+		return NULL;
+	return mnl_nlmsg_get_payload(nlh);
+}
+
 /* First hop of an RTA_MULTIPATH: {rtnexthop, nested attrs} records. */
 static int
 multipath_first(const struct nlattr *mp, uint8_t family, uint32_t *gw, uint32_t *oif,
@@ -279,14 +295,8 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 	unsigned int alen, hops = 0;
 	uint32_t table;
 
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*rtm)) {
-		set_err(err, "%s: %u bytes, shorter than its header", what, nlh->nlmsg_len);
-		return -1;
-	}
-	rtm = mnl_nlmsg_get_payload(nlh);
-	if (attrs_parse(mnl_nlmsg_get_payload_offset(nlh, sizeof(*rtm)),
-			nlh->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(sizeof(*rtm)),
-			tb, what, err) < 0)
+	rtm = msg_parse(nlh, sizeof(*rtm), tb, what, err);
+	if (rtm == NULL)
 		return -1;
 	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) {
 		if (apply)
@@ -367,14 +377,8 @@ do_nexthop(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply, char
 	struct pg_fpm_nh nh;
 	size_t glen = 0;
 
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*nhm)) {
-		set_err(err, "%s: %u bytes, shorter than its header", what, nlh->nlmsg_len);
-		return -1;
-	}
-	nhm = mnl_nlmsg_get_payload(nlh);
-	if (attrs_parse(mnl_nlmsg_get_payload_offset(nlh, sizeof(*nhm)),
-			nlh->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(sizeof(*nhm)),
-			tb, what, err) < 0)
+	nhm = msg_parse(nlh, sizeof(*nhm), tb, what, err);
+	if (nhm == NULL)
 		return -1;
 	if (tb[NHA_ID] == NULL || get_u32(tb[NHA_ID]) == 0) {
 		set_err(err, "%s: no NHA_ID", what);
