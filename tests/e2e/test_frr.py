@@ -142,7 +142,9 @@ def frr_static_route_over_fpm():
         want = "10.77.0.0/16 via %s port wan fpm" % GW
         assert wait_until(lambda: want in e.routes()), \
             "%s not in %s\n%s%s" % (want, e.routes(), e.q("/pktgate/fpm"), e.logs())
-        f = e.q("/pktgate/fpm")
+        # counters are published after the table changed: wait for them too
+        f = wait_until(lambda: (lambda f: f if f["routes_added"] >= 1 else None)(
+            e.q("/pktgate/fpm")))
         # FRR 8.4 sends next-hop objects by default, and its connected
         # route for the WAN subnet, which must change nothing
         assert f["nexthops"] >= 1 and f["errors"] == 0 and f["resets"] == 0, f
@@ -151,7 +153,7 @@ def frr_static_route_over_fpm():
         e.vtysh("conf t", "no ip route 10.77.0.0/16 " + GW)
         assert wait_until(lambda: not any(r.startswith("10.77.") for r in e.routes())), \
             "%s\n%s" % (e.routes(), e.logs())
-        assert e.q("/pktgate/fpm")["routes_deleted"] >= 1
+        assert wait_until(lambda: e.q("/pktgate/fpm")["routes_deleted"] >= 1)
     finally:
         e.close()
 

@@ -188,6 +188,13 @@ class Running:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def fpm_when(r, pred):
+    """/pktgate/fpm once pred(it) holds (None on timeout). Its counters are
+    published at the end of a control tick, after the table changed: wait
+    for them too, never read them once a route is seen."""
+    return wait_until(lambda: (lambda f: f if pred(f) else None)(r.q("/pktgate/fpm")))
+
+
 def has_route(r, text):
     return wait_until(lambda: text in r.routes())
 
@@ -227,7 +234,7 @@ def fpm_routes_resync_garbage():
         assert "203.0.113.0/24 via 198.51.100.2 port wan static" in rt, rt
         for p in ("10.99.0.0/16", "10.66.0.0/16"):
             assert not any(x.startswith(p) for x in rt), rt
-        f = wait_until(lambda: (lambda f: f if f["frames"] == 6 else None)(r.q("/pktgate/fpm")))
+        f = fpm_when(r, lambda f: f["frames"] == 6)
         assert f, r.q("/pktgate/fpm")
         assert f["nexthops"] == 1 and f["nexthops_added"] == 1, f
         assert f["routes_added"] == 3 and f["errors"] == 0, f
@@ -244,8 +251,8 @@ def fpm_routes_resync_garbage():
         z.send(frame(route(RTM_DELROUTE, "10.77.0.0/16"),
                      route(RTM_NEWROUTE, "10.77.0.0/16", gw=GW2_IP, oif=5)))
         assert has_route(r, "10.77.0.0/16 via 198.51.100.3 port wan fpm"), r.routes()
-        f = r.q("/pktgate/fpm")
-        assert f["routes_deleted"] == 0 and f["routes_added"] == 4, f
+        f = fpm_when(r, lambda f: f["frames"] == 7)
+        assert f and f["routes_deleted"] == 0 and f["routes_added"] == 4, r.q("/pktgate/fpm")
 
         # --- zebra replaces a route by a blackhole: not installable, so the
         # old route goes (traffic must not follow what zebra no longer has)
@@ -253,15 +260,16 @@ def fpm_routes_resync_garbage():
         assert has_route(r, "10.66.0.0/16 via 198.51.100.2 port wan fpm"), r.routes()
         z.send(frame(route(RTM_NEWROUTE, "10.66.0.0/16", rtype=6)))
         assert no_route_for(r, "10.66.0.0/16"), r.routes()
-        f = r.q("/pktgate/fpm")
-        assert f["ignored"]["type"] == 1 and f["routes_deleted"] == 1, f
+        f = fpm_when(r, lambda f: f["frames"] == 9)
+        assert f and f["ignored"]["type"] == 1 and f["routes_deleted"] == 1, \
+            r.q("/pktgate/fpm")
 
         # --- garbage: connection reset, routes untouched
         before = r.routes()
         z.send(b"\x09\x01\x00\x08garb")
         assert z.closed_by_peer(), "pktgate kept a connection that sent garbage"
         z.close()
-        f = wait_until(lambda: (lambda f: f if f["connected"] == 0 else None)(r.q("/pktgate/fpm")))
+        f = fpm_when(r, lambda f: f["connected"] == 0)
         assert f and f["resets"] == 1 and "version 9" in f["last_error"], f
         assert r.routes() == before
         assert "version 9" in r.log() and "connection reset" in r.log()
@@ -271,7 +279,7 @@ def fpm_routes_resync_garbage():
         z.send(frame(msg[:-3]))
         assert z.closed_by_peer()
         z.close()
-        f = wait_until(lambda: (lambda f: f if f["resets"] == 2 else None)(r.q("/pktgate/fpm")))
+        f = fpm_when(r, lambda f: f["resets"] == 2)
         assert f and "truncated" in f["last_error"], f
         assert not any(x.startswith("10.55.") for x in r.routes())
 
@@ -279,8 +287,7 @@ def fpm_routes_resync_garbage():
         z = Zebra(r.port)
         z.send(frame(route(RTM_NEWROUTE, "10.88.0.0/16", gw=GW2_IP, oif=5)))
         assert no_route_for(r, "10.77.0.0/16"), r.routes()
-        f = wait_until(lambda: (lambda f: f if f["stale_removed"] >= 1 else None)(
-            r.q("/pktgate/fpm")))
+        f = fpm_when(r, lambda f: f["stale_removed"] >= 1)
         assert f and f["resync_pending"] == 0, f
         # 10.77 went, and 203.0.113.0/24's waiting fpm route (stale too)
         assert f["stale_removed"] == 2 and f["routes_deleted"] == 1, f
@@ -295,7 +302,7 @@ def fpm_routes_resync_garbage():
         z = Zebra(r.port)
         assert wait_until(lambda: r.q("/pktgate/fpm")["connections"] == n + 1)
         z.close()
-        f = wait_until(lambda: (lambda f: f if f["connected"] == 0 else None)(r.q("/pktgate/fpm")))
+        f = fpm_when(r, lambda f: f["connected"] == 0)
         assert f and f["resync_pending"] == 0, f
         time.sleep(2.5 * QUIET_MS / 1000.0)    # would have removed 10.88 by now
         assert "10.88.0.0/16 via 198.51.100.3 port wan fpm" in r.routes(), r.routes()
