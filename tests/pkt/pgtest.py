@@ -595,21 +595,6 @@ def run_and_check(pkts, cfg=None, tag="run"):
     return res
 
 # ---------------------------------------------------------------------------
-# Helpers of the long-running tests (telemetry, FPM, e2e)
-
-
-def wait_until(pred, timeout=10.0):
-    """pred()'s first true value within timeout, else its last value."""
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
-
-
-# ---------------------------------------------------------------------------
 # Telemetry (raw SOCK_SEQPACKET client)
 
 
