@@ -21,6 +21,7 @@ PACKAGES="build-essential meson ninja-build pkg-config dpdk dpdk-dev
 libdpdk-dev libcyaml-dev check libpcap-dev libnuma-dev python3-pyelftools
 python3 python3-scapy iproute2 ethtool iputils-ping tcpdump procps
 tcpreplay iperf3 clang libclang-rt-14-dev dpkg-dev debhelper fakeroot lintian
+libmnl-dev frr
 python3-prometheus-client prometheus"
 # prometheus is there for promtool (tests/pkt/test_monitoring.py checks
 # /metrics with `promtool check metrics`): ~21 MB to download, ~320 MB

@@ -76,6 +76,8 @@ pg_control_run(const struct pg_control *ctl)
 			pg_neigh_poll(ctl->neigh, t);
 		if (ctl->ctlsock != NULL)
 			pg_ctlsock_poll(ctl->ctlsock);
+		if (ctl->fpm != NULL)
+			pg_fpm_poll(ctl->fpm, t);
 		pg_workers_sum(ctl->workers, &cur);
 		if (cur.rx != last_rx)
 			last_rx_change = t;

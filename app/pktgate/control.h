@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "pg_ctlsock.h"
+#include "pg_fpm.h"
 #include "pg_neigh.h"
 #include "pg_port.h"
 #include "pg_worker.h"
@@ -26,6 +27,7 @@ struct pg_control {
 	const struct pg_ports *ports;
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;      /**< NULL: no dynamic neighbors */
+	struct pg_fpm *fpm;          /**< NULL: no FPM listener */
 	volatile sig_atomic_t *signalled;
 	struct pg_ctlsock *ctlsock;  /**< NULL: no control socket */
 };

@@ -106,6 +106,19 @@ setup_error_code(int ret)
 	return ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE;
 }
 
+/* Table room: the defaults (pg_fib.h), plus FRR's share if one is set. Each
+ * route costs both copies: no more than asked for (tests run in 256 MB). */
+static const struct pg_fib_limits *
+fib_limits(const struct pg_conf *conf, struct pg_fib_limits *lim)
+{
+	const uint32_t cand = 3 * conf->n_ports + conf->n_neighbors + conf->n_routes;
+
+	memset(lim, 0, sizeof(*lim));
+	if (conf->fpm.enabled && conf->fpm.max_routes > 0)
+		lim->max_routes = RTE_MAX(2 * cand, 65536u) + conf->fpm.max_routes;
+	return lim;
+}
+
 static int
 run(const struct pg_cli *cli, struct pg_conf *conf)
 {
@@ -114,6 +127,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	static struct pg_workers workers;
 	static struct pg_acl_ctl acl_ctl;
 	struct pg_fib_port fib_ports[PG_MAX_PORTS];
+	struct pg_fib_limits limits;
 	struct pg_telemetry_view view;
 	struct pg_cmd_handlers handlers;
 	struct pg_ctl_view ctl_view;
@@ -124,6 +138,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	struct pg_fib *fib = NULL;
 	struct pg_neigh *neigh = NULL;
 	struct pg_fib6 *fib6 = NULL;
+	struct pg_fpm *fpm = NULL;
 	char err[PG_CONF_ERR_LEN];
 	enum pg_stop_cause cause;
 	unsigned int i, launched = 0;
@@ -150,7 +165,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		fib_ports[i].ip4 = ports.port[i].ip4;
 		fib_ports[i].ip4_len = ports.port[i].ip4_len;
 	}
-	fib = pg_fib_create(conf, fib_ports, NULL,
+	fib = pg_fib_create(conf, fib_ports, fib_limits(conf, &limits),
 			    (int)rte_lcore_to_socket_id(workers.fwd_lcores[0]), err);
 	if (fib == NULL) {
 		fail(EXIT_FAILURE, err);
@@ -191,6 +206,14 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		goto out_workers;
 	}
 
+	if (conf->fpm.enabled) {
+		fpm = pg_fpm_create(&conf->fpm, fib, err);
+		if (fpm == NULL) {
+			fail(EXIT_FAILURE, err);
+			goto out_neigh;
+		}
+	}
+
 	view.conf = conf;
 	view.ports = &ports;
 	view.fib = fib;
@@ -198,6 +221,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	view.workers = &workers;
 	view.neigh = neigh;
 	view.acl = &acl_ctl;
+	view.fpm = fpm;
 	view.main_lcore = rte_get_main_lcore();
 	view.version = PG_VERSION;
 	if (pg_telemetry_init(&view) != 0)
@@ -261,6 +285,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl.ports = &ports;
 	ctl.workers = &workers;
 	ctl.neigh = neigh;
+	ctl.fpm = fpm;
 	ctl.signalled = &signalled;
 	ctl.ctlsock = ctlsock;
 	cause = pg_control_run(&ctl);
@@ -278,6 +303,8 @@ out_telemetry:
 	pg_ctlsock_free(ctlsock);
 	pg_telemetry_fini();
 	rte_pdump_uninit();
+	pg_fpm_free(fpm);
+out_neigh:
 	pg_neigh_free(neigh);
 out_workers:
 	pg_workers_free(&workers);

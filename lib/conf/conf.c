@@ -160,6 +160,15 @@ static const cyaml_schema_value_t acl_schema = {
 			    acl_fields),
 };
 
+static const cyaml_schema_field_t fpm_fields[] = {
+	CYAML_FIELD_STRING_PTR("listen", OPT, struct pg_conf_raw_fpm, listen, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("resync_quiet_ms", OPT, struct pg_conf_raw_fpm, resync_quiet_ms,
+			0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("max_routes", OPT, struct pg_conf_raw_fpm, max_routes,
+			0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 /*
  * Counts are checked in conf_validate.c rather than with the schema's
  * min/max so that the messages can say what the limit is about.
@@ -182,6 +191,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_SEQUENCE("acl", OPT,
 			struct pg_conf_raw, acl, &acl_schema,
 			0, CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("fpm", OPT, struct pg_conf_raw, fpm, fpm_fields),
 	CYAML_FIELD_END
 };
 

@@ -91,6 +91,12 @@ struct pg_conf_raw_acl {
 	unsigned int rules_count;
 };
 
+struct pg_conf_raw_fpm {
+	char *listen;           /* optional: "addr:port" */
+	char *resync_quiet_ms;  /* optional */
+	char *max_routes;       /* optional */
+};
+
 struct pg_conf_raw {
 	struct pg_conf_raw_port *ports;
 	unsigned int ports_count;
@@ -103,6 +109,7 @@ struct pg_conf_raw {
 	struct pg_conf_raw_control control;   /* optional: all NULL when absent */
 	struct pg_conf_raw_acl *acl;
 	unsigned int acl_count;
+	struct pg_conf_raw_fpm *fpm;     /* optional */
 };
 
 /*

@@ -1387,6 +1387,45 @@ build_control(const struct pg_conf_raw_control *c, struct pg_conf *conf, char *e
 	return 0;
 }
 
+/* fpm: present = on; "addr:port", both parts required. */
+static int
+build_fpm(const struct pg_conf_raw_fpm *f, struct pg_conf *conf, char *err)
+{
+	struct pg_conf_fpm *c = &conf->fpm;
+	unsigned long v;
+	const char *colon;
+
+	c->enabled = false;
+	c->addr = 0x7f000001;
+	c->port = 2620;
+	c->resync_quiet_ms = 3000;
+	c->max_routes = 0;
+	if (f == NULL)
+		return 0;
+	c->enabled = true;
+	if (f->listen != NULL) {
+		colon = parse_ip4_head(f->listen, &c->addr);
+		if (colon == NULL || *colon != ':' ||
+		    check_uint("fpm.listen", colon + 1, 1, 65535, &v, err) < 0) {
+			pg_conf_set_err(err, "fpm.listen: expected an IPv4 address:port such as "
+					"127.0.0.1:2620, got '%.64s'", f->listen);
+			return -1;
+		}
+		c->port = (uint16_t)v;
+	}
+	if (f->resync_quiet_ms != NULL) {
+		if (check_uint("fpm.resync_quiet_ms", f->resync_quiet_ms, 100, 600000, &v, err) < 0)
+			return -1;
+		c->resync_quiet_ms = (unsigned int)v;
+	}
+	if (f->max_routes != NULL) {
+		if (check_uint("fpm.max_routes", f->max_routes, 0, 1u << 24, &v, err) < 0)
+			return -1;
+		c->max_routes = (unsigned int)v;
+	}
+	return 0;
+}
+
 int
 pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 		  char err[PG_CONF_ERR_LEN])
@@ -1397,7 +1436,8 @@ pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 	    build_workers(&raw->workers, conf, err) < 0 ||
 	    build_arp(raw->arp, conf, err) < 0 ||
 	    build_control(&raw->control, conf, err) < 0 ||
-	    pg_conf_acl_build(raw, conf, err) < 0)
+	    pg_conf_acl_build(raw, conf, err) < 0 ||
+	    build_fpm(raw->fpm, conf, err) < 0)
 		return -1;
 	return 0;
 }

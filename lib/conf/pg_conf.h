@@ -150,6 +150,18 @@ struct pg_conf_arp {
 	unsigned int max_entries; /**< learned + pending entries (4096) */
 };
 
+/** Routes from FRR zebra over FPM (fpm:), see docs/frr.md. */
+struct pg_conf_fpm {
+	bool enabled;             /**< the fpm: section is present */
+	uint32_t addr;            /**< listen address (default 127.0.0.1) */
+	uint16_t port;            /**< listen port (default 2620) */
+	unsigned int resync_quiet_ms; /**< after a reconnect, FPM routes not re-sent
+				       *   are removed once this long passes
+				       *   without a frame (3000) */
+	unsigned int max_routes;  /**< table room for FRR's routes on top of the
+				   *   default (0: they share the default room) */
+};
+
 struct pg_conf {
 	struct pg_conf_port ports[PG_CONF_MAX_PORTS];
 	unsigned int n_ports;
@@ -175,6 +187,7 @@ struct pg_conf {
 	bool control_socket_set;          /**< control.socket given in the file */
 	struct pg_conf_acl_list *acls;    /**< malloc'd, n_acls lists */
 	unsigned int n_acls;
+	struct pg_conf_fpm fpm;
 };
 
 /**

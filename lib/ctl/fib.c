@@ -385,9 +385,11 @@ install(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
 }
 
 /* Remove the route of @p origin for (prefix, len); the best waiting one
- * takes its place. -ENOENT if there is none. */
+ * takes its place. -ENOENT if there is none. With @p drop (a bulk delete)
+ * a winner that goes is only marked there, removed by one pass at the end. */
 static int
-uninstall(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len, uint8_t origin)
+uninstall_mark(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
+	       uint8_t origin, uint8_t *drop)
 {
 	struct fib_op op = { .prefix = prefix, .len = len };
 	bool found;
@@ -431,6 +433,8 @@ uninstall(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len, uint8
 	if (best >= 0) {
 		fib->routes[pos] = fib->shadow[best];
 		fib->shadow[best] = fib->shadow[--fib->n_shadow];
+	} else if (drop != NULL) {
+		drop[pos] = 1;
 	} else {
 		memmove(&fib->routes[pos], &fib->routes[pos + 1],
 			(fib->n_routes - pos - 1) * sizeof(fib->routes[0]));
@@ -439,6 +443,12 @@ uninstall(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len, uint8
 	if (len == 0)
 		default_follow(fib, t, best >= 0 ? fib->routes[pos].nh : PG_NH_IDX_NO_ROUTE);
 	return 0;
+}
+
+static int
+uninstall(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len, uint8_t origin)
+{
+	return uninstall_mark(fib, t, prefix, len, origin, NULL);
 }
 
 static uint32_t
@@ -1090,6 +1100,69 @@ out:
 		pthread_mutex_unlock(&fib->lock);
 	}
 	free(held);
+	free(t.ops);
+	return ret;
+}
+
+int
+pg_fib_route_del_bulk(struct pg_fib *fib, enum pg_route_origin origin,
+		      struct pg_fib_route_spec *v, uint32_t n, char err[PG_CONF_ERR_LEN])
+{
+	struct txn t = { .commit = false };
+	struct pg_fib_side *side;
+	uint8_t *drop = NULL;
+	uint32_t i, j;
+	char a[20];
+	int ret = 0;
+
+	if (!changeable_origin(origin, err))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (v[i].len > 32) {
+			snprintf(err, PG_CONF_ERR_LEN, "line %u: prefix length %u: must be 0..32",
+				 v[i].line, v[i].len);
+			return -EINVAL;
+		}
+		v[i].prefix &= mask_of(v[i].len);
+	}
+	qsort(v, n, sizeof(*v), spec_cmp);
+	for (i = 0, j = 0; i < n; i++)
+		if (j == 0 || v[j - 1].prefix != v[i].prefix || v[j - 1].len != v[i].len)
+			v[j++] = v[i];
+	n = j;
+	/* Distinct prefixes: each one's steps do not depend on the others'. */
+	for (i = 0; i < n && ret == 0; i++) {
+		ret = uninstall(fib, &t, v[i].prefix, v[i].len, (uint8_t)origin);
+		if (ret != 0)
+			snprintf(err, PG_CONF_ERR_LEN, "line %u: route %s/%u: no such %s route",
+				 v[i].line, ip_str(v[i].prefix, a), v[i].len,
+				 pg_fib_origin_name(origin));
+	}
+	if (ret != 0)
+		goto out;
+	drop = calloc(RTE_MAX(fib->n_routes, 1u), 1);
+	if (t.failed || drop == NULL) {
+		ret = -ENOMEM;
+		snprintf(err, PG_CONF_ERR_LEN, "route delete: out of memory");
+		goto out;
+	}
+	side = inactive_side(fib);
+	ret = side_apply(side, &t, err);
+	if (ret != 0)
+		goto out;
+	t.commit = true;
+	pthread_mutex_lock(&fib->lock);
+	for (i = 0; i < n; i++)
+		uninstall_mark(fib, &t, v[i].prefix, v[i].len, (uint8_t)origin, drop);
+	for (i = 0, j = 0; i < fib->n_routes; i++)
+		if (!drop[i])
+			fib->routes[j++] = fib->routes[i];
+	fib->n_routes = j;
+	fib->changes++;
+	pthread_mutex_unlock(&fib->lock);
+	txn_finish(fib, side, &t);
+out:
+	free(drop);
 	free(t.ops);
 	return ret;
 }

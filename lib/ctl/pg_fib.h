@@ -215,6 +215,16 @@ struct pg_fib_route_spec {
 int pg_fib_route_add_bulk(struct pg_fib *fib, enum pg_route_origin origin,
 			  struct pg_fib_route_spec *v, uint32_t n, char err[PG_CONF_ERR_LEN]);
 
+/**
+ * Remove the routes of @p origin for many prefixes as one change (prefix
+ * and len of each spec; @p v is sorted in place): all of them or none,
+ * -ENOENT naming the line of a prefix without such a route. One grace
+ * period and one pass over the route list, for a routing daemon's stale
+ * routes after a resync.
+ */
+int pg_fib_route_del_bulk(struct pg_fib *fib, enum pg_route_origin origin,
+			  struct pg_fib_route_spec *v, uint32_t n, char err[PG_CONF_ERR_LEN]);
+
 /** Remove a static route. -ENOENT if there is none for the prefix. */
 int pg_fib_route_del(struct pg_fib *fib, uint32_t prefix, uint8_t len,
 		     char err[PG_CONF_ERR_LEN]);

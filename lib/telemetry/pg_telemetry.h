@@ -15,6 +15,7 @@
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_fib6.h"
+#include "pg_fpm.h"
 #include "pg_port.h"
 #include "pg_neigh.h"
 #include "pg_worker.h"
@@ -27,6 +28,7 @@ struct pg_telemetry_view {
 	const struct pg_fib6 *fib6;       /**< NULL when IPv6 is off */
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;          /**< NULL: no resolver */
+	struct pg_fpm *fpm;              /**< NULL: no FPM listener */
 	struct pg_acl_ctl *acl;          /**< firewall lists; NULL: none */
 	unsigned int main_lcore;
 	const char *version;   /**< pktgate's version, for /pktgate/info */

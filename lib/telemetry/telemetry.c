@@ -695,6 +695,53 @@ cmd_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* The FPM session (docs/frr.md): {"enabled": 0} without an fpm: section. */
+static int
+cmd_fpm(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	struct pg_fpm_stats *s;
+	struct rte_tel_data *ign;
+	unsigned int i;
+
+	rte_tel_data_start_dict(d);
+	tel_dict_u64(d, "enabled", view.fpm != NULL);
+	if (view.fpm == NULL)
+		return 0;
+	s = malloc(sizeof(*s));
+	if (s == NULL)
+		return -ENOMEM;
+	pg_fpm_get_stats(view.fpm, s);
+	rte_tel_data_add_dict_string(d, "listen", s->listen);
+	tel_dict_u64(d, "connected", s->connected);
+	rte_tel_data_add_dict_string(d, "peer", s->peer);
+	tel_dict_u64(d, "connections", s->connections);
+	tel_dict_u64(d, "resets", s->resets);
+	tel_dict_u64(d, "resync_pending", s->resync_pending);
+	tel_dict_u64(d, "bytes", s->bytes);
+	tel_dict_u64(d, "frames", s->parse.frames);
+	tel_dict_u64(d, "messages", s->parse.messages);
+	tel_dict_u64(d, "routes_added", s->routes_added);
+	tel_dict_u64(d, "routes_deleted", s->routes_deleted);
+	tel_dict_u64(d, "stale_removed", s->stale_removed);
+	tel_dict_u64(d, "nexthops", s->nexthops);
+	tel_dict_u64(d, "nexthops_added", s->parse.nexthops_added);
+	tel_dict_u64(d, "nexthops_deleted", s->parse.nexthops_deleted);
+	tel_dict_u64(d, "ecmp_truncated", s->parse.ecmp_truncated);
+	tel_dict_u64(d, "errors", s->parse.errors);
+	rte_tel_data_add_dict_string(d, "last_error", s->last_error);
+	ign = rte_tel_data_alloc();
+	if (ign != NULL) {
+		rte_tel_data_start_dict(ign);
+		for (i = 0; i < PG_FPM_IGN_MAX; i++)
+			tel_dict_u64(ign, pg_fpm_ignore_names[i], s->parse.ignored[i]);
+		if (rte_tel_data_add_dict_container(d, "ignored", ign, 0) != 0)
+			rte_tel_data_free(ign);
+	}
+	free(s);
+	return 0;
+}
+
 /* Serialise every command against pg_telemetry_fini(). */
 #define LOCKED_CMD(fn) \
 static int fn##_locked(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -714,6 +761,7 @@ LOCKED_CMD(cmd_neighbors)
 LOCKED_CMD(cmd_rings)
 LOCKED_CMD(cmd_routes6)
 LOCKED_CMD(cmd_neighbors6)
+LOCKED_CMD(cmd_fpm)
 LOCKED_CMD(cmd_acl)
 LOCKED_CMD(cmd_info)
 
@@ -746,6 +794,9 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 	       rte_telemetry_register_cmd("/pktgate/rings", cmd_rings_locked,
 			"Pipeline rings: lcores, size, enqueued, dequeued, dropped_full, "
 			"count, peak. No parameters") |
+	       rte_telemetry_register_cmd("/pktgate/fpm", cmd_fpm_locked,
+			"FRR FPM session: connected, peer, frames, routes added/deleted, "
+			"next hops, errors, ignored by reason, last error. No parameters") |
 	       rte_telemetry_register_cmd("/pktgate/acl", cmd_acl_locked,
 			"Firewall rules with hits, and per list the default action's hits. "
 			"Parameters: offset into the rules (default 0)") |

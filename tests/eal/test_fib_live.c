@@ -319,6 +319,27 @@ fill_specs(struct pg_fib_route_spec *v, unsigned int n)
 	}
 }
 
+/* Both copies answer like the route list: the longest installed prefix. */
+static void
+check_copies_match(unsigned int samples)
+{
+	unsigned int i;
+
+	for (i = 0; i < samples; i++) {
+		const uint32_t ip = PG_IPV4(20 + rand() % 100, 0, 0, 0) |
+				    ((uint32_t)rand() & 0xffffff);
+		const struct pg_fib_route *best = NULL;
+		int l;
+
+		for (l = 32; l >= 0 && best == NULL; l--)
+			best = pg_fib_find(fib, ip, (uint8_t)l);
+		ck_assert_uint_eq(side_lookup(&fib->side[0], ip),
+				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
+		ck_assert_uint_eq(side_lookup(&fib->side[1], ip),
+				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
+	}
+}
+
 /* A bulk load is one change: all routes or none; the later line wins. */
 START_TEST(bulk_load_all_or_nothing)
 {
@@ -350,19 +371,7 @@ START_TEST(bulk_load_all_or_nothing)
 	v[N].line = N + 1;
 	dup = v[N];
 	ck_assert_int_eq(pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, N + 1, err), 0);
-	for (i = 0; i < 20000; i++) {
-		const uint32_t ip = PG_IPV4(20 + rand() % 100, 0, 0, 0) |
-				    ((uint32_t)rand() & 0xffffff);
-		const struct pg_fib_route *best = NULL;
-		int l;
-
-		for (l = 32; l >= 0 && best == NULL; l--)
-			best = pg_fib_find(fib, ip, (uint8_t)l);
-		ck_assert_uint_eq(side_lookup(&fib->side[0], ip),
-				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
-		ck_assert_uint_eq(side_lookup(&fib->side[1], ip),
-				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
-	}
+	check_copies_match(20000);
 	fill_specs(v, N);
 	for (i = 0; i < N; i++) {
 		if (v[i].prefix == dup.prefix && v[i].len == dup.len)
@@ -431,6 +440,66 @@ START_TEST(copies_stay_equal)
 		ck_assert_uint_eq(side_lookup(&fib->side[0], ip), best->nh);
 		ck_assert_uint_eq(side_lookup(&fib->side[1], ip), best->nh);
 	}
+}
+END_TEST
+
+/* A bulk delete is one change: all routes or none; a static route over a
+ * daemon's prefix stays, the daemon's waiting one goes. */
+START_TEST(bulk_delete_all_or_nothing)
+{
+	enum { N = 3000 };
+	struct pg_fib_route_spec *v = calloc(N + 1, sizeof(*v));
+	char err[PG_CONF_ERR_LEN];
+	const uint32_t n0 = fib->n_routes;
+	uint32_t n_fpm, shadow0, sp, i;
+	uint8_t sl;
+
+	ck_assert_ptr_nonnull(v);
+	fill_specs(v, N);
+	ck_assert_int_eq(pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_FPM, v, N, err), 0);
+	n_fpm = fib->n_routes - n0;
+	ck_assert_uint_gt(n_fpm, N / 2);           /* random prefixes collide */
+	/* A static route over one of them: the FPM one waits behind it. */
+	sp = v[7].prefix;
+	sl = v[7].len;
+	ck_assert_int_eq(pg_fib_route_add(fib, sp, sl, 0, 0, err), 0);
+	shadow0 = fib->n_shadow;
+	ck_assert_uint_ge(shadow0, 1);
+
+	/* One prefix without an FPM route: nothing goes. */
+	fill_specs(v, N);
+	v[N].prefix = PG_IPV4(9, 9, 9, 0);
+	v[N].len = 24;
+	v[N].line = N + 1;
+	ck_assert_int_eq(pg_fib_route_del_bulk(fib, PG_ROUTE_ORIGIN_FPM, v, N + 1, err), -ENOENT);
+	ck_assert_msg(strstr(err, "line 3001") != NULL && strstr(err, "9.9.9.0/24") != NULL,
+		      "%s", err);
+	ck_assert_uint_eq(fib->n_routes, n0 + n_fpm);
+	ck_assert_uint_eq(fib->n_shadow, shadow0);
+	check_copies_match(5000);
+	/* A static-only prefix is not the daemon's to delete. */
+	v[0].prefix = sp;
+	v[0].len = sl;
+	v[0].line = 1;
+	ck_assert_int_eq(pg_fib_route_del_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, 1, err), 0);
+	ck_assert_int_eq(pg_fib_route_del_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, 1, err), -ENOENT);
+	ck_assert_uint_eq(pg_fib_find(fib, sp, sl)->origin, PG_ROUTE_ORIGIN_FPM);
+	ck_assert_int_eq(pg_fib_route_add(fib, sp, sl, 0, 0, err), 0);
+
+	/* All of them, duplicates included: back to the start but the
+	 * static route, and both copies agree everywhere. */
+	fill_specs(v, N);
+	ck_assert_int_eq(pg_fib_route_del_bulk(fib, PG_ROUTE_ORIGIN_FPM, v, N, err), 0);
+	ck_assert_uint_eq(fib->n_routes, n0 + 1);
+	ck_assert_uint_eq(fib->n_shadow, shadow0 - 1);
+	ck_assert_uint_eq(pg_fib_find(fib, sp, sl)->origin, PG_ROUTE_ORIGIN_STATIC);
+	for (i = 0; i + 1 < fib->n_routes; i++)
+		ck_assert(fib->routes[i].prefix < fib->routes[i + 1].prefix ||
+			  (fib->routes[i].prefix == fib->routes[i + 1].prefix &&
+			   fib->routes[i].len < fib->routes[i + 1].len));
+	check_copies_match(20000);
+	ck_assert_uint_eq(nh_of(PG_IPV4(198, 51, 100, 2))->type, PG_NH_FORWARD);
+	free(v);
 }
 END_TEST
 
@@ -559,6 +628,7 @@ live_suite(void)
 	tcase_add_test(tc, table_full_changes_nothing);
 	tcase_add_test(tc, copies_stay_equal);
 	tcase_add_test(tc, bulk_load_all_or_nothing);
+	tcase_add_test(tc, bulk_delete_all_or_nothing);
 	tcase_add_test(tc, reader_never_sees_stale_or_torn);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1650,6 +1650,45 @@ START_TEST(test_acl_only_load)
 }
 END_TEST
 
+/* fpm: off when absent, defaults when empty, each mistake named. */
+START_TEST(test_fpm)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL, NULL));
+
+	ck_assert(!c->fpm.enabled);
+	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm: {}\n"));
+	ck_assert(c->fpm.enabled);
+	ck_assert_uint_eq(c->fpm.addr, 0x7f000001);
+	ck_assert_uint_eq(c->fpm.port, 2620);
+	ck_assert_uint_eq(c->fpm.resync_quiet_ms, 3000);
+	ck_assert_uint_eq(c->fpm.max_routes, 0);
+	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n"
+			  "  listen: \"10.0.0.1:2700\"\n  resync_quiet_ms: 500\n"
+			  "  max_routes: 1000000\n"));
+	ck_assert(c->fpm.enabled);
+	ck_assert_uint_eq(c->fpm.addr, 0x0a000001);
+	ck_assert_uint_eq(c->fpm.port, 2700);
+	ck_assert_uint_eq(c->fpm.resync_quiet_ms, 500);
+	ck_assert_uint_eq(c->fpm.max_routes, 1000000);
+	pg_conf_free(c);
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  listen: x:1\n"),
+		     "fpm.listen", "address:port");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  listen: 1.2.3.4\n"),
+		     "fpm.listen", "address:port");
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  lcores: [1]\nfpm:\n  listen: \"1.2.3.4:70000\"\n"),
+		     "fpm.listen", "'1.2.3.4:70000'");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  resync_quiet_ms: 1\n"),
+		     "fpm.resync_quiet_ms", "out of range");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  max_routes: 20000000\n"),
+		     "fpm.max_routes", "out of range");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nfpm:\n  port: 1\n"),
+		     "port", NULL);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -1761,6 +1800,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_many_routes);
 	tcase_add_test(tc, test_many_routes_duplicate);
 	tcase_add_test(tc, test_arp);
+	tcase_add_test(tc, test_fpm);
 	tcase_add_test(tc, test_acl_too_many_rules);
 	suite_add_tcase(s, tc);
 

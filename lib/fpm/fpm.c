@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 pktgate authors
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+
+#include "pg_fpm.h"
+
+RTE_LOG_REGISTER_SUFFIX(pg_fpm_logtype, fpm, INFO);
+#define FPM_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, pg_fpm_logtype, "pktgate.fpm: " fmt "\n", ##__VA_ARGS__)
+
+/* rtm_protocol of an interface's own subnet. */
+#define PROTO_CONNECTED 2
+/* Bytes read per tick: bounds a tick's work during a full-table replay
+ * (a 1M-route replay is ~40 MB: a few seconds of ticks). */
+#define READ_PER_TICK (1u << 20)
+/* Route changes gathered before they go to the table as one batch. */
+#define BATCH_CAP (READ_PER_TICK / 28u + PG_FPM_MAX_OPS)
+
+/* One prefix as a sortable key. */
+static inline uint64_t
+route_key(uint32_t prefix, uint8_t len)
+{
+	return (uint64_t)prefix << 8 | len;
+}
+
+/* A change and its place in the batch: sorted by prefix, then arrival. */
+struct change {
+	struct pg_fpm_route r;
+	uint32_t seq;
+};
+
+struct pg_fpm {
+	struct pg_fib *fib;
+	struct pg_conf_fpm conf;
+	int listen_fd;
+	int fd;                         /**< the client, -1: none */
+	uint8_t *buf;                   /**< bytes of an incomplete frame */
+	size_t buf_len;
+	double last_frame;              /**< when the last frame arrived */
+	struct pg_fpm_parser parser;
+
+	/* A batch of changes in arrival order, then reduced to one per prefix. */
+	struct pg_fpm_route *batch;
+	uint32_t n_batch;
+	struct change *sorted;
+	struct pg_fib_route_spec *specs;
+
+	/* Resync: FPM routes that were in the table when the connection came,
+	 * sorted; stale[i] cleared when zebra sends the prefix again. */
+	uint64_t *stale_key;
+	uint8_t *stale;
+	uint32_t n_stale;
+	bool resync_pending;
+
+	pthread_mutex_t lock;           /**< pub vs telemetry */
+	struct pg_fpm_stats st;         /**< the control thread's copy */
+	struct pg_fpm_stats pub;        /**< what pg_fpm_get_stats() returns */
+};
+
+static void
+set_error(struct pg_fpm *f, const char *msg)
+{
+	snprintf(f->st.last_error, sizeof(f->st.last_error), "%s", msg);
+}
+
+static void
+publish(struct pg_fpm *f)
+{
+	f->st.parse = f->parser.c;
+	f->st.nexthops = f->parser.n_nh;
+	f->st.connected = f->fd >= 0;
+	f->st.resync_pending = f->resync_pending;
+	pthread_mutex_lock(&f->lock);
+	f->pub = f->st;
+	pthread_mutex_unlock(&f->lock);
+}
+
+void
+pg_fpm_get_stats(struct pg_fpm *f, struct pg_fpm_stats *s)
+{
+	pthread_mutex_lock(&f->lock);
+	*s = f->pub;
+	pthread_mutex_unlock(&f->lock);
+}
+
+struct pg_fpm *
+pg_fpm_create(const struct pg_conf_fpm *conf, struct pg_fib *fib, char err[PG_CONF_ERR_LEN])
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct pg_fpm *f = calloc(1, sizeof(*f));
+	const int one = 1;
+	char a[20];
+
+	if (f == NULL) {
+		snprintf(err, PG_CONF_ERR_LEN, "fpm: out of memory");
+		return NULL;
+	}
+	f->fib = fib;
+	f->conf = *conf;
+	f->fd = -1;
+	f->listen_fd = -1;
+	pthread_mutex_init(&f->lock, NULL);
+	pg_fpm_parser_init(&f->parser);
+	snprintf(f->st.listen, sizeof(f->st.listen), "%s:%u",
+		 pg_conf_ip4_str(conf->addr, a, sizeof(a)), conf->port);
+	f->buf = malloc(PG_FPM_MAX_FRAME);
+	f->batch = malloc(BATCH_CAP * sizeof(*f->batch));
+	f->specs = malloc(BATCH_CAP * sizeof(*f->specs));
+	f->sorted = malloc(BATCH_CAP * sizeof(*f->sorted));
+	f->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (f->buf == NULL || f->batch == NULL || f->specs == NULL || f->sorted == NULL ||
+	    f->listen_fd < 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "fpm: cannot set up the listener: %s",
+			 f->listen_fd < 0 ? strerror(errno) : "out of memory");
+		goto fail;
+	}
+	/* zebra reconnects to a restarted pktgate at once: no TIME_WAIT wait. */
+	setsockopt(f->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sa.sin_addr.s_addr = htonl(conf->addr);
+	sa.sin_port = htons(conf->port);
+	if (bind(f->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(f->listen_fd, 4) != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "fpm.listen: cannot listen on %s: %s",
+			 f->st.listen, strerror(errno));
+		goto fail;
+	}
+	FPM_LOG(INFO, "listening for zebra on %s", f->st.listen);
+	publish(f);
+	return f;
+fail:
+	pg_fpm_free(f);
+	return NULL;
+}
+
+void
+pg_fpm_free(struct pg_fpm *f)
+{
+	if (f == NULL)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->listen_fd >= 0)
+		close(f->listen_fd);
+	pg_fpm_parser_fini(&f->parser);
+	free(f->buf);
+	free(f->batch);
+	free(f->specs);
+	free(f->sorted);
+	free(f->stale_key);
+	free(f->stale);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Mark every FPM route (installed or waiting behind a winner) stale. */
+static void
+resync_begin(struct pg_fpm *f)
+{
+	const struct pg_fib *fib = f->fib;
+	uint32_t i, n = 0, cap = fib->n_routes + fib->n_shadow;
+
+	free(f->stale_key);
+	free(f->stale);
+	f->stale_key = malloc(RTE_MAX(cap, 1u) * sizeof(*f->stale_key));
+	f->stale = malloc(RTE_MAX(cap, 1u));
+	f->n_stale = 0;
+	f->resync_pending = true;
+	if (f->stale_key == NULL || f->stale == NULL) {
+		/* Without the list nothing is removed: stale routes stay. */
+		FPM_LOG(ERR, "resync: out of memory, stale routes will not be removed");
+		f->resync_pending = false;
+		return;
+	}
+	for (i = 0; i < fib->n_routes; i++)
+		if (fib->routes[i].origin == PG_ROUTE_ORIGIN_FPM)
+			f->stale_key[n++] = route_key(fib->routes[i].prefix, fib->routes[i].len);
+	for (i = 0; i < fib->n_shadow; i++)
+		if (fib->shadow[i].origin == PG_ROUTE_ORIGIN_FPM)
+			f->stale_key[n++] = route_key(fib->shadow[i].prefix, fib->shadow[i].len);
+	qsort(f->stale_key, n, sizeof(*f->stale_key), key_cmp);
+	memset(f->stale, 1, n);
+	f->n_stale = n;
+}
+
+/* zebra sent the prefix again (or deleted it): not stale any more. */
+static void
+resync_seen(struct pg_fpm *f, uint64_t key)
+{
+	uint32_t lo = 0, hi = f->n_stale;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (f->stale_key[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->n_stale && f->stale_key[lo] == key)
+		f->stale[lo] = 0;
+}
+
+/* Routes zebra did not send again: one table change for all of them. */
+static void
+resync_finish(struct pg_fpm *f)
+{
+	struct pg_fib_route_spec *v = malloc(RTE_MAX(f->n_stale, 1u) * sizeof(*v));
+	char err[PG_CONF_ERR_LEN];
+	uint32_t i, n = 0, removed = 0;
+
+	for (i = 0; i < f->n_stale && v != NULL; i++) {
+		if (!f->stale[i])
+			continue;
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].prefix = (uint32_t)(f->stale_key[i] >> 8);
+		v[n].len = (uint8_t)f->stale_key[i];
+		v[n].line = n + 1;
+		n++;
+	}
+	if (v != NULL && pg_fib_route_del_bulk(f->fib, PG_ROUTE_ORIGIN_FPM, v, n, err) == 0) {
+		removed = n;
+	} else {
+		/* Out of memory, or a route gone meanwhile: one by one. */
+		for (i = 0; i < f->n_stale; i++)
+			if (f->stale[i] &&
+			    pg_fib_route_del_origin(f->fib, PG_ROUTE_ORIGIN_FPM,
+						    (uint32_t)(f->stale_key[i] >> 8),
+						    (uint8_t)f->stale_key[i], err) == 0)
+				removed++;
+	}
+	free(v);
+	f->st.stale_removed += removed;
+	f->resync_pending = false;
+	f->n_stale = 0;
+	FPM_LOG(INFO, "resync done: %u stale routes removed", removed);
+}
+
+static void
+drop_client(struct pg_fpm *f)
+{
+	/* A replay cut short says nothing about the routes it did not reach:
+	 * they stay until a connection's replay completes. */
+	if (f->resync_pending) {
+		FPM_LOG(INFO, "resync abandoned: %s went before its replay was over",
+			f->st.peer);
+		f->resync_pending = false;
+		f->n_stale = 0;
+	}
+	close(f->fd);
+	f->fd = -1;
+	f->buf_len = 0;
+	f->st.peer[0] = '\0';
+}
+
+/* A bad frame: one line, the connection goes, the frame's changes too. */
+static void
+reset_client(struct pg_fpm *f, const char *why)
+{
+	FPM_LOG(ERR, "%s: %s; connection reset, routes untouched", f->st.peer, why);
+	set_error(f, why);
+	f->st.resets++;
+	drop_client(f);
+}
+
+static void
+accept_clients(struct pg_fpm *f, double now)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	char a[20];
+	int fd;
+
+	while ((fd = accept4(f->listen_fd, (struct sockaddr *)&sa, &sl,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		if (f->fd >= 0) {
+			FPM_LOG(WARNING, "%s replaced by a new connection", f->st.peer);
+			drop_client(f);
+		}
+		f->fd = fd;
+		f->buf_len = 0;
+		f->last_frame = now;
+		f->st.connections++;
+		snprintf(f->st.peer, sizeof(f->st.peer), "%s:%u",
+			 pg_conf_ip4_str(ntohl(sa.sin_addr.s_addr), a, sizeof(a)),
+			 ntohs(sa.sin_port));
+		pg_fpm_parser_reset(&f->parser);
+		resync_begin(f);
+		FPM_LOG(INFO, "zebra connected from %s: %u FPM routes stale until re-sent",
+			f->st.peer, f->n_stale);
+		sl = sizeof(sa);
+	}
+}
+
+static int
+change_cmp(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+	const uint64_t kx = route_key(x->r.prefix, x->r.len), ky = route_key(y->r.prefix, y->r.len);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Port a route goes out of, or -1 (counted) when it cannot be installed. */
+static int
+route_port(struct pg_fpm *f, const struct pg_fpm_route *r)
+{
+	int port;
+
+	if (r->gw != 0) {
+		port = pg_fib_port_of(f->fib, r->gw);
+		if (port < 0)
+			f->parser.c.ignored[PG_FPM_IGN_no_port]++;
+		return port;
+	}
+	/* No gateway: zebra's connected routes. Ours are the table's own
+	 * (connected + local, with neighbor host routes): never replaced. */
+	port = pg_fib_port_of(f->fib, r->prefix);
+	if (port >= 0 || r->protocol == PROTO_CONNECTED) {
+		f->parser.c.ignored[PG_FPM_IGN_connected_own]++;
+		return -1;
+	}
+	/* An OIF we cannot map to a port (no mirror interfaces yet). */
+	f->parser.c.ignored[PG_FPM_IGN_no_port]++;
+	return -1;
+}
+
+static void
+del_route(struct pg_fpm *f, uint32_t prefix, uint8_t len)
+{
+	char err[PG_CONF_ERR_LEN];
+
+	if (pg_fib_route_del_origin(f->fib, PG_ROUTE_ORIGIN_FPM, prefix, len, err) == 0)
+		f->st.routes_deleted++;
+}
+
+/*
+ * Apply the batch: the last change per prefix wins (a DELROUTE then
+ * NEWROUTE in one frame is a replace, never a gap), the additions as one
+ * table change.
+ */
+static void
+apply_batch(struct pg_fpm *f)
+{
+	char err[PG_CONF_ERR_LEN];
+	uint32_t i, n_specs = 0;
+	int ret;
+
+	if (f->n_batch == 0)
+		return;
+	for (i = 0; i < f->n_batch; i++) {
+		f->sorted[i].r = f->batch[i];
+		f->sorted[i].seq = i;
+	}
+	qsort(f->sorted, f->n_batch, sizeof(*f->sorted), change_cmp);
+	for (i = 0; i < f->n_batch; i++) {
+		const struct pg_fpm_route *r = &f->sorted[i].r;
+		struct pg_fib_route_spec *s;
+		int port;
+
+		if (i + 1 < f->n_batch && f->sorted[i + 1].r.prefix == r->prefix &&
+		    f->sorted[i + 1].r.len == r->len)
+			continue;               /* a later change of the same prefix */
+		if (f->resync_pending)
+			resync_seen(f, route_key(r->prefix, r->len));
+		if (r->op == PG_FPM_ROUTE_DEL) {
+			del_route(f, r->prefix, r->len);
+			continue;
+		}
+		port = route_port(f, r);
+		if (port < 0) {
+			/* What zebra wants cannot be installed: the old route
+			 * must not stay either. */
+			del_route(f, r->prefix, r->len);
+			continue;
+		}
+		s = &f->specs[n_specs++];
+		s->prefix = r->prefix;
+		s->len = r->len;
+		s->port = (int16_t)port;
+		s->gw = r->gw;
+		s->line = 0;
+	}
+	f->n_batch = 0;
+	if (n_specs == 0)
+		return;
+	ret = pg_fib_route_add_bulk(f->fib, PG_ROUTE_ORIGIN_FPM, f->specs, n_specs, err);
+	if (ret == 0) {
+		f->st.routes_added += n_specs;
+		return;
+	}
+	/* One bad route must not cost the rest: one by one, the bad ones
+	 * counted and the first reason kept. */
+	for (i = 0; i < n_specs; i++) {
+		const struct pg_fib_route_spec *s = &f->specs[i];
+
+		if (pg_fib_route_add_origin(f->fib, PG_ROUTE_ORIGIN_FPM, s->prefix, s->len,
+					    s->gw, s->port, err) == 0) {
+			f->st.routes_added++;
+		} else {
+			f->parser.c.ignored[PG_FPM_IGN_rejected]++;
+			set_error(f, err);
+			del_route(f, s->prefix, s->len);
+		}
+	}
+	FPM_LOG(WARNING, "some routes refused by the table, last: %s", f->st.last_error);
+}
+
+/* Cut complete frames off the buffer; false when the connection was reset. */
+static bool
+take_frames(struct pg_fpm *f, double now)
+{
+	char err[PG_FPM_ERR_LEN];
+	size_t off = 0;
+
+	for (;;) {
+		unsigned int n = 0;
+		long len = pg_fpm_frame_len(f->buf + off, f->buf_len - off, err);
+
+		if (len < 0) {
+			reset_client(f, err);
+			return false;
+		}
+		if (len == 0)
+			break;
+		if (pg_fpm_parse_frame(&f->parser, f->buf + off, (size_t)len,
+				       f->batch + f->n_batch, PG_FPM_MAX_OPS, &n, err) < 0) {
+			reset_client(f, err);
+			return false;
+		}
+		f->n_batch += n;
+		f->last_frame = now;
+		off += (size_t)len;
+	}
+	memmove(f->buf, f->buf + off, f->buf_len - off);
+	f->buf_len -= off;
+	return true;
+}
+
+static void
+read_client(struct pg_fpm *f, double now)
+{
+	size_t budget = READ_PER_TICK;
+
+	while (f->fd >= 0 && budget > 0) {
+		ssize_t r;
+
+		/* Room for one more frame's worth of changes, else apply. */
+		if (f->n_batch + PG_FPM_MAX_OPS > BATCH_CAP)
+			apply_batch(f);
+		r = read(f->fd, f->buf + f->buf_len, PG_FPM_MAX_FRAME - f->buf_len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				FPM_LOG(WARNING, "%s: read: %s; connection closed",
+					f->st.peer, strerror(errno));
+				drop_client(f);
+			}
+			break;
+		}
+		if (r == 0) {
+			FPM_LOG(INFO, "%s closed the connection; its routes stay until the "
+				"next resync", f->st.peer);
+			drop_client(f);
+			break;
+		}
+		f->st.bytes += (uint64_t)r;
+		f->buf_len += (size_t)r;
+		budget -= RTE_MIN(budget, (size_t)r);
+		/* Any frame fits the buffer whole (64 KiB, the header's
+		 * limit): a full buffer always yields a frame here. */
+		if (!take_frames(f, now))
+			break;
+	}
+	apply_batch(f);
+}
+
+/* Publishing every tick costs one small copy under a lock nobody else
+ * holds for long (telemetry): simpler than tracking what changed. */
+void
+pg_fpm_poll(struct pg_fpm *f, double now)
+{
+	accept_clients(f, now);
+	if (f->fd >= 0)
+		read_client(f, now);
+	if (f->resync_pending &&
+	    (now - f->last_frame) * 1000.0 >= (double)f->conf.resync_quiet_ms)
+		resync_finish(f);
+	publish(f);
+}
