@@ -111,6 +111,9 @@ pg_control_summary(const struct pg_control *ctl, FILE *out, double elapsed_s)
 	for (i = 0; i < PG_DROP_MAX; i++)
 		if (t.drop[i] != 0)
 			fprintf(out, "summary: drop %s %" PRIu64 "\n", pg_drop_names[i], t.drop[i]);
+	for (i = 0; i < PG_ICMP_MAX; i++)
+		if (t.icmp[i] != 0)
+			fprintf(out, "summary: icmp %s %" PRIu64 "\n", pg_icmp_names[i], t.icmp[i]);
 	for (i = 0; i < ctl->workers->n; i++) {
 		const struct pg_worker *wk = ctl->workers->w[i];
 		const struct pg_lcore_stats *s = &wk->stats;

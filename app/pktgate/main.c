@@ -52,7 +52,7 @@ fail(int code, const char *err)
 
 static void
 fill_ctx(struct pg_fwd_ctx *ctx, const struct pg_ports *ports,
-	 const struct pg_fib *fib, const struct pg_fib6 *fib6)
+	 const struct pg_fib *fib, const struct pg_fib6 *fib6, const struct pg_conf *conf)
 {
 	unsigned int i;
 
@@ -60,10 +60,13 @@ fill_ctx(struct pg_fwd_ctx *ctx, const struct pg_ports *ports,
 	ctx->fib = fib;
 	ctx->fib6 = fib6;
 	ctx->n_ports = ports->n_ports;
+	ctx->icmp_rate = conf->icmp_rate;
+	ctx->icmp_burst = conf->icmp_burst;
 	for (i = 0; i < ports->n_ports; i++) {
 		ctx->port[i].mac = ports->port[i].mac;
 		ctx->port[i].port_id = ports->port[i].port_id;
 		ctx->port[i].ip4_be = rte_cpu_to_be_32(ports->port[i].ip4);
+		ctx->port[i].mtu = conf->ports[i].mtu;
 		ctx->port_index[ports->port[i].port_id] = (uint8_t)i;
 	}
 }
@@ -181,7 +184,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 			goto out_fib;
 		}
 	}
-	fill_ctx(&ctx, &ports, fib, fib6);
+	fill_ctx(&ctx, &ports, fib, fib6, conf);
 	ctx.rcu = pg_rcu_create(workers.n, (int)rte_lcore_to_socket_id(workers.fwd_lcores[0]));
 	if (ctx.rcu == NULL) {
 		fail(EXIT_FAILURE, "cannot allocate the table grace-period tracker");

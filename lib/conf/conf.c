@@ -45,6 +45,8 @@ static const cyaml_schema_field_t port_fields[] = {
 			struct pg_conf_raw_port, tx_desc, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("ipv6", OPT,
 			struct pg_conf_raw_port, ipv6, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("mtu", OPT,
+			struct pg_conf_raw_port, mtu, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -169,6 +171,14 @@ static const cyaml_schema_field_t fpm_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t icmp_fields[] = {
+	CYAML_FIELD_STRING_PTR("rate", OPT,
+			struct pg_conf_raw_icmp, rate, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("burst", OPT,
+			struct pg_conf_raw_icmp, burst, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 /*
  * Counts are checked in conf_validate.c rather than with the schema's
  * min/max so that the messages can say what the limit is about.
@@ -192,6 +202,8 @@ static const cyaml_schema_field_t top_fields[] = {
 			struct pg_conf_raw, acl, &acl_schema,
 			0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("fpm", OPT, struct pg_conf_raw, fpm, fpm_fields),
+	CYAML_FIELD_MAPPING_PTR("icmp", OPT,
+			struct pg_conf_raw, icmp, icmp_fields),
 	CYAML_FIELD_END
 };
 

@@ -33,6 +33,7 @@ struct pg_conf_raw_port {
 	char *rx_desc;      /* optional */
 	char *tx_desc;      /* optional */
 	char *ipv6;         /* optional */
+	char *mtu;          /* optional */
 };
 
 struct pg_conf_raw_neighbor {
@@ -97,6 +98,11 @@ struct pg_conf_raw_fpm {
 	char *max_routes;       /* optional */
 };
 
+struct pg_conf_raw_icmp {
+	char *rate;         /* optional */
+	char *burst;        /* optional */
+};
+
 struct pg_conf_raw {
 	struct pg_conf_raw_port *ports;
 	unsigned int ports_count;
@@ -110,6 +116,7 @@ struct pg_conf_raw {
 	struct pg_conf_raw_acl *acl;
 	unsigned int acl_count;
 	struct pg_conf_raw_fpm *fpm;     /* optional */
+	struct pg_conf_raw_icmp *icmp;   /* optional */
 };
 
 /*

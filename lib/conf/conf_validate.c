@@ -7,7 +7,7 @@
  *
  * Every rule of docs/config.md lives here. Each failure produces one line,
  * "<field path>: <reason>", and stops: the first problem is reported, in
- * document order (ports, neighbors, routes, workers).
+ * document order (ports, neighbors, routes, workers, arp, icmp).
  */
 
 #include <arpa/inet.h>
@@ -727,6 +727,14 @@ build_port(const struct pg_conf_raw_port *r, unsigned int i,
 		if (check_desc(path, r->tx_desc, &p->tx_desc, err) < 0)
 			return -1;
 	}
+	p->mtu = PG_CONF_DEFAULT_MTU;
+	if (r->mtu != NULL) {
+		snprintf(path, sizeof(path), "ports[%u].mtu", i);
+		if (check_uint(path, r->mtu, PG_CONF_MIN_MTU, PG_CONF_MAX_MTU, &v,
+			       err) < 0)
+			return -1;
+		p->mtu = (uint16_t)v;
+	}
 	return 0;
 }
 
@@ -1426,6 +1434,30 @@ build_fpm(const struct pg_conf_raw_fpm *f, struct pg_conf *conf, char *err)
 	return 0;
 }
 
+/* icmp: the per-lcore rate limit of ICMP errors; rate 0 turns them off. */
+static int
+build_icmp(const struct pg_conf_raw_icmp *r, struct pg_conf *conf, char *err)
+{
+	unsigned long v;
+
+	conf->icmp_rate = PG_CONF_DEFAULT_ICMP_RATE;
+	conf->icmp_burst = PG_CONF_DEFAULT_ICMP_BURST;
+	if (r == NULL)
+		return 0;
+	if (r->rate != NULL) {
+		if (check_uint("icmp.rate", r->rate, 0, PG_CONF_MAX_ICMP_RATE, &v, err) < 0)
+			return -1;
+		conf->icmp_rate = (unsigned int)v;
+	}
+	if (r->burst != NULL) {
+		if (check_uint("icmp.burst", r->burst, 1, PG_CONF_MAX_ICMP_BURST, &v,
+			       err) < 0)
+			return -1;
+		conf->icmp_burst = (unsigned int)v;
+	}
+	return 0;
+}
+
 int
 pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 		  char err[PG_CONF_ERR_LEN])
@@ -1437,7 +1469,8 @@ pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 	    build_arp(raw->arp, conf, err) < 0 ||
 	    build_control(&raw->control, conf, err) < 0 ||
 	    pg_conf_acl_build(raw, conf, err) < 0 ||
-	    build_fpm(raw->fpm, conf, err) < 0)
+	    build_fpm(raw->fpm, conf, err) < 0 ||
+	    build_icmp(raw->icmp, conf, err) < 0)
 		return -1;
 	return 0;
 }

@@ -34,6 +34,13 @@
 /** Control socket path incl. NUL: what fits in sockaddr_un.sun_path. */
 #define PG_CONF_SOCKET_LEN 108
 #define PG_CONF_DEFAULT_CONTROL_SOCKET "/run/pktgate/pktgate.sock"
+#define PG_CONF_DEFAULT_MTU 1500
+#define PG_CONF_MIN_MTU 68          /**< RFC 791: every IPv4 link carries 68 */
+#define PG_CONF_MAX_MTU 65535       /**< the largest IPv4 datagram */
+#define PG_CONF_DEFAULT_ICMP_RATE 1000
+#define PG_CONF_DEFAULT_ICMP_BURST 100
+#define PG_CONF_MAX_ICMP_RATE 1000000
+#define PG_CONF_MAX_ICMP_BURST 100000
 
 struct pg_conf_port {
 	char name[PG_CONF_NAME_LEN];
@@ -48,6 +55,7 @@ struct pg_conf_port {
 	bool has_ip6;             /**< `ipv6:` given: IPv6 is on for this port */
 	uint8_t ip6_len;          /**< connected IPv6 prefix length, 1..128 */
 	uint8_t ip6[16];          /**< our global IPv6 address (network order) */
+	uint16_t mtu;             /**< largest IPv4 datagram sent out of it (default 1500) */
 };
 
 struct pg_conf_neighbor {
@@ -188,6 +196,8 @@ struct pg_conf {
 	struct pg_conf_acl_list *acls;    /**< malloc'd, n_acls lists */
 	unsigned int n_acls;
 	struct pg_conf_fpm fpm;
+	unsigned int icmp_rate;           /**< ICMP errors a second per lcore; 0: none */
+	unsigned int icmp_burst;          /**< ICMP errors at once per lcore */
 };
 
 /**

@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_fib.h>
 #include <rte_prefetch.h>
 #include <rte_vect.h>
@@ -12,6 +13,7 @@
 #include "pg_acl_worker.h"
 #include "pg_fwd_worker.h"
 #include "pg_neigh.h"
+#include "pg_icmp_error.h"
 #include "pg_pkt.h"
 
 /* How far ahead the parse loop prefetches packet data. */
@@ -27,6 +29,8 @@ pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
 	lc->ctx = ctx;
 	lc->stats = stats;
 	lc->txq = txq;
+	pg_token_init(&lc->icmp_bucket, rte_get_tsc_hz(), ctx->icmp_rate, ctx->icmp_burst,
+		      rte_rdtsc());
 	lc->miss_hold_tsc = rte_get_tsc_hz() / 1000 * PG_NEIGH_MISS_HOLD_MS;
 }
 
@@ -103,6 +107,139 @@ struct burst_state {
 static_assert(sizeof(struct burst_state) / PG_BURST <= RTE_CACHE_LINE_SIZE,
 	      "per-packet metadata must fit one cache line");
 static_assert(PG_BURST <= 32, "opt_mask has one bit per packet of a burst");
+
+/* Drop reasons that owe the sender an ICMP error, one bit each. */
+#define ICMP_REASONS (UINT64_C(1) << PG_DROP_ttl_exceeded | UINT64_C(1) << PG_DROP_no_route | \
+		      UINT64_C(1) << PG_DROP_no_neighbor | UINT64_C(1) << PG_DROP_frag_needed)
+static_assert(PG_DROP_MAX <= 64, "ICMP_REASONS has one bit per drop reason");
+static_assert(RTE_PKTMBUF_HEADROOM >= PG_ICMP4_ERR_GROW,
+	      "ICMP errors are built in the headroom of the packet they report");
+
+/* The error each of those reasons sends (RFC 1812 5.2.7.1, 5.3.1; RFC 1191). */
+static const struct {
+	uint8_t type, code, counter;
+} icmp_kind[PG_DROP_MAX] = {
+	[PG_DROP_ttl_exceeded] = { PG_ICMP4_TIME_EXCEEDED, PG_ICMP4_TTL_EXCEEDED_CODE,
+				   PG_ICMP_time_exceeded },
+	[PG_DROP_no_route] = { PG_ICMP4_DEST_UNREACH, PG_ICMP4_NET_UNREACH_CODE,
+			       PG_ICMP_net_unreachable },
+	/* Code 1, not 0: there is a route, its next hop (or the host on a
+	 * connected subnet) does not resolve (RFC 1812 5.2.7.1). */
+	[PG_DROP_no_neighbor] = { PG_ICMP4_DEST_UNREACH, PG_ICMP4_HOST_UNREACH_CODE,
+				  PG_ICMP_host_unreachable },
+	[PG_DROP_frag_needed] = { PG_ICMP4_DEST_UNREACH, PG_ICMP4_FRAG_NEEDED_CODE,
+				  PG_ICMP_frag_needed },
+};
+
+/* Look up n destinations in one bulk call; a miss takes the default route's
+ * next hop, which is the NO_ROUTE next hop without one. The table is only
+ * read: rte_fib's prototype lacks the const. */
+static inline void
+route_lookup(const struct pg_fib_side *fib, uint32_t *dst, uint64_t *hop, uint16_t n)
+{
+	if (n != 0)
+		rte_fib_lookup_bulk(fib->v4, dst, hop, n);
+}
+
+/*
+ * Turn the dropped datagram @p m into the ICMP error that reports it, in
+ * its own mbuf (headers written into the headroom in front of the quoted
+ * datagram), and queue it along the route back to its source. The error's
+ * source is the address of the port the datagram came in on. Returns false
+ * when no error is sent (each case counted): the caller frees @p m.
+ */
+static bool
+icmp_error(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
+	   struct rte_mbuf *m, unsigned int reason, const struct pg_nexthop *nh)
+{
+	const struct pg_fwd_ctx *ctx = lc->ctx;
+	struct pg_lcore_stats *st = lc->stats;
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	const uint32_t src_be = ip->src_addr;
+	const struct pg_nexthop *back;
+	uint32_t src = rte_be_to_cpu_32(src_be), quote, len;
+	uint64_t hop;
+	uint8_t *frame;
+
+	/* With dynamic ARP a miss starts a resolution (the datagram is not
+	 * held): the next hop may answer in a moment, and this worker cannot
+	 * tell a pending resolution from a failed one. Host unreachable is
+	 * for a neighbor that does not resolve (RFC 1812 5.2.7.1; Linux sends
+	 * it when resolution fails), so only static neighbors give one. */
+	if (reason == PG_DROP_no_neighbor && lc->neigh_events != NULL) {
+		pg_stats_add(&st->icmp[PG_ICMP_neighbor_pending], 1);
+		return false;
+	}
+	if (!pg_icmp4_error_allowed(eth, ip, m->data_len) ||
+	    rte_pktmbuf_headroom(m) < PG_ICMP4_ERR_GROW) {
+		pg_stats_add(&st->icmp[PG_ICMP_suppressed], 1);
+		return false;
+	}
+	/* Back along the route to the source, never blindly out of the
+	 * ingress port; a LOCAL next hop means the source is one of our
+	 * addresses or a subnet broadcast: no error for those either. */
+	route_lookup(fib, &src, &hop, 1);
+	back = &fib->nh[hop];
+	if (back->type != PG_NH_FORWARD) {
+		pg_stats_add(&st->icmp[back->type == PG_NH_LOCAL ? PG_ICMP_suppressed :
+				       PG_ICMP_no_route_back], 1);
+		return false;
+	}
+	if (!pg_token_take(&lc->icmp_bucket, rte_rdtsc())) {
+		pg_stats_add(&st->icmp[PG_ICMP_rate_limited], 1);
+		return false;
+	}
+	/* The quote must lie in the first segment; the rest of a chain goes. */
+	quote = RTE_MIN(pg_icmp4_quote_len(rte_be_to_cpu_16(ip->total_length)),
+			(uint32_t)m->data_len - (uint32_t)sizeof(*eth));
+	if (m->nb_segs > 1) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	frame = (uint8_t *)rte_pktmbuf_prepend(m, PG_ICMP4_ERR_GROW);
+	len = pg_icmp4_error_build(frame, quote, ctx->port[in_port].ip4_be, src_be,
+				   icmp_kind[reason].type, icmp_kind[reason].code,
+				   reason == PG_DROP_frag_needed ?
+				   rte_cpu_to_be_32(ctx->port[nh->port].mtu) : 0,
+				   back->l2);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	pg_stats_add(&st->icmp[icmp_kind[reason].counter], 1);
+	pg_stats_add(&st->port[in_port].rx_drops, 1);
+	tx_enqueue_err(lc, back->port, m);
+	return true;
+}
+
+/*
+ * Drop with a reason that may owe the sender an ICMP error: the slow path
+ * of every drop the route stage decides. The datagram is counted under its
+ * reason either way; it becomes the error or goes to the drop list.
+ * @p nh is the route it failed on (for "fragmentation needed", its port's
+ * MTU goes into the error), @p fib the burst's copy of the table (the route
+ * back is looked up in the same copy as the route forward).
+ */
+static __rte_noinline void
+drop_icmp(struct pg_fwd_lcore *lc, struct drop_list *dl, const struct pg_fib_side *fib,
+	  uint16_t in_port, struct rte_mbuf *m, unsigned int reason,
+	  const struct pg_nexthop *nh)
+{
+	pg_stats_add(&lc->stats->drop[reason], 1);
+	if (((ICMP_REASONS >> reason) & 1) && lc->icmp_bucket.cost != 0 &&
+	    icmp_error(lc, fib, in_port, m, reason, nh))
+		return;
+	dl->pkts[dl->n++] = m;
+}
+
+/* Over the egress MTU: with DF the sender learns the MTU (RFC 1191), without
+ * it the datagram is dropped, not fragmented (docs/architecture.md). */
+static inline unsigned int
+mtu_reason(const struct rte_ipv4_hdr *ip)
+{
+	return ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG) ?
+	       PG_DROP_frag_needed : PG_DROP_mtu_exceeded;
+}
 
 /* ARP: the slow path, kept out of line so the IPv4 loop stays small. */
 static __rte_noinline unsigned int
@@ -272,20 +409,11 @@ acl_filter_out(struct pg_fwd_lcore *lc, const struct pg_acl *acl,
 	return acl_drop(lc, b, n, deny_all, opt_mask, dl);
 }
 
-/* Look up n destinations in one bulk call; a miss takes the default route's
- * next hop, which is the NO_ROUTE next hop without one. The table is only
- * read: rte_fib's prototype lacks the const. */
-static inline void
-route_lookup(const struct pg_fib_side *fib, uint32_t *dst, uint64_t *hop, uint16_t n)
-{
-	if (n != 0)
-		rte_fib_lookup_bulk(fib->v4, dst, hop, n);
-}
-
 /*
  * Stage 3 for next hops other than FORWARD: answered locally (PG_PKT_OK) or
  * the drop reason, in RFC 1812 order (for a route out of a port we cannot
- * send on, L2 and TTL are judged before the missing neighbor).
+ * send on, L2, TTL and MTU are judged before the missing neighbor: a
+ * neighbor is resolved for the datagram as it would leave).
  */
 static __rte_noinline unsigned int
 stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nexthop *nh,
@@ -304,6 +432,8 @@ stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nextho
 			return PG_DROP_l2_multicast;
 		if (ip->time_to_live <= 1)
 			return PG_DROP_ttl_exceeded;
+		if (rte_be_to_cpu_16(ip->total_length) > lc->ctx->port[nh->port].mtu)
+			return mtu_reason(ip);
 		neigh_miss(lc, nh, ip->dst_addr);
 		return PG_DROP_no_neighbor;
 	}
@@ -442,7 +572,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		if (unlikely(nh->type != PG_NH_FORWARD)) {
 			r = stage3_special(lc, in_port, nh, m);
 			if (r != PG_PKT_OK)
-				drop(lc, &dl, m, r);
+				drop_icmp(lc, &dl, fib, in_port, m, r, nh);
 			continue;
 		}
 		/* RFC 1812 5.3.4: a unicast datagram in a link-layer
@@ -452,7 +582,13 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 			continue;
 		}
 		if (unlikely(ip->time_to_live <= 1)) {
-			drop(lc, &dl, m, PG_DROP_ttl_exceeded);
+			drop_icmp(lc, &dl, fib, in_port, m, PG_DROP_ttl_exceeded, nh);
+			continue;
+		}
+		/* The one compare the egress MTU costs: ctx->port[] is 16 bytes
+		 * an entry, read by every burst (two ports: one cache line). */
+		if (unlikely(pg_be16(ip->total_length) > ctx->port[nh->port].mtu)) {
+			drop_icmp(lc, &dl, fib, in_port, m, mtu_reason(ip), nh);
 			continue;
 		}
 		/* Only the slow path lets options through: count from its mask. */

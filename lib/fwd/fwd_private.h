@@ -6,7 +6,8 @@
 
 /*
  * What the stage files of lib/fwd share (fwd.c for IPv4, fwd6.c for IPv6):
- * the TX buffer inlines and the per-burst drop list.
+ * the TX buffer inlines (forwarded, answers, ICMP errors) and the per-burst
+ * drop list.
  */
 
 #include <rte_mbuf.h>
@@ -23,16 +24,30 @@ tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
 		pg_fwd_tx_flush(lc, port);
 }
 
+/* Into an answer or error buffer, which counts in *pending; true when the
+ * buffer is full now. */
+static inline bool
+tx_buf_add(struct pg_tx_buf *b, uint16_t *pending, struct rte_mbuf *m)
+{
+	b->pkts[b->n++] = m;
+	(*pending)++;
+	return b->n == PG_TX_BUF;
+}
+
 /* An answer (ARP reply, echo reply) goes back out of the ingress port. */
 static inline void
 tx_enqueue_local(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
 {
-	struct pg_tx_buf *b = &lc->tx_local[port];
-
-	b->pkts[b->n++] = m;
-	lc->n_local_pending++;
-	if (unlikely(b->n == PG_TX_BUF))
+	if (unlikely(tx_buf_add(&lc->tx_local[port], &lc->n_local_pending, m)))
 		pg_fwd_tx_flush_local(lc, port);
+}
+
+/* An ICMP error goes out along the route back to the sender. */
+static inline void
+tx_enqueue_err(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	if (unlikely(tx_buf_add(&lc->tx_err[port], &lc->n_err_pending, m)))
+		pg_fwd_tx_flush_err(lc, port);
 }
 
 /* Drops are collected per burst and freed in bulk at its end. */

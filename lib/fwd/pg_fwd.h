@@ -20,6 +20,7 @@
 #include "pg_fib.h"
 #include "pg_fib6.h"
 #include "pg_stats.h"
+#include "pg_token_bucket.h"
 
 #define PG_FWD_MAX_PORTS PG_STATS_MAX_PORTS
 #define PG_BURST 32                /**< RX burst */
@@ -30,6 +31,7 @@ struct pg_fwd_port {
 	struct rte_ether_addr mac;
 	uint16_t port_id;          /**< ethdev id */
 	uint32_t ip4_be;           /**< our address, network order */
+	uint16_t mtu;              /**< largest IPv4 datagram it sends (ports[].mtu) */
 };
 
 /** Shared; tables inside change only by pointer swaps behind rcu. */
@@ -50,6 +52,8 @@ struct pg_fwd_ctx {
 	/** ethdev port id -> pktgate port index, for packets that reach a
 	 * forwarding lcore by ring (mbuf->port is the ethdev id). */
 	uint8_t port_index[RTE_MAX_ETHPORTS];
+	uint32_t icmp_rate;        /**< ICMP errors a second per lcore; 0: none */
+	uint32_t icmp_burst;       /**< ICMP errors at once per lcore */
 };
 
 /*
@@ -57,7 +61,9 @@ struct pg_fwd_ctx {
  * local are counted when the TX queue takes a packet, so that
  * rx = forwarded + local + drops holds exactly (a refused packet is a
  * tx_full drop, not also forwarded); answers (ARP, ICMP) have buffers of
- * their own so the forwarding path needs no per-packet flag.
+ * their own so the forwarding path needs no per-packet flag. ICMP errors
+ * have a third set: they are extra TX, counted by type when built (the
+ * datagram they report stays counted as a drop).
  */
 struct pg_tx_buf {
 	uint16_t n;
@@ -86,11 +92,15 @@ struct pg_fwd_lcore {
 	struct pg_fwd_miss miss[PG_FWD_MISS_CACHE];
 	uint16_t n_v6;             /**< IPv6 frames of this burst set aside */
 	struct rte_mbuf *v6[PG_BURST]; /**< for the IPv6 stage after IPv4's */
+	uint16_t n_err_pending;    /**< ICMP errors waiting in tx_err[] */
+	struct pg_token_bucket icmp_bucket;          /**< ICMP error rate limit */
 	struct pg_tx_buf tx[PG_FWD_MAX_PORTS];       /**< forwarded */
 	struct pg_tx_buf tx_local[PG_FWD_MAX_PORTS]; /**< answers, out of the ingress port */
+	struct pg_tx_buf tx_err[PG_FWD_MAX_PORTS];   /**< ICMP errors, along the route back */
 } __rte_cache_aligned;
 
-/** Bind @p lc to the shared context, its counters and its TX queue. */
+/** Bind @p lc to the shared context, its counters and its TX queue; its
+ * ICMP error bucket starts full. */
 void pg_fwd_lcore_init(struct pg_fwd_lcore *lc, const struct pg_fwd_ctx *ctx,
 		       struct pg_lcore_stats *stats, uint16_t txq);
 

@@ -39,11 +39,13 @@ pg_fwd_count_rx(struct pg_lcore_stats *st, uint16_t port, uint16_t n)
 }
 
 /*
- * Send what a TX buffer holds; what the queue refuses is dropped as tx_full.
- * Returns how many the queue took.
+ * Send what a TX buffer holds; what the queue refuses is freed and counted
+ * in *refused (the tx_full drop reason, or for ICMP errors, which are no
+ * received packet, their own counter). Returns how many the queue took.
  */
 static inline uint16_t
-pg_fwd_tx_send(struct pg_fwd_lcore *lc, struct pg_tx_buf *b, uint16_t port)
+pg_fwd_tx_send(struct pg_fwd_lcore *lc, struct pg_tx_buf *b, uint16_t port,
+	       uint64_t *refused)
 {
 	struct pg_lcore_stats *st = lc->stats;
 	uint16_t sent;
@@ -53,7 +55,7 @@ pg_fwd_tx_send(struct pg_fwd_lcore *lc, struct pg_tx_buf *b, uint16_t port)
 		const uint16_t lost = b->n - sent;
 
 		rte_pktmbuf_free_bulk(&b->pkts[sent], lost);
-		pg_stats_add(&st->drop[PG_DROP_tx_full], lost);
+		pg_stats_add(refused, lost);
 		pg_stats_add(&st->port[port].tx_drops, lost);
 	}
 	pg_stats_add(&st->tx, sent);
@@ -69,19 +71,37 @@ pg_fwd_tx_flush(struct pg_fwd_lcore *lc, uint16_t port)
 	struct pg_tx_buf *b = &lc->tx[port];
 
 	if (b->n != 0)
-		pg_stats_add(&lc->stats->forwarded, pg_fwd_tx_send(lc, b, port));
+		pg_stats_add(&lc->stats->forwarded,
+			     pg_fwd_tx_send(lc, b, port, &lc->stats->drop[PG_DROP_tx_full]));
+}
+
+/* Send an answer or error buffer, which counts in *pending; returns how
+ * many the queue took. */
+static inline uint16_t
+pg_fwd_tx_flush_pending(struct pg_fwd_lcore *lc, struct pg_tx_buf *b, uint16_t port,
+			uint16_t *pending, uint64_t *refused)
+{
+	if (b->n == 0)
+		return 0;
+	*pending -= b->n;
+	return pg_fwd_tx_send(lc, b, port, refused);
 }
 
 /** Send the answers buffered for @p port. */
 static inline void
 pg_fwd_tx_flush_local(struct pg_fwd_lcore *lc, uint16_t port)
 {
-	struct pg_tx_buf *b = &lc->tx_local[port];
+	pg_stats_add(&lc->stats->local,
+		     pg_fwd_tx_flush_pending(lc, &lc->tx_local[port], port, &lc->n_local_pending,
+					     &lc->stats->drop[PG_DROP_tx_full]));
+}
 
-	if (b->n != 0) {
-		lc->n_local_pending -= b->n;
-		pg_stats_add(&lc->stats->local, pg_fwd_tx_send(lc, b, port));
-	}
+/** Send the ICMP errors buffered for @p port (counted when built). */
+static inline void
+pg_fwd_tx_flush_err(struct pg_fwd_lcore *lc, uint16_t port)
+{
+	pg_fwd_tx_flush_pending(lc, &lc->tx_err[port], port, &lc->n_err_pending,
+				&lc->stats->icmp[PG_ICMP_tx_full]);
 }
 
 /** Send what the control thread queued for us (rare: out of line). */
@@ -99,6 +119,9 @@ pg_fwd_tx_flush_all(struct pg_fwd_lcore *lc)
 	if (unlikely(lc->n_local_pending != 0))
 		for (p = 0; p < lc->ctx->n_ports; p++)
 			pg_fwd_tx_flush_local(lc, (uint16_t)p);
+	if (unlikely(lc->n_err_pending != 0))
+		for (p = 0; p < lc->ctx->n_ports; p++)
+			pg_fwd_tx_flush_err(lc, (uint16_t)p);
 }
 
 /*

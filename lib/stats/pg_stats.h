@@ -59,7 +59,39 @@
 	X(nd_bad, "Neighbor Solicitation failing RFC 4861 7.1.1 checks (hop limit, checksum, code, length, target, options)") \
 	X(nd_not_ours, "Neighbor Solicitation for an address not ours, or an ND message we do not take (NA, RS, RA, redirect)") \
 	/* firewall (lib/acl) */ \
-	X(acl_deny, "denied by the port's ACL (a deny rule or the default)")
+	X(acl_deny, "denied by the port's ACL (a deny rule or the default)") \
+	/* ICMP errors and the egress MTU */ \
+	X(frag_needed, "larger than the egress port's MTU with DF set (ICMP fragmentation needed)") \
+	X(mtu_exceeded, "larger than the egress port's MTU without DF (not fragmented)")
+
+/**
+ * What became of the ICMP errors the data path owes senders (RFC 1812
+ * 4.3.2): the first four were built and queued for TX, the others say why
+ * none was sent. The dropped datagram itself stays counted under its drop
+ * reason; an error is extra TX, so tx = forwarded + local + (the four sent
+ * kinds) - icmp tx_full.
+ */
+#define PG_ICMP_COUNTERS(X) \
+	X(time_exceeded, "sent: Time Exceeded, TTL expired in transit (type 11 code 0)") \
+	X(net_unreachable, "sent: Destination Unreachable, no route (type 3 code 0)") \
+	X(host_unreachable, "sent: Destination Unreachable, next hop unresolved (type 3 code 1)") \
+	X(frag_needed, "sent: Destination Unreachable, fragmentation needed and DF set (type 3 code 4)") \
+	X(rate_limited, "not sent: over the per-lcore rate limit (icmp.rate/icmp.burst)") \
+	X(suppressed, "not sent: RFC 1812 4.3.2.7 (about an ICMP error, a broadcast/multicast, a non-initial fragment, a source that is not a unicast host or is ours)") \
+	X(no_route_back, "not sent: the source has no forwarding route back") \
+	X(tx_full, "sent but refused by the TX queue") \
+	X(neighbor_pending, "not sent: host unreachable while dynamic ARP may still resolve the next hop")
+
+enum pg_icmp_counter {
+#define PG_ICMP_ENUM(name, help) PG_ICMP_##name,
+	PG_ICMP_COUNTERS(PG_ICMP_ENUM)
+#undef PG_ICMP_ENUM
+	PG_ICMP_MAX
+};
+
+/** ICMP counter names and help (index: enum pg_icmp_counter). */
+extern const char *const pg_icmp_names[PG_ICMP_MAX];
+extern const char *const pg_icmp_help[PG_ICMP_MAX];
 
 enum pg_drop_reason {
 #define PG_DROP_ENUM(name, help) PG_DROP_##name,
@@ -96,6 +128,7 @@ struct pg_lcore_stats {
 	uint64_t busy_tsc;
 	uint64_t total_tsc;
 	uint64_t drop[PG_DROP_MAX];
+	uint64_t icmp[PG_ICMP_MAX];  /**< ICMP errors, enum pg_icmp_counter */
 	struct pg_port_counters port[PG_STATS_MAX_PORTS];
 } __rte_cache_aligned;
 
@@ -104,6 +137,7 @@ struct pg_stats_total {
 	uint64_t rx, tx, forwarded, local, ip_options, ctl_tx;
 	uint64_t drops;       /**< sum over all reasons */
 	uint64_t drop[PG_DROP_MAX];
+	uint64_t icmp[PG_ICMP_MAX];
 	struct pg_port_counters port[PG_STATS_MAX_PORTS];
 };
 

@@ -17,6 +17,18 @@ const char *const pg_drop_help[PG_DROP_MAX] = {
 #undef PG_DROP_HELP
 };
 
+const char *const pg_icmp_names[PG_ICMP_MAX] = {
+#define PG_ICMP_NAME(name, help) [PG_ICMP_##name] = #name,
+	PG_ICMP_COUNTERS(PG_ICMP_NAME)
+#undef PG_ICMP_NAME
+};
+
+const char *const pg_icmp_help[PG_ICMP_MAX] = {
+#define PG_ICMP_HELP(name, help) [PG_ICMP_##name] = help,
+	PG_ICMP_COUNTERS(PG_ICMP_HELP)
+#undef PG_ICMP_HELP
+};
+
 void
 pg_stats_sum(const struct pg_lcore_stats *const *lcores, unsigned int n,
 	     struct pg_stats_total *out)
@@ -35,6 +47,8 @@ pg_stats_sum(const struct pg_lcore_stats *const *lcores, unsigned int n,
 		out->ctl_tx += pg_stats_read(&s->ctl_tx);
 		for (r = 0; r < PG_DROP_MAX; r++)
 			out->drop[r] += pg_stats_read(&s->drop[r]);
+		for (r = 0; r < PG_ICMP_MAX; r++)
+			out->icmp[r] += pg_stats_read(&s->icmp[r]);
 		for (p = 0; p < PG_STATS_MAX_PORTS; p++) {
 			out->port[p].rx += pg_stats_read(&s->port[p].rx);
 			out->port[p].tx += pg_stats_read(&s->port[p].tx);

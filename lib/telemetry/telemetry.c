@@ -36,6 +36,20 @@ static pthread_mutex_t view_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pg_telemetry_view view;
 static int view_valid;
 
+/* ICMP error counters under "icmp_<name>": the drop reason frag_needed
+ * and the ICMP counter frag_needed are different things. */
+static void
+icmp_fields(const uint64_t icmp[PG_ICMP_MAX], const struct pg_fields *f)
+{
+	char name[48];
+	unsigned int i;
+
+	for (i = 0; i < PG_ICMP_MAX; i++) {
+		snprintf(name, sizeof(name), "icmp_%s", pg_icmp_names[i]);
+		f->u64(f->ctx, name, pg_stats_read(&icmp[i]));
+	}
+}
+
 void
 pg_telemetry_totals_fields(const struct pg_stats_total *t, const struct pg_ports *ports,
 			   const struct pg_fields *f)
@@ -49,6 +63,7 @@ pg_telemetry_totals_fields(const struct pg_stats_total *t, const struct pg_ports
 	f->u64(f->ctx, "drops", t->drops);
 	/* Leak watch: flat under steady traffic, back to its idle value after. */
 	f->u64(f->ctx, "mbufs_in_use", pg_ports_mbufs_in_use(ports));
+	icmp_fields(t->icmp, f);
 }
 
 static void
@@ -116,6 +131,7 @@ put_column(struct rte_tel_data *d, const char *name, struct rte_tel_data *col)
 static int
 one_lcore(unsigned int lcore, struct rte_tel_data *d)
 {
+	const struct pg_fields f = { tel_str, tel_u64, tel_i64, d };
 	unsigned int w, r;
 
 	for (w = 0; w < view.workers->n; w++) {
@@ -143,6 +159,7 @@ one_lcore(unsigned int lcore, struct rte_tel_data *d)
 		tel_dict_u64(d, "total_tsc", pg_stats_read(&s->total_tsc));
 		for (r = 0; r < PG_DROP_MAX; r++)
 			tel_dict_u64(d, pg_drop_names[r], pg_stats_read(&s->drop[r]));
+		icmp_fields(s->icmp, &f);
 		return 0;
 	}
 	if (lcore == view.main_lcore) {
@@ -778,7 +795,7 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 		return 0;
 	registered = 1;
 	return rte_telemetry_register_cmd("/pktgate/stats", cmd_stats_locked,
-			"Totals: rx, tx, forwarded, local, drops by reason. No parameters") |
+			"Totals: rx, tx, forwarded, local, drops by reason, ICMP errors (icmp_*). No parameters") |
 	       rte_telemetry_register_cmd("/pktgate/lcores", cmd_lcores_locked,
 			"Per lcore role and counters. Parameters: none (table) or lcore id") |
 	       rte_telemetry_register_cmd("/pktgate/ports", cmd_ports_locked,

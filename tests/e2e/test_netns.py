@@ -8,7 +8,10 @@ loopback) resolve pktgate by ARP; pktgate knows them as static neighbors,
 or, with PG_E2E_NEIGHBORS=dynamic, learns them by ARP itself (no neighbor
 in the config: the first packet to each is dropped while it asks).
 ping, UDP and TCP go through it; telemetry and the final summary must show
-the forwarding. Everything created here is deleted again, also on failure.
+the forwarding. The WAN port's mtu is 1400 (the veths carry 1500): TCP
+from A to B only works if pktgate's "fragmentation needed" reaches A's
+kernel (path MTU discovery), and ping shows the other ICMP errors.
+Everything created here is deleted again, also on failure.
 
 Needs root (exit 77, meson's SKIP, otherwise).
 usage: test_netns.py PKTGATE [case-name-substring...]
@@ -37,6 +40,7 @@ A_IP, B_IP = "192.0.2.10", "198.51.100.2"
 LAN_IP, WAN_IP = "192.0.2.1", "198.51.100.1"
 B_LOOP = "203.0.113.1"
 DYNAMIC = os.environ.get("PG_E2E_NEIGHBORS", "static") == "dynamic"
+WAN_MTU = 1400
 
 
 class Env:
@@ -72,7 +76,8 @@ class Env:
         self.mac = {"lan": mac_of(IF_A), "wan": mac_of(IF_B),
                     "a": mac_of(PEER_A, NS_A), "b": mac_of(PEER_B, NS_B)}
         cfg = Config(ports=[Port("lan", "net_af_packet0", LAN_IP, 24, self.mac["lan"]),
-                            Port("wan", "net_af_packet1", WAN_IP, 24, self.mac["wan"])],
+                            Port("wan", "net_af_packet1", WAN_IP, 24, self.mac["wan"],
+                                 mtu=WAN_MTU)],
                      neighbors=[] if DYNAMIC else [(A_IP, self.mac["a"], "lan"),
                                                    (B_IP, self.mac["b"], "wan")],
                      routes=[("203.0.113.0/24", "via", B_IP)],
@@ -234,6 +239,38 @@ print(hashlib.sha256(data).hexdigest(), reply)
     mine, theirs = p.stdout.split()
     assert mine == theirs, "TCP payload corrupted: %s vs %s" % (mine, theirs)
     assert out.split()[:2] == [A_IP, str(size)], out + err
+    # full-size segments (1500 bytes, DF) did not fit the WAN mtu: it got
+    # through because pktgate told A (path MTU discovery, RFC 1191)
+    s = env().tel.query("/pktgate/stats")
+    assert s["frag_needed"] >= 1 and s["icmp_frag_needed"] >= 1, s
+
+
+@case
+def icmp_errors_reach_the_kernel():
+    """What ping in namespace A makes of pktgate's ICMP errors: each comes
+    from pktgate's LAN address (the port the probe came in on)."""
+    env()
+    for args, dst, text in (
+            (["-t", "1"], B_IP, "Time to live exceeded"),
+            ([], "9.9.9.9", "Destination Net Unreachable"),
+            # no neighbor: static neighbors only give host unreachable; with
+            # dynamic ARP pktgate asks and stays silent (neighbor_pending)
+            ([], "198.51.100.77", None if DYNAMIC else "Destination Host Unreachable"),
+            # 1372 + 28 > 1400; B_LOOP: TCP above taught A the MTU to B_IP only
+            (["-M", "do", "-s", "1373"], B_LOOP,
+             "Frag needed and DF set (mtu = %d)" % WAN_MTU)):
+        p = sh(*(["ping", "-c", "1", "-W", "2"] + args + [dst]), ns=NS_A, check=False,
+               timeout=15)
+        if text is None:
+            assert "From " not in p.stdout, p.stdout
+            continue
+        want = "From %s icmp_seq=1 %s" % (LAN_IP, text)
+        assert want in p.stdout, "ping %s %s: no '%s'\n%s%s" % (
+            " ".join(args), dst, want, p.stdout, p.stderr)
+    s = env().tel.query("/pktgate/stats")
+    for k in ("time_exceeded", "net_unreachable", "frag_needed",
+              "neighbor_pending" if DYNAMIC else "host_unreachable"):
+        assert s["icmp_" + k] >= 1, (k, s)
 
 
 @case
@@ -302,6 +339,14 @@ def sigint_stops_cleanly():
     s = parse_summary(out)
     assert s is not None and s["forwarded"] > 0 and s["local"] > 0, out
     assert s["rx"] == s["forwarded"] + s["local"] + s["drops"], s["lines"]
+    sent = sum(s["icmp"].get(k, 0) for k in pgtest.ICMP_SENT) - s["icmp"].get("tx_full", 0)
+    # ICMP errors are extra TX. With dynamic ARP, `local` also counts the
+    # ARP replies the resolver consumed (nothing sent for them): exact only
+    # with static neighbors.
+    if DYNAMIC:
+        assert s["tx"] <= s["forwarded"] + s["local"] + s["ctl_tx"] + sent, s["lines"]
+    else:
+        assert s["tx"] == s["forwarded"] + s["local"] + sent, s["lines"]
     # pings 5+3+5+3+3, 20 datagrams, a TCP stream: both ways
     assert s["port"]["lan"]["rx"] > 40 and s["port"]["wan"]["rx"] > 40, s["lines"]
 

@@ -255,7 +255,9 @@ init_lcore(struct pg_fwd_ctx *ctx, struct pg_fwd_lcore *lc, struct pg_lcore_stat
 		ctx->port[i].mac = fports[i].mac;
 		ctx->port[i].port_id = port_id[i];
 		ctx->port[i].ip4_be = rte_cpu_to_be_32(fports[i].ip4);
+		ctx->port[i].mtu = 1500;
 	}
+	/* icmp_rate 0: no ICMP errors here (tests/pkt/test_icmp_errors.py) */
 	pg_fwd_lcore_init(lc, ctx, st, 0);
 }
 

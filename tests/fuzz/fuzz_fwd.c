@@ -142,6 +142,7 @@ make_ctx(struct pg_fwd_ctx *c, const char *yaml, size_t len, const uint16_t *por
 		c->port[i].mac = fports[i].mac;
 		c->port[i].port_id = port_id[i];
 		c->port[i].ip4_be = rte_cpu_to_be_32(fports[i].ip4);
+		c->port[i].mtu = conf->ports[i].mtu;   /* icmp_rate 0: no ICMP errors */
 		c->port_index[port_id[i]] = (uint8_t)i;
 	}
 	fib = pg_fib_create(conf, fports, &limits, SOCKET_ID_ANY, err);

@@ -12,9 +12,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP, IPv6,  # noqa: E402
-                    LAN_IP, LAN_MAC, TCP, UDP, WAN_IP, WAN_MAC, Dot1Q, Drop,
-                    Ether, IPOption_NOP, Pkt, Raw, base_config, case, fwd,
-                    main, run_and_check)
+                    LAN_IP, LAN_MAC, TCP, UDP, WAN_IP, WAN_MAC, Dot1Q,
+                    Ether, IPOption_NOP, Pkt, Raw, base_config, case,
+                    drop_expect, fwd, main, run_and_check)
 
 CFG = base_config()
 
@@ -31,7 +31,10 @@ def canary(tag="canary"):
 
 
 def drops(reason, frames, port="lan"):
-    return [Pkt("%s #%d" % (reason, i), f, Drop(reason), port=port)
+    """Frames dropped for reason; those that owe their sender an ICMP error
+    (ttl_exceeded, no_route, no_neighbor) expect it too, by pgtest's
+    reference rules (test_icmp_errors.py tests the rules one by one)."""
+    return [Pkt("%s #%d" % (reason, i), f, drop_expect(reason, f, CFG, port), port=port)
             for i, f in enumerate(frames)]
 
 

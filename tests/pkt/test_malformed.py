@@ -30,7 +30,12 @@ from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP, IPv6,  # noqa: E
                     Raw, Reply, base_config, case, main, run_and_check)
 
 SEED = int(os.environ.get("PG_TEST_SEED", "20261127"))
-CFG = base_config()
+# The model below is of validation and forwarding: ICMP errors are off
+# here and the ports' mtu lets the longest good datagram (9010 bytes) through;
+# both have their own cases in test_icmp_errors.py.
+CFG = base_config(icmp={"rate": 0})
+for _p in CFG.ports:
+    _p.mtu = 9100
 
 # Largest first segment pktgate's mbufs hold (RTE_MBUF_DEFAULT_DATAROOM):
 # net_pcap chains longer frames.

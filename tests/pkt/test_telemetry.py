@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
-from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC,  # noqa: E402
+from pgtest import (DROP_REASONS, GW_IP, GW_MAC, ICMP_COUNTERS, ICMP_SENT, HOST_IP, HOST_MAC,  # noqa: E402
                     LAN_MAC, WAN_MAC, Running, base_config, case, main, parse_summary,
                     replay_mix, wait_until)
 
@@ -52,7 +52,8 @@ def telemetry_every_command():
         assert s2, "counters did not increase"
         # mbufs held by rings, caches and buffers: bounded by the pool
         assert 0 < s2["mbufs_in_use"] < 1 << 20, s2
-        for k in ["rx", "tx", "forwarded", "local", "ip_options", "drops"] + DROP_REASONS:
+        for k in (["rx", "tx", "forwarded", "local", "ip_options", "drops"] + DROP_REASONS
+                  + ["icmp_" + c for c in ICMP_COUNTERS]):
             assert k in s1, "/pktgate/stats lacks %s: %s" % (k, sorted(s1))
             assert isinstance(s1[k], int)
         for k in ("rx", "tx", "forwarded", "local", "drops", "no_route"):
@@ -212,7 +213,17 @@ def telemetry_every_command():
             s["lines"]
         assert set(s["drop"]) <= {"no_route"} | overload and s["drop"]["no_route"] > 0 \
             and sum(s["drop"].values()) == s["drops"], s["lines"]
-        assert s["tx"] == s["forwarded"] + s["local"], s["lines"]
+        # each no_route datagram owes an ICMP error: the rate limit lets
+        # through at most a bucket per lcore plus 1000 a second (defaults;
+        # the bucket fills from before start: one second of slack), the
+        # rest are counted as rate-limited; errors are extra TX
+        ic = s["icmp"]
+        assert ic.get("net_unreachable", 0) > 0 and ic.get("rate_limited", 0) > 0, s["lines"]
+        assert ic["net_unreachable"] + ic["rate_limited"] == s["drop"]["no_route"], s["lines"]
+        n_fwd = sum(1 for x in s["lcore"].values() if x["role"] != "rx")
+        assert ic["net_unreachable"] <= n_fwd * (100 + 1000 * (s["elapsed"] + 1)), s["lines"]
+        sent = sum(ic.get(k, 0) for k in ICMP_SENT) - ic.get("tx_full", 0)
+        assert s["tx"] == s["forwarded"] + s["local"] + s.get("ctl_tx", 0) + sent, s["lines"]
         if pipeline:
             rings = s["ring"]
             assert sorted(rings) == ["rx1_to_fwd2", "rx1_to_fwd3"], s["lines"]

@@ -235,6 +235,9 @@ START_TEST(test_minimal_config)
 	ck_assert_uint_eq(c->ports[0].rx_queues, 0);
 	ck_assert_uint_eq(c->ports[0].rx_desc, 1024);
 	ck_assert_uint_eq(c->ports[0].tx_desc, 1024);
+	ck_assert_uint_eq(c->ports[0].mtu, 1500);
+	ck_assert_uint_eq(c->icmp_rate, 1000);
+	ck_assert_uint_eq(c->icmp_burst, 100);
 	ck_assert_uint_eq(c->n_neighbors, 0);
 	ck_assert_ptr_null(c->neighbors);
 	ck_assert_uint_eq(c->n_routes, 0);
@@ -1689,6 +1692,69 @@ START_TEST(test_fpm)
 }
 END_TEST
 
+/* ports[].mtu: 68..65535, default 1500. */
+START_TEST(test_port_mtu)
+{
+	struct pg_conf *c = expect_ok(doc(
+		"ports:\n"
+		"  - {name: a, device: d0, ipv4: 192.0.2.1/24, mtu: 68}\n"
+		"  - {name: b, device: d1, ipv4: 198.51.100.1/24, mtu: 65535}\n"
+		"  - {name: c, device: d2, ipv4: 10.0.0.1/8, mtu: 9000}\n"
+		"  - {name: d, device: d3, ipv4: 172.16.0.1/32}\n",
+		"neighbors: []\n", "routes: []\n", NULL));
+
+	ck_assert_uint_eq(c->ports[0].mtu, 68);
+	ck_assert_uint_eq(c->ports[1].mtu, 65535);
+	ck_assert_uint_eq(c->ports[2].mtu, 9000);
+	ck_assert_uint_eq(c->ports[3].mtu, PG_CONF_DEFAULT_MTU);
+	pg_conf_free(c);
+	expect_error(doc(one_port("    mtu: 67\n"), "", "", NULL),
+		     "ports[0].mtu: 67 is out of range (68..65535)", "(line 5)");
+	expect_error(doc(one_port("    mtu: 65536\n"), "", "", NULL),
+		     "ports[0].mtu: 65536 is out of range", NULL);
+	expect_error(doc(one_port("    mtu: 1500 bytes\n"), "", "", NULL),
+		     "ports[0].mtu: expected a non-negative integer, got '1500 bytes'", NULL);
+	expect_error(doc(one_port("    mtu: -1\n"), "", "", NULL),
+		     "ports[0].mtu: expected a non-negative integer", NULL);
+}
+END_TEST
+
+/* icmp: {rate, burst}: optional, rate 0 turns errors off. */
+START_TEST(test_icmp_limits)
+{
+	static char yaml[16384 + 64];
+	struct pg_conf *c;
+
+	snprintf(yaml, sizeof(yaml), "%sicmp: {rate: 0}\n", doc(NULL, NULL, NULL, NULL));
+	c = expect_ok(yaml);
+	ck_assert_uint_eq(c->icmp_rate, 0);
+	ck_assert_uint_eq(c->icmp_burst, PG_CONF_DEFAULT_ICMP_BURST);
+	pg_conf_free(c);
+	snprintf(yaml, sizeof(yaml), "%sicmp:\n  rate: 1000000\n  burst: 100000\n",
+		 doc(NULL, NULL, NULL, NULL));
+	c = expect_ok(yaml);
+	ck_assert_uint_eq(c->icmp_rate, 1000000);
+	ck_assert_uint_eq(c->icmp_burst, 100000);
+	pg_conf_free(c);
+	snprintf(yaml, sizeof(yaml), "%sicmp:\n", doc(NULL, NULL, NULL, NULL));
+	c = expect_ok(yaml);
+	ck_assert_uint_eq(c->icmp_rate, PG_CONF_DEFAULT_ICMP_RATE);
+	pg_conf_free(c);
+
+	snprintf(yaml, sizeof(yaml), "%sicmp: {rate: 1000001}\n", doc(NULL, NULL, NULL, NULL));
+	expect_error(yaml, "icmp.rate: 1000001 is out of range (0..1000000)", "line");
+	snprintf(yaml, sizeof(yaml), "%sicmp: {burst: 0}\n", doc(NULL, NULL, NULL, NULL));
+	expect_error(yaml, "icmp.burst: 0 is out of range (1..100000)", "line");
+	snprintf(yaml, sizeof(yaml), "%sicmp: {rate: fast}\n", doc(NULL, NULL, NULL, NULL));
+	expect_error(yaml, "icmp.rate: expected a non-negative integer, got 'fast'", NULL);
+	snprintf(yaml, sizeof(yaml), "%sicmp: {rate: 1, bucket: 3}\n",
+		 doc(NULL, NULL, NULL, NULL));
+	expect_error(yaml, "icmp: unknown key 'bucket'", "valid keys: rate, burst");
+	snprintf(yaml, sizeof(yaml), "%sicmp: 5\n", doc(NULL, NULL, NULL, NULL));
+	expect_error(yaml, "icmp: expected a mapping", NULL);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -1764,6 +1830,11 @@ conf_suite(void)
 	tcase_add_loop_test(tc, test_acl_bad, 0, sizeof(bad_acl) / sizeof(bad_acl[0]));
 	tcase_add_test(tc, test_acl_too_many_count);
 	tcase_add_test(tc, test_acl_only_load);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mtu_icmp");
+	tcase_add_test(tc, test_port_mtu);
+	tcase_add_test(tc, test_icmp_limits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");

@@ -8,7 +8,9 @@
 
 #include <check.h>
 
+#include "pg_icmp_error.h"
 #include "pg_pkt.h"
+#include "pg_token_bucket.h"
 
 static const struct rte_ether_addr our_mac = {{ 0x02, 0, 0, 0, 0, 0x01 }};
 static const struct rte_ether_addr peer_mac = {{ 0x02, 0, 0, 0, 0, 0x99 }};
@@ -514,6 +516,416 @@ START_TEST(drop_names_complete)
 }
 END_TEST
 
+
+/* ---- ICMP errors ------------------------------------------------------------
+ * Expected frames generated once with scapy (Debian python3-scapy 2.5):
+ *   o4 = IP(src="192.0.2.10", dst="203.0.113.7", ttl=1, id=0x1234)
+ *        / UDP(sport=4000, dport=5000) / Raw(b"ping")
+ *   e = Ether(dst="02:00:00:00:00:10", src="02:00:00:00:00:01")
+ *   e / IP(src="192.0.2.1", dst="192.0.2.10", tos=0xc0, id=0, flags="DF",
+ *          ttl=64) / ICMP(type=11, code=0) / Raw(o4)          -> exp_te4
+ *   ... / ICMP(type=3, code=4, nexthopmtu=1400) / Raw(o4)      -> exp_fn4
+ *   o6 = IPv6(src="2001:db8:1::10", dst="2001:db8:2::7", hlim=1,
+ *             fl=0x12345) / UDP(sport=4000, dport=5000) / Raw(b"ping6")
+ *   e / IPv6(src="2001:db8:1::1", dst="2001:db8:1::10", hlim=64)
+ *     / ICMPv6TimeExceeded(code=0) / Raw(o6)                   -> exp_te6
+ *     / ICMPv6DestUnreach(code=3) / Raw(o6)                    -> exp_du6
+ *     / ICMPv6PacketTooBig(mtu=1280) / Raw(o6)                 -> exp_ptb6
+ */
+static const uint8_t orig4[32] = {
+	0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x00, 0x00, 0x01, 0x11, 0xa9, 0x87,
+	0xc0, 0x00, 0x02, 0x0a, 0xcb, 0x00, 0x71, 0x07, 0x0f, 0xa0, 0x13, 0x88,
+	0x00, 0x0c, 0xff, 0xca, 0x70, 0x69, 0x6e, 0x67,
+};
+
+static const uint8_t exp_te4[74] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x08, 0x00, 0x45, 0xc0, 0x00, 0x3c, 0x00, 0x00, 0x40, 0x00, 0x40, 0x01,
+	0xb5, 0xf5, 0xc0, 0x00, 0x02, 0x01, 0xc0, 0x00, 0x02, 0x0a, 0x0b, 0x00,
+	0xf3, 0x2f, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x20, 0x12, 0x34,
+	0x00, 0x00, 0x01, 0x11, 0xa9, 0x87, 0xc0, 0x00, 0x02, 0x0a, 0xcb, 0x00,
+	0x71, 0x07, 0x0f, 0xa0, 0x13, 0x88, 0x00, 0x0c, 0xff, 0xca, 0x70, 0x69,
+	0x6e, 0x67,
+};
+
+static const uint8_t exp_fn4[74] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x08, 0x00, 0x45, 0xc0, 0x00, 0x3c, 0x00, 0x00, 0x40, 0x00, 0x40, 0x01,
+	0xb5, 0xf5, 0xc0, 0x00, 0x02, 0x01, 0xc0, 0x00, 0x02, 0x0a, 0x03, 0x04,
+	0xf5, 0xb3, 0x00, 0x00, 0x05, 0x78, 0x45, 0x00, 0x00, 0x20, 0x12, 0x34,
+	0x00, 0x00, 0x01, 0x11, 0xa9, 0x87, 0xc0, 0x00, 0x02, 0x0a, 0xcb, 0x00,
+	0x71, 0x07, 0x0f, 0xa0, 0x13, 0x88, 0x00, 0x0c, 0xff, 0xca, 0x70, 0x69,
+	0x6e, 0x67,
+};
+
+static const uint8_t orig6[53] = {
+	0x60, 0x01, 0x23, 0x45, 0x00, 0x0d, 0x11, 0x01, 0x20, 0x01, 0x0d, 0xb8,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x07, 0x0f, 0xa0, 0x13, 0x88, 0x00, 0x0d, 0x6c, 0x4f,
+	0x70, 0x69, 0x6e, 0x67, 0x36,
+};
+
+static const uint8_t exp_te6[115] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x3d, 0x3a, 0x40, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x03, 0x00, 0x0c, 0xcd, 0x00, 0x00,
+	0x00, 0x00, 0x60, 0x01, 0x23, 0x45, 0x00, 0x0d, 0x11, 0x01, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x10, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x0f, 0xa0, 0x13, 0x88, 0x00, 0x0d,
+	0x6c, 0x4f, 0x70, 0x69, 0x6e, 0x67, 0x36,
+};
+
+static const uint8_t exp_du6[115] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x3d, 0x3a, 0x40, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x01, 0x03, 0x0e, 0xca, 0x00, 0x00,
+	0x00, 0x00, 0x60, 0x01, 0x23, 0x45, 0x00, 0x0d, 0x11, 0x01, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x10, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x0f, 0xa0, 0x13, 0x88, 0x00, 0x0d,
+	0x6c, 0x4f, 0x70, 0x69, 0x6e, 0x67, 0x36,
+};
+
+static const uint8_t exp_ptb6[115] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x3d, 0x3a, 0x40, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x08, 0xcd, 0x00, 0x00,
+	0x05, 0x00, 0x60, 0x01, 0x23, 0x45, 0x00, 0x0d, 0x11, 0x01, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x10, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x0f, 0xa0, 0x13, 0x88, 0x00, 0x0d,
+	0x6c, 0x4f, 0x70, 0x69, 0x6e, 0x67, 0x36,
+};
+
+
+static const uint8_t err_l2[12] = { 0x02, 0, 0, 0, 0, 0x10, 0x02, 0, 0, 0, 0, 0x01 };
+
+/* Lay the offending datagram out as the data path has it after moving
+ * the frame start back: at buf + hdrs, the headers' room in front. */
+static uint8_t *
+err_buf(uint8_t *buf, size_t size, uint32_t hdrs, const uint8_t *orig, size_t len)
+{
+	memset(buf, 0xee, size);
+	memcpy(buf + hdrs, orig, len);
+	return buf;
+}
+
+START_TEST(icmp4_error_exact_bytes)
+{
+	uint8_t buf[128];
+	uint32_t len;
+
+	err_buf(buf, sizeof(buf), PG_ICMP4_ERR_HDRS, orig4, sizeof(orig4));
+	len = pg_icmp4_error_build(buf, pg_icmp4_quote_len(sizeof(orig4)),
+				   RTE_BE32(PG_IPV4(192, 0, 2, 1)), RTE_BE32(PG_IPV4(192, 0, 2, 10)),
+				   PG_ICMP4_TIME_EXCEEDED, PG_ICMP4_TTL_EXCEEDED_CODE, 0, err_l2);
+	ck_assert_uint_eq(len, sizeof(exp_te4));
+	ck_assert_mem_eq(buf, exp_te4, sizeof(exp_te4));
+
+	err_buf(buf, sizeof(buf), PG_ICMP4_ERR_HDRS, orig4, sizeof(orig4));
+	len = pg_icmp4_error_build(buf, pg_icmp4_quote_len(sizeof(orig4)),
+				   RTE_BE32(PG_IPV4(192, 0, 2, 1)), RTE_BE32(PG_IPV4(192, 0, 2, 10)),
+				   PG_ICMP4_DEST_UNREACH, PG_ICMP4_FRAG_NEEDED_CODE,
+				   RTE_BE32(1400), err_l2);
+	ck_assert_uint_eq(len, sizeof(exp_fn4));
+	ck_assert_mem_eq(buf, exp_fn4, sizeof(exp_fn4));
+}
+END_TEST
+
+/* RFC 1812 4.3.2.3: at most 576 bytes of error datagram; checksums verify. */
+START_TEST(icmp4_error_quote_capped)
+{
+	static uint8_t buf[PG_ICMP4_ERR_HDRS + 1500];
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(buf + 14);
+	unsigned int i;
+	uint32_t len;
+
+	ck_assert_uint_eq(pg_icmp4_quote_len(28), 28);
+	ck_assert_uint_eq(pg_icmp4_quote_len(548), 548);
+	ck_assert_uint_eq(pg_icmp4_quote_len(549), 548);
+	ck_assert_uint_eq(pg_icmp4_quote_len(1500), 548);
+	for (i = 0; i < 1500; i++)
+		buf[PG_ICMP4_ERR_HDRS + i] = (uint8_t)(i * 7);
+	len = pg_icmp4_error_build(buf, pg_icmp4_quote_len(1500), RTE_BE32(PG_IPV4(192, 0, 2, 1)),
+				   RTE_BE32(PG_IPV4(192, 0, 2, 10)), PG_ICMP4_DEST_UNREACH,
+				   PG_ICMP4_NET_UNREACH_CODE, 0, err_l2);
+	ck_assert_uint_eq(len, 14 + 576);
+	ck_assert_uint_eq(rte_be_to_cpu_16(ip->total_length), 576);
+	ck_assert_uint_eq(rte_raw_cksum(ip, 20), 0xffff);
+	ck_assert_uint_eq(rte_raw_cksum(ip + 1, 576 - 20), 0xffff);
+	ck_assert_uint_eq(buf[34], 3);
+	ck_assert_uint_eq(buf[35], 0);
+	ck_assert_uint_eq(buf[PG_ICMP4_ERR_HDRS + 547], (uint8_t)(547 * 7));
+}
+END_TEST
+
+/* A frame (Ethernet + the IPv4 datagram of make_ip()) to ask about. */
+static bool
+err4_allowed(struct frame *f)
+{
+	return pg_icmp4_error_allowed(eth_of(f), ip_of(f), f->len);
+}
+
+START_TEST(icmp4_error_rules)
+{
+	static const uint8_t queries[] = { 0, 8, 9, 10, 13, 14, 15, 16, 17, 18 };
+	static const uint8_t errors[] = { 3, 4, 5, 11, 12, 1, 2, 6, 7, 19, 30, 42, 255 };
+	struct frame f;
+	uint8_t *icmp_type = f.b + 14 + 20;
+	unsigned int i;
+
+	make_ip(&f, 5, 8, 1, IPPROTO_UDP);
+	ck_assert(err4_allowed(&f));
+	/* L2 broadcast / multicast frame */
+	memset(&eth_of(&f)->dst_addr, 0xff, 6);
+	ck_assert(!err4_allowed(&f));
+	make_ip(&f, 5, 8, 1, IPPROTO_UDP);
+	eth_of(&f)->dst_addr.addr_bytes[0] = 0x01;
+	ck_assert(!err4_allowed(&f));
+	/* L3 multicast / class E / limited broadcast destination */
+	make_ip(&f, 5, 8, 1, IPPROTO_UDP);
+	ip_of(&f)->dst_addr = RTE_BE32(PG_IPV4(224, 0, 0, 5));
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->dst_addr = RTE_BE32(PG_IPV4(240, 0, 0, 1));
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->dst_addr = RTE_BE32(UINT32_MAX);
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->dst_addr = RTE_BE32(PG_IPV4(223, 255, 255, 255));
+	ck_assert(err4_allowed(&f));
+	/* sources that are not a unicast host */
+	make_ip(&f, 5, 8, 1, IPPROTO_UDP);
+	ip_of(&f)->src_addr = RTE_BE32(PG_IPV4(0, 1, 2, 3));
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->src_addr = RTE_BE32(PG_IPV4(127, 0, 0, 1));
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->src_addr = RTE_BE32(PG_IPV4(239, 1, 1, 1));
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->src_addr = RTE_BE32(UINT32_MAX);
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->src_addr = RTE_BE32(PG_IPV4(1, 0, 0, 1));
+	ck_assert(err4_allowed(&f));
+	/* fragments: the first (MF, offset 0) yes, any later one no */
+	make_ip(&f, 5, 8, 1, IPPROTO_UDP);
+	ip_of(&f)->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+	ck_assert(err4_allowed(&f));
+	ip_of(&f)->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG | 1);
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->fragment_offset = RTE_BE16(185);
+	ck_assert(!err4_allowed(&f));
+	ip_of(&f)->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ck_assert(err4_allowed(&f));
+	/* ICMP: queries get errors, errors and unknown types do not */
+	for (i = 0; i < sizeof(queries); i++) {
+		make_ip(&f, 5, 8, 1, IPPROTO_ICMP);
+		*icmp_type = queries[i];
+		ck_assert_msg(err4_allowed(&f), "type %u", queries[i]);
+	}
+	for (i = 0; i < sizeof(errors); i++) {
+		make_ip(&f, 5, 8, 1, IPPROTO_ICMP);
+		*icmp_type = errors[i];
+		ck_assert_msg(!err4_allowed(&f), "type %u", errors[i]);
+	}
+	/* an ICMP datagram whose type byte is not there */
+	make_ip(&f, 5, 0, 1, IPPROTO_ICMP);
+	ck_assert(!err4_allowed(&f));
+	make_ip(&f, 5, 8, 1, IPPROTO_ICMP);
+	ck_assert(!pg_icmp4_error_allowed(eth_of(&f), ip_of(&f), 14 + 20));
+	/* with options the type byte is found after them */
+	make_ip(&f, 6, 8, 1, IPPROTO_ICMP);
+	f.b[14 + 24] = 8;
+	ck_assert(err4_allowed(&f));
+	f.b[14 + 24] = 11;
+	ck_assert(!err4_allowed(&f));
+}
+END_TEST
+
+static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0x01 };
+static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0x10 };
+
+START_TEST(icmp6_error_exact_bytes)
+{
+	static const struct {
+		const uint8_t *exp;
+		uint8_t type, code;
+		uint32_t param;
+	} c[] = {
+		{ exp_te6, PG_ICMP6_TIME_EXCEEDED, PG_ICMP6_HOP_LIMIT_CODE, 0 },
+		{ exp_du6, PG_ICMP6_DEST_UNREACH, PG_ICMP6_ADDR_UNREACH_CODE, 0 },
+		{ exp_ptb6, PG_ICMP6_PACKET_TOO_BIG, 0, 1280 },
+	};
+	uint8_t buf[160];
+	unsigned int i;
+	uint32_t len;
+
+	for (i = 0; i < RTE_DIM(c); i++) {
+		err_buf(buf, sizeof(buf), PG_ICMP6_ERR_HDRS, orig6, sizeof(orig6));
+		len = pg_icmp6_error_build(buf, pg_icmp6_quote_len(sizeof(orig6)), src6, dst6,
+					   c[i].type, c[i].code, c[i].param, err_l2);
+		ck_assert_uint_eq(len, PG_ICMP6_ERR_HDRS + sizeof(orig6));
+		ck_assert_mem_eq(buf, c[i].exp, len);
+	}
+	/* no route (code 0) differs from code 3 in the code and the sum only */
+	err_buf(buf, sizeof(buf), PG_ICMP6_ERR_HDRS, orig6, sizeof(orig6));
+	pg_icmp6_error_build(buf, sizeof(orig6), src6, dst6, PG_ICMP6_DEST_UNREACH,
+			     PG_ICMP6_NO_ROUTE_CODE, 0, err_l2);
+	ck_assert_uint_eq(buf[55], 0);
+	ck_assert_mem_eq(buf, exp_du6, 55);
+	ck_assert_uint_eq(buf[56] << 8 | buf[57], (exp_du6[56] << 8 | exp_du6[57]) + 3);
+}
+END_TEST
+
+/* RFC 4443 2.4 (c): the error fits the minimum MTU, 1280 bytes. */
+START_TEST(icmp6_error_quote_capped)
+{
+	static uint8_t buf[PG_ICMP6_ERR_HDRS + 2000];
+	const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)(buf + 14);
+	uint32_t len, sum;
+
+	ck_assert_uint_eq(pg_icmp6_quote_len(1232), 1232);
+	ck_assert_uint_eq(pg_icmp6_quote_len(1233), 1232);
+	ck_assert_uint_eq(pg_icmp6_quote_len(2000), 1232);
+	memset(buf + PG_ICMP6_ERR_HDRS, 0x5a, 2000);
+	len = pg_icmp6_error_build(buf, pg_icmp6_quote_len(2000), src6, dst6,
+				   PG_ICMP6_PACKET_TOO_BIG, 0, 1500, err_l2);
+	ck_assert_uint_eq(len, 14 + 1280);
+	ck_assert_uint_eq(rte_be_to_cpu_16(ip6->payload_len), 1280 - 40);
+	sum = (uint32_t)rte_ipv6_phdr_cksum(ip6, 0) + rte_raw_cksum(ip6 + 1, 1280 - 40);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ck_assert_uint_eq(sum, 0xffff);
+	ck_assert_uint_eq(buf[58] << 24 | buf[59] << 16 | buf[60] << 8 | buf[61], 1500);
+}
+END_TEST
+
+/* An Ethernet + IPv6 frame with 16 bytes after the fixed header. */
+struct frame6 {
+	uint8_t b[14 + 40 + 16] __rte_aligned(8);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv6_hdr *ip6;
+	uint8_t *next;
+};
+
+static void
+make_ip6(struct frame6 *f, uint8_t next_header)
+{
+	memset(f->b, 0, sizeof(f->b));
+	f->eth = (struct rte_ether_hdr *)f->b;
+	f->ip6 = (struct rte_ipv6_hdr *)(f->b + 14);
+	f->next = f->b + 14 + 40;
+	f->eth->dst_addr = our_mac;
+	f->ip6->vtc_flow = RTE_BE32(6u << 28);
+	f->ip6->payload_len = RTE_BE16(16);
+	f->ip6->proto = next_header;
+	memcpy(f->ip6->src_addr, dst6, 16);
+	memcpy(f->ip6->dst_addr, src6, 16);
+}
+
+static bool
+err6_allowed(const struct frame6 *f, uint8_t type, uint8_t code)
+{
+	return pg_icmp6_error_allowed(f->eth, f->ip6, sizeof(f->b), type, code);
+}
+
+START_TEST(icmp6_error_rules)
+{
+	struct frame6 f;
+
+	make_ip6(&f, IPPROTO_UDP);
+	ck_assert(err6_allowed(&f, PG_ICMP6_TIME_EXCEEDED, 0));
+	/* L2 and L3 multicast: only Packet Too Big and Parameter Problem 2 */
+	f.eth->dst_addr.addr_bytes[0] = 0x33;
+	ck_assert(!err6_allowed(&f, PG_ICMP6_TIME_EXCEEDED, 0));
+	ck_assert(!err6_allowed(&f, PG_ICMP6_DEST_UNREACH, 0));
+	ck_assert(err6_allowed(&f, PG_ICMP6_PACKET_TOO_BIG, 0));
+	ck_assert(err6_allowed(&f, PG_ICMP6_PARAM_PROBLEM, 2));
+	ck_assert(!err6_allowed(&f, PG_ICMP6_PARAM_PROBLEM, 1));
+	make_ip6(&f, IPPROTO_UDP);
+	f.ip6->dst_addr[0] = 0xff;
+	ck_assert(!err6_allowed(&f, PG_ICMP6_DEST_UNREACH, 3));
+	ck_assert(err6_allowed(&f, PG_ICMP6_PACKET_TOO_BIG, 0));
+	/* sources: ::, ::1, multicast */
+	make_ip6(&f, IPPROTO_UDP);
+	memset(f.ip6->src_addr, 0, 16);
+	ck_assert(!err6_allowed(&f, PG_ICMP6_PACKET_TOO_BIG, 0));
+	f.ip6->src_addr[15] = 1;
+	ck_assert(!err6_allowed(&f, PG_ICMP6_PACKET_TOO_BIG, 0));
+	f.ip6->src_addr[15] = 2;
+	ck_assert(err6_allowed(&f, PG_ICMP6_PACKET_TOO_BIG, 0));
+	f.ip6->src_addr[0] = 0xff;
+	ck_assert(!err6_allowed(&f, PG_ICMP6_PACKET_TOO_BIG, 0));
+	/* ICMPv6: errors (type < 128) get none, informational ones do */
+	make_ip6(&f, PG_IPPROTO_ICMPV6);
+	f.next[0] = 1;
+	ck_assert(!err6_allowed(&f, PG_ICMP6_TIME_EXCEEDED, 0));
+	f.next[0] = 127;
+	ck_assert(!err6_allowed(&f, PG_ICMP6_TIME_EXCEEDED, 0));
+	f.next[0] = 128;                  /* echo request */
+	ck_assert(err6_allowed(&f, PG_ICMP6_TIME_EXCEEDED, 0));
+	ck_assert(!pg_icmp6_error_allowed(f.eth, f.ip6, 14 + 40, PG_ICMP6_TIME_EXCEEDED, 0));
+	/* fragment header: offset 0 yes, later fragments no */
+	make_ip6(&f, PG_IPPROTO_FRAGMENT);
+	f.next[3] = 1;                    /* M flag, offset 0 */
+	ck_assert(err6_allowed(&f, PG_ICMP6_TIME_EXCEEDED, 0));
+	f.next[2] = 0x01;                 /* offset 32 */
+	ck_assert(!err6_allowed(&f, PG_ICMP6_TIME_EXCEEDED, 0));
+	f.next[2] = 0;
+	f.next[3] = 0x08;                 /* offset 1 */
+	ck_assert(!err6_allowed(&f, PG_ICMP6_TIME_EXCEEDED, 0));
+}
+END_TEST
+
+/* The per-lcore rate limit: a full bucket, then rate per second. */
+START_TEST(token_bucket_rate_and_burst)
+{
+	const uint64_t hz = 1000000;      /* a 1 MHz "TSC": 1000 cycles a token at 1000/s */
+	struct pg_token_bucket b;
+	unsigned int i;
+
+	pg_token_init(&b, hz, 1000, 5, 100);
+	for (i = 0; i < 5; i++)
+		ck_assert(pg_token_take(&b, 100));
+	ck_assert(!pg_token_take(&b, 100));
+	ck_assert(!pg_token_take(&b, 1099));
+	ck_assert(pg_token_take(&b, 1100));           /* one token per 1000 cycles */
+	ck_assert(!pg_token_take(&b, 1100));
+	/* a long pause refills to the burst, not beyond */
+	for (i = 0; i < 5; i++)
+		ck_assert(pg_token_take(&b, 10000000));
+	ck_assert(!pg_token_take(&b, 10000000));
+	/* a clock that goes back a little takes nothing and gives nothing */
+	ck_assert(!pg_token_take(&b, 9999000));
+	ck_assert(pg_token_take(&b, 10001000));
+	/* rate 0: off */
+	pg_token_init(&b, hz, 0, 5, 0);
+	ck_assert(!pg_token_take(&b, 0));
+	ck_assert(!pg_token_take(&b, UINT64_MAX));
+	/* a rate above the clock: one cycle a token, never zero */
+	pg_token_init(&b, 10, 1000, 2, 0);
+	ck_assert_uint_eq(b.cost, 1);
+}
+END_TEST
+
+START_TEST(icmp_counter_names_complete)
+{
+	unsigned int r;
+
+	for (r = 0; r < PG_ICMP_MAX; r++) {
+		ck_assert_ptr_nonnull(pg_icmp_names[r]);
+		ck_assert_ptr_nonnull(pg_icmp_help[r]);
+	}
+	ck_assert_str_eq(pg_icmp_names[PG_ICMP_time_exceeded], "time_exceeded");
+	ck_assert_str_eq(pg_drop_names[PG_DROP_mtu_exceeded], "mtu_exceeded");
+}
+END_TEST
+
 static Suite *
 pkt_suite(void)
 {
@@ -541,6 +953,14 @@ pkt_suite(void)
 	tcase_add_test(tc, sum20_matches_raw_cksum);
 	tcase_add_test(tc, fast_ok_agrees_with_full_checks);
 	tcase_add_test(tc, drop_names_complete);
+	tcase_add_test(tc, icmp4_error_exact_bytes);
+	tcase_add_test(tc, icmp4_error_quote_capped);
+	tcase_add_test(tc, icmp4_error_rules);
+	tcase_add_test(tc, icmp6_error_exact_bytes);
+	tcase_add_test(tc, icmp6_error_quote_capped);
+	tcase_add_test(tc, icmp6_error_rules);
+	tcase_add_test(tc, token_bucket_rate_and_burst);
+	tcase_add_test(tc, icmp_counter_names_complete);
 	suite_add_tcase(s, tc);
 	return s;
 }
