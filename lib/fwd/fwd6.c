@@ -12,15 +12,18 @@
  *   3. by next hop: forward (hop limit, MAC rewrite, TX buffer), answer
  *      (NS -> NA, echo request -> reply) or drop with a reason.
  *
- * ICMPv6 errors (RFC 4443) are not generated yet: the places where one
- * belongs are marked "ICMPv6 error hook".
+ * Hop limit, no route and no neighbor drops send the sender an ICMPv6 error
+ * (RFC 4443) in the out-of-line drop_icmp6(), as drop_icmp() does for IPv4.
  */
+#include <assert.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_fib6.h>
 
 #include "fwd_private.h"
 #include "pg_acl_worker.h"
+#include "pg_icmp_error.h"
 #include "pg_pkt6.h"
 
 #define ETH_HLEN ((uint32_t)sizeof(struct rte_ether_hdr))
@@ -31,6 +34,92 @@ struct burst6 {
 	uint64_t hop[PG_BURST];
 	struct rte_mbuf *pkts[PG_BURST];
 };
+
+static_assert(RTE_PKTMBUF_HEADROOM >= PG_ICMP6_ERR_GROW,
+	      "ICMPv6 errors are built in the headroom of the packet they report");
+
+/* The ICMPv6 error a drop reason owes the sender (RFC 4443 3.1, 3.3); the
+ * icmp counters are shared with IPv4. type 0: none. */
+static const struct {
+	uint8_t type, code, counter;
+} icmp6_kind[PG_DROP_MAX] = {
+	[PG_DROP_ip6_hop_limit] = { PG_ICMP6_TIME_EXCEEDED, PG_ICMP6_HOP_LIMIT_CODE,
+				    PG_ICMP_time_exceeded },
+	[PG_DROP_ip6_no_route] = { PG_ICMP6_DEST_UNREACH, PG_ICMP6_NO_ROUTE_CODE,
+				   PG_ICMP_net_unreachable },
+	[PG_DROP_ip6_no_neighbor] = { PG_ICMP6_DEST_UNREACH, PG_ICMP6_ADDR_UNREACH_CODE,
+				      PG_ICMP_host_unreachable },
+};
+
+/*
+ * Turn the dropped packet @p m into the ICMPv6 error that reports it, in
+ * its own mbuf, and queue it along the route back to its source (looked up
+ * in the same table as the route forward). Its source is the ingress
+ * port's global address. Returns false when no error is sent (each case
+ * counted): the caller frees @p m.
+ */
+static bool
+icmp6_error(struct pg_fwd_lcore *lc, const struct pg_fib6 *fib6, uint16_t in_port,
+	    struct rte_mbuf *m, unsigned int reason)
+{
+	struct pg_lcore_stats *st = lc->stats;
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	const struct pg_nexthop *back;
+	uint8_t src[16], *frame;
+	uint32_t quote, len;
+	uint64_t hop;
+
+	if (!pg_icmp6_error_allowed(eth, ip, m->data_len, icmp6_kind[reason].type,
+				    icmp6_kind[reason].code) ||
+	    rte_pktmbuf_headroom(m) < PG_ICMP6_ERR_GROW) {
+		pg_stats_add(&st->icmp[PG_ICMP_suppressed], 1);
+		return false;
+	}
+	/* A LOCAL next hop back: the source is one of our addresses. */
+	memcpy(src, ip->src_addr, 16);
+	rte_fib6_lookup_bulk((struct rte_fib6 *)(uintptr_t)fib6->v6, &src, &hop, 1);
+	back = &fib6->nh[hop];
+	if (back->type != PG_NH_FORWARD) {
+		pg_stats_add(&st->icmp[back->type == PG_NH_LOCAL ? PG_ICMP_suppressed :
+				       PG_ICMP_no_route_back], 1);
+		return false;
+	}
+	if (!pg_token_take(&lc->icmp_bucket, rte_rdtsc())) {
+		pg_stats_add(&st->icmp[PG_ICMP_rate_limited], 1);
+		return false;
+	}
+	/* The quote must lie in the first segment; the rest of a chain goes. */
+	quote = RTE_MIN(pg_icmp6_quote_len(PG_IP6_HLEN + rte_be_to_cpu_16(ip->payload_len)),
+			(uint32_t)m->data_len - ETH_HLEN);
+	if (m->nb_segs > 1) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	frame = (uint8_t *)rte_pktmbuf_prepend(m, PG_ICMP6_ERR_GROW);
+	len = pg_icmp6_error_build(frame, quote, fib6->port[in_port].global, src,
+				   icmp6_kind[reason].type, icmp6_kind[reason].code, 0, back->l2);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	pg_stats_add(&st->icmp[icmp6_kind[reason].counter], 1);
+	pg_stats_add(&st->port[in_port].rx_drops, 1);
+	tx_enqueue_err(lc, back->port, m);
+	return true;
+}
+
+/* Drop that may owe the sender an ICMPv6 error: the slow path of the
+ * drops stage 3 decides. Counted under its reason either way. */
+static __rte_noinline void
+drop_icmp6(struct pg_fwd_lcore *lc, struct drop_list *dl, const struct pg_fib6 *fib6,
+	   uint16_t in_port, struct rte_mbuf *m, unsigned int reason)
+{
+	pg_stats_add(&lc->stats->drop[reason], 1);
+	if (icmp6_kind[reason].type != 0 && lc->icmp_bucket.cost != 0 &&
+	    icmp6_error(lc, fib6, in_port, m, reason))
+		return;
+	dl->pkts[dl->n++] = m;
+}
 
 /* Neighbor Solicitation to one of our addresses or groups: answered with
  * our advertisement if the target is an address of the ingress port. */
@@ -195,17 +284,12 @@ stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nextho
 	if (pg_ip6_is_link_local(ip->src_addr) || pg_ip6_is_link_local(ip->dst_addr))
 		return PG_DROP_ip6_link_local;
 	if (nh->type == PG_NH_NO_ROUTE)
-		/* ICMPv6 error hook: Destination Unreachable, no route
-		 * (RFC 4443 3.1, code 0). */
 		return PG_DROP_ip6_no_route;
 	if (rte_is_multicast_ether_addr(&eth->dst_addr))
 		return PG_DROP_ip6_l2_multicast;
 	if (ip->hop_limits <= 1)
-		/* ICMPv6 error hook: Time Exceeded, hop limit (RFC 4443 3.3,
-		 * code 0). */
 		return PG_DROP_ip6_hop_limit;
-	/* ICMPv6 error hook: Destination Unreachable, address unreachable
-	 * (RFC 4443 3.1, code 3). */
+	/* IPv6 neighbors are static: the address does not resolve. */
 	return PG_DROP_ip6_no_neighbor;
 }
 
@@ -259,7 +343,7 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 		if (unlikely(nh->type != PG_NH_FORWARD)) {
 			r = stage3_special(lc, in_port, nh, m);
 			if (r != PG_PKT_OK)
-				drop(lc, &dl, m, r);
+				drop_icmp6(lc, &dl, fib6, in_port, m, r);
 			continue;
 		}
 		if (unlikely(pg_ip6_is_link_local(ip->src_addr) ||
@@ -272,8 +356,7 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 			continue;
 		}
 		if (unlikely(ip->hop_limits <= 1)) {
-			/* ICMPv6 error hook: Time Exceeded (RFC 4443 3.3). */
-			drop(lc, &dl, m, PG_DROP_ip6_hop_limit);
+			drop_icmp6(lc, &dl, fib6, in_port, m, PG_DROP_ip6_hop_limit);
 			continue;
 		}
 		pg_ip6_hop_dec(ip);

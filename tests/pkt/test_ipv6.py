@@ -13,9 +13,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pgtest import (GW_MAC, HOST_IP, HOST_MAC, IP, LAN_IP, LAN_LEN,  # noqa: E402
                     LAN_MAC, STRANGER_MAC, UDP, TCP, WAN_IP, WAN_LEN, WAN_MAC,
-                    Config, Drop, Ether, IPv6, Fwd, Pkt, Port, Raw, Reply,
+                    Config, Drop, Ether, IcmpErr, IPv6, Fwd, Pkt, Port, Raw, Reply,
                     case, fwd, inet_cksum, main, pad_to, run_and_check)
-from scapy.layers.inet6 import (ICMPv6EchoReply, ICMPv6EchoRequest,  # noqa: E402
+from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply,  # noqa: E402
+                                ICMPv6EchoRequest, ICMPv6TimeExceeded,
                                 ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA,
                                 ICMPv6ND_RS, ICMPv6NDOptDstLLAddr,
                                 ICMPv6NDOptSrcLLAddr, in6_getnsma,
@@ -121,8 +122,33 @@ def na_for(frame, in_port):
     return Reply(in_port, bytes(exp))
 
 
+# drop reason -> the ICMPv6 error it owes the sender (RFC 4443 3.1, 3.3):
+# (icmp counter, scapy class, code); the icmp counters are shared with IPv4
+ICMP6_FOR_DROP = {"ip6_hop_limit": ("time_exceeded", ICMPv6TimeExceeded, 0),
+                  "ip6_no_route": ("net_unreachable", ICMPv6DestUnreach, 0),
+                  "ip6_no_neighbor": ("host_unreachable", ICMPv6DestUnreach, 3)}
+ICMP6_MAX_QUOTE = 1280 - 48      # RFC 4443 2.4 (c): the error fits the minimum MTU
+
+
+def drop6(reason, frame, cfg=CFG):
+    """Drop(reason) with the ICMPv6 error pktgate owes the sender, built by
+    scapy: from the ingress port's global address, hop limit 64, quoting
+    the packet up to 1280 bytes, back along the route to the source. Only
+    sources that are the static LAN host HOST6 get one here (the route
+    back); the other outcomes are stated by test ipv6_icmp_errors."""
+    if reason not in ICMP6_FOR_DROP or not cfg.icmp_on():
+        return Drop(reason)
+    raw = bytes(frame)
+    assert Ether(raw)[IPv6].src == HOST6, "drop6 models the route back to HOST6 only"
+    plen = int.from_bytes(raw[18:20], "big")
+    kind, cls, code = ICMP6_FOR_DROP[reason]
+    err = (Ether(dst=HOST_MAC, src=LAN_MAC) / IPv6(src=LAN6, dst=HOST6, hlim=64)
+           / cls(code=code) / Raw(raw[14:14 + min(40 + plen, ICMP6_MAX_QUOTE)]))
+    return Drop(reason, IcmpErr("lan", bytes(err), kind))
+
+
 def drops(reason, frames, port="lan"):
-    return [Pkt("%s #%d" % (reason, i), f, Drop(reason), port=port)
+    return [Pkt("%s #%d" % (reason, i), f, drop6(reason, f), port=port)
             for i, f in enumerate(frames)]
 
 
@@ -150,7 +176,7 @@ def ipv6_forwarded():
     f = pad_to(u6(FAR, payload=b""), 1514)
     pk.append(Pkt("1514-byte frame", f, fwd6(f, "wan", GW_MAC)))
     f = u6("2001:db8:2::7")
-    pk.append(Pkt("to a connected wan host: no neighbor", f, Drop("ip6_no_neighbor")))
+    pk.append(Pkt("to a connected wan host: no neighbor", f, drop6("ip6_no_neighbor", f)))
     # IPv4 next to IPv6 in one burst
     f = Ether(dst=LAN_MAC, src=HOST_MAC) / IP(src=HOST_IP, dst="203.0.113.5") / UDP()
     pk.append(Pkt("ipv4 still forwarded", f, fwd(f, CFG, "wan", GW_MAC)))
