@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""IPv6: forwarding (MACs rewritten, hop limit - 1), every IPv6 drop reason,
+"""IPv6: forwarding (MACs rewritten, hop limit - 1), every IPv6 drop reason
+with the ICMPv6 error it owes the sender,
 Neighbor Discovery (NS -> NA to a unicast address, to the solicited-node
 group, DAD) and ICMPv6 echo, each output frame compared byte for byte with
 the one scapy builds, and rx = forwarded + local + drops exactly.
@@ -18,7 +19,7 @@ from pgtest import (GW_MAC, HOST_IP, HOST_MAC, IP, LAN_IP, LAN_LEN,  # noqa: E40
 from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply,  # noqa: E402
                                 ICMPv6EchoRequest, ICMPv6TimeExceeded,
                                 ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA,
-                                ICMPv6ND_RS, ICMPv6NDOptDstLLAddr,
+                                ICMPv6ND_RS, ICMPv6NDOptDstLLAddr, IPv6ExtHdrFragment,
                                 ICMPv6NDOptSrcLLAddr, in6_getnsma,
                                 in6_getnsmac)
 from scapy.pton_ntop import inet_pton  # noqa: E402
@@ -333,6 +334,39 @@ def icmpv6_echo():
     raw = res.out["lan"][0]
     phdr = raw[22:54] + len(raw[54:]).to_bytes(4, "big") + b"\0\0\0\x3a"
     assert inet_cksum(phdr + raw[54:]) == 0, "echo reply checksum does not verify"
+
+
+@case
+def ipv6_icmp_errors():
+    """ICMPv6 errors (RFC 4443 2.4): sent about an informational message
+    (echo request), not about an ICMPv6 error or a non-first fragment
+    (suppressed), not to a source without a resolvable route back
+    (no_route_back); icmp: {rate: 0} sends none and counts none."""
+    pk = []
+    f = echo6(FAR, hlim=1)
+    pk.append(Pkt("echo request, hop limit 1", f, drop6("ip6_hop_limit", f)))
+    f = (Ether(dst=LAN_MAC, src=HOST_MAC) / IPv6(src=HOST6, dst=FAR, hlim=1)
+         / ICMPv6DestUnreach() / Raw(b"q" * 48))
+    pk.append(Pkt("about an ICMPv6 error", f, Drop("ip6_hop_limit", "suppressed")))
+    f = (Ether(dst=LAN_MAC, src=HOST_MAC) / IPv6(src=HOST6, dst="3fff::1")
+         / IPv6ExtHdrFragment(offset=100, m=0, id=7) / Raw(b"f" * 16))
+    pk.append(Pkt("non-first fragment", f, Drop("ip6_no_route", "suppressed")))
+    f = (Ether(dst=LAN_MAC, src=HOST_MAC) / IPv6(src=HOST6, dst="3fff::1")
+         / IPv6ExtHdrFragment(offset=0, m=1, id=8) / UDP() / Raw(b"g" * 16))
+    pk.append(Pkt("first fragment", f, drop6("ip6_no_route", f)))
+    f = u6(FAR, src="2001:db8:1::55", hlim=1)     # connected, not a neighbor
+    pk.append(Pkt("source unresolved", f, Drop("ip6_hop_limit", "no_route_back")))
+    f = u6("2001:db8:200::1", src="3fff::9")      # no route to the source
+    pk.append(Pkt("source unrouted", f, Drop("ip6_no_neighbor", "no_route_back")))
+    pk.append(canary("after the errors"))
+    run_and_check(pk, CFG, tag="icmp6err")
+
+    c = cfg6()
+    c.icmp = {"rate": 0}
+    pk = [Pkt(r, f, Drop(r)) for r, f in (("ip6_hop_limit", u6(FAR, hlim=1)),
+                                          ("ip6_no_route", u6("3fff::1")),
+                                          ("ip6_no_neighbor", u6("2001:db8:200::1")))]
+    run_and_check(pk, c, tag="icmp6off")
 
 
 @case
