@@ -181,34 +181,17 @@ icmp_error(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_p
 	 * addresses or a subnet broadcast: no error for those either. */
 	route_lookup(fib, &src, &hop, 1);
 	back = &fib->nh[hop];
-	if (back->type != PG_NH_FORWARD) {
-		pg_stats_add(&st->icmp[back->type == PG_NH_LOCAL ? PG_ICMP_suppressed :
-				       PG_ICMP_no_route_back], 1);
+	if (!icmp_err_may_send(lc, back))
 		return false;
-	}
-	if (!pg_token_take(&lc->icmp_bucket, rte_rdtsc())) {
-		pg_stats_add(&st->icmp[PG_ICMP_rate_limited], 1);
-		return false;
-	}
-	/* The quote must lie in the first segment; the rest of a chain goes. */
 	quote = RTE_MIN(pg_icmp4_quote_len(rte_be_to_cpu_16(ip->total_length)),
 			(uint32_t)m->data_len - (uint32_t)sizeof(*eth));
-	if (m->nb_segs > 1) {
-		rte_pktmbuf_free(m->next);
-		m->next = NULL;
-		m->nb_segs = 1;
-	}
-	frame = (uint8_t *)rte_pktmbuf_prepend(m, PG_ICMP4_ERR_GROW);
+	frame = icmp_err_frame(m, PG_ICMP4_ERR_GROW);
 	len = pg_icmp4_error_build(frame, quote, ctx->port[in_port].ip4_be, src_be,
 				   icmp_kind[reason].type, icmp_kind[reason].code,
 				   reason == PG_DROP_frag_needed ?
 				   rte_cpu_to_be_32(ctx->port[nh->port].mtu) : 0,
 				   back->l2);
-	m->data_len = (uint16_t)len;
-	m->pkt_len = len;
-	pg_stats_add(&st->icmp[icmp_kind[reason].counter], 1);
-	pg_stats_add(&st->port[in_port].rx_drops, 1);
-	tx_enqueue_err(lc, back->port, m);
+	icmp_err_queue(lc, in_port, back, m, len, icmp_kind[reason].counter);
 	return true;
 }
 

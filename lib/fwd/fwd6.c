@@ -18,7 +18,6 @@
 #include <assert.h>
 #include <string.h>
 
-#include <rte_cycles.h>
 #include <rte_fib6.h>
 
 #include "fwd_private.h"
@@ -76,35 +75,17 @@ icmp6_error(struct pg_fwd_lcore *lc, const struct pg_fib6 *fib6, uint16_t in_por
 		pg_stats_add(&st->icmp[PG_ICMP_suppressed], 1);
 		return false;
 	}
-	/* A LOCAL next hop back: the source is one of our addresses. */
 	memcpy(src, ip->src_addr, 16);
 	rte_fib6_lookup_bulk((struct rte_fib6 *)(uintptr_t)fib6->v6, &src, &hop, 1);
 	back = &fib6->nh[hop];
-	if (back->type != PG_NH_FORWARD) {
-		pg_stats_add(&st->icmp[back->type == PG_NH_LOCAL ? PG_ICMP_suppressed :
-				       PG_ICMP_no_route_back], 1);
+	if (!icmp_err_may_send(lc, back))
 		return false;
-	}
-	if (!pg_token_take(&lc->icmp_bucket, rte_rdtsc())) {
-		pg_stats_add(&st->icmp[PG_ICMP_rate_limited], 1);
-		return false;
-	}
-	/* The quote must lie in the first segment; the rest of a chain goes. */
 	quote = RTE_MIN(pg_icmp6_quote_len(PG_IP6_HLEN + rte_be_to_cpu_16(ip->payload_len)),
 			(uint32_t)m->data_len - ETH_HLEN);
-	if (m->nb_segs > 1) {
-		rte_pktmbuf_free(m->next);
-		m->next = NULL;
-		m->nb_segs = 1;
-	}
-	frame = (uint8_t *)rte_pktmbuf_prepend(m, PG_ICMP6_ERR_GROW);
+	frame = icmp_err_frame(m, PG_ICMP6_ERR_GROW);
 	len = pg_icmp6_error_build(frame, quote, fib6->port[in_port].global, src,
 				   icmp6_kind[reason].type, icmp6_kind[reason].code, 0, back->l2);
-	m->data_len = (uint16_t)len;
-	m->pkt_len = len;
-	pg_stats_add(&st->icmp[icmp6_kind[reason].counter], 1);
-	pg_stats_add(&st->port[in_port].rx_drops, 1);
-	tx_enqueue_err(lc, back->port, m);
+	icmp_err_queue(lc, in_port, back, m, len, icmp6_kind[reason].counter);
 	return true;
 }
 

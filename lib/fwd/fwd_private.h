@@ -10,6 +10,7 @@
  * drop list.
  */
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include "pg_fwd_worker.h"
@@ -72,6 +73,58 @@ drop_list_free(struct pg_fwd_lcore *lc, struct drop_list *dl, uint16_t in_port)
 		rte_pktmbuf_free_bulk(dl->pkts, dl->n);
 		pg_stats_add(&lc->stats->port[in_port].rx_drops, dl->n);
 	}
+}
+
+/*
+ * ICMP errors, both families (fwd.c drop_icmp(), fwd6.c drop_icmp6()):
+ * the steps after the family's own suppression rules.
+ */
+
+/* May the error go? Only along a FORWARD route back to the source (a LOCAL
+ * one means the source is ours) and within the lcore's rate; a refusal is
+ * counted. */
+static inline bool
+icmp_err_may_send(struct pg_fwd_lcore *lc, const struct pg_nexthop *back)
+{
+	struct pg_lcore_stats *st = lc->stats;
+
+	if (back->type != PG_NH_FORWARD) {
+		pg_stats_add(&st->icmp[back->type == PG_NH_LOCAL ? PG_ICMP_suppressed :
+				       PG_ICMP_no_route_back], 1);
+		return false;
+	}
+	if (!pg_token_take(&lc->icmp_bucket, rte_rdtsc())) {
+		pg_stats_add(&st->icmp[PG_ICMP_rate_limited], 1);
+		return false;
+	}
+	return true;
+}
+
+/* Where the error's headers go: @p grow bytes in front of the datagram, in
+ * the headroom. The quote must lie in the first segment; the rest of a
+ * chain is freed. */
+static inline uint8_t *
+icmp_err_frame(struct rte_mbuf *m, uint16_t grow)
+{
+	if (m->nb_segs > 1) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	return (uint8_t *)rte_pktmbuf_prepend(m, grow);
+}
+
+/* Queue the error built in @p m (@p len bytes) toward the route back; it
+ * counts as sent (@p counter), its datagram as a drop of @p in_port. */
+static inline void
+icmp_err_queue(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nexthop *back,
+	       struct rte_mbuf *m, uint32_t len, unsigned int counter)
+{
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	pg_stats_add(&lc->stats->icmp[counter], 1);
+	pg_stats_add(&lc->stats->port[in_port].rx_drops, 1);
+	tx_enqueue_err(lc, back->port, m);
 }
 
 /* IPv6 stage: runs the IPv6 frames stage 1 set aside (lc->v6). */

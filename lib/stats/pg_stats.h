@@ -72,9 +72,9 @@
  * kinds) - icmp tx_full.
  */
 #define PG_ICMP_COUNTERS(X) \
-	X(time_exceeded, "sent: Time Exceeded, TTL expired in transit (type 11 code 0)") \
-	X(net_unreachable, "sent: Destination Unreachable, no route (type 3 code 0)") \
-	X(host_unreachable, "sent: Destination Unreachable, next hop unresolved (type 3 code 1)") \
+	X(time_exceeded, "sent: Time Exceeded, TTL/hop limit expired in transit (ICMP 11/0, ICMPv6 3/0)") \
+	X(net_unreachable, "sent: Destination Unreachable, no route (ICMP 3/0, ICMPv6 1/0)") \
+	X(host_unreachable, "sent: Destination Unreachable, next hop unresolved (ICMP 3/1, ICMPv6 1/3)") \
 	X(frag_needed, "sent: Destination Unreachable, fragmentation needed and DF set (type 3 code 4)") \
 	X(rate_limited, "not sent: over the per-lcore rate limit (icmp.rate/icmp.burst)") \
 	X(suppressed, "not sent: RFC 1812 4.3.2.7 (about an ICMP error, a broadcast/multicast, a non-initial fragment, a source that is not a unicast host or is ours)") \
