@@ -29,6 +29,7 @@
 #include "pg_rcu.h"
 #include "pg_fwd.h"
 #include "pg_port.h"
+#include "pg_punt.h"
 #include "pg_telemetry.h"
 #include "pg_worker.h"
 
@@ -142,6 +143,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	struct pg_neigh *neigh = NULL;
 	struct pg_fib6 *fib6 = NULL;
 	struct pg_fpm *fpm = NULL;
+	struct pg_punt *punt = NULL;
 	char err[PG_CONF_ERR_LEN];
 	enum pg_stop_cause cause;
 	unsigned int i, launched = 0;
@@ -158,6 +160,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	plan.n_tx = workers.n_fwd;
 	plan.ring_mbufs = conf->mode == PG_MODE_PIPELINE ?
 			  conf->ring_size * workers.n_rx * workers.n_fwd : 0;
+	plan.ring_mbufs += pg_punt_mbufs(conf, workers.n_fwd);
 	ret = pg_ports_setup(&ports, conf, &plan, err);
 	if (ret != 0) {
 		code = fail(setup_error_code(ret), err);
@@ -209,11 +212,19 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		goto out_workers;
 	}
 
+	/* After the resolver: its inject ring, if any, carries the kernel's
+	 * frames too. */
+	punt = pg_punt_create(conf, &ports, &workers, &ctx, err);
+	if (punt == NULL && err[0] != '\0') {
+		fail(EXIT_FAILURE, err);
+		goto out_neigh;
+	}
+
 	if (conf->fpm.enabled) {
 		fpm = pg_fpm_create(&conf->fpm, fib, err);
 		if (fpm == NULL) {
 			fail(EXIT_FAILURE, err);
-			goto out_neigh;
+			goto out_punt;
 		}
 	}
 
@@ -225,6 +236,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	view.neigh = neigh;
 	view.acl = &acl_ctl;
 	view.fpm = fpm;
+	view.punt = punt;
 	view.main_lcore = rte_get_main_lcore();
 	view.version = PG_VERSION;
 	if (pg_telemetry_init(&view) != 0)
@@ -289,6 +301,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl.workers = &workers;
 	ctl.neigh = neigh;
 	ctl.fpm = fpm;
+	ctl.punt = punt;
 	ctl.signalled = &signalled;
 	ctl.ctlsock = ctlsock;
 	cause = pg_control_run(&ctl);
@@ -307,6 +320,8 @@ out_telemetry:
 	pg_telemetry_fini();
 	rte_pdump_uninit();
 	pg_fpm_free(fpm);
+out_punt:
+	pg_punt_free(punt);
 out_neigh:
 	pg_neigh_free(neigh);
 out_workers:

@@ -47,6 +47,10 @@ static const cyaml_schema_field_t port_fields[] = {
 			struct pg_conf_raw_port, ipv6, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("mtu", OPT,
 			struct pg_conf_raw_port, mtu, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("kernel_mirror", OPT,
+			struct pg_conf_raw_port, kernel_mirror, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("tap", OPT,
+			struct pg_conf_raw_port, tap, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -179,6 +183,12 @@ static const cyaml_schema_field_t icmp_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t punt_fields[] = {
+	CYAML_FIELD_STRING_PTR("ring_size", OPT,
+			struct pg_conf_raw_punt, ring_size, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 /*
  * Counts are checked in conf_validate.c rather than with the schema's
  * min/max so that the messages can say what the limit is about.
@@ -204,6 +214,8 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("fpm", OPT, struct pg_conf_raw, fpm, fpm_fields),
 	CYAML_FIELD_MAPPING_PTR("icmp", OPT,
 			struct pg_conf_raw, icmp, icmp_fields),
+	CYAML_FIELD_MAPPING_PTR("punt", OPT,
+			struct pg_conf_raw, punt, punt_fields),
 	CYAML_FIELD_END
 };
 

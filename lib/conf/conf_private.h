@@ -34,6 +34,8 @@ struct pg_conf_raw_port {
 	char *tx_desc;      /* optional */
 	char *ipv6;         /* optional */
 	char *mtu;          /* optional */
+	char *kernel_mirror;  /* optional */
+	char *tap;          /* optional */
 };
 
 struct pg_conf_raw_neighbor {
@@ -103,6 +105,10 @@ struct pg_conf_raw_icmp {
 	char *burst;        /* optional */
 };
 
+struct pg_conf_raw_punt {
+	char *ring_size;    /* optional */
+};
+
 struct pg_conf_raw {
 	struct pg_conf_raw_port *ports;
 	unsigned int ports_count;
@@ -117,6 +123,7 @@ struct pg_conf_raw {
 	unsigned int acl_count;
 	struct pg_conf_raw_fpm *fpm;     /* optional */
 	struct pg_conf_raw_icmp *icmp;   /* optional */
+	struct pg_conf_raw_punt *punt;   /* optional */
 };
 
 /*

@@ -600,6 +600,65 @@ build_port_ip6(const char *text, unsigned int i, struct pg_conf *conf,
 	return 0;
 }
 
+/*
+ * kernel_mirror / tap: the exception path's kernel interface (docs/punt.md).
+ * `tap: NAME` alone turns it on; `kernel_mirror: true` alone names it
+ * pg-<port>. The name must be a valid Linux interface name, unique.
+ */
+static int
+build_port_mirror(const struct pg_conf_raw_port *r, unsigned int i,
+		  struct pg_conf *conf, char *err)
+{
+	struct pg_conf_port *p = &conf->ports[i];
+	bool mirror = r->tap != NULL;
+	char path[64];
+	unsigned int j;
+	size_t n;
+
+	if (r->kernel_mirror != NULL) {
+		snprintf(path, sizeof(path), "ports[%u].kernel_mirror", i);
+		if (check_bool(path, r->kernel_mirror, &mirror, err) < 0)
+			return -1;
+		if (!mirror && r->tap != NULL) {
+			pg_conf_set_err(err, "ports[%u].tap: given with kernel_mirror: false", i);
+			return -1;
+		}
+	}
+	if (!mirror)
+		return 0;
+	snprintf(path, sizeof(path), "ports[%u].tap", i);
+	if (r->tap != NULL)
+		n = (size_t)snprintf(p->tap, sizeof(p->tap), "%s", r->tap);
+	else
+		n = (size_t)snprintf(p->tap, sizeof(p->tap), "pg-%s", p->name);
+	if (n == 0 || n >= sizeof(p->tap)) {
+		pg_conf_set_err(err, "%s: '%.64s%s' must be 1..%zu characters (a kernel "
+				"interface name)%s", path, r->tap != NULL ? r->tap : "pg-",
+				r->tap != NULL ? "" : p->name, sizeof(p->tap) - 1,
+				r->tap != NULL ? "" : "; set tap: to a shorter name");
+		p->tap[0] = '\0';
+		return -1;
+	}
+	if (strspn(p->tap, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_-.") != n || strcmp(p->tap, ".") == 0 ||
+	    strcmp(p->tap, "..") == 0) {
+		pg_conf_set_err(err, "%s: '%s' may only contain A-Z, a-z, 0-9, '_', '-' "
+				"and '.'", path, p->tap);
+		p->tap[0] = '\0';
+		return -1;
+	}
+	for (j = 0; j < i; j++) {
+		if (strcmp(conf->ports[j].tap, p->tap) == 0) {
+			pg_conf_set_err(err, "%s: duplicate kernel interface '%s' (also ports[%u])",
+					path, p->tap, j);
+			p->tap[0] = '\0';
+			return -1;
+		}
+	}
+	conf->n_mirrors++;
+	return 0;
+}
+
 static int
 build_port(const struct pg_conf_raw_port *r, unsigned int i,
 	   struct pg_conf *conf, char *err)
@@ -735,7 +794,7 @@ build_port(const struct pg_conf_raw_port *r, unsigned int i,
 			return -1;
 		p->mtu = (uint16_t)v;
 	}
-	return 0;
+	return build_port_mirror(r, i, conf, err);
 }
 
 static int
@@ -1458,6 +1517,26 @@ build_icmp(const struct pg_conf_raw_icmp *r, struct pg_conf *conf, char *err)
 	return 0;
 }
 
+/* punt: the exception path's rings (docs/punt.md). */
+static int
+build_punt(const struct pg_conf_raw_punt *r, struct pg_conf *conf, char *err)
+{
+	unsigned long v;
+
+	conf->punt_ring_size = PG_CONF_DEFAULT_PUNT_RING;
+	if (r == NULL || r->ring_size == NULL)
+		return 0;
+	if (check_uint("punt.ring_size", r->ring_size, PG_CONF_MIN_PUNT_RING,
+		       PG_CONF_MAX_RING_SIZE, &v, err) < 0)
+		return -1;
+	if ((v & (v - 1)) != 0) {
+		pg_conf_set_err(err, "punt.ring_size: %lu is not a power of two", v);
+		return -1;
+	}
+	conf->punt_ring_size = (unsigned int)v;
+	return 0;
+}
+
 int
 pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 		  char err[PG_CONF_ERR_LEN])
@@ -1470,7 +1549,8 @@ pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 	    build_control(&raw->control, conf, err) < 0 ||
 	    pg_conf_acl_build(raw, conf, err) < 0 ||
 	    build_fpm(raw->fpm, conf, err) < 0 ||
-	    build_icmp(raw->icmp, conf, err) < 0)
+	    build_icmp(raw->icmp, conf, err) < 0 ||
+	    build_punt(raw->punt, conf, err) < 0)
 		return -1;
 	return 0;
 }

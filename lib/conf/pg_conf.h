@@ -41,6 +41,9 @@
 #define PG_CONF_DEFAULT_ICMP_BURST 100
 #define PG_CONF_MAX_ICMP_RATE 1000000
 #define PG_CONF_MAX_ICMP_BURST 100000
+#define PG_CONF_TAP_LEN 16          /**< kernel interface name incl. NUL (IFNAMSIZ) */
+#define PG_CONF_DEFAULT_PUNT_RING 1024
+#define PG_CONF_MIN_PUNT_RING 4
 
 struct pg_conf_port {
 	char name[PG_CONF_NAME_LEN];
@@ -56,6 +59,10 @@ struct pg_conf_port {
 	uint8_t ip6_len;          /**< connected IPv6 prefix length, 1..128 */
 	uint8_t ip6[16];          /**< our global IPv6 address (network order) */
 	uint16_t mtu;             /**< largest IPv4 datagram sent out of it (default 1500) */
+	/** Exception path (kernel_mirror / tap): a kernel interface that
+	 * mirrors the port gets what the data path does not handle itself
+	 * (docs/punt.md); tap[0] == 0: none. */
+	char tap[PG_CONF_TAP_LEN];
 };
 
 struct pg_conf_neighbor {
@@ -198,6 +205,10 @@ struct pg_conf {
 	struct pg_conf_fpm fpm;
 	unsigned int icmp_rate;           /**< ICMP errors a second per lcore; 0: none */
 	unsigned int icmp_burst;          /**< ICMP errors at once per lcore */
+	/** punt.ring_size: slots of each worker's ring to the exception path
+	 * (power of two; one slot stays empty). */
+	unsigned int punt_ring_size;
+	unsigned int n_mirrors;           /**< ports with a kernel interface */
 };
 
 /**

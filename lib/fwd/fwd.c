@@ -244,12 +244,16 @@ arp_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
 		tx_enqueue_local(lc, in_port, m);
 		return r;
 	}
-	/* A reply to one of our requests (pg_arp_reply checked its header). */
-	if (r == PG_DROP_arp_not_ours && lc->neigh_events != NULL &&
+	/* A reply to one of our requests (pg_arp_reply checked its header),
+	 * or to the kernel interface's: it goes there too (docs/punt.md). */
+	if (r == PG_DROP_arp_not_ours && (lc->neigh_events != NULL || p->punt) &&
 	    arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) &&
 	    arp->arp_data.arp_tip == p->ip4_be) {
-		neigh_event(lc, PG_NEIGH_EV_SEEN, arp->arp_data.arp_sip, in_port,
-			    &arp->arp_data.arp_sha);
+		if (lc->neigh_events != NULL)
+			neigh_event(lc, PG_NEIGH_EV_SEEN, arp->arp_data.arp_sip, in_port,
+				    &arp->arp_data.arp_sha);
+		if (p->punt)
+			return punt(lc, in_port, m);
 		pg_stats_add(&lc->stats->local, 1);
 		rte_pktmbuf_free(m);
 		return PG_PKT_CONSUMED;
@@ -258,7 +262,23 @@ arp_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
 }
 
 /*
- * Addressed to us: answer ICMP echo out of the ingress port, drop the rest.
+ * For us but not handled here (TCP, UDP, other ICMP, fragments, broadcasts):
+ * to the kernel interface of the ingress port, else of the port that owns
+ * the address (the kernel takes any of its addresses on any interface);
+ * dropped as @p reason when neither has one.
+ */
+static unsigned int
+punt_local(struct pg_fwd_lcore *lc, uint16_t in_port, uint16_t local_port,
+	   struct rte_mbuf *m, unsigned int reason)
+{
+	if (lc->ctx->port[in_port].punt)
+		return punt(lc, in_port, m);
+	return punt_or(lc, local_port, m, reason);
+}
+
+/*
+ * Addressed to us: answer ICMP echo out of the ingress port; the rest goes
+ * to the kernel interface if there is one (punt_local()), else is dropped.
  * Only our own unicast address is answered: a reply to a directed broadcast
  * would need a source that is not the broadcast (RFC 1122 3.2.2.6 lets us
  * discard those, and RFC 2644 asks routers not to amplify them).
@@ -276,7 +296,7 @@ local_input(struct pg_fwd_lcore *lc, uint16_t in_port, uint16_t local_port,
 	unsigned int r;
 
 	if (ip->dst_addr != lc->ctx->port[local_port].ip4_be)
-		return PG_DROP_not_ours_local;
+		return punt_local(lc, in_port, local_port, m, PG_DROP_not_ours_local);
 	/* The IPv4 checks put tlen within the frame; the message may span
 	 * segments (jumbo frames arrive chained). */
 	if (tlen > hlen) {
@@ -286,6 +306,8 @@ local_input(struct pg_fwd_lcore *lc, uint16_t in_port, uint16_t local_port,
 			return PG_DROP_bad_icmp;
 	}
 	r = pg_icmp_echo_check(eth, ip, m->data_len, sum);
+	if (r == PG_DROP_not_ours_local)
+		return punt_local(lc, in_port, local_port, m, r);
 	if (r != PG_PKT_OK)
 		return r;
 	pg_icmp_echo_reply(eth, ip, m->data_len, &lc->ctx->port[in_port].mac);
@@ -476,8 +498,14 @@ stage1_slow(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
 		goto drop;
 	}
 	if (pg_ip4_martian_dst(d)) {
-		/* Limited broadcast is for us, just not handled. */
+		/* Limited broadcast is for us, just not handled; so is
+		 * link-local multicast (OSPF, VRRP...) if the kernel
+		 * interface takes it. */
 		r = d == UINT32_MAX ? PG_DROP_not_ours_local : PG_DROP_martian_dst;
+		if (d == UINT32_MAX || (d & 0xffffff00) == 0xe0000000)
+			r = punt_or(lc, in_port, m, r);
+		if (r == PG_PKT_OK)
+			return false;
 		goto drop;
 	}
 	if (ip->version_ihl != RTE_IPV4_VHL_DEF)

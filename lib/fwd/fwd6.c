@@ -188,6 +188,26 @@ icmp6_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, bool 
 	return echo_request(lc, in_port, m, len);
 }
 
+/*
+ * For us, after icmp6_input(): what it would drop goes to the port's kernel
+ * interface when it is for the kernel (docs/punt.md): anything to our
+ * unicast address but echo requests and NS, and Neighbor Advertisements
+ * (answers to the kernel's own solicitations). RS, RA, redirects and
+ * multicast echo stay dropped.
+ */
+static __rte_noinline unsigned int
+local6_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, bool group)
+{
+	const unsigned int r = icmp6_input(lc, in_port, m, group);
+	const uint8_t *type = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+						      ETH_HLEN + PG_IP6_HLEN);
+
+	if (r == PG_DROP_ip6_not_ours_local ||
+	    (r == PG_DROP_nd_not_ours && *type == PG_ND_NEIGHBOR_ADVERT))
+		return punt_or(lc, in_port, m, r);
+	return r;
+}
+
 /* Stage 1 for one frame: the drop reason, or PG_PKT_OK with *route set
  * when it needs a lookup (else it was answered). */
 static inline unsigned int
@@ -208,7 +228,10 @@ stage1(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, bool *rout
 		if (pg_ip6_is_all_nodes(ip->dst_addr) ||
 		    pg_ip6_is_solicited_node(ip->dst_addr, p6->sn[0]) ||
 		    pg_ip6_is_solicited_node(ip->dst_addr, p6->sn[1]))
-			return icmp6_input(lc, in_port, m, true);
+			return local6_input(lc, in_port, m, true);
+		/* Link-local groups (OSPFv3, VRRP...): the kernel's, if any. */
+		if (ip->dst_addr[1] == 0x02)
+			return punt_or(lc, in_port, m, PG_DROP_ip6_multicast_dst);
 		return PG_DROP_ip6_multicast_dst;
 	}
 	/* The unspecified source is only for DAD, which is multicast. */
@@ -261,7 +284,7 @@ stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nextho
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
 
 	if (nh->type == PG_NH_LOCAL)
-		return icmp6_input(lc, in_port, m, false);
+		return local6_input(lc, in_port, m, false);
 	if (pg_ip6_is_link_local(ip->src_addr) || pg_ip6_is_link_local(ip->dst_addr))
 		return PG_DROP_ip6_link_local;
 	if (nh->type == PG_NH_NO_ROUTE)

@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include "pg_fwd_worker.h"
+#include "pg_pkt.h"
 
 static inline void
 tx_enqueue(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
@@ -125,6 +126,33 @@ icmp_err_queue(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nextho
 	pg_stats_add(&lc->stats->icmp[counter], 1);
 	pg_stats_add(&lc->stats->port[in_port].rx_drops, 1);
 	tx_enqueue_err(lc, back->port, m);
+}
+
+/*
+ * The exception path (docs/punt.md): a packet for us that the stages do
+ * not handle goes to the kernel interface mirroring @p port, through this
+ * lcore's ring to the control thread. Never waits: a full ring is the
+ * punt_full drop (the caller frees the packet). A punted packet is
+ * delivered locally: it counts in local (and punted), so that
+ * rx = forwarded + local + drops stays exact. Slow path only.
+ */
+static inline unsigned int
+punt(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	m->hash.usr = port;
+	if (rte_ring_sp_enqueue(lc->punt, m) != 0)
+		return PG_DROP_punt_full;
+	pg_stats_add(&lc->stats->local, 1);
+	pg_stats_add(&lc->stats->punted, 1);
+	return PG_PKT_OK;
+}
+
+/* Punt instead of dropping for @p reason, when @p port has a kernel
+ * interface; else the drop reason stands. */
+static inline unsigned int
+punt_or(struct pg_fwd_lcore *lc, uint16_t port, struct rte_mbuf *m, unsigned int reason)
+{
+	return lc->ctx->port[port].punt ? punt(lc, port, m) : reason;
 }
 
 /* IPv6 stage: runs the IPv6 frames stage 1 set aside (lc->v6). */

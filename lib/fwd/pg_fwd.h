@@ -32,6 +32,9 @@ struct pg_fwd_port {
 	uint16_t port_id;          /**< ethdev id */
 	uint32_t ip4_be;           /**< our address, network order */
 	uint16_t mtu;              /**< largest IPv4 datagram it sends (ports[].mtu) */
+	/** A kernel interface mirrors the port: what is for us and not
+	 * handled here is punted to it (docs/punt.md). In the padding. */
+	uint8_t punt;
 };
 
 /** Shared; tables inside change only by pointer swaps behind rcu. */
@@ -88,6 +91,7 @@ struct pg_fwd_lcore {
 	uint16_t n_local_pending;  /**< answers waiting in tx_local[] */
 	struct rte_ring *neigh_events;   /**< to the control thread (NULL: none) */
 	struct rte_ring *inject;         /**< frames the control thread sends via us */
+	struct rte_ring *punt;           /**< to the exception path (NULL: none) */
 	uint64_t miss_hold_tsc;
 	struct pg_fwd_miss miss[PG_FWD_MISS_CACHE];
 	uint16_t n_v6;             /**< IPv6 frames of this burst set aside */

@@ -62,7 +62,9 @@
 	X(acl_deny, "denied by the port's ACL (a deny rule or the default)") \
 	/* ICMP errors and the egress MTU */ \
 	X(frag_needed, "larger than the egress port's MTU with DF set (ICMP fragmentation needed)") \
-	X(mtu_exceeded, "larger than the egress port's MTU without DF (not fragmented)")
+	X(mtu_exceeded, "larger than the egress port's MTU without DF (not fragmented)") \
+	/* exception path to the kernel (lib/punt, docs/punt.md) */ \
+	X(punt_full, "for the port's kernel interface, but the ring to the control thread was full")
 
 /**
  * What became of the ICMP errors the data path owes senders (RFC 1812
@@ -120,6 +122,8 @@ struct pg_lcore_stats {
 	/** Frames the control thread sent through this lcore (ARP requests):
 	 * tx = forwarded + local + ctl_tx. */
 	uint64_t ctl_tx;
+	/** Handed to the exception path (a kernel interface): part of local. */
+	uint64_t punted;
 	uint64_t polls;       /**< RX poll rounds */
 	uint64_t busy_polls;  /**< poll rounds that received at least one packet */
 	/** TSC cycles of rounds with packets / of all rounds: the busy ratio.
@@ -134,7 +138,7 @@ struct pg_lcore_stats {
 
 /** Sum of all lcores (filled by pg_stats_sum()). */
 struct pg_stats_total {
-	uint64_t rx, tx, forwarded, local, ip_options, ctl_tx;
+	uint64_t rx, tx, forwarded, local, ip_options, ctl_tx, punted;
 	uint64_t drops;       /**< sum over all reasons */
 	uint64_t drop[PG_DROP_MAX];
 	uint64_t icmp[PG_ICMP_MAX];

@@ -759,6 +759,47 @@ cmd_fpm(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* The exception path (docs/punt.md): per mirrored port what went to the
+ * kernel and back; the workers' totals (punted, punt_full). */
+static int
+cmd_punt(const char *cmd __rte_unused, const char *params __rte_unused,
+	 struct rte_tel_data *d)
+{
+	struct pg_stats_total t;
+	struct pg_punt_stats *s;
+	unsigned int i;
+
+	rte_tel_data_start_dict(d);
+	tel_dict_u64(d, "enabled", view.punt != NULL);
+	if (view.punt == NULL)
+		return 0;
+	s = malloc(sizeof(*s));
+	if (s == NULL)
+		return -ENOMEM;
+	pg_punt_get_stats(view.punt, s);
+	pg_workers_sum(view.workers, &t);
+	tel_dict_u64(d, "ring_size", s->ring_size);
+	tel_dict_u64(d, "punted", t.punted);
+	tel_dict_u64(d, "punt_full", t.drop[PG_DROP_punt_full]);
+	for (i = 0; i < s->n_ports; i++) {
+		const struct pg_punt_port_stats *p = &s->port[i];
+		struct rte_tel_data *c = rte_tel_data_alloc();
+
+		if (c == NULL)
+			break;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_string(c, "tap", p->tap);
+		tel_dict_u64(c, "ifindex", (uint64_t)p->ifindex);
+		tel_dict_u64(c, "to_kernel", p->to_kernel);
+		tel_dict_u64(c, "to_kernel_drops", p->to_kernel_drops);
+		tel_dict_u64(c, "from_kernel", p->from_kernel);
+		tel_dict_u64(c, "from_kernel_drops", p->from_kernel_drops);
+		rte_tel_data_add_dict_container(d, p->port, c, 0);
+	}
+	free(s);
+	return 0;
+}
+
 /* Serialise every command against pg_telemetry_fini(). */
 #define LOCKED_CMD(fn) \
 static int fn##_locked(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -781,6 +822,7 @@ LOCKED_CMD(cmd_neighbors6)
 LOCKED_CMD(cmd_fpm)
 LOCKED_CMD(cmd_acl)
 LOCKED_CMD(cmd_info)
+LOCKED_CMD(cmd_punt)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -817,6 +859,9 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 	       rte_telemetry_register_cmd("/pktgate/acl", cmd_acl_locked,
 			"Firewall rules with hits, and per list the default action's hits. "
 			"Parameters: offset into the rules (default 0)") |
+	       rte_telemetry_register_cmd("/pktgate/punt", cmd_punt_locked,
+			"Exception path: punted, punt_full, and per mirrored port its kernel "
+			"interface and packets to/from the kernel. No parameters") |
 	       rte_telemetry_register_cmd("/pktgate/info", cmd_info_locked,
 			"Versions, mode, lcores, ports, tsc_hz, drop reason names. No parameters");
 }
