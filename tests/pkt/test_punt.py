@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The exception path (docs/punt.md): a port with a kernel interface.
+
+pktgate runs in a network namespace of its own (pg-punt-pkt-PID), so that
+its kernel interface and the port's addresses never touch the machine's
+network: what pktgate punts reaches that namespace's kernel, whose answers
+(a TCP RST to a SYN for a closed port, an ICMP port unreachable) come back
+out of the port's pcap. Needs root (ip netns)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pgtest  # noqa: E402
+from pgtest import (HOST_IP, HOST_MAC, LAN_IP, LAN_MAC, WAN_IP, case,  # noqa: E402
+                    main)
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, Raw  # noqa: E402
+
+TAP = "pg-punt-pkt"
+
+
+class Netns:
+    """A namespace for one pktgate run, deleted afterwards."""
+
+    def __init__(self):
+        self.name = "pg-punt-pkt-%d" % os.getpid()
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        subprocess.run(["ip", "-n", self.name, "link", "set", "lo", "up"], check=True)
+
+    def close(self):
+        subprocess.run(["ip", "netns", "del", self.name], check=False)
+
+
+def mirror_config(ring_size=None):
+    cfg = pgtest.base_config()
+    cfg.port("lan").extra = ", kernel_mirror: true, tap: %s" % TAP
+    cfg.port("wan").extra = ", tap: %s-w" % TAP
+    if ring_size is not None:
+        cfg.extra += "punt: {ring_size: %d}\n" % ring_size
+    return cfg
+
+
+def config_text(cfg):
+    """cfg.text() with the lan port's mirror keys (Config has no field
+    for them): the port line ends with '}'."""
+    lines = []
+    for line in cfg.text().splitlines():
+        for p in cfg.ports:
+            extra = getattr(p, "extra", "")
+            if extra and line.startswith("  - {name: %s," % p.name):
+                line = line[:-1] + extra + "}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def run_in_netns(cfg, frames, idle_ms=1500):
+    """pktgate in its own namespace, lan fed with frames; returns a
+    pgtest.Result (output frames per port, parsed summary)."""
+    ns = Netns()
+    tmp = tempfile.mkdtemp(prefix="pg-punt-")
+    prefix = pgtest.unique_prefix("pgpunt")
+    res = pgtest.Result()
+    try:
+        vdevs, outs = pgtest.pcap_vdevs(tmp, cfg, {"lan": frames})
+        conf = os.path.join(tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(config_text(cfg))
+        cmd = (["ip", "netns", "exec", ns.name, pgtest.PKTGATE]
+               + pgtest.eal_args(prefix, vdevs) + ["--", "-c", conf,
+                                                   "--idle-exit", str(idle_ms)])
+        res.cmd = cmd
+        p = subprocess.run(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60, universal_newlines=True)
+        res.rc, res.stdout, res.stderr = p.returncode, p.stdout, p.stderr
+        res.summary = pgtest.parse_summary(p.stdout)
+        for name, files in outs.items():
+            res.out[name] = [fr for fn in files if os.path.exists(fn)
+                             for fr in pgtest.read_pcap(fn)]
+        return res
+    finally:
+        ns.close()
+        pgtest.cleanup_prefix(prefix)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def from_host(l3):
+    return bytes(Ether(src=HOST_MAC, dst=LAN_MAC) / l3)
+
+
+def identity(s):
+    assert s["rx"] == s["forwarded"] + s["local"] + s["drops"], s["lines"]
+    assert s["tx"] == s["forwarded"] + s["local"] - s["punted"] + s["ctl_tx"], s["lines"]
+
+
+@case
+def syn_reaches_the_kernel_and_its_rst_leaves_by_the_port():
+    """A SYN to our address on a closed port: punted, the namespace's
+    kernel answers RST, which leaves by lan. A UDP datagram to the WAN
+    address arriving on lan goes to lan's mirror (the kernel, which has
+    the address on wan's mirror, takes it: weak host model), answered by
+    ICMP port unreachable. Echo and ARP stay
+    answered inline (not punted)."""
+    frames = [
+        from_host(IP(src=HOST_IP, dst=LAN_IP) / TCP(sport=40000, dport=179, flags="S",
+                                                    seq=1000)),
+        from_host(IP(src=HOST_IP, dst=WAN_IP) / UDP(sport=40001, dport=9) / Raw(b"x" * 8)),
+        from_host(IP(src=HOST_IP, dst=LAN_IP) / ICMP(id=7, seq=1)),
+        bytes(Ether(src=HOST_MAC, dst="ff:ff:ff:ff:ff:ff") /
+              ARP(op=1, hwsrc=HOST_MAC, psrc=HOST_IP, pdst=LAN_IP)),
+    ]
+    res = run_in_netns(mirror_config(), frames)
+    assert res.rc == 0, pgtest.describe(res)
+    s = res.summary
+    assert s["punted"] == 2 and s["local"] == 4 and s["drops"] == 0, s["lines"]
+    out = [Ether(f) for f in res.out["lan"]]
+    rst = [p for p in out if TCP in p]
+    unreach = [p for p in out if ICMP in p and p[ICMP].type == 3]
+    echo = [p for p in out if ICMP in p and p[ICMP].type == 0]
+    arp = [p for p in out if ARP in p]
+    assert len(rst) == 1, [p.summary() for p in out]
+    r = rst[0]
+    assert (r[Ether].src, r[Ether].dst) == (LAN_MAC, HOST_MAC), r.summary()
+    assert (r[IP].src, r[IP].dst, r[TCP].sport, r[TCP].dport) == \
+        (LAN_IP, HOST_IP, 179, 40000), r.summary()
+    assert r[TCP].flags & 0x04 and r[TCP].ack == 1001, r.summary()
+    assert len(unreach) == 1 and unreach[0][ICMP].code == 3, [p.summary() for p in out]
+    assert unreach[0][IP].src == WAN_IP and unreach[0][IP].dst == HOST_IP
+    assert len(echo) == 1 and len(arp) == 1, [p.summary() for p in out]
+    # the kernel's two answers came through the control thread
+    assert s["ctl_tx"] == len(out) - 2 >= 2, s["lines"]
+    assert s["port"]["lan"]["tx"] == len(out), s["lines"]
+    assert not res.out["wan"], "nothing leaves by wan"
+    identity(s)
+
+
+@case
+def without_mirror_the_same_packets_are_dropped():
+    """The port without kernel interface: not_ours_local as before."""
+    frames = [from_host(IP(src=HOST_IP, dst=LAN_IP) / TCP(sport=40000, dport=179,
+                                                          flags="S"))]
+    res = pgtest.run_pktgate(pgtest.base_config(), {"lan": frames})
+    assert res.rc == 0, pgtest.describe(res)
+    s = res.summary
+    assert s["drop"].get("not_ours_local") == 1 and s["punted"] == 0, s["lines"]
+    assert not res.out["lan"]
+
+
+@case
+def a_full_ring_drops_and_counts_punt_full():
+    """punt.ring_size 4 (3 usable slots) and 1000 SYNs that arrive in
+    bursts of 32 while the control thread drains once a millisecond: the
+    worker never waits, what does not fit is punt_full; every SYN is
+    either punted or counted."""
+    n = 1000
+    frames = [from_host(IP(src=HOST_IP, dst=LAN_IP) / TCP(sport=20000 + i, dport=179,
+                                                          flags="S"))
+              for i in range(n)]
+    res = run_in_netns(mirror_config(ring_size=4), frames)
+    assert res.rc == 0, pgtest.describe(res)
+    s = res.summary
+    full = s["drop"].get("punt_full", 0)
+    assert full >= 1, s["lines"]
+    assert s["punted"] >= 3 and s["punted"] + full == n, s["lines"]
+    assert s["drops"] == full and s["port"]["lan"]["rx_drops"] == full, s["lines"]
+    rst = [f for f in res.out["lan"] if TCP in Ether(f)]
+    assert 1 <= len(rst) <= s["punted"], (len(rst), s["lines"])
+    identity(s)
+
+
+def check_config_error(port_extra, top_extra, want):
+    cfg = pgtest.base_config()
+    cfg.port("lan").extra = port_extra
+    cfg.extra += top_extra
+    tmp = tempfile.mkdtemp(prefix="pg-punt-conf-")
+    try:
+        path = os.path.join(tmp, "c.yaml")
+        with open(path, "w") as f:
+            f.write(config_text(cfg))
+        p = subprocess.run([pgtest.PKTGATE, "--check-config", path], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=30)
+        assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+        assert want in p.stderr, (want, p.stderr)
+        assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@case
+def config_errors_name_the_field():
+    check_config_error(", tap: a-name-much-too-long", "",
+                       "ports[0].tap: 'a-name-much-too-long' must be 1..15 characters")
+    check_config_error(", kernel_mirror: false, tap: x", "",
+                       "ports[0].tap: given with kernel_mirror: false")
+    check_config_error(", kernel_mirror: yes", "",
+                       "ports[0].kernel_mirror: expected true or false")
+    check_config_error(", tap: 'a/b'", "", "ports[0].tap: 'a/b' may only contain")
+    check_config_error(", kernel_mirror: true", "punt: {ring_size: 100}\n",
+                       "punt.ring_size: 100 is not a power of two")
+    check_config_error(", kernel_mirror: true", "punt: {ring_size: 2}\n", "punt.ring_size")
+
+
+@case
+def default_name_and_duplicates():
+    cfg = pgtest.base_config()
+    cfg.port("lan").extra = ", kernel_mirror: true"
+    cfg.port("wan").extra = ", tap: pg-lan"
+    tmp = tempfile.mkdtemp(prefix="pg-punt-conf-")
+    try:
+        path = os.path.join(tmp, "c.yaml")
+        with open(path, "w") as f:
+            f.write(config_text(cfg))
+        p = subprocess.run([pgtest.PKTGATE, "--check-config", path], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=30)
+        assert p.returncode == 2, (p.stdout, p.stderr)
+        assert "ports[1].tap: duplicate kernel interface 'pg-lan' (also ports[0])" \
+            in p.stderr, p.stderr
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("skip: needs root (network namespaces)")
+        sys.exit(77)
+    main()
