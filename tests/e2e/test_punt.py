@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""End to end through the exception path (docs/punt.md): pktgate runs in
+namespace G (its port on a veth end there, net_af_packet) with a kernel
+mirror interface for that port; a peer in namespace P connects by TCP to
+pktgate's port address. The SYN, the data and the FIN are punted to G's
+kernel, where a listening socket bound to that address answers; what G's
+kernel sends leaves by the port. ARP both ways: pktgate answers the peer's
+requests inline; the kernel's own requests go out, and the peer's replies
+are punted to the kernel. Telemetry /pktgate/punt and the final summary
+must show the traffic. Everything created here is deleted again.
+
+Needs root (exit 77, meson's SKIP, otherwise).
+usage: test_punt.py PKTGATE [case-name-substring...]
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
+import pgtest  # noqa: E402
+from pgtest import (Config, Port, case, main,  # noqa: E402
+                    parse_summary, unique_prefix, wait_for_socket)
+from netns_util import mac_of, ping, sh, teardown  # noqa: E402
+
+TAG = "%d" % os.getpid()
+NS_G, NS_P = "pg-punt-g-" + TAG, "pg-punt-p-" + TAG
+IF_G, IF_P = "pgpg" + TAG, "pgpp" + TAG      # veth ends in G and P
+TAP = "pg-punt-m"                             # in G only: no clash between runs
+G_IP, P_IP = "10.213.7.1", "10.213.7.2"
+PORT = 179
+
+SERVER = r"""
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(1)
+print("listening", flush=True)
+c, a = s.accept()
+data = c.recv(100)
+c.sendall(data.upper())
+c.close()
+print("served", a[0], flush=True)
+"""
+
+CLIENT = r"""
+import socket, sys
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
+c.sendall(b"hello bgp")
+print(c.recv(100).decode(), flush=True)
+"""
+
+
+class Env:
+    def __init__(self):
+        self.proc = None
+        self.tel = None
+        self.tmp = tempfile.mkdtemp(prefix="pg-punt-e2e-")
+        self.prefix = unique_prefix("pgpunt")
+
+    def setup(self):
+        sh("ip", "netns", "add", NS_G)
+        sh("ip", "netns", "add", NS_P)
+        sh("ip", "link", "add", IF_G, "netns", NS_G, "type", "veth", "peer", "name", IF_P,
+           "netns", NS_P)
+        for ns, ifn in ((NS_G, IF_G), (NS_P, IF_P)):
+            sh("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", ns=ns, check=False)
+            sh("ethtool", "-K", ifn, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+               "gro", "off", ns=ns)
+            sh("ip", "link", "set", "lo", "up", ns=ns)
+            sh("ip", "link", "set", ifn, "up", ns=ns)
+        sh("ip", "addr", "add", P_IP + "/24", "dev", IF_P, ns=NS_P)
+        mac = mac_of(IF_G, NS_G)
+        cfg = Config(ports=[Port("lan", "net_af_packet0", G_IP, 24, mac)], arp={})
+        conf = os.path.join(self.tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(cfg.text().replace("mac: '%s'" % mac,
+                                       "mac: '%s', tap: %s" % (mac, TAP)))
+        q = pgtest.TOPOLOGY["queues"]
+        eal = pgtest.eal_args(self.prefix, ["net_af_packet0,iface=%s,qpairs=%d" % (IF_G, q)],
+                              log_levels=())
+        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
+        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
+        cmd = (["ip", "netns", "exec", NS_G, pgtest.PKTGATE] + eal
+               + ["--", "-c", conf, "--duration", "120"])
+        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
+        try:
+            self.tel = wait_for_socket(self.prefix, self.proc)
+        except AssertionError:
+            self.err.seek(0)
+            raise AssertionError("pktgate did not come up:\n" + self.err.read()[-3000:])
+
+    def stop(self):
+        if self.tel is not None:
+            self.tel.close()
+            self.tel = None
+        self.proc.send_signal(signal.SIGINT)
+        rc = self.proc.wait(timeout=30)
+        self.out.seek(0)
+        self.err.seek(0)
+        return rc, self.out.read(), self.err.read()
+
+    def close(self):
+        teardown(self, (NS_G, NS_P), ())
+
+
+@case
+def tcp_through_the_exception_path():
+    env = Env()
+    try:
+        env.setup()
+        addr = sh("ip", "-4", "-o", "addr", "show", "dev", TAP, ns=NS_G).stdout
+        assert G_IP + "/24" in addr, addr
+        link = sh("ip", "-o", "link", "show", "dev", TAP, ns=NS_G).stdout
+        assert mac_of(IF_G, NS_G) in link and "UP" in link, link
+        # pktgate answers the peer's ARP and ping inline
+        ping(NS_P, G_IP, count=3)
+        server = subprocess.Popen(["ip", "netns", "exec", NS_G, "/usr/bin/python3", "-c",
+                                   SERVER, G_IP, str(PORT)],
+                                  stdout=subprocess.PIPE, universal_newlines=True)
+        try:
+            assert server.stdout.readline().strip() == "listening"
+            cli = sh("/usr/bin/python3", "-c", CLIENT, G_IP, str(PORT), ns=NS_P,
+                     timeout=30)
+            assert cli.stdout.strip() == "HELLO BGP", cli.stdout
+            out, _ = server.communicate(timeout=10)
+            assert out.strip() == "served " + P_IP, out
+        finally:
+            if server.poll() is None:
+                server.kill()      # our own child, by its handle
+                server.wait()
+        tel = env.tel.query("/pktgate/punt")
+        lan = tel["lan"]
+        assert tel["enabled"] == 1 and lan["tap"] == TAP, tel
+        # SYN, ACK, data, FIN, ... in; SYN-ACK, data, FIN, ... out
+        assert lan["to_kernel"] >= 4 and lan["from_kernel"] >= 4, tel
+        assert tel["punted"] == lan["to_kernel"] + lan["to_kernel_drops"], tel
+        assert tel["punt_full"] == 0 and lan["from_kernel_drops"] == 0, tel
+        # the kernel resolved the peer by its own ARP (reply punted to it)
+        neigh = sh("ip", "neigh", "show", P_IP, "dev", TAP, ns=NS_G).stdout
+        assert mac_of(IF_P, NS_P) in neigh, neigh
+        rc, out, err = env.stop()
+        assert rc == 0, err[-2000:]
+        s = parse_summary(out)
+        assert s["punted"] == tel["punted"] and s["ctl_tx"] >= lan["from_kernel"], s["lines"]
+        assert s["rx"] == s["forwarded"] + s["local"] + s["drops"], s["lines"]
+    finally:
+        env.close()
+    for ns in (NS_G, NS_P):
+        assert ns not in sh("ip", "netns", "list").stdout
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("skip: needs root (network namespaces)")
+        sys.exit(77)
+    main()
