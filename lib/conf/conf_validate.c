@@ -793,6 +793,14 @@ build_port(const struct pg_conf_raw_port *r, unsigned int i,
 			       err) < 0)
 			return -1;
 		p->mtu = (uint16_t)v;
+		/* IPv6 packets leave by the same MTU, and no IPv6 link may
+		 * carry less than 1280 (RFC 8200 5). */
+		if (p->has_ip6 && p->mtu < PG_CONF_MIN_MTU6) {
+			pg_conf_set_err(err, "%s: %u is below %u, the IPv6 minimum MTU "
+					"(RFC 8200 5), on a port with ipv6", path, p->mtu,
+					PG_CONF_MIN_MTU6);
+			return -1;
+		}
 	}
 	return build_port_mirror(r, i, conf, err);
 }

@@ -36,6 +36,7 @@
 #define PG_CONF_DEFAULT_CONTROL_SOCKET "/run/pktgate/pktgate.sock"
 #define PG_CONF_DEFAULT_MTU 1500
 #define PG_CONF_MIN_MTU 68          /**< RFC 791: every IPv4 link carries 68 */
+#define PG_CONF_MIN_MTU6 1280       /**< RFC 8200 5: every IPv6 link carries 1280 */
 #define PG_CONF_MAX_MTU 65535       /**< the largest IPv4 datagram */
 #define PG_CONF_DEFAULT_ICMP_RATE 1000
 #define PG_CONF_DEFAULT_ICMP_BURST 100

@@ -13,7 +13,8 @@
  *      (NS -> NA, echo request -> reply) or drop with a reason.
  *
  * Hop limit, no route and no neighbor drops send the sender an ICMPv6 error
- * (RFC 4443) in the out-of-line drop_icmp6(), as drop_icmp() does for IPv4.
+ * (RFC 4443) in the out-of-line drop_icmp6(), as drop_icmp() does for IPv4;
+ * a packet over the egress port's MTU gets Packet Too Big (drop_too_big6()).
  */
 #include <assert.h>
 #include <string.h>
@@ -48,18 +49,22 @@ static const struct {
 				   PG_ICMP_net_unreachable },
 	[PG_DROP_ip6_no_neighbor] = { PG_ICMP6_DEST_UNREACH, PG_ICMP6_ADDR_UNREACH_CODE,
 				      PG_ICMP_host_unreachable },
+	/* RFC 4443 3.2; counted with IPv4's "fragmentation needed", the
+	 * same news: the path's MTU is smaller. */
+	[PG_DROP_ip6_too_big] = { PG_ICMP6_PACKET_TOO_BIG, 0, PG_ICMP_frag_needed },
 };
 
 /*
  * Turn the dropped packet @p m into the ICMPv6 error that reports it, in
  * its own mbuf, and queue it along the route back to its source (looked up
  * in the same table as the route forward). Its source is the ingress
- * port's global address. Returns false when no error is sent (each case
+ * port's global address; @p param is the field after the checksum (the MTU
+ * for Packet Too Big). Returns false when no error is sent (each case
  * counted): the caller frees @p m.
  */
 static bool
 icmp6_error(struct pg_fwd_lcore *lc, const struct pg_fib6 *fib6, uint16_t in_port,
-	    struct rte_mbuf *m, unsigned int reason)
+	    struct rte_mbuf *m, unsigned int reason, uint32_t param)
 {
 	struct pg_lcore_stats *st = lc->stats;
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -84,7 +89,8 @@ icmp6_error(struct pg_fwd_lcore *lc, const struct pg_fib6 *fib6, uint16_t in_por
 			(uint32_t)m->data_len - ETH_HLEN);
 	frame = icmp_err_frame(m, PG_ICMP6_ERR_GROW);
 	len = pg_icmp6_error_build(frame, quote, fib6->port[in_port].global, src,
-				   icmp6_kind[reason].type, icmp6_kind[reason].code, 0, back->l2);
+				   icmp6_kind[reason].type, icmp6_kind[reason].code, param,
+				   back->l2);
 	icmp_err_queue(lc, in_port, back, m, len, icmp6_kind[reason].counter);
 	return true;
 }
@@ -97,7 +103,21 @@ drop_icmp6(struct pg_fwd_lcore *lc, struct drop_list *dl, const struct pg_fib6 *
 {
 	pg_stats_add(&lc->stats->drop[reason], 1);
 	if (icmp6_kind[reason].type != 0 && lc->icmp_bucket.cost != 0 &&
-	    icmp6_error(lc, fib6, in_port, m, reason))
+	    icmp6_error(lc, fib6, in_port, m, reason, 0))
+		return;
+	dl->pkts[dl->n++] = m;
+}
+
+/* Over the egress port's MTU (@p mtu): dropped, not fragmented (routers
+ * never fragment IPv6, RFC 8200 5), and the sender learns the MTU from
+ * Packet Too Big (RFC 4443 3.2, RFC 8201). */
+static __rte_noinline void
+drop_too_big6(struct pg_fwd_lcore *lc, struct drop_list *dl, const struct pg_fib6 *fib6,
+	      uint16_t in_port, struct rte_mbuf *m, uint16_t mtu)
+{
+	pg_stats_add(&lc->stats->drop[PG_DROP_ip6_too_big], 1);
+	if (lc->icmp_bucket.cost != 0 &&
+	    icmp6_error(lc, fib6, in_port, m, PG_DROP_ip6_too_big, mtu))
 		return;
 	dl->pkts[dl->n++] = m;
 }
@@ -361,6 +381,14 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 		}
 		if (unlikely(ip->hop_limits <= 1)) {
 			drop_icmp6(lc, &dl, fib6, in_port, m, PG_DROP_ip6_hop_limit);
+			continue;
+		}
+		/* The egress MTU, one compare as for IPv4 (ctx->port[], read
+		 * by every burst). An unresolved next hop is judged before it
+		 * (stage3_special()): no neighbor, no MTU news. */
+		if (unlikely(PG_IP6_HLEN + rte_be_to_cpu_16(ip->payload_len) >
+			     lc->ctx->port[nh->port].mtu)) {
+			drop_too_big6(lc, &dl, fib6, in_port, m, lc->ctx->port[nh->port].mtu);
 			continue;
 		}
 		pg_ip6_hop_dec(ip);

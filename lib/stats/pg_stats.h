@@ -64,7 +64,9 @@
 	X(frag_needed, "larger than the egress port's MTU with DF set (ICMP fragmentation needed)") \
 	X(mtu_exceeded, "larger than the egress port's MTU without DF (not fragmented)") \
 	/* exception path to the kernel (lib/punt, docs/punt.md) */ \
-	X(punt_full, "for the port's kernel interface, but the ring to the control thread was full")
+	X(punt_full, "for the port's kernel interface, but the ring to the control thread was full") \
+	/* IPv6 egress MTU (lib/fwd/fwd6.c) */ \
+	X(ip6_too_big, "IPv6 packet larger than the egress port's MTU (ICMPv6 Packet Too Big; never fragmented)")
 
 /**
  * What became of the ICMP errors the data path owes senders (RFC 1812
@@ -77,7 +79,7 @@
 	X(time_exceeded, "sent: Time Exceeded, TTL/hop limit expired in transit (ICMP 11/0, ICMPv6 3/0)") \
 	X(net_unreachable, "sent: Destination Unreachable, no route (ICMP 3/0, ICMPv6 1/0)") \
 	X(host_unreachable, "sent: Destination Unreachable, next hop unresolved (ICMP 3/1, ICMPv6 1/3)") \
-	X(frag_needed, "sent: Destination Unreachable, fragmentation needed and DF set (type 3 code 4)") \
+	X(frag_needed, "sent: larger than the egress MTU: Destination Unreachable, fragmentation needed and DF set (ICMP 3/4), Packet Too Big (ICMPv6 2/0)") \
 	X(rate_limited, "not sent: over the per-lcore rate limit (icmp.rate/icmp.burst)") \
 	X(suppressed, "not sent: RFC 1812 4.3.2.7 (about an ICMP error, a broadcast/multicast, a non-initial fragment, a source that is not a unicast host or is ours)") \
 	X(no_route_back, "not sent: the source has no forwarding route back") \

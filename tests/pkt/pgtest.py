@@ -302,7 +302,9 @@ DROP_REASONS = ["bad_l2", "runt", "unsupported_ethertype", "bad_version",
                 # ICMP errors and the egress MTU
                 "frag_needed", "mtu_exceeded",
                 # exception path to the kernel (lib/punt)
-                "punt_full"]
+                "punt_full",
+                # IPv6 egress MTU
+                "ip6_too_big"]
 
 # ICMP error counters (summary: icmp NAME N); the first four count errors sent
 ICMP_SENT = ["time_exceeded", "net_unreachable", "host_unreachable", "frag_needed"]

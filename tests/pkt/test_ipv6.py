@@ -17,7 +17,8 @@ from pgtest import (GW_MAC, HOST_IP, HOST_MAC, IP, LAN_IP, LAN_LEN,  # noqa: E40
                     Config, Drop, Ether, IcmpErr, IPv6, Fwd, Pkt, Port, Raw, Reply,
                     case, fwd, inet_cksum, main, pad_to, run_and_check)
 from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply,  # noqa: E402
-                                ICMPv6EchoRequest, ICMPv6TimeExceeded,
+                                ICMPv6EchoRequest, ICMPv6PacketTooBig,
+                                ICMPv6TimeExceeded,
                                 ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA,
                                 ICMPv6ND_RS, ICMPv6NDOptDstLLAddr, IPv6ExtHdrFragment,
                                 ICMPv6NDOptSrcLLAddr, in6_getnsma,
@@ -127,24 +128,28 @@ def na_for(frame, in_port):
 # (icmp counter, scapy class, code); the icmp counters are shared with IPv4
 ICMP6_FOR_DROP = {"ip6_hop_limit": ("time_exceeded", ICMPv6TimeExceeded, 0),
                   "ip6_no_route": ("net_unreachable", ICMPv6DestUnreach, 0),
-                  "ip6_no_neighbor": ("host_unreachable", ICMPv6DestUnreach, 3)}
+                  "ip6_no_neighbor": ("host_unreachable", ICMPv6DestUnreach, 3),
+                  # shared with IPv4's "fragmentation needed"
+                  "ip6_too_big": ("frag_needed", ICMPv6PacketTooBig, 0)}
 ICMP6_MAX_QUOTE = 1280 - 48      # RFC 4443 2.4 (c): the error fits the minimum MTU
 
 
-def drop6(reason, frame, cfg=CFG):
+def drop6(reason, frame, cfg=CFG, mtu=None):
     """Drop(reason) with the ICMPv6 error pktgate owes the sender, built by
     scapy: from the ingress port's global address, hop limit 64, quoting
-    the packet up to 1280 bytes, back along the route to the source. Only
-    sources that are the static LAN host HOST6 get one here (the route
-    back); the other outcomes are stated by test ipv6_icmp_errors."""
+    the packet up to 1280 bytes, back along the route to the source (for
+    Packet Too Big, with the egress `mtu`). Only sources that are the
+    static LAN host HOST6 get one here (the route back); the other
+    outcomes are stated by test ipv6_icmp_errors."""
     if reason not in ICMP6_FOR_DROP or not cfg.icmp_on():
         return Drop(reason)
     raw = bytes(frame)
     assert Ether(raw)[IPv6].src == HOST6, "drop6 models the route back to HOST6 only"
     plen = int.from_bytes(raw[18:20], "big")
     kind, cls, code = ICMP6_FOR_DROP[reason]
+    extra = {} if mtu is None else {"mtu": mtu}
     err = (Ether(dst=HOST_MAC, src=LAN_MAC) / IPv6(src=LAN6, dst=HOST6, hlim=64)
-           / cls(code=code) / Raw(raw[14:14 + min(40 + plen, ICMP6_MAX_QUOTE)]))
+           / cls(code=code, **extra) / Raw(raw[14:14 + min(40 + plen, ICMP6_MAX_QUOTE)]))
     return Drop(reason, IcmpErr("lan", bytes(err), kind))
 
 
@@ -367,6 +372,95 @@ def ipv6_icmp_errors():
                                           ("ip6_no_route", u6("3fff::1")),
                                           ("ip6_no_neighbor", u6("2001:db8:200::1")))]
     run_and_check(pk, c, tag="icmp6off")
+
+
+def sized6(size, dst=FAR, **kw):
+    """A UDP packet to `dst` of `size` bytes of IPv6 (header + payload)."""
+    f = pad_to(u6(dst, payload=b"", **kw), 14 + size)
+    assert 40 + int.from_bytes(bytes(f)[18:20], "big") == size == len(bytes(f)) - 14
+    return f
+
+
+def too_big(f, mtu):
+    """ip6_too_big with its Packet Too Big, taken apart byte by byte (not
+    by scapy): type 2 code 0, the MTU, the quote, the checksum."""
+    d = drop6("ip6_too_big", f, mtu=mtu)
+    e, raw = d.icmp.frame, bytes(f)
+    quote = raw[14:14 + min(len(raw) - 14, ICMP6_MAX_QUOTE)]
+    assert e[54:56] == b"\x02\x00" and int.from_bytes(e[58:62], "big") == mtu, e[54:62]
+    assert e[62:] == quote and len(e) - 14 <= 1280, len(e)
+    phdr = e[22:54] + len(e[54:]).to_bytes(4, "big") + b"\0\0\0\x3a"
+    assert inet_cksum(phdr + e[54:]) == 0, "Packet Too Big checksum does not verify"
+    return d
+
+
+def mtu6_config(mtu=1400, icmp=None):
+    c = cfg6()
+    c.port("wan").mtu = mtu
+    c.icmp = icmp
+    return c
+
+
+@case
+def ipv6_packet_too_big():
+    """ports[].mtu applies to IPv6: a WAN MTU of 1400 passes a 1400-byte
+    packet and drops a 1401-byte one as ip6_too_big, answered with ICMPv6
+    Packet Too Big carrying 1400 and as much of the packet as keeps the
+    error within 1280 bytes (RFC 4443 3.2); hop limit is judged first, an
+    unresolved next hop before the MTU. The LAN keeps the default 1500."""
+    cfg = mtu6_config()
+    pk = [canary("canary-1")]
+    for size in (1280, 1399, 1400):
+        f = sized6(size)
+        pk.append(Pkt("%d bytes fit" % size, f, fwd6(f, "wan", GW_MAC)))
+    for size in (1401, 1500):
+        f = sized6(size)
+        pk.append(Pkt("%d bytes too big" % size, f, too_big(f, 1400)))
+    # a chained jumbo frame: the quote stops at 1232 bytes, the chain goes
+    f = sized6(9000)
+    pk.append(Pkt("9000 bytes too big", f, too_big(f, 1400)))
+    # an echo request is informational: it gets its error too
+    f = echo6(FAR, payload=b"e" * 1400)
+    pk.append(Pkt("echo too big", f, too_big(f, 1400)))
+    f = sized6(1401, hlim=1)
+    pk.append(Pkt("hop limit first", f, drop6("ip6_hop_limit", f)))
+    f = sized6(1401, dst="2001:db8:200::1")
+    pk.append(Pkt("unresolved next hop first", f, drop6("ip6_no_neighbor", f)))
+    # about an ICMPv6 error: none (RFC 4443 2.4 (e.1))
+    f = (Ether(dst=LAN_MAC, src=HOST_MAC) / IPv6(src=HOST6, dst=FAR)
+         / ICMPv6DestUnreach() / Raw(b"q" * 1400))
+    pk.append(Pkt("about an ICMPv6 error", f, Drop("ip6_too_big", "suppressed")))
+    f = pad_to(u6(FAR, src="2001:db8:1::55", payload=b""), 14 + 1500)
+    pk.append(Pkt("source unresolved", f, Drop("ip6_too_big", "no_route_back")))
+    # wan -> lan: 1500 bytes fit the LAN's default
+    f = pad_to(u6(HOST6, src=FAR, dmac=WAN_MAC, smac=GW_MAC, payload=b""), 14 + 1500)
+    pk.append(Pkt("lan 1500", f, fwd6(f, "lan", HOST_MAC), port="wan"))
+    # IPv4 keeps its own rules on the same port
+    f = Ether(dst=LAN_MAC, src=HOST_MAC) / IP(src=HOST_IP, dst="203.0.113.5") / UDP()
+    pk.append(Pkt("ipv4 beside it", f, fwd(f, cfg, "wan", GW_MAC)))
+    pk.append(canary("canary-2"))
+    run_and_check(pk, cfg, tag="v6ptb")
+
+    c = mtu6_config(icmp={"rate": 0})
+    f = sized6(1401)
+    run_and_check([Pkt("icmp off", f, Drop("ip6_too_big"))], c, tag="v6ptb-off")
+
+
+@case
+def ipv6_packet_too_big_rate_limit():
+    """Packet Too Big takes its tokens from the same per-lcore bucket as
+    every ICMP error (icmp: {rate: 1, burst: 3}): of 10 too-big packets of
+    one flow, 3 get one, 7 count as rate_limited (deterministic, as in
+    test_icmp_errors.py icmp_rate_limit: refilling a token takes a second);
+    every one is dropped and counted."""
+    cfg = mtu6_config(icmp={"rate": 1, "burst": 3})
+    pk = []
+    for i in range(10):
+        f = sized6(1401 + i)
+        exp = too_big(f, 1400) if i < 3 else Drop("ip6_too_big", "rate_limited")
+        pk.append(Pkt("too big %d" % i, f, exp))
+    pk.append(canary("canary"))
+    run_and_check(pk, cfg, tag="v6ptb-rate")
 
 
 @case

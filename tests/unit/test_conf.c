@@ -1692,7 +1692,7 @@ START_TEST(test_fpm)
 }
 END_TEST
 
-/* ports[].mtu: 68..65535, default 1500. */
+/* ports[].mtu: 68..65535 (1280.. with ipv6), default 1500. */
 START_TEST(test_port_mtu)
 {
 	struct pg_conf *c = expect_ok(doc(
@@ -1716,6 +1716,14 @@ START_TEST(test_port_mtu)
 		     "ports[0].mtu: expected a non-negative integer, got '1500 bytes'", NULL);
 	expect_error(doc(one_port("    mtu: -1\n"), "", "", NULL),
 		     "ports[0].mtu: expected a non-negative integer", NULL);
+	/* With ipv6 on, the same MTU applies to IPv6: at least 1280. */
+	c = expect_ok(doc(one_port("    ipv6: '2001:db8::1/64'\n    mtu: 1280\n"), "", "",
+			  NULL));
+	ck_assert_uint_eq(c->ports[0].mtu, 1280);
+	pg_conf_free(c);
+	expect_error(doc(one_port("    ipv6: '2001:db8::1/64'\n    mtu: 1279\n"), "", "", NULL),
+		     "ports[0].mtu: 1279 is below 1280, the IPv6 minimum MTU (RFC 8200 5), "
+		     "on a port with ipv6", "(line 6)");
 }
 END_TEST
 
