@@ -26,7 +26,7 @@ SOCKET_NAME = "dpdk_telemetry.v2"
 # /pktgate/stats keys that are not drop reasons (used only when pktgate has
 # no /pktgate/info, which names the reasons itself).
 STATS_NON_REASON_KEYS = {"rx", "tx", "forwarded", "local", "ip_options", "drops",
-                         "mbufs_in_use", "ctl_tx"}
+                         "mbufs_in_use", "ctl_tx", "consumed"}
 
 
 class TelemetryError(Exception):

@@ -109,9 +109,9 @@ pg_control_summary(const struct pg_control *ctl, FILE *out, double elapsed_s)
 	pg_workers_sum(ctl->workers, &t);
 	fprintf(out, "summary: %.3f s rx %" PRIu64 " tx %" PRIu64 " forwarded %" PRIu64
 		" local %" PRIu64 " drops %" PRIu64 " ip_options %" PRIu64 " ctl_tx %" PRIu64
-		" punted %" PRIu64 "\n",
+		" punted %" PRIu64 " consumed %" PRIu64 "\n",
 		elapsed_s, t.rx, t.tx, t.forwarded, t.local, t.drops, t.ip_options, t.ctl_tx,
-		t.punted);
+		t.punted, t.consumed);
 	for (i = 0; i < ctl->ports->n_ports; i++)
 		fprintf(out, "summary: port %s rx %" PRIu64 " tx %" PRIu64 " rx_drops %"
 			PRIu64 " tx_drops %" PRIu64 "\n", ctl->ports->port[i].name,

@@ -255,6 +255,7 @@ arp_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m)
 		if (p->punt)
 			return punt(lc, in_port, m);
 		pg_stats_add(&lc->stats->local, 1);
+		pg_stats_add(&lc->stats->consumed, 1);
 		rte_pktmbuf_free(m);
 		return PG_PKT_CONSUMED;
 	}

@@ -119,13 +119,17 @@ struct pg_lcore_stats {
 	uint64_t rx;          /**< packets received (all ports) */
 	uint64_t tx;          /**< packets transmitted (all ports) */
 	uint64_t forwarded;   /**< routed and sent to a TX buffer */
-	uint64_t local;       /**< answered by us (ARP, ICMP echo) */
+	uint64_t local;       /**< for us: answered (ARP, ICMP echo), punted or consumed */
 	uint64_t ip_options;  /**< forwarded packets that carried IP options */
 	/** Frames the control thread sent through this lcore (ARP requests):
 	 * tx = forwarded + local + ctl_tx. */
 	uint64_t ctl_tx;
 	/** Handed to the exception path (a kernel interface): part of local. */
 	uint64_t punted;
+	/** Taken by the control plane with nothing sent (ARP replies the
+	 * resolver reads): part of local, like punted, so that
+	 * tx = forwarded + local - punted - consumed + ctl_tx. */
+	uint64_t consumed;
 	uint64_t polls;       /**< RX poll rounds */
 	uint64_t busy_polls;  /**< poll rounds that received at least one packet */
 	/** TSC cycles of rounds with packets / of all rounds: the busy ratio.
@@ -141,6 +145,7 @@ struct pg_lcore_stats {
 /** Sum of all lcores (filled by pg_stats_sum()). */
 struct pg_stats_total {
 	uint64_t rx, tx, forwarded, local, ip_options, ctl_tx, punted;
+	uint64_t consumed;
 	uint64_t drops;       /**< sum over all reasons */
 	uint64_t drop[PG_DROP_MAX];
 	uint64_t icmp[PG_ICMP_MAX];

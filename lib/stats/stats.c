@@ -46,6 +46,7 @@ pg_stats_sum(const struct pg_lcore_stats *const *lcores, unsigned int n,
 		out->ip_options += pg_stats_read(&s->ip_options);
 		out->ctl_tx += pg_stats_read(&s->ctl_tx);
 		out->punted += pg_stats_read(&s->punted);
+		out->consumed += pg_stats_read(&s->consumed);
 		for (r = 0; r < PG_DROP_MAX; r++)
 			out->drop[r] += pg_stats_read(&s->drop[r]);
 		for (r = 0; r < PG_ICMP_MAX; r++)

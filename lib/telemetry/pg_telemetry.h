@@ -48,7 +48,8 @@ struct pg_fields {
 	void *ctx;
 };
 
-/** rx, tx, forwarded, local, ip_options, ctl_tx, drops, mbufs_in_use (not the reasons). */
+/** rx, tx, forwarded, local, ip_options, ctl_tx, consumed, drops, mbufs_in_use (not the
+ * reasons). */
 void pg_telemetry_totals_fields(const struct pg_stats_total *t, const struct pg_ports *ports,
 				const struct pg_fields *f);
 

@@ -60,6 +60,7 @@ pg_telemetry_totals_fields(const struct pg_stats_total *t, const struct pg_ports
 	f->u64(f->ctx, "local", t->local);
 	f->u64(f->ctx, "ip_options", t->ip_options);
 	f->u64(f->ctx, "ctl_tx", t->ctl_tx);
+	f->u64(f->ctx, "consumed", t->consumed);
 	f->u64(f->ctx, "drops", t->drops);
 	/* Leak watch: flat under steady traffic, back to its idle value after. */
 	f->u64(f->ctx, "mbufs_in_use", pg_ports_mbufs_in_use(ports));
@@ -150,6 +151,7 @@ one_lcore(unsigned int lcore, struct rte_tel_data *d)
 		tel_dict_u64(d, "tx", pg_stats_read(&s->tx));
 		tel_dict_u64(d, "forwarded", pg_stats_read(&s->forwarded));
 		tel_dict_u64(d, "local", pg_stats_read(&s->local));
+		tel_dict_u64(d, "consumed", pg_stats_read(&s->consumed));
 		tel_dict_u64(d, "polls", polls);
 		tel_dict_u64(d, "busy_polls", busy);
 		tel_dict_u64(d, "busy_pct", (uint64_t)pg_stats_busy_pct(s));

@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pgtest import (ARP, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
-                    LAN_IP, LAN_MAC, STRANGER_MAC, WAN_IP, WAN_MAC, Drop,
+                    LAN_IP, LAN_MAC, STRANGER_MAC, UDP, WAN_IP, WAN_MAC, Consumed, Drop,
                     Ether, IPOption_NOP, Pkt, Raw, arp_reply,
                     base_config, case, echo_reply, fwd, inet_cksum,
                     main, pad_to, run_and_check)
@@ -49,6 +49,34 @@ def arp_request_answered():
     assert r.dst == HOST_MAC and r.src == LAN_MAC and r.type == 0x0806
     a = r[ARP]
     assert (a.op, a.hwsrc, a.psrc, a.hwdst, a.pdst) == (2, LAN_MAC, LAN_IP, HOST_MAC, HOST_IP)
+
+
+def arp_rep(spa, sha, tpa=LAN_IP, tha=LAN_MAC, dmac=LAN_MAC):
+    return Ether(dst=dmac, src=sha) / ARP(op=2, hwsrc=sha, psrc=spa, hwdst=tha, pdst=tpa)
+
+
+@case
+def arp_reply_consumed():
+    """With dynamic ARP (pktgate's default) an ARP reply to our address is
+    the resolver's: counted in local and in consumed, nothing sent, so
+    tx = forwarded + local - consumed + ctl_tx holds exactly (check()).
+    With static neighbors the same frames are arp_not_ours."""
+    dyn = base_config()
+    dyn.arp = {}
+    replies = [arp_rep(HOST_IP, HOST_MAC), arp_rep("192.0.2.200", STRANGER_MAC),
+               arp_rep(GW_IP, GW_MAC, tpa=WAN_IP, tha=WAN_MAC, dmac=WAN_MAC)]
+    ports = ["lan", "lan", "wan"]
+    req = arp_req(LAN_IP)
+    fw = Ether(dst=LAN_MAC, src=HOST_MAC) / IP(src=HOST_IP, dst="203.0.113.9") / UDP()
+    for cfg, exp in ((dyn, Consumed()), (CFG, Drop("arp_not_ours"))):
+        pk = [Pkt("reply %d" % i, f, exp, port=p) for i, (f, p) in enumerate(zip(replies, ports))]
+        pk.append(Pkt("request", req, arp_reply(req, cfg, "lan")))
+        pk.append(Pkt("forwarded", fw, fwd(fw, cfg, "wan", GW_MAC)))
+        # a reply for an address that is not ours is not the resolver's
+        f = arp_rep(HOST_IP, HOST_MAC, tpa="192.0.2.77")
+        pk.append(Pkt("reply to another", f, Drop("arp_not_ours")))
+        res = run_and_check(pk, cfg, tag="arp-consumed")
+        assert res.summary["consumed"] == (3 if cfg is dyn else 0), res.summary["lines"]
 
 
 @case

@@ -144,7 +144,8 @@ def exporter_scrape_matches_telemetry():
         # totals lie between two telemetry reads around the scrape
         for key, name in (("rx", "pktgate_rx_packets_total"),
                           ("forwarded", "pktgate_forwarded_packets_total"),
-                          ("local", "pktgate_local_packets_total")):
+                          ("local", "pktgate_local_packets_total"),
+                          ("consumed", "pktgate_consumed_packets_total")):
             v = value(m, name)
             assert v is not None and before[key] <= v <= after[key], (name, v, before, after)
         drops = series(m, "pktgate_drops_total")
