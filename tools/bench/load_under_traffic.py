@@ -235,7 +235,8 @@ def one_run(args, ctx, inp, routes_path, run_no, busy_s=None):
         logf.write("# " + " ".join(argv) + "\n")
         logf.flush()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=logf,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT,
+                                start_new_session=not args.same_session)
     tel = sampler = None
     try:
         deadline = time.monotonic() + args.start_timeout
@@ -404,6 +405,9 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--control", action="store_true",
                     help="after each run, a control run with CPU 0 busy instead of the load")
+    ap.add_argument("--same-session", action="store_true",
+                    help="run pktgate in the harness's session (and so, with the kernel's "
+                         "sched_autogroup, in the same CPU group as the control busy loop)")
     ap.add_argument("--flows", type=int, default=256)
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--interval", type=float, default=0.1)
@@ -448,6 +452,9 @@ def main():
                            "size": args.size, "interval_s": args.interval,
                            "warmup_s": args.warmup, "before_s": args.before,
                            "after_s": args.after, "memory": mem_desc, "control": args.control,
+                           "same_session": args.same_session,
+                           "sched_autogroup": bench.read_file(
+                               "/proc/sys/kernel/sched_autogroup_enabled").strip(),
                            "layout": "pktgate -l 0,1, workers: {lcores: [1]} (worker on CPU 1, "
                                      "control thread on CPU 0); harness, pktgate-ctl and the "
                                      "control busy loop pinned to CPU 0",
