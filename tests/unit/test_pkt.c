@@ -779,6 +779,15 @@ START_TEST(icmp6_error_exact_bytes)
 	ck_assert_uint_eq(buf[55], 0);
 	ck_assert_mem_eq(buf, exp_du6, 55);
 	ck_assert_uint_eq(buf[56] << 8 | buf[57], (exp_du6[56] << 8 | exp_du6[57]) + 3);
+	/* Packet Too Big carries the egress MTU it is given, in network order:
+	 * 1400 instead of 1280 adds 0x78 to the sum, so the checksum loses it */
+	err_buf(buf, sizeof(buf), PG_ICMP6_ERR_HDRS, orig6, sizeof(orig6));
+	pg_icmp6_error_build(buf, sizeof(orig6), src6, dst6, PG_ICMP6_PACKET_TOO_BIG, 0, 1400,
+			     err_l2);
+	ck_assert_mem_eq(buf, exp_ptb6, 56);
+	ck_assert_uint_eq(buf[56] << 8 | buf[57], (exp_ptb6[56] << 8 | exp_ptb6[57]) - 0x78);
+	ck_assert_mem_eq(buf + 58, "\x00\x00\x05\x78", 4);
+	ck_assert_mem_eq(buf + 62, exp_ptb6 + 62, sizeof(exp_ptb6) - 62);
 }
 END_TEST
 
