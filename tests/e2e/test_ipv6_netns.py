@@ -6,13 +6,16 @@ pktgate opens with net_af_packet, each with pktgate as its default router.
 The kernels find pktgate by Neighbor Discovery (pktgate answers their
 solicitations); pktgate knows them as static neighbors. `ping -6` goes
 from A to B and back through pktgate (hop limit - 1), and to pktgate's
-global and link-local addresses. Everything created here is deleted
+global and link-local addresses. The WAN port's mtu is 1400 (the veths
+carry 1500): a bigger packet from A gets ICMPv6 Packet Too Big, and A's
+kernel fragments the next ones to fit. Everything created here is deleted
 again, also on failure.
 
 Needs root (exit 77, meson's SKIP, otherwise).
 usage: test_ipv6_netns.py PKTGATE [case-name-substring...]
 """
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -32,6 +35,7 @@ NS_A, NS_B = "pg-e2e6-a-" + TAG, "pg-e2e6-b-" + TAG
 IF_A, IF_B = "pg6a" + TAG, "pg6b" + TAG          # root-namespace ends
 PEER_A, PEER_B = "pg6na" + TAG, "pg6nb" + TAG    # namespace ends
 A6, B6 = "2001:db8:1::10", "2001:db8:2::2"
+WAN_MTU = 1400
 LAN6, WAN6 = "2001:db8:1::1", "2001:db8:2::1"
 
 
@@ -73,7 +77,7 @@ class Env:
         cfg = Config(ports=[Port("lan", "net_af_packet0", "192.0.2.1", 24, self.mac["lan"],
                                  ip6=LAN6 + "/64"),
                             Port("wan", "net_af_packet1", "198.51.100.1", 24,
-                                 self.mac["wan"], ip6=WAN6 + "/64")],
+                                 self.mac["wan"], ip6=WAN6 + "/64", mtu=WAN_MTU)],
                      neighbors=[(A6, self.mac["a"], "lan"), (B6, self.mac["b"], "wan")],
                      routes=[])
         conf = os.path.join(self.tmp, "c.yaml")
@@ -150,6 +154,26 @@ def ping6_a_to_b_and_back():
     assert "ttl=63" in out, "one hop must take one off the hop limit:\n" + out
     ping6(NS_B, A6, count=3)
     ping6(NS_A, WAN6, count=3)           # pktgate's other address, via lan
+
+
+@case
+def packet_too_big_reaches_the_kernel():
+    """1448-byte echo requests (payload 1400) to B: the first is too big
+    for the WAN port and answered with Packet Too Big; A's kernel takes
+    the MTU (RFC 8201: its route to B shows mtu 1400) and fragments the
+    following ones, which pktgate forwards and B answers."""
+    e = env()
+    before = e.tel.query("/pktgate/stats")
+    p = sh("ping", "-6", "-c", "4", "-i", "0.3", "-W", "2", "-s", "1400", B6, ns=NS_A,
+           check=False, timeout=30)
+    m = re.search(r"(\d+) received", p.stdout)
+    got = int(m.group(1)) if m else 0
+    assert got >= 2, "ping -s 1400 %s: %d answered\n%s%s" % (B6, got, p.stdout, p.stderr)
+    r = sh("ip", "-6", "route", "get", B6, ns=NS_A)
+    assert "mtu %d" % WAN_MTU in r.stdout, r.stdout
+    after = e.tel.query("/pktgate/stats")
+    assert after["ip6_too_big"] - before.get("ip6_too_big", 0) >= 1, after
+    assert after["icmp_frag_needed"] - before.get("icmp_frag_needed", 0) >= 1, after
 
 
 @case
