@@ -20,7 +20,10 @@ With --control, every run is followed by a control run: the same, but
 instead of the load a plain busy loop pinned to CPU 0 (where the control
 thread works) for as long as the load took. On a shared machine a busy
 CPU 0 pushes other processes onto the worker's CPU; the control run shows
-how much of the dip is that rather than the load.
+how much of the dip is that rather than the load. With --same-session
+pktgate runs in the harness's session, so that with the kernel's
+sched_autogroup the busy loop shares pktgate's CPU group as the control
+thread does (docs/perf/route-load-under-traffic.md).
 
 Reports the load time (pktgate's own `ms` and the client's wall time), the
 rate before / during / after the load (median and min of the samples), the
