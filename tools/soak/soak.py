@@ -459,7 +459,7 @@ class Soak:
                 out = summ["forwarded"] + summ["local"] - summ.get("consumed", 0) - \
                     summ.get("punted", 0) + summ["ctl_tx"]
                 self.result("tx", summ["tx"] == out,
-                            "tx %d = forwarded + local + ctl_tx %d (ctl_tx %d)%s"
+                            "tx %d = forwarded + local - consumed - punted + ctl_tx %d (ctl_tx %d)%s"
                             % (summ["tx"], out, summ["ctl_tx"],
                                "" if summ["tx"] == out else " (off by %d)" % (summ["tx"] - out)))
         else:
