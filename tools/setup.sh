@@ -38,6 +38,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${PKTGATE_BUILD_DIR:-build}
 ASAN_BUILD=${BUILD}-asan     # the sanitizer build of `test`
 FUZZ_BUILD=${BUILD}-fuzz     # the libFuzzer build of `test` (clang)
+STAGES_BUILD=${BUILD}-stages # pktgate with -Dstage_cycles=true, for `test`
 PY=/usr/bin/python3        # Debian's: the only one that sees python3-scapy
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -309,6 +310,18 @@ cmd_test() {
 	cd "$ROOT"
 	say "test: meson test -C $BUILD --print-errorlogs"
 	meson test -C "$BUILD" --print-errorlogs || rc=$?
+
+	# The per-stage cycle counters are compiled out of every other build:
+	# pktgate alone with them on (~20 s of CPU), then the telemetry case
+	# that checks their packets and cycles, in rtc and pipeline layouts.
+	rm -rf "${ROOT:?}/$STAGES_BUILD"
+	meson setup "$STAGES_BUILD" -Dstage_cycles=true -Dnative=false -Dtests=false >/dev/null
+	ninja -C "$STAGES_BUILD" app/pktgate/pktgate
+	run_check stage-cycles "$PY" tests/pkt/test_telemetry.py \
+		"$STAGES_BUILD/app/pktgate/pktgate" telemetry_stages || rc=1
+	PG_TEST_TOPOLOGY=pipeline run_check stage-cycles-pipeline "$PY" \
+		tests/pkt/test_telemetry.py "$STAGES_BUILD/app/pktgate/pktgate" \
+		telemetry_stages || rc=1
 
 	# The same unit, EAL and packet suites again with AddressSanitizer and
 	# UBSan, any report fatal. Leak checking stays off: DPDK's drivers keep

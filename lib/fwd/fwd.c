@@ -368,6 +368,7 @@ acl_filter_in(struct pg_fwd_lcore *lc, const struct pg_acl *acl, const struct pg
 	for (i = 0; i < n; i++)
 		data[i] = acl_input(b, i, *opt_mask, flat[i]);
 	deny = pg_acl_classify4(acl, l, data, n, lc->rcu_id);
+	PG_STAGE_MARK(lc->stats, PG_STAGE_acl, n);
 	if (likely(deny == 0))
 		return n;
 	return acl_drop(lc, b, n, deny, opt_mask, dl);
@@ -410,6 +411,7 @@ acl_filter_out(struct pg_fwd_lcore *lc, const struct pg_acl *acl,
 		for (j = 0; j < k; j++)
 			deny_all |= ((deny >> j) & 1) << idx[j];
 	}
+	PG_STAGE_MARK(lc->stats, PG_STAGE_acl, n);
 	if (likely(deny_all == 0))
 		return n;
 	return acl_drop(lc, b, n, deny_all, opt_mask, dl);
@@ -558,6 +560,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 			b.pkts[n_ip++] = m;
 		}
 	}
+	PG_STAGE_MARK(st, PG_STAGE_validate, n);
 
 	/* Stage 1b: the ingress port's ACL, if it has one. */
 	if (unlikely(acl != NULL) && pg_acl_in_list(acl, in_port) != NULL && n_ip != 0)
@@ -566,6 +569,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 
 	/* Stage 2: one bulk route lookup for the burst. */
 	route_lookup(fib, b.dst, b.hop, n_ip);
+	PG_STAGE_MARK(st, PG_STAGE_lookup, n_ip);
 
 	/* Stage 2b: the egress ports' ACLs, if any port has one. */
 	if (unlikely(acl != NULL) && pg_acl_has_out(acl) && n_ip != 0)
@@ -613,6 +617,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 
 	drop_list_free(lc, &dl, in_port);
 	pg_stats_add(&st->ip_options, options);
+	PG_STAGE_MARK(st, PG_STAGE_rewrite, n_ip);
 	/* IPv6 in bulk after the IPv4 burst: one test here is all it costs
 	 * the IPv4 path. */
 	if (unlikely(lc->n_v6 != 0))

@@ -282,6 +282,7 @@ acl_filter_in6(struct pg_fwd_lcore *lc, uint16_t in_port, struct burst6 *b, uint
 	for (i = 0; i < n; i++)
 		data[i] = rte_pktmbuf_mtod_offset(b->pkts[i], const uint8_t *, ETH_HLEN);
 	deny = pg_acl_classify6(acl, l, data, n, lc->rcu_id);
+	PG_STAGE_MARK(lc->stats, PG_STAGE_acl, n);
 	if (likely(deny == 0))
 		return n;
 	for (i = 0, k = 0; i < n; i++) {
@@ -347,6 +348,7 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 			b.pkts[n_rt++] = m;
 		}
 	}
+	PG_STAGE_MARK(lc->stats, PG_STAGE_ip6_validate, n);
 
 	/* Stage 1b: the ingress port's firewall list, as for IPv4. */
 	if (n_rt != 0)
@@ -356,6 +358,7 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 	 * prototype lacks the const. */
 	if (n_rt != 0)
 		rte_fib6_lookup_bulk((struct rte_fib6 *)(uintptr_t)fib6->v6, b.dst, b.hop, n_rt);
+	PG_STAGE_MARK(lc->stats, PG_STAGE_ip6_lookup, n_rt);
 
 	/* Stage 3: forward, answer or drop. */
 	for (i = 0; i < n_rt; i++) {
@@ -396,4 +399,5 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 		tx_enqueue(lc, nh->port, m);
 	}
 	drop_list_free(lc, &dl, in_port);
+	PG_STAGE_MARK(lc->stats, PG_STAGE_ip6_rewrite, n_rt);
 }

@@ -221,6 +221,7 @@ distribute(struct pg_worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t
 		f = pg_flow_pick(pg_flow_hash(pkts[i]), n_fwd);
 		out[f][cnt[f]++] = pkts[i];
 	}
+	PG_STAGE_MARK(st, PG_STAGE_hash, n);
 	for (f = 0; f < n_fwd; f++) {
 		struct pg_ring_link *l = wk->links[f];
 		unsigned int sent, free_slots;
@@ -244,6 +245,7 @@ distribute(struct pg_worker *wk, uint16_t port, struct rte_mbuf **pkts, uint16_t
 			pg_stats_add(&st->port[port].rx_drops, lost);
 		}
 	}
+	PG_STAGE_MARK(st, PG_STAGE_enqueue, n);
 }
 
 /*
@@ -261,6 +263,7 @@ poll_loop(struct pg_worker *wk, bool tx_each_round,
 
 	uint64_t t_prev = rte_rdtsc();
 
+	PG_STAGE_START(st);
 	while (likely(!should_stop(&stop_rx))) {
 		uint64_t busy = 0, t;
 		uint16_t q;
@@ -270,8 +273,11 @@ poll_loop(struct pg_worker *wk, bool tx_each_round,
 			const uint16_t n = rte_eth_rx_burst(rq->port_id, rq->queue,
 							    pkts, PG_BURST);
 
-			if (n == 0)
+			if (n == 0) {
+				PG_STAGE_MARK(st, PG_STAGE_idle, 0);
 				continue;
+			}
+			PG_STAGE_MARK(st, PG_STAGE_rx, n);
 			busy = 1;
 			pg_fwd_count_rx(st, rq->port, n);
 			handle(wk, rq->port, pkts, n);
@@ -279,6 +285,7 @@ poll_loop(struct pg_worker *wk, bool tx_each_round,
 		if (tx_each_round) {
 			pg_fwd_tx_flush_all(&wk->fwd);
 			pg_fwd_quiescent(&wk->fwd);
+			PG_STAGE_MARK(st, busy ? PG_STAGE_tx : PG_STAGE_idle, 0);
 		}
 		t = rte_rdtsc();
 		count_round(st, busy, t - t_prev);
@@ -336,17 +343,21 @@ fwd_poll(struct pg_worker *wk)
 		const unsigned int n = rte_ring_sc_dequeue_burst(l->ring, (void **)pkts,
 								 PG_BURST, NULL);
 
-		if (n == 0)
+		if (n == 0) {
+			PG_STAGE_MARK(&wk->stats, PG_STAGE_idle, 0);
 			continue;
+		}
 		/* The mbufs were last written on the RX lcore's core: ask for
 		 * all their headers at once rather than miss on each in turn. */
 		for (i = 0; i < n; i++)
 			rte_prefetch0(pkts[i]);
 		pg_stats_add(&l->cons.dequeued, n);
+		PG_STAGE_MARK(&wk->stats, PG_STAGE_dequeue, n);
 		forward_runs(&wk->fwd, pkts, n);
 		total += n;
 	}
 	pg_fwd_tx_flush_all(&wk->fwd);
+	PG_STAGE_MARK(&wk->stats, total != 0 ? PG_STAGE_tx : PG_STAGE_idle, 0);
 	return total;
 }
 
@@ -359,6 +370,7 @@ fwd_main(struct pg_worker *wk)
 
 	pg_fwd_online(&wk->fwd);
 	t_prev = rte_rdtsc();
+	PG_STAGE_START(st);
 	while (likely(!should_stop(&stop_fwd))) {
 		const uint64_t busy = fwd_poll(wk) != 0;
 		const uint64_t t = rte_rdtsc();

@@ -21,6 +21,8 @@
 
 #include <rte_common.h>
 
+#include "pg_stage_cycles.h"
+
 #define PG_STATS_MAX_PORTS 32
 
 /** Why a packet was dropped. Every drop has exactly one reason. */
@@ -140,6 +142,11 @@ struct pg_lcore_stats {
 	uint64_t drop[PG_DROP_MAX];
 	uint64_t icmp[PG_ICMP_MAX];  /**< ICMP errors, enum pg_icmp_counter */
 	struct pg_port_counters port[PG_STATS_MAX_PORTS];
+#ifdef PG_STAGE_CYCLES
+	/** Cycles per stage (-Dstage_cycles=true only: without it the
+	 * struct, and the code that writes it, are as before). */
+	struct pg_stage_cycles stages;
+#endif
 } __rte_cache_aligned;
 
 /** Sum of all lcores (filled by pg_stats_sum()). */

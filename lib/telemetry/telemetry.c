@@ -13,15 +13,7 @@
 #include <rte_version.h>
 
 #include "pg_telemetry.h"
-
-/* 23.03 renamed the unsigned adders; keep one spelling here. */
-#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
-#define tel_dict_u64 rte_tel_data_add_dict_uint
-#define tel_array_u64 rte_tel_data_add_array_uint
-#else
-#define tel_dict_u64 rte_tel_data_add_dict_u64
-#define tel_array_u64 rte_tel_data_add_array_u64
-#endif
+#include "tel_private.h"
 
 /* Entries per page of /pktgate/routes and /pktgate/neighbors: strings of up
  * to ~60 bytes each stay well under the 16 KiB reply limit of 22.11. */
@@ -802,6 +794,31 @@ cmd_punt(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* The column helpers for the commands in files of their own. */
+struct rte_tel_data *
+pg_tel_u64_array(void)
+{
+	return u64_array();
+}
+
+struct rte_tel_data *
+pg_tel_str_array(void)
+{
+	return str_array();
+}
+
+void
+pg_tel_put_column(struct rte_tel_data *d, const char *name, struct rte_tel_data *col)
+{
+	put_column(d, name, col);
+}
+
+static int
+cmd_stages(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return pg_tel_stages(view.workers, params, d);
+}
+
 /* Serialise every command against pg_telemetry_fini(). */
 #define LOCKED_CMD(fn) \
 static int fn##_locked(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -825,6 +842,7 @@ LOCKED_CMD(cmd_fpm)
 LOCKED_CMD(cmd_acl)
 LOCKED_CMD(cmd_info)
 LOCKED_CMD(cmd_punt)
+LOCKED_CMD(cmd_stages)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -865,7 +883,10 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 			"Exception path: punted, punt_full, and per mirrored port its kernel "
 			"interface and packets to/from the kernel. No parameters") |
 	       rte_telemetry_register_cmd("/pktgate/info", cmd_info_locked,
-			"Versions, mode, lcores, ports, tsc_hz, drop reason names. No parameters");
+			"Versions, mode, lcores, ports, tsc_hz, drop reason names. No parameters") |
+	       rte_telemetry_register_cmd("/pktgate/stages", cmd_stages_locked,
+			"Cycles per packet by stage, all and per lcore (-Dstage_cycles=true). "
+			"Parameters: none or lcore id");
 }
 
 void

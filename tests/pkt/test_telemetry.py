@@ -196,7 +196,7 @@ def telemetry_every_command():
         # --- listing and help name every command; unknown ones are errors
         cmds = r.q("/")
         for c in ("/pktgate/stats", "/pktgate/lcores", "/pktgate/ports",
-                  "/pktgate/routes", "/pktgate/neighbors", "/pktgate/info"):
+                  "/pktgate/routes", "/pktgate/neighbors", "/pktgate/info", "/pktgate/stages"):
             assert c in cmds, "%s not listed" % c
         h = r.tel.sock.send(b"/help,/pktgate/routes") and r.tel.sock.recv(16384)
         assert b"offset" in h, h
@@ -232,6 +232,86 @@ def telemetry_every_command():
             assert sum(int(x["dropped_full"]) for x in rings.values()) == \
                 s["drop"].get("ring_full", 0), s["lines"]
     finally:
+        r.close()
+
+
+STAGES = ["idle", "rx", "hash", "enqueue", "dequeue", "validate", "acl", "lookup",
+          "rewrite", "ip6_validate", "ip6_lookup", "ip6_rewrite", "tx"]
+
+
+def stage_rows(t):
+    """{stage: (cycles, packets, calls, cycles per 100 packets)} of a table."""
+    cols = ("cycles", "packets", "calls", "cycles_per_100_packets")
+    for c in ("stage",) + cols:
+        assert c in t and len(t[c]) == len(STAGES) + 1, (c, t)
+    return {n: tuple(t[c][i] for c in cols) for i, n in enumerate(t["stage"])}
+
+
+@case
+def telemetry_stages():
+    """/pktgate/stages: {"enabled": 0} unless built with -Dstage_cycles=true;
+    then every stage, and packets and cycles that add up: each packet the
+    lcores received went through validate, lookup and rewrite (the mix is
+    all IPv4, no ACL), every cycle of the loop is in one stage."""
+    r = running()
+    try:
+        assert wait_until(lambda: r.q("/pktgate/stats")["forwarded"] > 1000), "no traffic"
+        st = r.q("/pktgate/stages")
+        assert "enabled" in st, st
+        if not st["enabled"]:
+            assert st == {"enabled": 0}, st
+            return
+        workers = pgtest.TOPOLOGY["lcores"]
+        pipeline = pgtest.TOPOLOGY_NAME == "pipeline"
+        burst = 32 * len(workers)      # a burst between a stage mark and a counter
+        l1 = r.q("/pktgate/lcores")
+        st = r.q("/pktgate/stages")
+        l2 = r.q("/pktgate/lcores")
+        assert st["tsc_hz"] > 0 and st["stage"] == STAGES + ["total"], st
+        rows = stage_rows(st)
+        rx = rows["rx"][1]
+        # rx is marked before the lcore counts it: L1 <= stages <= L2 + a burst
+        assert sum(l1["rx"]) <= rx <= sum(l2["rx"]) + burst, (l1, rows, l2)
+        assert rows["total"][1] == rx, rows
+        # the rows are the whole loop: cycles add up, per-100 within rounding
+        assert rows["total"][0] == sum(v[0] for k, v in rows.items() if k != "total"), rows
+        assert abs(rows["total"][3] - sum(v[3] for k, v in rows.items()
+                                          if k != "total")) <= len(STAGES), rows
+        for k in ("rx", "validate", "lookup", "rewrite", "tx", "total"):
+            assert rows[k][0] > 0 and rows[k][2] > 0 and rows[k][3] > 0, (k, rows)
+        for k in ("acl", "ip6_validate", "ip6_lookup", "ip6_rewrite"):
+            assert rows[k][:3] == (0, 0, 0), (k, rows)
+        if pipeline:
+            fed = rows["dequeue"][1]
+            assert rx - burst <= rows["hash"][1] <= rx and \
+                rx - burst <= rows["enqueue"][1] <= rx, rows
+            assert rows["hash"][0] > 0 and rows["enqueue"][0] > 0 and fed > 0, rows
+            assert fed <= rows["enqueue"][1], rows
+        else:
+            fed = rx
+            assert rows["hash"][:3] == rows["enqueue"][:3] == rows["dequeue"][:3] == (0, 0, 0), rows
+        # every packet fed to a forwarding lcore through stage 1, all IPv4 to a lookup
+        assert fed - burst <= rows["validate"][1] <= fed, rows
+        assert rows["validate"][1] - burst <= rows["rewrite"][1] <= rows["lookup"][1] \
+            <= rows["validate"][1], rows
+        # (the lcores share two CPUs with this client: give each time to run)
+        st = wait_until(lambda: (lambda t: t if all(t["lcore_%d" % w][-1] > 0 for w in workers)
+                                 else None)(r.q("/pktgate/stages")))
+        assert st, "an lcore has no stage cycles"
+        for w in workers:
+            assert len(st["lcore_%d" % w]) == len(STAGES) + 1, st
+            one = r.q("/pktgate/stages,%d" % w)
+            assert one["lcore"] == w and one["role"] in ("rtc", "rx", "fwd"), one
+            orow = stage_rows(one)
+            lc = r.q("/pktgate/lcores,%d" % w)
+            # an lcore's stages add up to (nearly all of) its loop time
+            assert 0.5 * lc["total_tsc"] <= orow["total"][0], (orow, lc)
+            if one["role"] == "fwd":
+                assert orow["rx"][1] == 0 and orow["total"][1] == orow["dequeue"][1], orow
+        for bad in ("/pktgate/stages,99", "/pktgate/stages,x"):
+            assert r.q(bad) is None, "%s: expected an error reply" % bad
+    finally:
+        r.stop()
         r.close()
 
 
