@@ -51,14 +51,24 @@ def window_table(s0, s1):
     return pkts, out
 
 
-def worker_ns(pid):
-    """ns the worker thread (lcore 1) has run on a CPU so far."""
-    return sum(ns for comm, ns, _ in bench.thread_sched(pid).values()
-               if comm.startswith(("rte-worker", "lcore-worker")))
+def lcore_ns(pid):
+    """lcore id -> ns its worker thread has run on a CPU so far."""
+    out = {}
+    for comm, ns, _ in bench.thread_sched(pid).values():
+        if comm.startswith(("rte-worker-", "lcore-worker-")):
+            out[int(comm.rsplit("-", 1)[1])] = ns
+    return out
+
+
+def pipeline_variant():
+    return bench.Variant("pktgate-pipeline", "pktgate", ["--lcores", "0@0,1@0,2@1"], 2,
+                         mode="pipeline", pg_lcores=[1, 2],
+                         note="bench.py's pipeline layout: RX lcore 1 shares CPU 0 with the "
+                              "control thread, forwarding lcore 2 on CPU 1")
 
 
 def run_once(args, ctx, point, perf_out):
-    variant = bench.pktgate_rtc1()
+    variant = pipeline_variant() if args.pipeline else bench.pktgate_rtc1()
     prefix = "pgstages%d" % os.getpid()
     bench.remove_run_dir(prefix)
     tmp = tempfile.mkdtemp(prefix="pg-stages-")
@@ -93,9 +103,10 @@ def run_once(args, ctx, point, perf_out):
             time.sleep(0.2)
         time.sleep(args.warmup)
         sink = ids[bench.SINK_DEV]
-        c0 = worker_ns(proc.pid)
+        c0 = lcore_ns(proc.pid)
         t0, o0, s0 = time.monotonic(), tel.query("/ethdev/stats,%d" % sink)["opackets"], \
             tel.query("/pktgate/stages")
+        l0 = {lc: tel.query("/pktgate/stages,%d" % lc) for lc in variant.pg_lcores}
         if perf_out:
             subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", "9999",
                             "-p", str(proc.pid), "-o", perf_out, "--", "sleep",
@@ -104,16 +115,27 @@ def run_once(args, ctx, point, perf_out):
             time.sleep(args.seconds)
         t1, o1, s1 = time.monotonic(), tel.query("/ethdev/stats,%d" % sink)["opackets"], \
             tel.query("/pktgate/stages")
-        c1 = worker_ns(proc.pid)
+        l1 = {lc: tel.query("/pktgate/stages,%d" % lc) for lc in variant.pg_lcores}
+        c1 = lcore_ns(proc.pid)
     finally:
         if tel is not None:
             tel.close()
         bench.stop_process(proc)
         bench.remove_run_dir(prefix)
+    share = {lc: (c1.get(lc, 0) - c0.get(lc, 0)) / ((t1 - t0) * 1e9)
+             for lc in variant.pg_lcores}
     res = {"mpps": (o1 - o0) / (t1 - t0) / 1e6, "tsc_hz": bench.parse_tsc(log.name),
-           "worker_cpu_share": (c1 - c0) / ((t1 - t0) * 1e9)}
+           "worker_cpu_share": min(share.values())}
     if s0 and s0.get("enabled"):
         res["packets"], res["stages"] = window_table(s0, s1)
+        if args.pipeline:
+            # Each lcore over its own packets (RX lcore: received; forwarding
+            # lcore: dequeued), scaled by its own CPU share.
+            res["lcores"] = {}
+            for lc in variant.pg_lcores:
+                n, tab = window_table(l0[lc], l1[lc])
+                res["lcores"][lc] = {"role": l1[lc]["role"], "cpu_share": share[lc],
+                                     "packets": n, "stages": tab}
     return res
 
 
@@ -127,6 +149,12 @@ def print_run(point, n, res):
     if "stages" not in res:
         print("  (binary without -Dstage_cycles=true: no stage table)")
         return
+    for lc, v in res.get("lcores", {}).items():
+        print("  lcore %d (%s), %.0f %% of its CPU, per packet it handled (on-CPU):"
+              % (lc, v["role"], 100 * v["cpu_share"]))
+        for name, x in v["stages"].items():
+            if x["calls"]:
+                print("    %-13s %8.2f" % (name, x["cycles_per_packet"] * v["cpu_share"]))
     total = res["stages"]["total"]["cycles_per_packet"]
     for name, v in res["stages"].items():
         if v["calls"] or name == "total":
@@ -151,6 +179,8 @@ def main():
     ap.add_argument("--memory", choices=["auto", "huge", "no-huge"], default="auto")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "pktgate-bench"))
     ap.add_argument("--perf", help="perf.data path: record the worker CPU in the window")
+    ap.add_argument("--pipeline", action="store_true",
+                    help="bench.py's pipeline layout (RX lcore + one forwarding lcore)")
     ap.add_argument("--json")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
