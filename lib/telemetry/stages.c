@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -80,14 +79,11 @@ pg_tel_stages(const struct pg_workers *ws, const char *params, struct rte_tel_da
 	tel_dict_u64(d, "enabled", 1);
 	tel_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
 	if (params != NULL && *params != '\0') {
-		char *end;
-		unsigned long id;
+		unsigned int id;
 
-		errno = 0;
-		id = strtoul(params, &end, 10);
-		if (*end != '\0' || end == params || errno != 0 || id >= RTE_MAX_LCORE)
+		if (pg_tel_lcore_param(params, &id) != 0)
 			return -EINVAL;
-		return one_lcore(ws, (unsigned int)id, d);
+		return one_lcore(ws, id, d);
 	}
 	memset(&sum, 0, sizeof(sum));
 	for (w = 0; w < ws->n; w++)

@@ -28,6 +28,9 @@ struct rte_tel_data *pg_tel_str_array(void);
 /** Hand a column to the reply dict, which frees it. */
 void pg_tel_put_column(struct rte_tel_data *d, const char *name, struct rte_tel_data *col);
 
+/** An lcore id parameter ("3"): 0 and *id, or -EINVAL. */
+int pg_tel_lcore_param(const char *params, unsigned int *id);
+
 /** /pktgate/stages (stages.c); @p params: none or an lcore id. */
 int pg_tel_stages(const struct pg_workers *ws, const char *params, struct rte_tel_data *d);
 

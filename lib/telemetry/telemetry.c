@@ -175,14 +175,11 @@ cmd_lcores(const char *cmd __rte_unused, const char *params,
 	unsigned int w, r;
 
 	if (params != NULL && *params != '\0') {
-		char *end;
-		unsigned long id;
+		unsigned int id;
 
-		errno = 0;
-		id = strtoul(params, &end, 10);
-		if (*end != '\0' || end == params || errno != 0 || id >= RTE_MAX_LCORE)
+		if (pg_tel_lcore_param(params, &id) != 0)
 			return -EINVAL;
-		return one_lcore((unsigned int)id, d);
+		return one_lcore(id, d);
 	}
 	lcore = u64_array();
 	role = str_array();
@@ -791,6 +788,20 @@ cmd_punt(const char *cmd __rte_unused, const char *params __rte_unused,
 		rte_tel_data_add_dict_container(d, p->port, c, 0);
 	}
 	free(s);
+	return 0;
+}
+
+int
+pg_tel_lcore_param(const char *params, unsigned int *id)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(params, &end, 10);
+	if (*end != '\0' || end == params || errno != 0 || v >= RTE_MAX_LCORE)
+		return -EINVAL;
+	*id = (unsigned int)v;
 	return 0;
 }
 
