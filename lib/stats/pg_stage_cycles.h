@@ -127,12 +127,15 @@ pg_stage_pkts(const struct pg_stage_total *t)
 	       t->s[PG_STAGE_dequeue].pkts;
 }
 
-/** Cycles per 100 packets (telemetry has no floating point in 22.11);
- * 0 without packets. */
+/** Cycles per 100 packets, rounded (telemetry has no floating point in
+ * 22.11); 0 without packets. Divided before the x100: the cycles of all
+ * lcores pass 2^64 / 100 within weeks. */
 static inline uint64_t
 pg_stage_per_100(uint64_t cycles, uint64_t pkts)
 {
-	return pkts == 0 ? 0 : (cycles * 100 + pkts / 2) / pkts;
+	if (pkts == 0)
+		return 0;
+	return cycles / pkts * 100 + ((cycles % pkts) * 100 + pkts / 2) / pkts;
 }
 
 #endif /* PG_STAGE_CYCLES_H */

@@ -70,6 +70,9 @@ START_TEST(marks_charge_the_stage_that_ended)
 	ck_assert_uint_eq(pg_stage_per_100(5, 0), 0);
 	/* rounding: 2/3 of a cycle is 67 hundredths */
 	ck_assert_uint_eq(pg_stage_per_100(2, 3), 67);
+	/* months of 16 lcores' cycles: no overflow in the x100 */
+	ck_assert_uint_eq(pg_stage_per_100(UINT64_C(1) << 62, UINT64_C(1) << 55), 12800);
+	ck_assert_uint_eq(pg_stage_per_100(UINT64_MAX, UINT64_MAX / 3), 300);
 }
 END_TEST
 
