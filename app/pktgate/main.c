@@ -194,6 +194,8 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		goto out_fib;
 	}
 	pg_fib_set_rcu(fib, ctx.rcu);
+	if (fib6 != NULL)
+		pg_fib6_set_rcu(fib6, ctx.rcu);
 	/* Counter slots by worker index: the forwarding lcores' reader ids. */
 	pg_acl_ctl_init(&acl_ctl, &ctx.acl, ctx.rcu, conf, workers.n,
 			(int)rte_lcore_to_socket_id(workers.fwd_lcores[0]));

@@ -69,6 +69,7 @@ icmp6_error(struct pg_fwd_lcore *lc, const struct pg_fib6 *fib6, uint16_t in_por
 	struct pg_lcore_stats *st = lc->stats;
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	const struct pg_fib6_side *s6 = pg_fib6_active(fib6);
 	const struct pg_nexthop *back;
 	uint8_t src[16], *frame;
 	uint32_t quote, len;
@@ -81,8 +82,8 @@ icmp6_error(struct pg_fwd_lcore *lc, const struct pg_fib6 *fib6, uint16_t in_por
 		return false;
 	}
 	memcpy(src, ip->src_addr, 16);
-	rte_fib6_lookup_bulk((struct rte_fib6 *)(uintptr_t)fib6->v6, &src, &hop, 1);
-	back = &fib6->nh[hop];
+	rte_fib6_lookup_bulk(s6->v6, &src, &hop, 1);
+	back = &s6->nh[hop];
 	if (!icmp_err_may_send(lc, back))
 		return false;
 	quote = RTE_MIN(pg_icmp6_quote_len(PG_IP6_HLEN + rte_be_to_cpu_16(ip->payload_len)),
@@ -322,7 +323,9 @@ void
 pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 {
 	const struct pg_fib6 *fib6 = lc->ctx->fib6;
-	const struct pg_nexthop *nhs = fib6->nh;
+	/* One copy of the live table for the whole burst (pg_fib6.h). */
+	const struct pg_fib6_side *s6 = pg_fib6_active(fib6);
+	const struct pg_nexthop *nhs = s6->nh;
 	const uint16_t n = lc->n_v6;
 	struct drop_list dl;
 	struct burst6 b;
@@ -354,10 +357,9 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 	if (n_rt != 0)
 		n_rt = acl_filter_in6(lc, in_port, &b, n_rt, &dl);
 
-	/* Stage 2: one bulk lookup. The table is only read: rte_fib6's
-	 * prototype lacks the const. */
+	/* Stage 2: one bulk lookup. */
 	if (n_rt != 0)
-		rte_fib6_lookup_bulk((struct rte_fib6 *)(uintptr_t)fib6->v6, b.dst, b.hop, n_rt);
+		rte_fib6_lookup_bulk(s6->v6, b.dst, b.hop, n_rt);
 	PG_STAGE_MARK(lc->stats, PG_STAGE_ip6_lookup, n_rt);
 
 	/* Stage 3: forward, answer or drop. */

@@ -486,33 +486,39 @@ cmd_routes6(const char *cmd __rte_unused, const char *params,
 	    struct rte_tel_data *d)
 {
 	const struct pg_fib6 *f6 = view.fib6;
-	const uint32_t n = f6 != NULL ? f6->n_routes : 0;
 	struct rte_tel_data *list;
 	unsigned long off, i;
+	uint32_t n;
 
 	if (page_offset(params, &off) != 0)
 		return -EINVAL;
+	list = str_array();
 	rte_tel_data_start_dict(d);
+	if (f6 != NULL)
+		pg_fib6_lock(f6);
+	n = f6 != NULL ? f6->n_routes : 0;
 	tel_dict_u64(d, "count", n);
 	tel_dict_u64(d, "offset", off);
 	tel_dict_u64(d, "page_size", PAGE_SIZE_ENTRIES);
-	list = str_array();
 	for (i = off; list != NULL && i < n && i < off + PAGE_SIZE_ENTRIES; i++) {
 		const struct pg_fib6_route *r = &f6->routes[i];
+		const struct pg_nexthop *h = &f6->ctl_nh[r->nh];
 		char line[RTE_TEL_MAX_STRING_LEN], pfx[PG_CONF_IP6_STRLEN];
 		char gw[PG_CONF_IP6_STRLEN], nh[96];
 		static const uint8_t zero[16];
 		const char *gw_note = "";
 
-		if (memcmp(r->gw, zero, 16) != 0 && f6->nh[r->nh].type == PG_NH_UNRESOLVED)
+		if (memcmp(r->gw, zero, 16) != 0 && h->type == PG_NH_UNRESOLVED)
 			gw_note = " (gateway unresolved)";
 		pg_conf_ip6_str(f6->nh_ip[r->nh], gw, sizeof(gw));
 		snprintf(line, sizeof(line), "%s/%u %s %s%s",
 			 pg_conf_ip6_str(r->prefix, pfx, sizeof(pfx)), r->len,
-			 nh_text(&f6->nh[r->nh], gw, nh, sizeof(nh)),
+			 nh_text(h, gw, nh, sizeof(nh)),
 			 pg_fib_origin_name((enum pg_route_origin)r->origin), gw_note);
 		rte_tel_data_add_array_string(list, line);
 	}
+	if (f6 != NULL)
+		pg_fib6_unlock(f6);
 	put_column(d, "routes", list);
 	return 0;
 }
@@ -522,8 +528,9 @@ static int
 cmd_neighbors6(const char *cmd __rte_unused, const char *params,
 	       struct rte_tel_data *d)
 {
+	const struct pg_fib6 *f6 = view.fib6;
 	struct rte_tel_data *ip, *mac, *port, *state;
-	unsigned long off, i;
+	unsigned long off, i, k = 0;
 
 	if (page_offset(params, &off) != 0)
 		return -EINVAL;
@@ -532,17 +539,24 @@ cmd_neighbors6(const char *cmd __rte_unused, const char *params,
 	port = str_array();
 	state = str_array();
 	rte_tel_data_start_dict(d);
-	tel_dict_u64(d, "count", view.conf->n_neighbors6);
+	if (f6 != NULL)
+		pg_fib6_lock(f6);
+	tel_dict_u64(d, "count", f6 != NULL ? f6->n_neighbors : 0);
 	tel_dict_u64(d, "offset", off);
-	for (i = off; i < view.conf->n_neighbors6 && i < off + PAGE_SIZE_ENTRIES; i++) {
-		const struct pg_conf_neighbor6 *n = &view.conf->neighbors6[i];
+	for (i = 0; f6 != NULL && i < f6->n_nh && k < off + PAGE_SIZE_ENTRIES; i++) {
+		const struct pg_nexthop *h = &f6->ctl_nh[i];
 		char a[PG_CONF_IP6_STRLEN], m[20];
 
-		rte_tel_data_add_array_string(ip, pg_conf_ip6_str(n->ip, a, sizeof(a)));
-		rte_tel_data_add_array_string(mac, pg_conf_mac_str(n->mac, m, sizeof(m)));
-		rte_tel_data_add_array_string(port, view.ports->port[n->port].name);
-		rte_tel_data_add_array_string(state, "static");
+		if (!f6->nh_neigh[i] || k++ < off)
+			continue;
+		rte_tel_data_add_array_string(ip, pg_conf_ip6_str(f6->nh_ip[i], a, sizeof(a)));
+		rte_tel_data_add_array_string(mac, pg_conf_mac_str(h->l2, m, sizeof(m)));
+		rte_tel_data_add_array_string(port, view.ports->port[h->port].name);
+		rte_tel_data_add_array_string(state, f6->nh_neigh[i] == PG_FIB_NEIGH_DYNAMIC ?
+					      "learned" : "static");
 	}
+	if (f6 != NULL)
+		pg_fib6_unlock(f6);
 	put_column(d, "ip", ip);
 	put_column(d, "mac", mac);
 	put_column(d, "port", port);
