@@ -101,10 +101,43 @@ page_header(struct pg_json *out, uint32_t count, uint32_t offset)
 	pg_json_uint(out, "page_size", PAGE_SIZE_ENTRIES);
 }
 
+/* One route of either family as the reply's object. */
+static void
+route_entry(struct pg_json *out, const struct pg_ctl_view *v, const char *pfx,
+	    const char *via, const struct pg_nexthop *nh, uint8_t origin)
+{
+	pg_json_object_open(out, NULL);
+	pg_json_string(out, "prefix", pfx);
+	pg_json_string(out, "via", via);
+	pg_json_string(out, "port", nh->type == PG_NH_NO_ROUTE ? "-" :
+			v->ports->port[nh->port].name);
+	pg_json_string(out, "type", nh_type_name(nh->type));
+	pg_json_string(out, "origin", pg_fib_origin_name((enum pg_route_origin)origin));
+	pg_json_object_close(out);
+}
+
+static void
+route_entry6(struct pg_json *out, const struct pg_ctl_view *v, const struct pg_fib6 *f6,
+	     const struct pg_fib6_route *r)
+{
+	static const uint8_t zero[16];
+	const struct pg_nexthop *nh = &f6->ctl_nh[r->nh];
+	char pfx[PG_CONF_IP6_STRLEN + 4], ip[PG_CONF_IP6_STRLEN], via[PG_CONF_IP6_STRLEN];
+
+	snprintf(pfx, sizeof(pfx), "%s/%u", pg_conf_ip6_str(r->prefix, ip, sizeof(ip)), r->len);
+	if (nh->type == PG_NH_FORWARD)
+		pg_conf_ip6_str(f6->nh_ip[r->nh], via, sizeof(via));
+	else if (memcmp(r->gw, zero, 16) != 0)
+		pg_conf_ip6_str(r->gw, via, sizeof(via));
+	else
+		snprintf(via, sizeof(via), "-");
+	route_entry(out, v, pfx, via, nh, r->origin);
+}
+
 /*
- * One page of the installed routes. The table's metadata (routes[],
- * ctl_nh[]) is changed only by the control thread, which is also the
- * thread running this: no pg_fib_lock() needed (that is for telemetry).
+ * One page of the installed routes: IPv4 first, then IPv6, one count. The
+ * tables' metadata is changed only by the control thread, which is also
+ * the thread running this: no pg_fib_lock() needed (that is for telemetry).
  */
 static int
 h_route_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
@@ -112,18 +145,25 @@ h_route_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 {
 	const struct pg_ctl_view *v = arg;
 	const struct pg_fib *fib = v->fib;
+	const uint32_t n6 = v->fib6 != NULL ? v->fib6->n_routes : 0;
 	uint64_t i;
 
 	(void)err;
 	(void)errlen;
-	page_header(out, fib->n_routes, cmd->offset);
+	page_header(out, fib->n_routes + n6, cmd->offset);
 	pg_json_array_open(out, "routes");
-	for (i = cmd->offset; i < fib->n_routes && i < (uint64_t)cmd->offset + PAGE_SIZE_ENTRIES;
-	     i++) {
-		const struct pg_fib_route *r = &fib->routes[i];
-		const struct pg_nexthop *nh = &fib->ctl_nh[r->nh];
+	for (i = cmd->offset; i < fib->n_routes + (uint64_t)n6 &&
+	     i < (uint64_t)cmd->offset + PAGE_SIZE_ENTRIES; i++) {
+		const struct pg_fib_route *r;
+		const struct pg_nexthop *nh;
 		char pfx[24], ip[20], via[20];
 
+		if (i >= fib->n_routes) {
+			route_entry6(out, v, v->fib6, &v->fib6->routes[i - fib->n_routes]);
+			continue;
+		}
+		r = &fib->routes[i];
+		nh = &fib->ctl_nh[r->nh];
 		snprintf(pfx, sizeof(pfx), "%s/%u", pg_conf_ip4_str(r->prefix, ip, sizeof(ip)),
 			 r->len);
 		/* The gateway: the next hop's address, or a configured gateway
@@ -134,46 +174,57 @@ h_route_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 			pg_conf_ip4_str(r->gw, via, sizeof(via));
 		else
 			snprintf(via, sizeof(via), "-");
-		pg_json_object_open(out, NULL);
-		pg_json_string(out, "prefix", pfx);
-		pg_json_string(out, "via", via);
-		pg_json_string(out, "port", nh->type == PG_NH_NO_ROUTE ? "-" :
-				v->ports->port[nh->port].name);
-		pg_json_string(out, "type", nh_type_name(nh->type));
-		pg_json_string(out, "origin", pg_fib_origin_name((enum pg_route_origin)r->origin));
-		pg_json_object_close(out);
+		route_entry(out, v, pfx, via, nh, r->origin);
 	}
 	pg_json_array_close(out);
 	return 0;
 }
 
+static void
+neighbor_entry(struct pg_json *out, const struct pg_ctl_view *v, const char *ip,
+	       const struct pg_nexthop *nh, uint8_t kind)
+{
+	char mac[20];
+
+	pg_json_object_open(out, NULL);
+	pg_json_string(out, "ip", ip);
+	pg_json_string(out, "mac", pg_conf_mac_str(nh->l2, mac, sizeof(mac)));
+	pg_json_string(out, "port", v->ports->port[nh->port].name);
+	pg_json_string(out, "state", kind == PG_FIB_NEIGH_DYNAMIC ? "learned" : "static");
+	pg_json_object_close(out);
+}
+
 /* Neighbors: the next hops marked as a neighbor entry (MAC known),
- * configured ("static") or learned by ARP. */
+ * configured ("static") or learned by ARP or ND; IPv4 first. */
 static int
 h_neighbor_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
 		void *arg)
 {
 	const struct pg_ctl_view *v = arg;
 	const struct pg_fib *fib = v->fib;
+	const struct pg_fib6 *f6 = v->fib6;
 	uint32_t i, seen = 0, shown = 0;
 
 	(void)err;
 	(void)errlen;
-	page_header(out, fib->n_neighbors, cmd->offset);
+	page_header(out, fib->n_neighbors + (f6 != NULL ? f6->n_neighbors : 0), cmd->offset);
 	pg_json_array_open(out, "neighbors");
 	for (i = 0; i < fib->n_nh && shown < PAGE_SIZE_ENTRIES; i++) {
-		const struct pg_nexthop *nh = &fib->ctl_nh[i];
-		char ip[20], mac[20];
+		char ip[20];
 
 		if (!fib->nh_neigh[i] || seen++ < cmd->offset)
 			continue;
-		pg_json_object_open(out, NULL);
-		pg_json_string(out, "ip", pg_conf_ip4_str(fib->nh_ip[i], ip, sizeof(ip)));
-		pg_json_string(out, "mac", pg_conf_mac_str(nh->l2, mac, sizeof(mac)));
-		pg_json_string(out, "port", v->ports->port[nh->port].name);
-		pg_json_string(out, "state", fib->nh_neigh[i] == PG_FIB_NEIGH_DYNAMIC ?
-				"learned" : "static");
-		pg_json_object_close(out);
+		neighbor_entry(out, v, pg_conf_ip4_str(fib->nh_ip[i], ip, sizeof(ip)),
+			       &fib->ctl_nh[i], fib->nh_neigh[i]);
+		shown++;
+	}
+	for (i = 0; f6 != NULL && i < f6->n_nh && shown < PAGE_SIZE_ENTRIES; i++) {
+		char ip[PG_CONF_IP6_STRLEN];
+
+		if (!f6->nh_neigh[i] || seen++ < cmd->offset)
+			continue;
+		neighbor_entry(out, v, pg_conf_ip6_str(f6->nh_ip[i], ip, sizeof(ip)),
+			       &f6->ctl_nh[i], f6->nh_neigh[i]);
 		shown++;
 	}
 	pg_json_array_close(out);
@@ -239,13 +290,40 @@ cmd_port(const struct pg_ctl_view *v, const struct pg_cmd *cmd, char *err, size_
 	return -2;
 }
 
-static bool
-ipv4_only(const struct pg_cmd *cmd, char *err, size_t errlen)
+/*
+ * What every table change starts with: the port the command names (-1:
+ * none) and a table for its family. Returns 0, or -EINVAL with @p err set.
+ */
+static int
+change_begin(const struct pg_ctl_view *v, const struct pg_cmd *cmd, int *port, char *err,
+	     size_t errlen)
 {
-	if (cmd->addr.family == AF_INET && (!cmd->has_via || cmd->via.family == AF_INET))
-		return true;
-	snprintf(err, errlen, "IPv6 tables cannot be changed at run time yet");
-	return false;
+	*port = cmd_port(v, cmd, err, errlen);
+	if (*port == -2)
+		return -EINVAL;
+	if (cmd->addr.family == AF_INET6 && v->fib6 == NULL) {
+		snprintf(err, errlen, "IPv6 is off: no port has an ipv6: address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The table's answer into the reply: its err, or the table's new size. */
+static int
+change_end(const struct pg_ctl_view *v, const struct pg_cmd *cmd, int ret, const char *e,
+	   struct pg_json *out, char *err, size_t errlen, bool routes)
+{
+	const bool v6 = cmd->addr.family == AF_INET6;
+
+	if (ret != 0) {
+		snprintf(err, errlen, "%s", e);
+		return ret;
+	}
+	if (routes)
+		pg_json_uint(out, "routes", v6 ? v->fib6->n_routes : v->fib->n_routes);
+	else
+		pg_json_uint(out, "neighbors", v6 ? v->fib6->n_neighbors : v->fib->n_neighbors);
+	return 0;
 }
 
 /* err from the table (PG_CONF_ERR_LEN) into the reply's buffer. */
@@ -262,17 +340,18 @@ h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 {
 	struct pg_ctl_view *v = arg;
 	char e[PG_CONF_ERR_LEN];
-	const int port = cmd_port(v, cmd, err, errlen);
-	int ret;
+	int port, ret;
 
-	if (port == -2 || !ipv4_only(cmd, err, errlen))
+	if (change_begin(v, cmd, &port, err, errlen) != 0)
 		return -EINVAL;
-	ret = pg_fib_route_add(v->fib, cmd->addr.v4, cmd->prefix_len,
-			       cmd->has_via ? cmd->via.v4 : 0, port, e);
-	if (ret != 0)
-		return table_err(ret, e, err, errlen);
-	pg_json_uint(out, "routes", v->fib->n_routes);
-	return 0;
+	if (cmd->addr.family == AF_INET6)
+		ret = pg_fib6_route_add_origin(v->fib6, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v6,
+					       cmd->prefix_len, cmd->has_via ? cmd->via.v6 : NULL,
+					       port, e);
+	else
+		ret = pg_fib_route_add(v->fib, cmd->addr.v4, cmd->prefix_len,
+				       cmd->has_via ? cmd->via.v4 : 0, port, e);
+	return change_end(v, cmd, ret, e, out, err, errlen, true);
 }
 
 static int
@@ -281,15 +360,16 @@ h_route_del(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 {
 	struct pg_ctl_view *v = arg;
 	char e[PG_CONF_ERR_LEN];
-	int ret;
+	int port, ret;
 
-	if (!ipv4_only(cmd, err, errlen))
+	if (change_begin(v, cmd, &port, err, errlen) != 0)
 		return -EINVAL;
-	ret = pg_fib_route_del(v->fib, cmd->addr.v4, cmd->prefix_len, e);
-	if (ret != 0)
-		return table_err(ret, e, err, errlen);
-	pg_json_uint(out, "routes", v->fib->n_routes);
-	return 0;
+	if (cmd->addr.family == AF_INET6)
+		ret = pg_fib6_route_del_origin(v->fib6, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v6,
+					       cmd->prefix_len, e);
+	else
+		ret = pg_fib_route_del(v->fib, cmd->addr.v4, cmd->prefix_len, e);
+	return change_end(v, cmd, ret, e, out, err, errlen, true);
 }
 
 static int
@@ -298,16 +378,17 @@ h_neighbor_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t 
 {
 	struct pg_ctl_view *v = arg;
 	char e[PG_CONF_ERR_LEN];
-	const int port = cmd_port(v, cmd, err, errlen);
-	int ret;
+	int port, ret;
 
-	if (port == -2 || !ipv4_only(cmd, err, errlen))
+	if (change_begin(v, cmd, &port, err, errlen) != 0)
 		return -EINVAL;
-	ret = pg_fib_neigh_set(v->fib, cmd->addr.v4, cmd->mac, port, PG_FIB_NEIGH_STATIC, e);
-	if (ret != 0)
-		return table_err(ret, e, err, errlen);
-	pg_json_uint(out, "neighbors", v->fib->n_neighbors);
-	return 0;
+	if (cmd->addr.family == AF_INET6)
+		ret = pg_fib6_neigh_set(v->fib6, cmd->addr.v6, cmd->mac, port,
+					PG_FIB_NEIGH_STATIC, e);
+	else
+		ret = pg_fib_neigh_set(v->fib, cmd->addr.v4, cmd->mac, port,
+				       PG_FIB_NEIGH_STATIC, e);
+	return change_end(v, cmd, ret, e, out, err, errlen, false);
 }
 
 static int
@@ -316,23 +397,41 @@ h_neighbor_del(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t 
 {
 	struct pg_ctl_view *v = arg;
 	char e[PG_CONF_ERR_LEN];
-	int ret;
+	int port, ret;
 
-	if (!ipv4_only(cmd, err, errlen))
+	if (change_begin(v, cmd, &port, err, errlen) != 0)
 		return -EINVAL;
-	ret = pg_fib_neigh_del(v->fib, cmd->addr.v4, e);
-	if (ret != 0)
-		return table_err(ret, e, err, errlen);
-	pg_json_uint(out, "neighbors", v->fib->n_neighbors);
+	if (cmd->addr.family == AF_INET6)
+		ret = pg_fib6_neigh_del(v->fib6, cmd->addr.v6, port, e);
+	else
+		ret = pg_fib_neigh_del(v->fib, cmd->addr.v4, e);
+	return change_end(v, cmd, ret, e, out, err, errlen, false);
+}
+
+/* Room for one more element of @p size in *@p arr. */
+static int
+room_for_one(void **arr, size_t *cap, size_t n, size_t size)
+{
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	p = realloc(*arr, (*cap ? 2 * *cap : 4096) * size);
+	if (p == NULL)
+		return -ENOMEM;
+	*arr = p;
+	*cap = *cap ? 2 * *cap : 4096;
 	return 0;
 }
 
 /*
- * route load FILE: one `route add` argument list per line ("PREFIX via GW"
- * or "PREFIX port NAME"; '#' comments, blank lines), loaded as ONE change:
- * every line or none. The control thread is busy meanwhile (seconds for a
- * full table); the workers forward on with the old table until it is
- * published.
+ * route load FILE: one `route add` argument list per line ("PREFIX via GW
+ * [port NAME]" or "PREFIX port NAME"; '#' comments, blank lines), loaded
+ * as ONE change per family: every line or none. A file with both
+ * families is checked whole (every line of both) before the IPv4 part goes
+ * in; only a full IPv6 table can then refuse the IPv6 part, which the
+ * error says. The control thread is busy meanwhile (seconds for a full
+ * table); the workers forward on with the old tables until published.
  */
 static int
 h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
@@ -340,7 +439,8 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 {
 	struct pg_ctl_view *v = arg;
 	struct pg_fib_route_spec *specs = NULL;
-	size_t cap = 0, n = 0, len = 0;
+	struct pg_fib6_route_spec *specs6 = NULL;
+	size_t cap = 0, n = 0, cap6 = 0, n6 = 0, len = 0;
 	char *line = NULL, e[PG_CONF_ERR_LEN];
 	unsigned int lineno = 0;
 	struct pg_cmd rc;
@@ -377,28 +477,37 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 			continue;
 		/* The same words `route add` takes, checked by the same parser. */
 		snprintf(req, sizeof(req), "route add %s", p);
-		if (pg_cmd_parse(req, &rc, e, sizeof(e)) != 0) {
+		if (pg_cmd_parse(req, &rc, e, sizeof(e)) != 0 ||
+		    change_begin(v, &rc, &port, e, sizeof(e)) != 0) {
 			snprintf(err, errlen, "%s line %u: %s", cmd->path, lineno, e);
 			ret = -EINVAL;
 			break;
 		}
-		port = cmd_port(v, &rc, e, sizeof(e));
-		if (port == -2 || !ipv4_only(&rc, e, sizeof(e))) {
-			snprintf(err, errlen, "%s line %u: %s", cmd->path, lineno, e);
-			ret = -EINVAL;
-			break;
-		}
-		if (n == cap) {
-			size_t c = cap ? 2 * cap : 4096;
-			struct pg_fib_route_spec *s = realloc(specs, c * sizeof(*s));
+		if (rc.addr.family == AF_INET6) {
+			struct pg_fib6_route_spec *s6;
 
-			if (s == NULL) {
-				snprintf(err, errlen, "%s: out of memory", cmd->path);
+			if (room_for_one((void **)&specs6, &cap6, n6, sizeof(*specs6)) != 0) {
 				ret = -ENOMEM;
 				break;
 			}
-			specs = s;
-			cap = c;
+			s6 = &specs6[n6++];
+			memset(s6, 0, sizeof(*s6));
+			memcpy(s6->prefix, rc.addr.v6, 16);
+			s6->len = rc.prefix_len;
+			s6->has_gw = rc.has_via;
+			memcpy(s6->gw, rc.via.v6, 16);
+			s6->port = (int16_t)port;
+			s6->line = lineno;
+			ret = pg_fib6_route_check(v->fib6, s6, e);
+			if (ret != 0) {
+				snprintf(err, errlen, "%s %s", cmd->path, e);
+				break;
+			}
+			continue;
+		}
+		if (room_for_one((void **)&specs, &cap, n, sizeof(*specs)) != 0) {
+			ret = -ENOMEM;
+			break;
 		}
 		specs[n].prefix = rc.addr.v4;
 		specs[n].len = rc.prefix_len;
@@ -409,17 +518,29 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 	}
 	free(line);
 	fclose(f);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "%s: out of memory", cmd->path);
 	if (ret == 0 && n > 0) {
 		ret = pg_fib_route_add_bulk(v->fib, PG_ROUTE_ORIGIN_STATIC, specs, (uint32_t)n, e);
 		if (ret != 0)
 			snprintf(err, errlen, "%s %s", cmd->path, e);
 	}
+	if (ret == 0 && n6 > 0) {
+		ret = pg_fib6_route_add_bulk(v->fib6, PG_ROUTE_ORIGIN_STATIC, specs6,
+					     (uint32_t)n6, e);
+		if (ret != 0)
+			snprintf(err, errlen, "%s %s%s", cmd->path, e,
+				 n > 0 ? " (the file's IPv4 routes are in)" : "");
+	}
 	free(specs);
+	free(specs6);
 	if (ret != 0)
 		return ret;
 	pg_json_string(out, "file", cmd->path);
-	pg_json_uint(out, "loaded", n);
+	pg_json_uint(out, "loaded", n + n6);
 	pg_json_uint(out, "routes", v->fib->n_routes);
+	if (v->fib6 != NULL)
+		pg_json_uint(out, "routes6", v->fib6->n_routes);
 	pg_json_uint(out, "ms", (uint64_t)((pg_now_s() - t0) * 1000));
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "pg_cmd.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
+#include "pg_fib6.h"
 #include "pg_port.h"
 #include "pg_worker.h"
 
@@ -24,6 +25,7 @@ struct pg_ctl_view {
 	const struct pg_ports *ports;
 	struct pg_fib *fib;             /**< the live table (writable for the
 					     * table-changing handlers) */
+	struct pg_fib6 *fib6;           /**< the live IPv6 table; NULL: IPv6 off */
 	const struct pg_workers *workers;
 	struct pg_acl_ctl *acl;         /**< firewall lists (acl reload) */
 };
@@ -32,7 +34,7 @@ struct pg_ctl_view {
  * Fill @p h with the handlers this build has: stats, ports, route
  * add/del/list/load, neighbor add/del/list, config check, version. Table
  * changes go through pg_fib.h (whole or not at all, published after a
- * grace period). IPv4 only for now. acl reload rebuilds every list from
+ * grace period), IPv6 ones through pg_fib6.h. acl reload rebuilds every list from
  * the file's acl: key and swaps them in whole (pg_acl.h).
  */
 void pg_ctl_handlers_init(struct pg_cmd_handlers *h, struct pg_ctl_view *view);

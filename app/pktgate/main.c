@@ -246,6 +246,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl_view.conf = conf;
 	ctl_view.ports = &ports;
 	ctl_view.fib = fib;
+	ctl_view.fib6 = fib6;
 	ctl_view.workers = &workers;
 	ctl_view.acl = &acl_ctl;
 	pg_ctl_handlers_init(&handlers, &ctl_view);

@@ -726,6 +726,13 @@ spec_check(const struct pg_fib6 *fib, struct pg_fib6_route_spec *r, bool del,
 	return 0;
 }
 
+int
+pg_fib6_route_check(const struct pg_fib6 *fib, struct pg_fib6_route_spec *r,
+		    char err[PG_CONF_ERR_LEN])
+{
+	return spec_check(fib, r, false, err);
+}
+
 static int
 spec_cmp(const void *a, const void *b)
 {

@@ -164,6 +164,11 @@ int pg_fib6_route_add_bulk(struct pg_fib6 *fib, enum pg_route_origin origin,
 			   struct pg_fib6_route_spec *v, uint32_t n,
 			   char err[PG_CONF_ERR_LEN]);
 
+/** The checks pg_fib6_route_add_bulk() makes of one spec (its prefix is
+ * masked and its port filled in), without changing anything. */
+int pg_fib6_route_check(const struct pg_fib6 *fib, struct pg_fib6_route_spec *r,
+			char err[PG_CONF_ERR_LEN]);
+
 /** Remove the routes of @p origin for many prefixes as one change. */
 int pg_fib6_route_del_bulk(struct pg_fib6 *fib, enum pg_route_origin origin,
 			   struct pg_fib6_route_spec *v, uint32_t n,

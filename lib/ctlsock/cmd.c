@@ -42,12 +42,14 @@ static const struct {
 	parse_fn parse;          /* NULL: no arguments */
 } commands[PG_CMD_MAX] = {
 	[PG_CMD_ROUTE_ADD] = { "route", "add",
-		"route add PREFIX via GW | route add PREFIX port NAME", parse_route_add },
+		"route add PREFIX via GW [port NAME] | route add PREFIX port NAME",
+		parse_route_add },
 	[PG_CMD_ROUTE_DEL] = { "route", "del", "route del PREFIX", parse_route_del },
 	[PG_CMD_ROUTE_LIST] = { "route", "list", "route list [OFFSET]", parse_offset },
 	[PG_CMD_NEIGHBOR_ADD] = { "neighbor", "add", "neighbor add IP MAC [port NAME]",
 		parse_neighbor_add },
-	[PG_CMD_NEIGHBOR_DEL] = { "neighbor", "del", "neighbor del IP", parse_neighbor_del },
+	[PG_CMD_NEIGHBOR_DEL] = { "neighbor", "del", "neighbor del IP [port NAME]",
+		parse_neighbor_del },
 	[PG_CMD_NEIGHBOR_LIST] = { "neighbor", "list", "neighbor list [OFFSET]",
 		parse_offset },
 	[PG_CMD_ACL_RELOAD] = { "acl", "reload", "acl reload FILE", parse_file },
@@ -293,6 +295,14 @@ parse_route_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 			return -1;
 		}
 		cmd->has_via = true;
+		/* A link-local gateway is on the link the port names. */
+		w = next_word(ws);
+		if (w != NULL && strcmp(w, "port") == 0) {
+			if (parse_port_name(ws, next_word(ws), cmd, err, errlen) != 0)
+				return -1;
+		} else if (w != NULL) {
+			ws->next--;
+		}
 	} else {
 		set_err(ws, err, errlen, "expected 'via' or 'port' after the prefix, got '%.64s'",
 			kind);
@@ -408,8 +418,18 @@ parse_neighbor_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errle
 static int
 parse_neighbor_del(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 {
+	const char *w;
+
 	if (parse_neighbor_ip(ws, next_word(ws), cmd, err, errlen) != 0)
 		return -1;
+	/* A link-local neighbor is one per link: the port names it. */
+	w = next_word(ws);
+	if (w != NULL && strcmp(w, "port") == 0) {
+		if (parse_port_name(ws, next_word(ws), cmd, err, errlen) != 0)
+			return -1;
+	} else if (w != NULL) {
+		ws->next--;
+	}
 	return no_more_words(ws, err, errlen);
 }
 

@@ -23,7 +23,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
 from pgtest import (DROP_REASONS, GW_IP, GW_MAC, HOST_IP, HOST_MAC, ICMP, IP,  # noqa: E402
-                    LAN_IP, UDP, LAN_MAC, Ether, Raw, base_config, case,
+                    LAN_IP, LAN_LEN, UDP, LAN_MAC, WAN_IP, WAN_LEN, WAN_MAC, Config,
+                    Ether, IPv6, Port, Raw, base_config, case,
                     cleanup_prefix, eal_args, main, unique_prefix, wait_until,
                     write_pcap)
 
@@ -573,6 +574,127 @@ def ctl_changes_tables_under_traffic():
         p = r.ctl("route", "list")
         assert not any(x[0].startswith("8.8.") for x in rows(p.stdout, [
             "prefix", "via", "port", "type", "origin"])), p.stdout
+        assert r.stop() == 0, r.stderr()
+        r.out.seek(0)
+        summary = pgtest.parse_summary(r.out.read())
+        assert summary["rx"] == summary["forwarded"] + summary["local"] + summary["drops"], \
+            summary["lines"]
+    finally:
+        c.close()
+        r.close()
+
+
+HOST6, GW6 = "2001:db8:1::10", "2001:db8:2::2"
+
+
+def config6(sock):
+    return Config(
+        ports=[Port("lan", "net_pcap0", LAN_IP, LAN_LEN, LAN_MAC, ip6="2001:db8:1::1/64"),
+               Port("wan", "net_null0", WAN_IP, WAN_LEN, WAN_MAC, ip6="2001:db8:2::1/64")],
+        neighbors=[(HOST_IP, HOST_MAC, "lan"), (GW_IP, GW_MAC, "wan"),
+                   (HOST6, HOST_MAC, "lan"), (GW6, GW_MAC, "wan")],
+        routes=[("203.0.113.0/24", "via", GW_IP)]).text() + "control: {socket: %s}\n" % sock
+
+
+def _decided6(st):
+    return st["forwarded"] + st["drop"]["ip6_no_route"] + st["drop"]["ip6_no_neighbor"]
+
+
+@case
+def ctl_changes_ipv6_tables_under_traffic():
+    """ctl_changes_tables_under_traffic for the IPv6 table: routes (via a
+    global and a link-local gateway, which names its port) and neighbors
+    change while IPv6 frames to 2001:db8:88::x replay; in each window after
+    a change every one of them gets the new verdict (forwarded,
+    ip6_no_route or ip6_no_neighbor). Then the replies and errors of the
+    IPv6 commands, a route load mixing both families, and the books."""
+    e = Ether(dst=LAN_MAC, src=HOST_MAC)
+    frames = [e / IPv6(src=HOST6, dst="2001:db8:88::%x" % i) / UDP(sport=1000 + i) /
+              Raw(b"d" * 50) for i in range(1, 9)]
+    mem = pgtest.EAL_MEM_MB
+    pgtest.EAL_MEM_MB = 512    # two IPv6 TRIE copies of 32 MiB first level each
+    r = Running(conf_text=None, frames=frames)
+    pgtest.EAL_MEM_MB = mem
+    with open(r.conf, "w") as f:
+        f.write(config6(r.sock))
+    r.start()
+    c = Raw_client(r.sock)
+    try:
+        states = [
+            ("route add 2001:db8:88::/48 via %s" % GW6, "fwd"),
+            ("route del 2001:db8:88::/48", "ip6_no_route"),
+            ("route add 2001:db8:88::/64 via 2001:db8:2::77", "ip6_no_neighbor"),
+            ("neighbor add 2001:db8:2::77 02:00:00:00:00:77", "fwd"),
+            ("neighbor del 2001:db8:2::77", "ip6_no_neighbor"),
+            ("route add 2001:db8:88::/64 via fe80::77 port wan", "ip6_no_neighbor"),
+            ("neighbor add fe80::77 02:00:00:00:00:78 port wan", "fwd"),
+            ("neighbor del fe80::77 port wan", "ip6_no_neighbor"),
+            ("route del 2001:db8:88::/64", "ip6_no_route"),
+        ]
+        for rnd in range(5):
+            for line, want in states:
+                _change(c, line)
+                a = _stats(c)
+                end = time.time() + 10
+                while True:
+                    time.sleep(0.05)
+                    b = _stats(c)
+                    if _decided6(b) - _decided6(a) >= 300 or time.time() > end:
+                        break
+                d = {k: b["drop"][k] - a["drop"][k] for k in ("ip6_no_route",
+                                                              "ip6_no_neighbor")}
+                fwd = b["forwarded"] - a["forwarded"]
+                where = "round %d, after '%s': %s fwd %d" % (rnd, line, d, fwd)
+                assert _decided6(b) - _decided6(a) >= 300, "no traffic: " + where
+                if want == "fwd":
+                    assert d == {"ip6_no_route": 0, "ip6_no_neighbor": 0} and fwd > 0, where
+                else:
+                    other = "ip6_no_neighbor" if want == "ip6_no_route" else "ip6_no_route"
+                    assert d[want] > 0 and d[other] == 0 and fwd == 0, where
+
+        # Replies and errors.
+        p = r.ctl("--json", "route", "add", "2001:db8:99::/48", "via", GW6)
+        # 2x2 local, 2 connected, 2 neighbor host routes, this one
+        assert json.loads(p.stdout)["routes"] == 9, p.stdout
+        expect_error(r.ctl("route", "add", "2001:db8:99::/48", "via", "fe80::1", check=False),
+                     "via fe80::1: a link-local address needs a port")
+        expect_error(r.ctl("route", "add", "2001:db8:99::/48", "via", "2001:db8:7::1",
+                           check=False), "via 2001:db8:7::1: not in the prefix of any port")
+        expect_error(r.ctl("route", "del", "2001:db8:98::/48", check=False),
+                     "route 2001:db8:98::/48: no such static route")
+        expect_error(r.ctl("neighbor", "add", "2001:db8:1::1", "02:00:00:00:00:05",
+                           check=False), "neighbor 2001:db8:1::1: that is our own address")
+        expect_error(r.ctl("neighbor", "del", "fe80::5", check=False),
+                     "neighbor fe80::5: no such neighbor (link-local: name its port)")
+        p = r.ctl("--json", "neighbor", "add", "2001:db8:1::20", "02:00:00:00:00:20")
+        assert json.loads(p.stdout)["neighbors"] == 3, p.stdout
+        p = r.ctl("--json", "neighbor", "list")
+        ns = json.loads(p.stdout)
+        assert ns["count"] == 5 and {"ip": "2001:db8:1::20", "mac": "02:00:00:00:00:20",
+                                     "port": "lan", "state": "static"} in ns["neighbors"], ns
+        # A route load with both families: one bad IPv6 line, nothing in.
+        load = os.path.join(r.tmp, "mixed.txt")
+        with open(load, "w") as f:
+            f.write("10.77.0.0/16 via %s\n2001:db8:77::/48 via %s\n"
+                    "2001:db8:78::/48 via fe80::9\n" % (GW_IP, GW6))
+        expect_error(r.ctl("route", "load", load, check=False),
+                     "line 3: via fe80::9: a link-local address needs a port")
+        p = r.ctl("--json", "route", "list")
+        got = [x["prefix"] for x in json.loads(p.stdout)["routes"]]
+        assert "10.77.0.0/16" not in got and "2001:db8:77::/48" not in got, got
+        with open(load, "w") as f:
+            f.write("10.77.0.0/16 via %s\n2001:db8:77::/48 via %s\n"
+                    "2001:db8:78::/48 via fe80::9 port wan\n" % (GW_IP, GW6))
+        p = r.ctl("--json", "route", "load", load)
+        rep = json.loads(p.stdout)
+        assert rep["loaded"] == 3 and rep["routes6"] == 12, rep
+        p = r.ctl("--json", "route", "list")
+        rl = json.loads(p.stdout)["routes"]
+        assert {"prefix": "2001:db8:78::/48", "via": "fe80::9", "port": "wan",
+                "type": "unresolved", "origin": "static"} in rl, rl
+        assert {"prefix": "2001:db8:77::/48", "via": GW6, "port": "wan",
+                "type": "forward", "origin": "static"} in rl, rl
+        assert "10.77.0.0/16" in [x["prefix"] for x in rl], rl
         assert r.stop() == 0, r.stderr()
         r.out.seek(0)
         summary = pgtest.parse_summary(r.out.read())

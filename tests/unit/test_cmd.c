@@ -62,6 +62,11 @@ START_TEST(test_route_add_via)
 	ck_assert_uint_eq(cmd.prefix_len, 0);
 	ok("route add 192.0.2.77/32 via 192.0.2.50", PG_CMD_ROUTE_ADD);
 	ck_assert_uint_eq(cmd.addr.v4, IP4(192, 0, 2, 77));
+	/* A link-local gateway names its link. */
+	ok("route add 2001:db8:5::/48 via fe80::1 port wan", PG_CMD_ROUTE_ADD);
+	ck_assert(cmd.has_via && cmd.has_port);
+	ck_assert_int_eq(cmd.via.family, AF_INET6);
+	ck_assert_str_eq(cmd.port, "wan");
 }
 END_TEST
 
@@ -126,6 +131,10 @@ START_TEST(test_neighbor_commands)
 	ck_assert_mem_eq(cmd.addr.v6, v6, 16);
 	ok("neighbor del 198.51.100.3", PG_CMD_NEIGHBOR_DEL);
 	ck_assert_uint_eq(cmd.addr.v4, IP4(198, 51, 100, 3));
+	ck_assert(!cmd.has_port);
+	ok("neighbor del fe80::9 port lan", PG_CMD_NEIGHBOR_DEL);
+	ck_assert(cmd.has_port);
+	ck_assert_str_eq(cmd.port, "lan");
 	ok("neighbor list", PG_CMD_NEIGHBOR_LIST);
 	ok("neighbor list 7", PG_CMD_NEIGHBOR_LIST);
 	ck_assert_uint_eq(cmd.offset, 7);
@@ -162,6 +171,12 @@ END_TEST
 static const struct {
 	const char *line, *err;
 } bad[] = {
+	/* a link-local gateway's port */
+	{ "route add 2001:db8:5::/48 via fe80::1 port",
+	  "route add: missing port NAME after 'port'" },
+	{ "route add 2001:db8:5::/48 via fe80::1 dev wan",
+	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [port NAME] | "
+	  "route add PREFIX port NAME)" },
 	/* the request as a whole */
 	{ "", "empty request (try 'help')" },
 	{ " \t \r\n", "empty request (try 'help')" },
@@ -185,10 +200,10 @@ static const struct {
 	{ "route del 10.0.0.0/8 now",
 	  "route del: unexpected word 'now' (usage: route del PREFIX)" },
 	{ "route add 10.0.0.0/8 port lan x",
-	  "route add: unexpected word 'x' (usage: route add PREFIX via GW | route add PREFIX port NAME)" },
+	  "route add: unexpected word 'x' (usage: route add PREFIX via GW [port NAME] | route add PREFIX port NAME)" },
 	{ "config check a b", "config check: unexpected word 'b' (usage: config check FILE)" },
 	/* prefixes */
-	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW | "
+	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW [port NAME] | "
 	  "route add PREFIX port NAME)" },
 	{ "route del", "route del: missing PREFIX (usage: route del PREFIX)" },
 	{ "route load", "route load: missing FILE (usage: route load FILE)" },
@@ -248,7 +263,7 @@ static const struct {
 	  "neighbor list: invalid OFFSET '99999999999999999999999' (a number 0..4294967295)" },
 	/* neighbors */
 	{ "neighbor add", "neighbor add: missing IP (usage: neighbor add IP MAC [port NAME])" },
-	{ "neighbor del", "neighbor del: missing IP (usage: neighbor del IP)" },
+	{ "neighbor del", "neighbor del: missing IP (usage: neighbor del IP [port NAME])" },
 	{ "neighbor add 198.51.100.300 02:00:00:00:00:01",
 	  "neighbor add: invalid IP address '198.51.100.300'" },
 	{ "neighbor del 10.0.0.0/8", "neighbor del: invalid IP address '10.0.0.0/8'" },
@@ -484,9 +499,9 @@ START_TEST(test_dispatch_help)
 
 	pg_cmd_dispatch(&h, "help", buf, sizeof(buf));
 	ck_assert_msg(strncmp(buf, "{\"ok\": true, \"commands\": [{\"usage\": \"route add PREFIX "
-			      "via GW | route add PREFIX port NAME\", \"available\": false}, ",
+			      "via GW [port NAME] | route add PREFIX port NAME\", \"available\": false}, ",
 			      strlen("{\"ok\": true, \"commands\": [{\"usage\": \"route add PREFIX "
-				     "via GW | route add PREFIX port NAME\", \"available\": false}, ")) == 0,
+				     "via GW [port NAME] | route add PREFIX port NAME\", \"available\": false}, ")) == 0,
 		      "%s", buf);
 	ck_assert_ptr_nonnull(strstr(buf, "{\"usage\": \"stats\", \"available\": true}"));
 	ck_assert_ptr_nonnull(strstr(buf, "{\"usage\": \"help\", \"available\": true}"));
