@@ -78,6 +78,8 @@ pg_control_run(const struct pg_control *ctl)
 			return PG_STOP_DURATION;
 		if (ctl->neigh != NULL)
 			pg_neigh_poll(ctl->neigh, t);
+		if (ctl->neigh6 != NULL)
+			pg_neigh6_poll(ctl->neigh6, t);
 		if (ctl->ctlsock != NULL)
 			pg_ctlsock_poll(ctl->ctlsock);
 		if (ctl->fpm != NULL)

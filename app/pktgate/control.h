@@ -11,6 +11,7 @@
 #include "pg_ctlsock.h"
 #include "pg_fpm.h"
 #include "pg_neigh.h"
+#include "pg_neigh6.h"
 #include "pg_port.h"
 #include "pg_punt.h"
 #include "pg_worker.h"
@@ -28,6 +29,7 @@ struct pg_control {
 	const struct pg_ports *ports;
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;      /**< NULL: no dynamic neighbors */
+	struct pg_neigh6 *neigh6;    /**< NULL: no dynamic IPv6 neighbors */
 	struct pg_fpm *fpm;          /**< NULL: no FPM listener */
 	struct pg_punt *punt;        /**< NULL: no kernel interfaces */
 	volatile sig_atomic_t *signalled;

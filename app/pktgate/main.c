@@ -74,17 +74,25 @@ fill_ctx(struct pg_fwd_ctx *ctx, const struct pg_ports *ports,
 
 /* Event rings from every forwarding worker; the first one also sends what
  * the resolver asks it to (ARP requests). */
-static struct pg_neigh *
-attach_neigh(struct pg_workers *ws, const struct pg_ports *ports, struct pg_fib *fib,
-	     const struct pg_conf_arp *arp)
+static struct pg_neigh_params
+neigh_params(const struct pg_conf_arp *arp)
 {
-	const int socket = (int)rte_lcore_to_socket_id(ws->fwd_lcores[0]);
 	const struct pg_neigh_params p = {
 		.reachable_s = arp->reachable_s,
 		.retry_s = arp->retry_ms / 1000.0,
 		.probes = arp->probes,
 		.max_entries = arp->max_entries,
 	};
+
+	return p;
+}
+
+static struct pg_neigh *
+attach_neigh(struct pg_workers *ws, const struct pg_ports *ports, struct pg_fib *fib,
+	     const struct pg_conf_arp *arp)
+{
+	const int socket = (int)rte_lcore_to_socket_id(ws->fwd_lcores[0]);
+	const struct pg_neigh_params p = neigh_params(arp);
 	struct pg_neigh *n;
 	unsigned int i, k = 0;
 
@@ -100,6 +108,30 @@ attach_neigh(struct pg_workers *ws, const struct pg_ports *ports, struct pg_fib 
 		wk->fwd.neigh_events = pg_neigh_event_ring(n, k);
 		if (k++ == 0)
 			wk->fwd.inject = pg_neigh_inject_ring(n);
+	}
+	return n;
+}
+
+/* Dynamic IPv6 neighbors ride on the IPv4 resolver: same `arp:` knobs,
+ * same inject ring (one producer: the control thread). */
+static struct pg_neigh6 *
+attach_neigh6(struct pg_workers *ws, const struct pg_ports *ports, struct pg_fib6 *fib6,
+	      struct pg_neigh *neigh, const struct pg_conf_arp *arp)
+{
+	const int socket = (int)rte_lcore_to_socket_id(ws->fwd_lcores[0]);
+	const struct pg_neigh_params p = neigh_params(arp);
+	struct pg_neigh6 *n;
+	unsigned int i, k = 0;
+
+	n = pg_neigh6_create(fib6, &p, ws->n_fwd, ports->pool[socket < 0 ? 0 : socket],
+			     pg_neigh_inject_ring(neigh), socket);
+	if (n == NULL)
+		return NULL;
+	for (i = 0; i < ws->n; i++) {
+		struct pg_worker *wk = ws->w[i];
+
+		if (wk->role != PG_ROLE_RX)
+			wk->fwd.neigh6_events = pg_neigh6_event_ring(n, k++);
 	}
 	return n;
 }
@@ -141,6 +173,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	struct rte_ether_addr macs[PG_MAX_PORTS];
 	struct pg_fib *fib = NULL;
 	struct pg_neigh *neigh = NULL;
+	struct pg_neigh6 *neigh6 = NULL;
 	struct pg_fib6 *fib6 = NULL;
 	struct pg_fpm *fpm = NULL;
 	struct pg_punt *punt = NULL;
@@ -213,6 +246,13 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 		fail(EXIT_FAILURE, "cannot allocate the neighbor resolver");
 		goto out_workers;
 	}
+	if (neigh != NULL && fib6 != NULL) {
+		neigh6 = attach_neigh6(&workers, &ports, fib6, neigh, &conf->arp);
+		if (neigh6 == NULL) {
+			fail(EXIT_FAILURE, "cannot allocate the IPv6 neighbor resolver");
+			goto out_neigh;
+		}
+	}
 
 	/* After the resolver: its inject ring, if any, carries the kernel's
 	 * frames too. */
@@ -236,6 +276,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	view.fib6 = fib6;
 	view.workers = &workers;
 	view.neigh = neigh;
+	view.neigh6 = neigh6;
 	view.acl = &acl_ctl;
 	view.fpm = fpm;
 	view.punt = punt;
@@ -303,6 +344,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl.ports = &ports;
 	ctl.workers = &workers;
 	ctl.neigh = neigh;
+	ctl.neigh6 = neigh6;
 	ctl.fpm = fpm;
 	ctl.punt = punt;
 	ctl.signalled = &signalled;
@@ -326,6 +368,7 @@ out_telemetry:
 out_punt:
 	pg_punt_free(punt);
 out_neigh:
+	pg_neigh6_free(neigh6);
 	pg_neigh_free(neigh);
 out_workers:
 	pg_workers_free(&workers);

@@ -60,8 +60,8 @@ pg_neigh_state_name(enum pg_neigh_state st)
 	return (unsigned int)st < RTE_DIM(state_names) ? state_names[st] : "?";
 }
 
-static void
-defaults(struct pg_neigh_params *p, const struct pg_neigh_params *in)
+void
+pg_neigh_params_defaults(struct pg_neigh_params *p, const struct pg_neigh_params *in)
 {
 	memset(p, 0, sizeof(*p));
 	if (in != NULL)
@@ -92,7 +92,7 @@ pg_neigh_create(struct pg_fib *fib, const struct pg_neigh_params *params,
 	if (n == NULL)
 		return NULL;
 	pthread_mutex_init(&n->lock, NULL);
-	defaults(&n->p, params);
+	pg_neigh_params_defaults(&n->p, params);
 	n->fib = fib;
 	n->pool = pool;
 	n->n_rings = n_workers;

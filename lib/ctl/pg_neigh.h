@@ -65,6 +65,9 @@ struct pg_neigh_params {
 	unsigned int max_entries; /**< default 4096 */
 };
 
+/** @p in (may be NULL) with its zero fields set to the defaults, into @p p. */
+void pg_neigh_params_defaults(struct pg_neigh_params *p, const struct pg_neigh_params *in);
+
 enum pg_neigh_state {
 	PG_NEIGH_INCOMPLETE,
 	PG_NEIGH_REACHABLE,

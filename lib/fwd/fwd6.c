@@ -24,6 +24,7 @@
 #include "fwd_private.h"
 #include "pg_acl_worker.h"
 #include "pg_icmp_error.h"
+#include "pg_neigh6.h"
 #include "pg_pkt6.h"
 
 #define ETH_HLEN ((uint32_t)sizeof(struct rte_ether_hdr))
@@ -75,6 +76,12 @@ icmp6_error(struct pg_fwd_lcore *lc, const struct pg_fib6 *fib6, uint16_t in_por
 	uint32_t quote, len;
 	uint64_t hop;
 
+	/* As for IPv4 (fwd.c icmp_error()): with dynamic neighbors a miss
+	 * starts a resolution, and only a failed one is unreachable. */
+	if (reason == PG_DROP_ip6_no_neighbor && lc->neigh6_events != NULL) {
+		pg_stats_add(&st->icmp[PG_ICMP_neighbor_pending], 1);
+		return false;
+	}
 	if (!pg_icmp6_error_allowed(eth, ip, m->data_len, icmp6_kind[reason].type,
 				    icmp6_kind[reason].code) ||
 	    rte_pktmbuf_headroom(m) < PG_ICMP6_ERR_GROW) {
@@ -123,6 +130,72 @@ drop_too_big6(struct pg_fwd_lcore *lc, struct drop_list *dl, const struct pg_fib
 	dl->pkts[dl->n++] = m;
 }
 
+/* ---- dynamic neighbors (pg_neigh6.h) ---------------------------------------------- */
+
+static void
+neigh6_event(struct pg_fwd_lcore *lc, uint8_t kind, const uint8_t ip[16], uint16_t port,
+	     const uint8_t *mac)
+{
+	struct pg_neigh6_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	memcpy(ev.ip, ip, 16);
+	ev.port = port;
+	ev.kind = kind;
+	if (mac != NULL)
+		memcpy(ev.mac, mac, RTE_ETHER_ADDR_LEN);
+	/* Full means the control thread is behind: the next miss asks again. */
+	rte_ring_sp_enqueue_elem(lc->neigh6_events, &ev, sizeof(ev));
+}
+
+/* No MAC for the next hop: ask for the gateway (or, on a connected prefix,
+ * the destination) once per hold time, in the miss cache IPv4 uses (keyed
+ * by a fold of the address: a collision only delays one request). */
+static void
+neigh6_miss(struct pg_fwd_lcore *lc, const struct pg_fib6_side *s6,
+	    const struct pg_nexthop *nh, const uint8_t dst[16])
+{
+	static const uint8_t zero[16];
+	const uint8_t *ip = s6->gw[nh - s6->nh];
+	struct pg_fwd_miss *c;
+	uint32_t w[4], key;
+	uint64_t now;
+
+	if (memcmp(ip, zero, 16) == 0)
+		ip = dst;
+	memcpy(w, ip, 16);
+	key = w[0] ^ w[1] ^ w[2] ^ w[3] ^ nh->port;
+	c = &lc->miss[(key * 2654435761u) >> 26];
+	now = rte_rdtsc();
+	if (c->ip == key && now - c->tsc < lc->miss_hold_tsc)
+		return;
+	c->ip = key;
+	c->tsc = now;
+	neigh6_event(lc, PG_NEIGH_EV_RESOLVE, ip, nh->port, NULL);
+}
+
+/* A Neighbor Advertisement to us: what a solicitation of ours asked for
+ * (the resolver learns only those). Counted as nd_not_ours like before:
+ * the data path does not consume it. */
+static unsigned int
+nd_advert(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, uint32_t len)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	const struct pg_nd_msg *na = (const struct pg_nd_msg *)(ip + 1);
+	const uint8_t *mac;
+
+	if (lc->neigh6_events == NULL)
+		return PG_DROP_nd_not_ours;
+	if (m->nb_segs != 1 || ETH_HLEN + PG_IP6_HLEN + len > m->data_len ||
+	    pg_nd_na_check(ip, na, len, pg_icmp6_sum(ip, na, len)) != PG_PKT_OK)
+		return PG_DROP_nd_bad;
+	mac = pg_nd_lla(na, len, PG_ND_OPT_TLLA);
+	neigh6_event(lc, PG_NEIGH_EV_SEEN, na->target, in_port,
+		     mac != NULL ? mac : eth->src_addr.addr_bytes);
+	return PG_DROP_nd_not_ours;
+}
+
 /* Neighbor Solicitation to one of our addresses or groups: answered with
  * our advertisement if the target is an address of the ingress port. */
 static unsigned int
@@ -144,6 +217,13 @@ nd_solicit(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
 		return r;
 	if (memcmp(ns->target, p6->global, 16) != 0 && memcmp(ns->target, p6->ll, 16) != 0)
 		return PG_DROP_nd_not_ours;
+	/* Its sender is about to talk to us (RFC 4861 7.2.3). */
+	if (lc->neigh6_events != NULL && !pg_ip6_is_unspecified(ip->src_addr)) {
+		const uint8_t *slla = pg_nd_lla(ns, len, PG_ND_OPT_SLLA);
+
+		if (slla != NULL)
+			neigh6_event(lc, PG_NEIGH_EV_ASKED_US, ip->src_addr, in_port, slla);
+	}
 	/* The advertisement may be longer than the solicitation was. */
 	if (na_frame > m->data_len &&
 	    rte_pktmbuf_tailroom(m) < na_frame - m->data_len)
@@ -201,6 +281,8 @@ icmp6_input(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, bool 
 	type = *(const uint8_t *)(ip + 1);
 	if (type == PG_ND_NEIGHBOR_SOLICIT)
 		return nd_solicit(lc, in_port, m, len);
+	if (type == PG_ND_NEIGHBOR_ADVERT)
+		return nd_advert(lc, in_port, m, len);
 	if (type >= PG_ND_ROUTER_SOLICIT && type <= PG_ND_REDIRECT)
 		return PG_DROP_nd_not_ours;
 	/* No echo replies to multicast: no amplification. */
@@ -299,8 +381,8 @@ acl_filter_in6(struct pg_fwd_lcore *lc, uint16_t in_port, struct burst6 *b, uint
 
 /* Stage 3 for next hops other than FORWARD, as stage3_special() for IPv4. */
 static __rte_noinline unsigned int
-stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nexthop *nh,
-	       struct rte_mbuf *m)
+stage3_special(struct pg_fwd_lcore *lc, const struct pg_fib6_side *s6, uint16_t in_port,
+	       const struct pg_nexthop *nh, struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
@@ -315,7 +397,9 @@ stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nextho
 		return PG_DROP_ip6_l2_multicast;
 	if (ip->hop_limits <= 1)
 		return PG_DROP_ip6_hop_limit;
-	/* IPv6 neighbors are static: the address does not resolve. */
+	/* Dropped either way; with dynamic neighbors the next one may go. */
+	if (lc->neigh6_events != NULL)
+		neigh6_miss(lc, s6, nh, ip->dst_addr);
 	return PG_DROP_ip6_no_neighbor;
 }
 
@@ -370,7 +454,7 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 		const struct pg_nexthop *nh = &nhs[b.hop[i]];
 
 		if (unlikely(nh->type != PG_NH_FORWARD)) {
-			r = stage3_special(lc, in_port, nh, m);
+			r = stage3_special(lc, s6, in_port, nh, m);
 			if (r != PG_PKT_OK)
 				drop_icmp6(lc, &dl, fib6, in_port, m, r);
 			continue;

@@ -92,6 +92,7 @@ struct pg_fwd_lcore {
 	struct rte_ring *neigh_events;   /**< to the control thread (NULL: none) */
 	struct rte_ring *inject;         /**< frames the control thread sends via us */
 	struct rte_ring *punt;           /**< to the exception path (NULL: none) */
+	struct rte_ring *neigh6_events;  /**< IPv6 ones (pg_neigh6.h; NULL: none) */
 	uint64_t miss_hold_tsc;
 	struct pg_fwd_miss miss[PG_FWD_MISS_CACHE];
 	uint16_t n_v6;             /**< IPv6 frames of this burst set aside */

@@ -254,6 +254,91 @@ pg_nd_na_build(struct rte_ether_hdr *eth, const struct rte_ether_addr *our_mac)
 	pg_icmp6_set_cksum(ip, na, PG_ND_NA_LEN);
 }
 
+/**
+ * Validate a Neighbor Advertisement (RFC 4861 7.1.2), contiguous like
+ * pg_nd_ns_check()'s solicitation.
+ *
+ * @return PG_PKT_OK or PG_DROP_nd_bad.
+ */
+static inline unsigned int
+pg_nd_na_check(const struct rte_ipv6_hdr *ip, const struct pg_nd_msg *na,
+	       uint32_t len, uint16_t sum)
+{
+	const uint8_t *opt = (const uint8_t *)(na + 1);
+	const uint8_t *end = (const uint8_t *)na + len;
+
+	if (ip->hop_limits != PG_ND_HOP_LIMIT || sum != 0xffff || na->code != 0 ||
+	    len < sizeof(*na) || pg_ip6_is_multicast(na->target))
+		return PG_DROP_nd_bad;
+	while (opt < end) {
+		if (end - opt < 2 || opt[1] == 0 || (uint32_t)(end - opt) < opt[1] * 8u)
+			return PG_DROP_nd_bad;
+		opt += opt[1] * 8u;
+	}
+	return PG_PKT_OK;
+}
+
+/**
+ * The link-layer address in option @p type (PG_ND_OPT_SLLA or _TLLA) of a
+ * checked ND message of @p len bytes; NULL when it has none.
+ */
+static inline const uint8_t *
+pg_nd_lla(const struct pg_nd_msg *msg, uint32_t len, uint8_t type)
+{
+	const uint8_t *opt = (const uint8_t *)(msg + 1);
+	const uint8_t *end = (const uint8_t *)msg + len;
+
+	for (; opt + 8 <= end; opt += opt[1] * 8u)
+		if (opt[0] == type && opt[1] == 1)
+			return opt + 2;
+	return NULL;
+}
+
+#define PG_ND_NS_LEN ((uint32_t)sizeof(struct pg_nd_msg) + 8u)
+
+/**
+ * Build our Neighbor Solicitation for @p target (RFC 4861 7.2.2) at @p eth,
+ * which has room for 14 + 40 + PG_ND_NS_LEN bytes (the frame's length):
+ * from @p src (our address on the link) and @p our_mac (the source
+ * link-layer address option), to the target's solicited-node group, or,
+ * with @p dst_mac (re-checking a known neighbor, 7.3.3), to the target
+ * itself. Hop limit 255.
+ */
+static inline void
+pg_nd_ns_build(struct rte_ether_hdr *eth, const struct rte_ether_addr *our_mac,
+	       const uint8_t src[16], const uint8_t target[16], const uint8_t *dst_mac)
+{
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+	struct pg_nd_msg *ns = (struct pg_nd_msg *)(ip + 1);
+	uint8_t *opt = (uint8_t *)(ns + 1);
+	static const uint8_t sn[13] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
+
+	memset(eth, 0, sizeof(*eth) + PG_IP6_HLEN + PG_ND_NS_LEN);
+	if (dst_mac != NULL) {
+		memcpy(eth->dst_addr.addr_bytes, dst_mac, RTE_ETHER_ADDR_LEN);
+		memcpy(ip->dst_addr, target, 16);
+	} else {
+		memcpy(ip->dst_addr, sn, 13);
+		memcpy(ip->dst_addr + 13, target + 13, 3);
+		eth->dst_addr.addr_bytes[0] = 0x33;
+		eth->dst_addr.addr_bytes[1] = 0x33;
+		memcpy(eth->dst_addr.addr_bytes + 2, ip->dst_addr + 12, 4);
+	}
+	eth->src_addr = *our_mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	memcpy(ip->src_addr, src, 16);
+	ip->vtc_flow = RTE_BE32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(PG_ND_NS_LEN);
+	ip->proto = PG_IPPROTO_ICMPV6;
+	ip->hop_limits = PG_ND_HOP_LIMIT;
+	ns->type = PG_ND_NEIGHBOR_SOLICIT;
+	memcpy(ns->target, target, 16);
+	opt[0] = PG_ND_OPT_SLLA;
+	opt[1] = 1;
+	memcpy(opt + 2, our_mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	pg_icmp6_set_cksum(ip, ns, PG_ND_NS_LEN);
+}
+
 /* ---- ICMPv6 echo (RFC 4443 4) ------------------------------------------------------- */
 
 /**

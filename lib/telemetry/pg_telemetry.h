@@ -19,6 +19,7 @@
 #include "pg_port.h"
 #include "pg_neigh.h"
 #include "pg_punt.h"
+#include "pg_neigh6.h"
 #include "pg_worker.h"
 
 /** Everything the commands may read. */
@@ -29,6 +30,7 @@ struct pg_telemetry_view {
 	const struct pg_fib6 *fib6;       /**< NULL when IPv6 is off */
 	const struct pg_workers *workers;
 	struct pg_neigh *neigh;          /**< NULL: no resolver */
+	struct pg_neigh6 *neigh6;        /**< NULL: no IPv6 resolver */
 	struct pg_fpm *fpm;              /**< NULL: no FPM listener */
 	const struct pg_punt *punt;      /**< NULL: no kernel interfaces */
 	struct pg_acl_ctl *acl;          /**< firewall lists; NULL: none */

@@ -539,6 +539,18 @@ cmd_neighbors6(const char *cmd __rte_unused, const char *params,
 	port = str_array();
 	state = str_array();
 	rte_tel_data_start_dict(d);
+	if (view.neigh6 != NULL) {
+		struct pg_neigh_counters c;
+		unsigned int incomplete;
+
+		/* Before the table lock: the resolver takes its own lock first. */
+		pg_neigh6_counters(view.neigh6, &c, &incomplete);
+		tel_dict_u64(d, "incomplete", incomplete);
+		tel_dict_u64(d, "nd_solicits", c.requests);
+		tel_dict_u64(d, "learned", c.learned);
+		tel_dict_u64(d, "expired", c.expired);
+		tel_dict_u64(d, "failed", c.failed);
+	}
 	if (f6 != NULL)
 		pg_fib6_lock(f6);
 	tel_dict_u64(d, "count", f6 != NULL ? f6->n_neighbors : 0);

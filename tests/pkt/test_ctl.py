@@ -705,6 +705,101 @@ def ctl_changes_ipv6_tables_under_traffic():
         r.close()
 
 
+@case
+def nd_resolves_ipv6_next_hops():
+    """Dynamic ND (arp.dynamic on, IPv6 on): frames to 2001:db8:200::/48 via
+    2001:db8:2::3 (no neighbor) replay on lan while 2001:db8:2::3's Neighbor
+    Advertisement and 2001:db8:2::4's Neighbor Solicitation for us (with a
+    source link-layer option) replay on wan. pktgate drops the first frames
+    (ip6_no_neighbor, no ICMPv6 error: neighbor_pending), sends a Neighbor
+    Solicitation for 2001:db8:2::3 to its solicited-node group out of wan
+    (byte for byte, checksum included), learns the advertisement and
+    forwards from then on (rewritten for the learned MAC, hop limit 63); 2001:db8:2::4 is learned from its solicitation."""
+    from scapy.layers.inet6 import (ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
+                                    ICMPv6NDOptSrcLLAddr)
+    tmp = tempfile.mkdtemp(prefix="pg-nd-")
+    prefix = unique_prefix("pgnd")
+    sock = os.path.join(tmp, "ctl.sock")
+    gw, gw_mac, gw2, gw2_mac = "2001:db8:2::3", "02:00:00:00:00:33", "2001:db8:2::4", \
+        "02:00:00:00:00:44"
+    lan_in, wan_in, wan_out = (os.path.join(tmp, x) for x in ("lan.pcap", "wan.pcap",
+                                                             "wan_out.pcap"))
+    e = Ether(dst=LAN_MAC, src=HOST_MAC)
+    data = e / IPv6(src=HOST6, dst="2001:db8:200::1", hlim=64) / UDP(sport=7, dport=9) / \
+        Raw(b"v" * 40)
+    write_pcap(lan_in, [data])
+    na = (Ether(dst=WAN_MAC, src=gw_mac) /
+          IPv6(src=gw, dst="2001:db8:2::1", hlim=255) /
+          ICMPv6ND_NA(tgt=gw, R=1, S=1, O=1) / ICMPv6NDOptDstLLAddr(lladdr=gw_mac))
+    ns = (Ether(dst="33:33:ff:00:00:01", src=gw2_mac) /
+          IPv6(src=gw2, dst="ff02::1:ff00:1", hlim=255) /
+          ICMPv6ND_NS(tgt="2001:db8:2::1") / ICMPv6NDOptSrcLLAddr(lladdr=gw2_mac))
+    write_pcap(wan_in, [na, ns])
+    cfg = Config(
+        ports=[Port("lan", "net_pcap0", LAN_IP, LAN_LEN, LAN_MAC, ip6="2001:db8:1::1/64"),
+               Port("wan", "net_pcap1", WAN_IP, WAN_LEN, WAN_MAC, ip6="2001:db8:2::1/64")],
+        neighbors=[(HOST_IP, HOST_MAC, "lan"), (HOST6, HOST_MAC, "lan")],
+        routes=[("2001:db8:200::/48", "via", gw)],
+        arp={"dynamic": "true", "retry_ms": 100})
+    conf = os.path.join(tmp, "c.yaml")
+    with open(conf, "w") as f:
+        f.write(cfg.text() + "control: {socket: %s}\n" % sock)
+    q = pgtest.TOPOLOGY["queues"]
+    rq = pgtest.TOPOLOGY.get("rx_queues", q)
+    lan = "net_pcap0," + ",".join(["rx_pcap=%s" % lan_in] * q) + ",infinite_rx=1"
+    wan_outs = ["%s.%d" % (wan_out, i) for i in range(q)]
+    wan = ("net_pcap1," + ",".join(["rx_pcap=%s" % wan_in] * rq) + "," +
+           ",".join("tx_pcap=%s" % o for o in wan_outs) + ",infinite_rx=1")
+    mem = pgtest.EAL_MEM_MB
+    pgtest.EAL_MEM_MB = 512
+    cmd = [pgtest.PKTGATE] + eal_args(prefix, [lan, wan]) + ["--", "-c", conf]
+    pgtest.EAL_MEM_MB = mem
+    out = open(os.path.join(tmp, "stdout"), "w+")
+    err = open(os.path.join(tmp, "stderr"), "w+")
+    proc = subprocess.Popen(cmd, cwd=tmp, stdout=out, stderr=err)
+    try:
+        def learned():
+            p = ctl(["-s", sock, "--json", "stats"], check=False)
+            return p.returncode == 0 and json.loads(p.stdout)["forwarded"] > 0
+        assert wait_until(learned, 30), "nothing forwarded after ND\n" + open(
+            os.path.join(tmp, "stderr")).read()[-2000:]
+        p = ctl(["-s", sock, "--json", "neighbor", "list"])
+        nb = json.loads(p.stdout)["neighbors"]
+        assert {"ip": gw, "mac": gw_mac, "port": "wan", "state": "learned"} in nb, nb
+        assert {"ip": gw2, "mac": gw2_mac, "port": "wan", "state": "learned"} in nb, nb
+        st = json.loads(ctl(["-s", sock, "--json", "stats"]).stdout)
+        assert st["drop"]["ip6_no_neighbor"] >= 1, st
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        got = [f for o in wan_outs if os.path.exists(o) for f in pgtest.read_pcap(o)]
+        want_ns = bytes(Ether(dst="33:33:ff:00:00:03", src=WAN_MAC) /
+                        IPv6(src="2001:db8:2::1", dst="ff02::1:ff00:3", hlim=255) /
+                        ICMPv6ND_NS(tgt=gw) / ICMPv6NDOptSrcLLAddr(lladdr=WAN_MAC))
+        assert want_ns in got, [Ether(f).summary() for f in got[:10]]
+        fwd = bytes(Ether(dst=gw_mac, src=WAN_MAC) /
+                    IPv6(src=HOST6, dst="2001:db8:200::1", hlim=63) / UDP(sport=7, dport=9) /
+                    Raw(b"v" * 40))
+        assert fwd in got, [Ether(f).summary() for f in got[:10]]
+        # Nothing else: solicitations, forwarded frames, our advertisements
+        # answering 2001:db8:2::4.
+        for f in set(got):
+            x = Ether(f)
+            assert f == fwd or (ICMPv6ND_NS in x and x[ICMPv6ND_NS].tgt == gw) or \
+                (ICMPv6ND_NA in x and x[IPv6].dst == gw2), x.summary()
+        out.seek(0)
+        summary = pgtest.parse_summary(out.read())
+        assert summary["rx"] == summary["forwarded"] + summary["local"] + summary["drops"], \
+            summary["lines"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()          # only our own child, by its handle
+            proc.wait()
+        out.close()
+        err.close()
+        cleanup_prefix(prefix)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
     if not CTL or not os.access(CTL, os.X_OK):
         sys.exit("set PKTGATE_CTL to the pktgate-ctl binary")

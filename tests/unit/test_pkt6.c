@@ -217,6 +217,54 @@ START_TEST(nd_solicitation_answered)
 }
 END_TEST
 
+/* Our own solicitation (the resolver's) is scapy's, byte for byte; an
+ * advertisement is checked and its target link-layer address found. */
+START_TEST(nd_solicitation_built_advert_checked)
+{
+	static const struct rte_ether_addr host_mac = {{ 0x02, 0, 0, 0, 0, 0x10 }};
+	const uint8_t *src = ns_sn + 22, *target = ns_sn + 62;
+	struct frame f;
+	struct rte_ipv6_hdr *ip;
+	uint32_t len;
+
+	memset(&f, 0, sizeof(f));
+	pg_nd_ns_build(eth_of(&f), &host_mac, src, target, NULL);
+	ck_assert_mem_eq(f.b, ns_sn, sizeof(ns_sn));
+	ck_assert_uint_eq(ns_check(&f), PG_PKT_OK);
+	ck_assert_mem_eq(pg_nd_lla((const struct pg_nd_msg *)(ip6_of(&f) + 1), PG_ND_NS_LEN,
+				   PG_ND_OPT_SLLA), host_mac.addr_bytes, 6);
+	/* Unicast re-check: to the target and its MAC. */
+	pg_nd_ns_build(eth_of(&f), &host_mac, src, target, our_mac.addr_bytes);
+	ck_assert_mem_eq(eth_of(&f)->dst_addr.addr_bytes, our_mac.addr_bytes, 6);
+	ck_assert_mem_eq(ip6_of(&f)->dst_addr, target, 16);
+	ck_assert_uint_eq(ns_check(&f), PG_PKT_OK);
+
+	load(&f, na_sn, sizeof(na_sn));
+	ip = ip6_of(&f);
+	len = rte_be_to_cpu_16(ip->payload_len);
+	ck_assert_uint_eq(pg_nd_na_check(ip, (const struct pg_nd_msg *)(ip + 1), len,
+					 pg_icmp6_sum(ip, ip + 1, len)), PG_PKT_OK);
+	ck_assert_mem_eq(pg_nd_lla((const struct pg_nd_msg *)(ip + 1), len, PG_ND_OPT_TLLA),
+			 our_mac.addr_bytes, 6);
+	ck_assert_ptr_null(pg_nd_lla((const struct pg_nd_msg *)(ip + 1), len, PG_ND_OPT_SLLA));
+	ip->hop_limits = 254;       /* from off the link */
+	ck_assert_uint_eq(pg_nd_na_check(ip, (const struct pg_nd_msg *)(ip + 1), len,
+					 pg_icmp6_sum(ip, ip + 1, len)), PG_DROP_nd_bad);
+	ip->hop_limits = 255;
+	f.b[70] ^= 1;               /* target changed under the checksum */
+	ck_assert_uint_eq(pg_nd_na_check(ip, (const struct pg_nd_msg *)(ip + 1), len,
+					 pg_icmp6_sum(ip, ip + 1, len)), PG_DROP_nd_bad);
+	f.b[84] = 0;                /* another MAC, checksum fixed: fine */
+	pg_icmp6_set_cksum(ip, ip + 1, len);
+	ck_assert_uint_eq(pg_nd_na_check(ip, (const struct pg_nd_msg *)(ip + 1), len,
+					 pg_icmp6_sum(ip, ip + 1, len)), PG_PKT_OK);
+	f.b[79] = 0;                /* an option of length 0 */
+	pg_icmp6_set_cksum(ip, ip + 1, len);
+	ck_assert_uint_eq(pg_nd_na_check(ip, (const struct pg_nd_msg *)(ip + 1), len,
+					 pg_icmp6_sum(ip, ip + 1, len)), PG_DROP_nd_bad);
+}
+END_TEST
+
 /* Patch the ICMPv6 checksum after editing the message. */
 static void
 refix(struct frame *f)
@@ -320,6 +368,7 @@ pkt6_suite(void)
 	tcase_add_test(tc, ip6_validate_cases);
 	tcase_add_test(tc, ip6_address_classes);
 	tcase_add_test(tc, eth_ip6_groups);
+	tcase_add_test(tc, nd_solicitation_built_advert_checked);
 	tcase_add_test(tc, nd_solicitation_answered);
 	tcase_add_test(tc, nd_solicitation_rejected);
 	tcase_add_test(tc, icmp6_echo_answered);
