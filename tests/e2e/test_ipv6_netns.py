@@ -9,7 +9,9 @@ from A to B and back through pktgate (hop limit - 1), and to pktgate's
 global and link-local addresses. The WAN port's mtu is 1400 (the veths
 carry 1500): a bigger packet from A gets ICMPv6 Packet Too Big, and A's
 kernel fragments the next ones to fit. Everything created here is deleted
-again, also on failure.
+again, also on failure. With PG_E2E_NEIGHBORS=dynamic no IPv6 neighbor is
+configured: pktgate learns both hosts by Neighbor Discovery (its own
+solicitations, and theirs for its addresses).
 
 Needs root (exit 77, meson's SKIP, otherwise).
 usage: test_ipv6_netns.py PKTGATE [case-name-substring...]
@@ -36,6 +38,7 @@ IF_A, IF_B = "pg6a" + TAG, "pg6b" + TAG          # root-namespace ends
 PEER_A, PEER_B = "pg6na" + TAG, "pg6nb" + TAG    # namespace ends
 A6, B6 = "2001:db8:1::10", "2001:db8:2::2"
 WAN_MTU = 1400
+DYNAMIC = os.environ.get("PG_E2E_NEIGHBORS", "static") == "dynamic"
 LAN6, WAN6 = "2001:db8:1::1", "2001:db8:2::1"
 
 
@@ -78,8 +81,10 @@ class Env:
                                  ip6=LAN6 + "/64"),
                             Port("wan", "net_af_packet1", "198.51.100.1", 24,
                                  self.mac["wan"], ip6=WAN6 + "/64", mtu=WAN_MTU)],
-                     neighbors=[(A6, self.mac["a"], "lan"), (B6, self.mac["b"], "wan")],
-                     routes=[])
+                     neighbors=[] if DYNAMIC else [(A6, self.mac["a"], "lan"),
+                                                   (B6, self.mac["b"], "wan")],
+                     routes=[],
+                     arp={"retry_ms": 200} if DYNAMIC else None)
         conf = os.path.join(self.tmp, "c.yaml")
         with open(conf, "w") as f:
             f.write(cfg.text())
@@ -181,6 +186,17 @@ def e2e6_telemetry_and_summary():
     e = env()
     s = e.tel.query("/pktgate/stats")
     assert s["forwarded"] >= 8 and s["local"] >= 11, s
+    nb = e.tel.query("/pktgate/neighbors6")
+    if DYNAMIC:
+        # both hosts learned, by pktgate's solicitation or by theirs (A's
+        # link-local one too: it solicited our link-local address)
+        got = dict(zip(nb["ip"], zip(nb["mac"], nb["port"], nb["state"])))
+        assert got[A6] == (e.mac["a"], "lan", "learned"), nb
+        assert got[B6] == (e.mac["b"], "wan", "learned"), nb
+        assert set(nb["state"]) == {"learned"} and nb["incomplete"] == 0, nb
+        assert nb["learned"] == len(nb["ip"]) and nb["nd_solicits"] >= 1, nb
+    else:
+        assert nb["state"] == ["static", "static"], nb
     rc, out = e.stop()
     assert rc == 0, out
     s = parse_summary(out)
