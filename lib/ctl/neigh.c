@@ -27,11 +27,8 @@ RTE_LOG_REGISTER_SUFFIX(pg_neigh_logtype, neigh, INFO);
 struct entry {
 	uint32_t ip;
 	uint16_t port;
-	uint8_t state;           /**< enum pg_neigh_state */
-	uint8_t probes;          /**< requests sent in this state */
 	uint8_t mac[6];          /**< last learned */
-	double deadline;         /**< next request, or when REACHABLE ends */
-	double failed_until;
+	struct pg_neigh_timer t;
 };
 
 struct pg_neigh {
@@ -78,6 +75,98 @@ pg_neigh_params_defaults(struct pg_neigh_params *p, const struct pg_neigh_params
 		p->max_entries = 4096;
 }
 
+/* ---- shared with neigh6.c -------------------------------------------------- */
+
+enum pg_neigh_action
+pg_neigh_timer_resolve(struct pg_neigh_timer *t, const struct pg_neigh_params *p,
+		       double now, bool is_new)
+{
+	if (!is_new && (t->state != PG_NEIGH_FAILED || now < t->failed_until))
+		return PG_NEIGH_ACT_NONE;
+	t->state = PG_NEIGH_INCOMPLETE;
+	t->probes = 1;
+	t->deadline = now + p->retry_s;
+	return PG_NEIGH_ACT_ASK;
+}
+
+bool
+pg_neigh_timer_answered(struct pg_neigh_timer *t, const struct pg_neigh_params *p,
+			double now)
+{
+	const bool learned = t->state != PG_NEIGH_REACHABLE && t->state != PG_NEIGH_PROBE;
+
+	t->state = PG_NEIGH_REACHABLE;
+	t->probes = 0;
+	t->deadline = now + p->reachable_s;
+	return learned;
+}
+
+enum pg_neigh_action
+pg_neigh_timer_age(struct pg_neigh_timer *t, const struct pg_neigh_params *p, double now,
+		   struct pg_neigh_counters *c)
+{
+	if (t->state == PG_NEIGH_FAILED)
+		return now >= t->failed_until ? PG_NEIGH_ACT_FORGET : PG_NEIGH_ACT_NONE;
+	if (now < t->deadline)
+		return PG_NEIGH_ACT_NONE;
+	switch (t->state) {
+	case PG_NEIGH_INCOMPLETE:
+		if (t->probes >= p->probes) {
+			t->state = PG_NEIGH_FAILED;
+			t->failed_until = now + p->failed_hold_s;
+			c->failed++;
+			return PG_NEIGH_ACT_NONE;
+		}
+		t->probes++;
+		t->deadline = now + p->retry_s;
+		return PG_NEIGH_ACT_ASK;
+	case PG_NEIGH_REACHABLE:
+		t->state = PG_NEIGH_PROBE;
+		t->probes = 1;
+		t->deadline = now + p->retry_s;
+		return PG_NEIGH_ACT_ASK_UNICAST;
+	default:        /* PROBE */
+		if (t->probes >= p->probes) {
+			c->expired++;
+			return PG_NEIGH_ACT_EXPIRED;
+		}
+		t->probes++;
+		t->deadline = now + p->retry_s;
+		/* The last try goes to everyone: the MAC may have changed. */
+		return t->probes < p->probes ? PG_NEIGH_ACT_ASK_UNICAST : PG_NEIGH_ACT_ASK;
+	}
+}
+
+struct rte_ring **
+pg_neigh_rings_create(const char *tag, unsigned int instance, unsigned int n,
+		      unsigned int elem, int socket)
+{
+	struct rte_ring **r = calloc(RTE_MAX(n, 1u), sizeof(*r));
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i;
+
+	for (i = 0; r != NULL && i < n; i++) {
+		snprintf(name, sizeof(name), "%s%u_%u", tag, instance, i);
+		r[i] = rte_ring_create_elem(name, elem, PG_NEIGH_RING_SIZE, socket,
+					    RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (r[i] == NULL) {
+			pg_neigh_rings_free(r, i);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+void
+pg_neigh_rings_free(struct rte_ring **rings, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; rings != NULL && i < n; i++)
+		rte_ring_free(rings[i]);
+	free(rings);
+}
+
 struct pg_neigh *
 pg_neigh_create(struct pg_fib *fib, const struct pg_neigh_params *params,
 		unsigned int n_workers, struct rte_mempool *pool, int socket)
@@ -86,7 +175,6 @@ pg_neigh_create(struct pg_fib *fib, const struct pg_neigh_params *params,
 	struct rte_hash_parameters hp;
 	struct pg_neigh *n;
 	char name[RTE_RING_NAMESIZE];
-	unsigned int i;
 
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
@@ -96,18 +184,11 @@ pg_neigh_create(struct pg_fib *fib, const struct pg_neigh_params *params,
 	n->fib = fib;
 	n->pool = pool;
 	n->n_rings = n_workers;
-	n->events = calloc(RTE_MAX(n_workers, 1u), sizeof(*n->events));
+	n->events = pg_neigh_rings_create("pg_nev", instance, n_workers,
+					  sizeof(struct pg_neigh_event), socket);
 	n->entries = calloc(n->p.max_entries, sizeof(*n->entries));
 	if (n->events == NULL || n->entries == NULL)
 		goto fail;
-	for (i = 0; i < n_workers; i++) {
-		snprintf(name, sizeof(name), "pg_nev%u_%u", instance, i);
-		n->events[i] = rte_ring_create_elem(name, sizeof(struct pg_neigh_event),
-						    PG_NEIGH_RING_SIZE, socket,
-						    RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (n->events[i] == NULL)
-			goto fail;
-	}
 	snprintf(name, sizeof(name), "pg_ninj%u", instance);
 	n->inject = rte_ring_create(name, 256, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	memset(&hp, 0, sizeof(hp));
@@ -129,20 +210,17 @@ fail:
 void
 pg_neigh_free(struct pg_neigh *n)
 {
-	unsigned int i;
 	struct rte_mbuf *m;
 
 	if (n == NULL)
 		return;
-	for (i = 0; n->events != NULL && i < n->n_rings; i++)
-		rte_ring_free(n->events[i]);
+	pg_neigh_rings_free(n->events, n->n_rings);
 	if (n->inject != NULL) {
 		while (rte_ring_sc_dequeue(n->inject, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(n->inject);
 	}
 	rte_hash_free(n->index);
-	free(n->events);
 	free(n->entries);
 	pthread_mutex_destroy(&n->lock);
 	free(n);
@@ -224,12 +302,8 @@ on_resolve(struct pg_neigh *n, const struct pg_neigh_event *ev, double now)
 
 	if (e != NULL) {
 		/* Asked already, or known; a failed address waits its hold. */
-		if (e->state == PG_NEIGH_FAILED && now >= e->failed_until) {
-			e->state = PG_NEIGH_INCOMPLETE;
-			e->probes = 1;
-			e->deadline = now + n->p.retry_s;
+		if (pg_neigh_timer_resolve(&e->t, &n->p, now, false) == PG_NEIGH_ACT_ASK)
 			send_request(n, e, false);
-		}
 		return;
 	}
 	/* Configured neighbors, and addresses off our subnets, are not ours
@@ -246,9 +320,7 @@ on_resolve(struct pg_neigh *n, const struct pg_neigh_event *ev, double now)
 	memset(e, 0, sizeof(*e));
 	e->ip = ev->ip;
 	e->port = ev->port;
-	e->state = PG_NEIGH_INCOMPLETE;
-	e->probes = 1;
-	e->deadline = now + n->p.retry_s;
+	pg_neigh_timer_resolve(&e->t, &n->p, now, true);
 	send_request(n, e, false);
 }
 
@@ -271,12 +343,12 @@ on_seen(struct pg_neigh *n, const struct pg_neigh_event *ev, double now)
 		memset(e, 0, sizeof(*e));
 		e->ip = ev->ip;
 		e->port = ev->port;
-		e->state = PG_NEIGH_INCOMPLETE;
+		e->t.state = PG_NEIGH_INCOMPLETE;
 	}
 	/* Otherwise only what we asked for is learned. */
 	if (e == NULL || e->port != ev->port)
 		return;
-	if (e->state != PG_NEIGH_REACHABLE || memcmp(e->mac, ev->mac, 6) != 0) {
+	if (e->t.state != PG_NEIGH_REACHABLE || memcmp(e->mac, ev->mac, 6) != 0) {
 		if (pg_fib_neigh_set(n->fib, e->ip, ev->mac, e->port,
 				     PG_FIB_NEIGH_DYNAMIC, err) != 0) {
 			NEIGH_LOG(WARNING, "%s: not learned: %s",
@@ -284,13 +356,10 @@ on_seen(struct pg_neigh *n, const struct pg_neigh_event *ev, double now)
 			forget(n, e);
 			return;
 		}
-		if (e->state != PG_NEIGH_REACHABLE && e->state != PG_NEIGH_PROBE)
-			n->c.learned++;
 	}
 	memcpy(e->mac, ev->mac, 6);
-	e->state = PG_NEIGH_REACHABLE;
-	e->probes = 0;
-	e->deadline = now + n->p.reachable_s;
+	if (pg_neigh_timer_answered(&e->t, &n->p, now))
+		n->c.learned++;
 }
 
 /* Timers of one entry. */
@@ -299,46 +368,24 @@ age(struct pg_neigh *n, struct entry *e, double now)
 {
 	char err[PG_CONF_ERR_LEN];
 
-	switch (e->state) {
-	case PG_NEIGH_INCOMPLETE:
-		if (now < e->deadline)
-			return;
-		if (e->probes >= n->p.probes) {
-			e->state = PG_NEIGH_FAILED;
-			e->failed_until = now + n->p.failed_hold_s;
-			n->c.failed++;
-			return;
-		}
-		e->probes++;
-		e->deadline = now + n->p.retry_s;
+	switch (pg_neigh_timer_age(&e->t, &n->p, now, &n->c)) {
+	case PG_NEIGH_ACT_ASK:
 		send_request(n, e, false);
-		return;
-	case PG_NEIGH_REACHABLE:
-		if (now < e->deadline)
-			return;
-		e->state = PG_NEIGH_PROBE;
-		e->probes = 1;
-		e->deadline = now + n->p.retry_s;
+		break;
+	case PG_NEIGH_ACT_ASK_UNICAST:
 		send_request(n, e, true);
-		return;
-	case PG_NEIGH_PROBE:
-		if (now < e->deadline)
-			return;
-		if (e->probes >= n->p.probes) {
-			/* Gone: routes through it stop until it answers again. */
-			if (pg_fib_neigh_kind(n->fib, e->ip) == PG_FIB_NEIGH_DYNAMIC)
-				pg_fib_neigh_del(n->fib, e->ip, err);
-			n->c.expired++;
-			forget(n, e);
-			return;
-		}
-		e->probes++;
-		e->deadline = now + n->p.retry_s;
-		send_request(n, e, e->probes < n->p.probes);
-		return;
+		break;
+	case PG_NEIGH_ACT_EXPIRED:
+		/* Gone: routes through it stop until it answers again. */
+		if (pg_fib_neigh_kind(n->fib, e->ip) == PG_FIB_NEIGH_DYNAMIC)
+			pg_fib_neigh_del(n->fib, e->ip, err);
+		forget(n, e);
+		break;
+	case PG_NEIGH_ACT_FORGET:
+		forget(n, e);
+		break;
 	default:
-		if (now >= e->failed_until)
-			forget(n, e);
+		break;
 	}
 }
 
@@ -377,7 +424,7 @@ pg_neigh_state_of(struct pg_neigh *n, uint32_t ip, enum pg_neigh_state *st)
 	pthread_mutex_lock(&n->lock);
 	e = find(n, ip);
 	if (e != NULL)
-		*st = (enum pg_neigh_state)e->state;
+		*st = (enum pg_neigh_state)e->t.state;
 	pthread_mutex_unlock(&n->lock);
 	return e != NULL;
 }
@@ -395,8 +442,8 @@ pg_neigh_counters(struct pg_neigh *n, struct pg_neigh_counters *out,
 	*out = n->c;
 	*incomplete = 0;
 	while ((pos = rte_hash_iterate(n->index, &key, &data, &iter)) >= 0)
-		if (n->entries[pos].state == PG_NEIGH_INCOMPLETE ||
-		    n->entries[pos].state == PG_NEIGH_FAILED)
+		if (n->entries[pos].t.state == PG_NEIGH_INCOMPLETE ||
+		    n->entries[pos].t.state == PG_NEIGH_FAILED)
 			(*incomplete)++;
 	pthread_mutex_unlock(&n->lock);
 }

@@ -3,9 +3,10 @@
  */
 
 /*
- * The IPv6 resolver (pg_neigh6.h). Its state machine is neigh.c's, entry
- * for entry; what differs is the key (address and port), the message
- * (Neighbor Solicitation) and the table (pg_fib6).
+ * The IPv6 resolver (pg_neigh6.h). Its state machine and rings are
+ * neigh.c's (pg_neigh_timer_*(), pg_neigh_rings_*()); what differs is the
+ * key (address and port), the message (Neighbor Solicitation) and the
+ * table (pg_fib6).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -35,11 +36,8 @@ struct key {
 
 struct entry {
 	struct key k;
-	uint8_t state;           /**< enum pg_neigh_state */
-	uint8_t probes;
 	uint8_t mac[6];
-	double deadline;
-	double failed_until;
+	struct pg_neigh_timer t;
 };
 
 struct pg_neigh6 {
@@ -64,7 +62,6 @@ pg_neigh6_create(struct pg_fib6 *fib, const struct pg_neigh_params *params,
 	struct rte_hash_parameters hp;
 	struct pg_neigh6 *n;
 	char name[RTE_RING_NAMESIZE];
-	unsigned int i;
 
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
@@ -75,18 +72,11 @@ pg_neigh6_create(struct pg_fib6 *fib, const struct pg_neigh_params *params,
 	n->pool = pool;
 	n->inject = inject;
 	n->n_rings = n_workers;
-	n->events = calloc(RTE_MAX(n_workers, 1u), sizeof(*n->events));
+	n->events = pg_neigh_rings_create("pg_n6ev", instance, n_workers,
+					  sizeof(struct pg_neigh6_event), socket);
 	n->entries = calloc(n->p.max_entries, sizeof(*n->entries));
 	if (n->events == NULL || n->entries == NULL)
 		goto fail;
-	for (i = 0; i < n_workers; i++) {
-		snprintf(name, sizeof(name), "pg_n6ev%u_%u", instance, i);
-		n->events[i] = rte_ring_create_elem(name, sizeof(struct pg_neigh6_event),
-						    PG_NEIGH_RING_SIZE, socket,
-						    RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (n->events[i] == NULL)
-			goto fail;
-	}
 	memset(&hp, 0, sizeof(hp));
 	snprintf(name, sizeof(name), "pg_n6idx%u", instance++);
 	hp.name = name;
@@ -106,14 +96,10 @@ fail:
 void
 pg_neigh6_free(struct pg_neigh6 *n)
 {
-	unsigned int i;
-
 	if (n == NULL)
 		return;
-	for (i = 0; n->events != NULL && i < n->n_rings; i++)
-		rte_ring_free(n->events[i]);
+	pg_neigh_rings_free(n->events, n->n_rings);
 	rte_hash_free(n->index);
-	free(n->events);
 	free(n->entries);
 	pthread_mutex_destroy(&n->lock);
 	free(n);
@@ -193,7 +179,7 @@ add(struct pg_neigh6 *n, const struct key *k)
 	e = &n->entries[pos];
 	memset(e, 0, sizeof(*e));
 	e->k = *k;
-	e->state = PG_NEIGH_INCOMPLETE;
+	e->t.state = PG_NEIGH_INCOMPLETE;
 	return e;
 }
 
@@ -203,12 +189,9 @@ on_resolve(struct pg_neigh6 *n, const struct key *k, double now)
 	struct entry *e = find(n, k);
 
 	if (e != NULL) {
-		if (e->state == PG_NEIGH_FAILED && now >= e->failed_until) {
-			e->state = PG_NEIGH_INCOMPLETE;
-			e->probes = 1;
-			e->deadline = now + n->p.retry_s;
+		/* Asked already, or known; a failed address waits its hold. */
+		if (pg_neigh_timer_resolve(&e->t, &n->p, now, false) == PG_NEIGH_ACT_ASK)
 			send_solicit(n, e, false);
-		}
 		return;
 	}
 	if (!resolvable(n, k) || pg_fib6_neigh_kind(n->fib, k->ip, k->port) != PG_FIB_NEIGH_NONE)
@@ -216,8 +199,7 @@ on_resolve(struct pg_neigh6 *n, const struct key *k, double now)
 	e = add(n, k);
 	if (e == NULL)
 		return;
-	e->probes = 1;
-	e->deadline = now + n->p.retry_s;
+	pg_neigh_timer_resolve(&e->t, &n->p, now, true);
 	send_solicit(n, e, false);
 }
 
@@ -235,7 +217,7 @@ on_seen(struct pg_neigh6 *n, const struct key *k, const struct pg_neigh6_event *
 		e = add(n, k);
 	if (e == NULL)
 		return;
-	if (e->state != PG_NEIGH_REACHABLE || memcmp(e->mac, ev->mac, 6) != 0) {
+	if (e->t.state != PG_NEIGH_REACHABLE || memcmp(e->mac, ev->mac, 6) != 0) {
 		if (pg_fib6_neigh_set(n->fib, k->ip, ev->mac, k->port, PG_FIB_NEIGH_DYNAMIC,
 				      err) != 0) {
 			NEIGH6_LOG(WARNING, "%s: not learned: %s",
@@ -243,13 +225,10 @@ on_seen(struct pg_neigh6 *n, const struct key *k, const struct pg_neigh6_event *
 			forget(n, e);
 			return;
 		}
-		if (e->state != PG_NEIGH_REACHABLE && e->state != PG_NEIGH_PROBE)
-			n->c.learned++;
 	}
 	memcpy(e->mac, ev->mac, 6);
-	e->state = PG_NEIGH_REACHABLE;
-	e->probes = 0;
-	e->deadline = now + n->p.reachable_s;
+	if (pg_neigh_timer_answered(&e->t, &n->p, now))
+		n->c.learned++;
 }
 
 static void
@@ -257,42 +236,23 @@ age(struct pg_neigh6 *n, struct entry *e, double now)
 {
 	char err[PG_CONF_ERR_LEN];
 
-	if (e->state == PG_NEIGH_FAILED) {
-		if (now >= e->failed_until)
-			forget(n, e);
-		return;
-	}
-	if (now < e->deadline)
-		return;
-	switch (e->state) {
-	case PG_NEIGH_INCOMPLETE:
-		if (e->probes >= n->p.probes) {
-			e->state = PG_NEIGH_FAILED;
-			e->failed_until = now + n->p.failed_hold_s;
-			n->c.failed++;
-			return;
-		}
-		e->probes++;
-		e->deadline = now + n->p.retry_s;
+	switch (pg_neigh_timer_age(&e->t, &n->p, now, &n->c)) {
+	case PG_NEIGH_ACT_ASK:
 		send_solicit(n, e, false);
-		return;
-	case PG_NEIGH_REACHABLE:
-		e->state = PG_NEIGH_PROBE;
-		e->probes = 1;
-		e->deadline = now + n->p.retry_s;
+		break;
+	case PG_NEIGH_ACT_ASK_UNICAST:
 		send_solicit(n, e, true);
-		return;
-	default:        /* PROBE */
-		if (e->probes >= n->p.probes) {
-			if (pg_fib6_neigh_kind(n->fib, e->k.ip, e->k.port) == PG_FIB_NEIGH_DYNAMIC)
-				pg_fib6_neigh_del(n->fib, e->k.ip, e->k.port, err);
-			n->c.expired++;
-			forget(n, e);
-			return;
-		}
-		e->probes++;
-		e->deadline = now + n->p.retry_s;
-		send_solicit(n, e, e->probes < n->p.probes);
+		break;
+	case PG_NEIGH_ACT_EXPIRED:
+		if (pg_fib6_neigh_kind(n->fib, e->k.ip, e->k.port) == PG_FIB_NEIGH_DYNAMIC)
+			pg_fib6_neigh_del(n->fib, e->k.ip, e->k.port, err);
+		forget(n, e);
+		break;
+	case PG_NEIGH_ACT_FORGET:
+		forget(n, e);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -337,7 +297,7 @@ pg_neigh6_state_of(struct pg_neigh6 *n, const uint8_t ip[16], uint16_t port,
 	pthread_mutex_lock(&n->lock);
 	e = find(n, &k);
 	if (e != NULL)
-		*st = (enum pg_neigh_state)e->state;
+		*st = (enum pg_neigh_state)e->t.state;
 	pthread_mutex_unlock(&n->lock);
 	return e != NULL;
 }
@@ -355,8 +315,8 @@ pg_neigh6_counters(struct pg_neigh6 *n, struct pg_neigh_counters *out,
 	*out = n->c;
 	*incomplete = 0;
 	while ((pos = rte_hash_iterate(n->index, &kp, &data, &iter)) >= 0)
-		if (n->entries[pos].state == PG_NEIGH_INCOMPLETE ||
-		    n->entries[pos].state == PG_NEIGH_FAILED)
+		if (n->entries[pos].t.state == PG_NEIGH_INCOMPLETE ||
+		    n->entries[pos].t.state == PG_NEIGH_FAILED)
 			(*incomplete)++;
 	pthread_mutex_unlock(&n->lock);
 }

@@ -85,6 +85,46 @@ struct pg_neigh_counters {
 	uint64_t table_full;      /**< RESOLVE ignored: max_entries reached */
 };
 
+/* ---- shared by the ARP (neigh.c) and ND (neigh6.c) resolvers ---------------- */
+
+/** One entry's state and timers. */
+struct pg_neigh_timer {
+	uint8_t state;           /**< enum pg_neigh_state */
+	uint8_t probes;          /**< requests sent in this state */
+	double deadline;         /**< next request, or when REACHABLE ends */
+	double failed_until;
+};
+
+/** What an entry's timers ask of its resolver. */
+enum pg_neigh_action {
+	PG_NEIGH_ACT_NONE,
+	PG_NEIGH_ACT_ASK,            /**< send a request to everyone on the link */
+	PG_NEIGH_ACT_ASK_UNICAST,    /**< re-check at the MAC known */
+	PG_NEIGH_ACT_EXPIRED,        /**< stopped answering: out of the table, forget */
+	PG_NEIGH_ACT_FORGET,         /**< a failed address's hold is over */
+};
+
+/** A packet needs the address: ASK for a new (zeroed) or re-tried entry. */
+enum pg_neigh_action pg_neigh_timer_resolve(struct pg_neigh_timer *t,
+					    const struct pg_neigh_params *p,
+					    double now, bool is_new);
+
+/** An answer came: REACHABLE for reachable_s. True when it was not
+ * reachable or being re-checked (newly learned). */
+bool pg_neigh_timer_answered(struct pg_neigh_timer *t, const struct pg_neigh_params *p,
+			     double now);
+
+/** The timers at @p now (failed and expired ones counted in @p c). */
+enum pg_neigh_action pg_neigh_timer_age(struct pg_neigh_timer *t,
+					const struct pg_neigh_params *p, double now,
+					struct pg_neigh_counters *c);
+
+/** @p n SP/SC event rings of @p elem-byte elements named @p tag%u_%u
+ * (instance, index); NULL on failure (none left behind). */
+struct rte_ring **pg_neigh_rings_create(const char *tag, unsigned int instance,
+					unsigned int n, unsigned int elem, int socket);
+void pg_neigh_rings_free(struct rte_ring **rings, unsigned int n);
+
 struct pg_neigh;
 
 /**

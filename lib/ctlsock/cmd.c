@@ -260,6 +260,19 @@ parse_port_name(const struct words *ws, const char *w, struct pg_cmd *cmd, char 
 	return 0;
 }
 
+/* An optional "port NAME" next; any other word is left for the caller. */
+static int
+parse_opt_port(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
+{
+	const char *w = next_word(ws);
+
+	if (w != NULL && strcmp(w, "port") == 0)
+		return parse_port_name(ws, next_word(ws), cmd, err, errlen);
+	if (w != NULL)
+		ws->next--;
+	return 0;
+}
+
 static int
 parse_route_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 {
@@ -296,13 +309,8 @@ parse_route_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 		}
 		cmd->has_via = true;
 		/* A link-local gateway is on the link the port names. */
-		w = next_word(ws);
-		if (w != NULL && strcmp(w, "port") == 0) {
-			if (parse_port_name(ws, next_word(ws), cmd, err, errlen) != 0)
-				return -1;
-		} else if (w != NULL) {
-			ws->next--;
-		}
+		if (parse_opt_port(ws, cmd, err, errlen) != 0)
+			return -1;
 	} else {
 		set_err(ws, err, errlen, "expected 'via' or 'port' after the prefix, got '%.64s'",
 			kind);
@@ -418,18 +426,11 @@ parse_neighbor_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errle
 static int
 parse_neighbor_del(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 {
-	const char *w;
-
 	if (parse_neighbor_ip(ws, next_word(ws), cmd, err, errlen) != 0)
 		return -1;
 	/* A link-local neighbor is one per link: the port names it. */
-	w = next_word(ws);
-	if (w != NULL && strcmp(w, "port") == 0) {
-		if (parse_port_name(ws, next_word(ws), cmd, err, errlen) != 0)
-			return -1;
-	} else if (w != NULL) {
-		ws->next--;
-	}
+	if (parse_opt_port(ws, cmd, err, errlen) != 0)
+		return -1;
 	return no_more_words(ws, err, errlen);
 }
 

@@ -430,6 +430,18 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+/* A resolver's counters; @p requests names what it sends. */
+static void
+put_neigh_counters(struct rte_tel_data *d, const struct pg_neigh_counters *c,
+		   unsigned int incomplete, const char *requests)
+{
+	tel_dict_u64(d, "incomplete", incomplete);
+	tel_dict_u64(d, requests, c->requests);
+	tel_dict_u64(d, "learned", c->learned);
+	tel_dict_u64(d, "expired", c->expired);
+	tel_dict_u64(d, "failed", c->failed);
+}
+
 static int
 cmd_neighbors(const char *cmd __rte_unused, const char *params,
 	      struct rte_tel_data *d)
@@ -451,11 +463,7 @@ cmd_neighbors(const char *cmd __rte_unused, const char *params,
 
 		/* Before the table lock: the resolver takes its own lock first. */
 		pg_neigh_counters(view.neigh, &c, &incomplete);
-		tel_dict_u64(d, "incomplete", incomplete);
-		tel_dict_u64(d, "arp_requests", c.requests);
-		tel_dict_u64(d, "learned", c.learned);
-		tel_dict_u64(d, "expired", c.expired);
-		tel_dict_u64(d, "failed", c.failed);
+		put_neigh_counters(d, &c, incomplete, "arp_requests");
 	}
 	pg_fib_lock(fib);
 	tel_dict_u64(d, "count", fib->n_neighbors);
@@ -545,11 +553,7 @@ cmd_neighbors6(const char *cmd __rte_unused, const char *params,
 
 		/* Before the table lock: the resolver takes its own lock first. */
 		pg_neigh6_counters(view.neigh6, &c, &incomplete);
-		tel_dict_u64(d, "incomplete", incomplete);
-		tel_dict_u64(d, "nd_solicits", c.requests);
-		tel_dict_u64(d, "learned", c.learned);
-		tel_dict_u64(d, "expired", c.expired);
-		tel_dict_u64(d, "failed", c.failed);
+		put_neigh_counters(d, &c, incomplete, "nd_solicits");
 	}
 	if (f6 != NULL)
 		pg_fib6_lock(f6);

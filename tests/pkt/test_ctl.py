@@ -502,6 +502,29 @@ def _change(c, line):
     assert rep["ok"], "%s -> %s" % (line, rep)
 
 
+def _stop_and_balance(r):
+    """Stop pktgate; its summary must account for every frame."""
+    assert r.stop() == 0, r.stderr()
+    r.out.seek(0)
+    summary = pgtest.parse_summary(r.out.read())
+    assert summary["rx"] == summary["forwarded"] + summary["local"] + summary["drops"], \
+        summary["lines"]
+
+
+def _window(c, line, decided, n=300):
+    """Stats before and after the frames of one window after a change:
+    until the forwarding lcores decided n frames (they may not run for a
+    while on a loaded 2-CPU host; 10 s at most)."""
+    _change(c, line)
+    a = _stats(c)
+    end = time.time() + 10
+    while True:
+        time.sleep(0.05)
+        b = _stats(c)
+        if decided(b) - decided(a) >= n or time.time() > end:
+            return a, b
+
+
 @case
 def ctl_changes_tables_under_traffic():
     """Routes and neighbors change 60 times while the replay runs. A change
@@ -530,16 +553,7 @@ def ctl_changes_tables_under_traffic():
         ]
         for rnd in range(10):
             for line, want in states:
-                _change(c, line)
-                a = _stats(c)
-                # until the forwarding lcores decided a few hundred frames
-                # (they may not run for a while on a loaded 2-CPU host)
-                end = time.time() + 10
-                while True:
-                    time.sleep(0.05)
-                    b = _stats(c)
-                    if _decided(b) - _decided(a) >= 300 or time.time() > end:
-                        break
+                a, b = _window(c, line, _decided)
                 d = {k: b["drop"][k] - a["drop"][k] for k in ("no_route", "no_neighbor")}
                 fwd = b["forwarded"] - a["forwarded"]
                 rx = b["rx"] - a["rx"]
@@ -560,25 +574,14 @@ def ctl_changes_tables_under_traffic():
         for rnd in range(3):
             for line, want in (("acl reload " + deny, "acl_deny"),
                                ("acl reload " + clear, "no_route")):
-                _change(c, line)
-                a = _stats(c)
-                end = time.time() + 10
-                while True:
-                    time.sleep(0.05)
-                    b = _stats(c)
-                    if b["drops"] - a["drops"] >= 300 or time.time() > end:
-                        break
+                a, b = _window(c, line, lambda st: st["drops"])
                 d = {k: b["drop"][k] - a["drop"][k] for k in ("no_route", "acl_deny")}
                 other = "no_route" if want == "acl_deny" else "acl_deny"
                 assert d[want] >= 300 and d[other] == 0, "after '%s': %s" % (line, d)
         p = r.ctl("route", "list")
         assert not any(x[0].startswith("8.8.") for x in rows(p.stdout, [
             "prefix", "via", "port", "type", "origin"])), p.stdout
-        assert r.stop() == 0, r.stderr()
-        r.out.seek(0)
-        summary = pgtest.parse_summary(r.out.read())
-        assert summary["rx"] == summary["forwarded"] + summary["local"] + summary["drops"], \
-            summary["lines"]
+        _stop_and_balance(r)
     finally:
         c.close()
         r.close()
@@ -633,14 +636,7 @@ def ctl_changes_ipv6_tables_under_traffic():
         ]
         for rnd in range(5):
             for line, want in states:
-                _change(c, line)
-                a = _stats(c)
-                end = time.time() + 10
-                while True:
-                    time.sleep(0.05)
-                    b = _stats(c)
-                    if _decided6(b) - _decided6(a) >= 300 or time.time() > end:
-                        break
+                a, b = _window(c, line, _decided6)
                 d = {k: b["drop"][k] - a["drop"][k] for k in ("ip6_no_route",
                                                               "ip6_no_neighbor")}
                 fwd = b["forwarded"] - a["forwarded"]
@@ -695,11 +691,7 @@ def ctl_changes_ipv6_tables_under_traffic():
         assert {"prefix": "2001:db8:77::/48", "via": GW6, "port": "wan",
                 "type": "forward", "origin": "static"} in rl, rl
         assert "10.77.0.0/16" in [x["prefix"] for x in rl], rl
-        assert r.stop() == 0, r.stderr()
-        r.out.seek(0)
-        summary = pgtest.parse_summary(r.out.read())
-        assert summary["rx"] == summary["forwarded"] + summary["local"] + summary["drops"], \
-            summary["lines"]
+        _stop_and_balance(r)
     finally:
         c.close()
         r.close()
