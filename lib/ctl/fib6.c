@@ -41,6 +41,8 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib6_logtype, fib6, INFO);
  * run time, per copy: learned /128 neighbors of one /64 share all but
  * their last 8 groups. */
 #define MIN_TBL8 8192u
+/* Growth stops here: 128 MiB of 4-byte groups per copy. */
+#define MAX_TBL8 (1u << 17)
 
 static const uint8_t zero16[16];
 
@@ -588,6 +590,14 @@ run_change(struct pg_fib6 *fib, struct ops *o, const struct edit *ev, uint32_t n
 		/* Maybe only the TRIE's leaked tbl8 count (side_rebuild()). */
 		if (ret == -ENOSPC && side_rebuild(fib, side) == 0)
 			ret = apply(side, o, err);
+		/* Really full: the copies grow (the other one when it is
+		 * rebuilt after the publish), up to max_tbl8. */
+		while (ret == -ENOSPC && fib->n_tbl8 < fib->max_tbl8) {
+			fib->n_tbl8 = RTE_MIN(2 * fib->n_tbl8, fib->max_tbl8);
+			if (side_rebuild(fib, side) != 0)
+				break;
+			ret = apply(side, o, err);
+		}
 	}
 	if (ret == 0) {
 		pthread_mutex_lock(&fib->lock);
@@ -1073,8 +1083,10 @@ trie_build(const struct pg_fib6 *fib, char err[PG_CONF_ERR_LEN])
 	fc.default_nh = PG_NH_IDX_DEFAULT;
 	fc.max_routes = (int)fib->max_routes;
 	/* The TRIE's first level is 2^24 next hops whatever the table holds:
-	 * 2-byte entries (32 MiB) while the indexes fit beside its flag bit. */
-	fc.trie.nh_sz = fib->nh_cap <= MAX_NEXTHOPS_2B ? RTE_FIB6_TRIE_2B : RTE_FIB6_TRIE_4B;
+	 * 2-byte entries (32 MiB) while the next-hop and tbl8 group indexes
+	 * fit beside its flag bit, 4-byte (64 MiB) beyond. */
+	fc.trie.nh_sz = fib->nh_cap <= MAX_NEXTHOPS_2B && fib->n_tbl8 <= MAX_NEXTHOPS_2B ?
+			RTE_FIB6_TRIE_2B : RTE_FIB6_TRIE_4B;
 	fc.trie.num_tbl8 = fib->n_tbl8;
 	snprintf(name, sizeof(name), "pg_fib6_%u", instance++);
 	v6 = rte_fib6_create(name, fib->socket, &fc);
@@ -1261,6 +1273,7 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 	fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[fib->default_nh];
 
 	fib->n_tbl8 = tbl8_needed(fib);
+	fib->max_tbl8 = RTE_MAX(fib->n_tbl8, MAX_TBL8);
 	fib->socket = socket;
 	if (side_create(fib, &fib->side[0], err) != 0 ||
 	    side_create(fib, &fib->side[1], err) != 0) {

@@ -99,6 +99,7 @@ struct pg_fib6 {
 	uint64_t changes;                 /**< committed changes, for telemetry */
 	uint64_t rebuilds;                /**< copies rebuilt (fib6.c side_rebuild()) */
 	uint32_t n_tbl8;                  /**< TRIE tbl8 groups per copy */
+	uint32_t max_tbl8;                /**< what n_tbl8 may grow to (full tables) */
 	int socket;
 	unsigned int n_ports;
 	struct pg_fib6_port port[PG_CONF_MAX_PORTS];

@@ -382,8 +382,9 @@ START_TEST(bulk_load_all_or_nothing)
 END_TEST
 
 /* Routes in distinct /24s each need their own tbl8 groups: a load that
- * runs the TRIE out of them is refused whole and leaves both copies as
- * they were, and the groups it took are given back. */
+ * runs the TRIE out of them (growth stopped here) is refused whole and
+ * leaves both copies as they were, and the groups it took are given back;
+ * with growth allowed the copies grow and take it. */
 START_TEST(table_full_changes_nothing)
 {
 	enum { N = 2000 };
@@ -403,6 +404,7 @@ START_TEST(table_full_changes_nothing)
 		v[i].port = 0;
 		v[i].line = i + 1;
 	}
+	fib->max_tbl8 = fib->n_tbl8;
 	ret = pg_fib6_route_add_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, N, err);
 	ck_assert_int_eq(ret, -ENOSPC);
 	ck_assert_msg(strstr(err, "table full") != NULL, "%s", err);
@@ -420,6 +422,12 @@ START_TEST(table_full_changes_nothing)
 	}
 	ck_assert_uint_gt(fib->rebuilds, 0);
 	check_copies_match(3000, 5);
+	/* Growth allowed: 2000 routes of 13 groups each go in. */
+	fib->max_tbl8 = 1u << 15;
+	ck_assert_int_eq(pg_fib6_route_add_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, N, err), 0);
+	ck_assert_uint_eq(fib->n_tbl8, 1u << 15);
+	ck_assert_uint_eq(fib->n_routes, n0 + N);
+	check_copies_match(3000, 6);
 	free(v);
 }
 END_TEST
