@@ -25,6 +25,7 @@
 #include "pg_conf.h"
 #include "pg_fib6.h"
 #include "pg_rcu.h"
+#include "live_reader.h"
 
 static const char conf_yaml[] =
 	"ports:\n"
@@ -476,79 +477,55 @@ END_TEST
 
 /* ---- a reader on another lcore while the table changes ------------------ */
 
-static struct rte_rcu_qsbr *rcu;
-static volatile uint64_t generation;
-static volatile int reader_stop;
-static uint64_t reader_checks, reader_bad;
-
-#define N_GW 50
-static uint8_t
-gw_after(uint64_t k)
+static const void *
+r_active(void)
 {
-	return (uint8_t)(10 + k % N_GW);
+	return pg_fib6_active(fib);
 }
 
-static bool
-answer_in(uint8_t seen, uint64_t lo, uint64_t hi)
-{
-	uint64_t k;
+/* Set before the reader starts: ip6()'s buffers are not for two threads. */
+static uint8_t reader_dst[16];
 
-	if (hi - lo >= N_GW)
-		return true;
-	for (k = lo; k <= hi; k++)
-		if (k == 0 ? seen == 0 : seen == gw_after(k))
-			return true;
-	return false;
+static uint64_t
+r_lookup(const void *s)
+{
+	return side_lookup(s, reader_dst);
 }
 
+static const struct pg_nexthop *
+r_nh(const void *s, uint64_t idx)
+{
+	return &((const struct pg_fib6_side *)s)->nh[idx];
+}
+
+static void
+r_set_rcu(struct rte_rcu_qsbr *r)
+{
+	pg_fib6_set_rcu(fib, r);
+}
+
+/* Change k: 2001:db8:50::/48 via 2001:db8:2::gw_after(k). */
 static int
-reader_main(void *arg)
+r_change(uint64_t k)
 {
-	uint8_t dst[16];
+	char err[PG_CONF_ERR_LEN];
+	uint8_t gw[16];
 
-	(void)arg;
-	memcpy(dst, ip6("2001:db8:50::1"), 16);
-	rte_rcu_qsbr_thread_register(rcu, 0);
-	rte_rcu_qsbr_thread_online(rcu, 0);
-	while (!__atomic_load_n(&reader_stop, __ATOMIC_ACQUIRE)) {
-		const uint64_t g = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
-		const struct pg_fib6_side *s = pg_fib6_active(fib);
-		const uint64_t nh = side_lookup(s, dst);
-		const struct pg_nexthop *h = &s->nh[nh];
-		const uint8_t seen = h->type == PG_NH_NO_ROUTE ? 0 :
-				     h->type == PG_NH_FORWARD ? h->l2[5] : 255;
-		const struct pg_nexthop copy = *h;
-		uint64_t g2;
-		unsigned int spin;
-
-		for (spin = 0; spin < 200; spin++)
-			rte_pause();
-		g2 = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
-		if (side_lookup(s, dst) != nh || memcmp(&copy, &s->nh[nh], sizeof(copy)) != 0) {
-			if (reader_bad++ == 0)
-				fprintf(stderr, "reader: the copy changed while held\n");
-		}
-		if (nh >= fib->nh_cap || !answer_in(seen, g, g2 + 1)) {
-			if (reader_bad++ == 0)
-				fprintf(stderr, "reader: changes %lu..%lu done, saw nh %lu type %u mac ..%u\n",
-					(unsigned long)g, (unsigned long)g2, (unsigned long)nh,
-					h->type, h->l2[5]);
-		}
-		reader_checks++;
-		rte_rcu_qsbr_quiescent(rcu, 0);
-	}
-	rte_rcu_qsbr_thread_offline(rcu, 0);
-	return 0;
+	memcpy(gw, ip6("2001:db8:2::"), 16);
+	gw[15] = gw_after(k);
+	return pg_fib6_route_add_origin(fib, PG_ROUTE_ORIGIN_STATIC, ip6("2001:db8:50::"), 48,
+					gw, -1, err);
 }
 
 START_TEST(reader_never_sees_stale_or_torn)
 {
+	struct live_reader_ops ops = { r_active, r_lookup, r_nh, r_set_rcu, r_change,
+				       fib->nh_cap };
 	char err[PG_CONF_ERR_LEN];
-	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
 	uint8_t gw[16];
 	uint64_t k;
 
-	ck_assert_uint_lt(lcore, RTE_MAX_LCORE);
+	memcpy(reader_dst, ip6("2001:db8:50::1"), 16);
 	memcpy(gw, ip6("2001:db8:2::"), 16);
 	for (k = 0; k < N_GW; k++) {
 		const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, gw_after(k) };
@@ -556,26 +533,7 @@ START_TEST(reader_never_sees_stale_or_torn)
 		gw[15] = gw_after(k);
 		ck_assert_int_eq(pg_fib6_neigh_set(fib, gw, mac, -1, PG_FIB_NEIGH_STATIC, err), 0);
 	}
-	rcu = pg_rcu_create(1, SOCKET_ID_ANY);
-	ck_assert_ptr_nonnull(rcu);
-	pg_fib6_set_rcu(fib, rcu);
-	generation = 0;
-	reader_stop = 0;
-	reader_checks = reader_bad = 0;
-	ck_assert_int_eq(rte_eal_remote_launch(reader_main, NULL, lcore), 0);
-	for (k = 1; k <= 2000; k++) {
-		gw[15] = gw_after(k);
-		ck_assert_int_eq(pg_fib6_route_add_origin(fib, PG_ROUTE_ORIGIN_STATIC,
-							  ip6("2001:db8:50::"), 48, gw, -1,
-							  err), 0);
-		__atomic_store_n(&generation, k, __ATOMIC_RELEASE);
-	}
-	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
-	rte_eal_wait_lcore(lcore);
-	pg_fib6_set_rcu(fib, NULL);
-	pg_rcu_free(rcu);
-	ck_assert_uint_gt(reader_checks, 0);
-	ck_assert_uint_eq(reader_bad, 0);
+	live_reader_run(&ops);
 }
 END_TEST
 

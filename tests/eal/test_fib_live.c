@@ -22,6 +22,7 @@
 #include "pg_fib.h"
 #include "pg_pkt.h"
 #include "pg_rcu.h"
+#include "live_reader.h"
 
 static const char conf_yaml[] =
 	"ports:\n"
@@ -505,109 +506,54 @@ END_TEST
 
 /* ---- a reader on another lcore while the table changes ------------------ */
 
-static struct rte_rcu_qsbr *rcu;
-static volatile uint64_t generation;   /* changes returned so far */
-static volatile int reader_stop;
-static uint64_t reader_checks, reader_bad;
-
-/* Change k (from 1) points 10.5.0.0/16 via gateway 198.51.100.(10 + k % 50),
- * a neighbor whose MAC ends in the same number. */
-#define N_GW 50
-static uint8_t
-gw_after(uint64_t k)
+static const void *
+r_active(void)
 {
-	return (uint8_t)(10 + k % N_GW);
+	return pg_fib_active(fib);
 }
 
-/* Was the answer (gateway number @p seen, 0: no route) that of a change in
- * [lo, hi]? Changes before lo had returned before the lookup: older
- * answers are stale. */
-static bool
-answer_in(uint8_t seen, uint64_t lo, uint64_t hi)
+static uint64_t
+r_lookup(const void *s)
 {
-	uint64_t k;
-
-	if (hi - lo >= N_GW)
-		return true;    /* too many changes meanwhile to tell */
-	for (k = lo; k <= hi; k++)
-		if (k == 0 ? seen == 0 : seen == gw_after(k))
-			return true;
-	return false;
+	return side_lookup(s, PG_IPV4(10, 5, 1, 1));
 }
 
+static const struct pg_nexthop *
+r_nh(const void *s, uint64_t idx)
+{
+	return &((const struct pg_fib_side *)s)->nh[idx];
+}
+
+static void
+r_set_rcu(struct rte_rcu_qsbr *r)
+{
+	pg_fib_set_rcu(fib, r);
+}
+
+/* Change k: 10.5.0.0/16 via 198.51.100.gw_after(k). */
 static int
-reader_main(void *arg)
+r_change(uint64_t k)
 {
-	(void)arg;
-	rte_rcu_qsbr_thread_register(rcu, 0);
-	rte_rcu_qsbr_thread_online(rcu, 0);
-	while (!__atomic_load_n(&reader_stop, __ATOMIC_ACQUIRE)) {
-		const uint64_t g = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
-		const struct pg_fib_side *s = pg_fib_active(fib);
-		const uint64_t nh = side_lookup(s, PG_IPV4(10, 5, 1, 1));
-		const struct pg_nexthop *h = &s->nh[nh];
-		const uint8_t seen = h->type == PG_NH_NO_ROUTE ? 0 :
-				     h->type == PG_NH_FORWARD ? h->l2[5] : 255;
-		const struct pg_nexthop copy = *h;
-		uint64_t g2;
-		unsigned int spin;
+	char err[PG_CONF_ERR_LEN];
 
-		/* Hold the copy a while, as a burst does: it must not change
-		 * under us (the writer waits for our quiescent state). */
-		for (spin = 0; spin < 200; spin++)
-			rte_pause();
-		g2 = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
-		if (side_lookup(s, PG_IPV4(10, 5, 1, 1)) != nh ||
-		    memcmp(&copy, &s->nh[nh], sizeof(copy)) != 0) {
-			if (reader_bad++ == 0)
-				fprintf(stderr, "reader: the copy changed while held\n");
-		}
-		/* Change g had returned: its answer or a newer one (up to the
-		 * one under way after g2), never older, never torn. */
-		if (nh >= fib->nh_cap || !answer_in(seen, g, g2 + 1)) {
-			if (reader_bad++ == 0)
-				fprintf(stderr, "reader: changes %lu..%lu done, saw nh %lu type %u mac ..%u\n",
-					(unsigned long)g, (unsigned long)g2, (unsigned long)nh,
-					h->type, h->l2[5]);
-		}
-		reader_checks++;
-		rte_rcu_qsbr_quiescent(rcu, 0);
-	}
-	rte_rcu_qsbr_thread_offline(rcu, 0);
-	return 0;
+	return pg_fib_route_add(fib, PG_IPV4(10, 5, 0, 0), 16,
+				PG_IPV4(198, 51, 100, gw_after(k)), -1, err);
 }
 
 START_TEST(reader_never_sees_stale_or_torn)
 {
+	struct live_reader_ops ops = { r_active, r_lookup, r_nh, r_set_rcu, r_change,
+				       fib->nh_cap };
 	char err[PG_CONF_ERR_LEN];
-	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
 	uint64_t k;
 
-	ck_assert_uint_lt(lcore, RTE_MAX_LCORE);
 	for (k = 0; k < N_GW; k++) {
 		const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, gw_after(k) };
 
 		ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(198, 51, 100, gw_after(k)),
 						  mac, -1, PG_FIB_NEIGH_STATIC, err), 0);
 	}
-	rcu = pg_rcu_create(1, SOCKET_ID_ANY);
-	ck_assert_ptr_nonnull(rcu);
-	pg_fib_set_rcu(fib, rcu);
-	generation = 0;
-	reader_stop = 0;
-	reader_checks = reader_bad = 0;
-	ck_assert_int_eq(rte_eal_remote_launch(reader_main, NULL, lcore), 0);
-	for (k = 1; k <= 2000; k++) {
-		ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 5, 0, 0), 16,
-						  PG_IPV4(198, 51, 100, gw_after(k)), -1, err), 0);
-		__atomic_store_n(&generation, k, __ATOMIC_RELEASE);
-	}
-	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
-	rte_eal_wait_lcore(lcore);
-	pg_fib_set_rcu(fib, NULL);
-	pg_rcu_free(rcu);
-	ck_assert_uint_gt(reader_checks, 0);
-	ck_assert_uint_eq(reader_bad, 0);
+	live_reader_run(&ops);
 }
 END_TEST
 
