@@ -79,8 +79,9 @@ class Frr:
     """zebra + bgpd in namespace ns; files under dir/name. fpm: "A port P"
     for zebra's `fpm address` (loads dplane_fpm_nl), or None."""
 
-    def __init__(self, ns, top, name, bgpd_conf_text, fpm=None, zebra_extra=""):
+    def __init__(self, ns, top, name, bgpd_conf_text, fpm=None, zebra_extra="", cpus=None):
         self.ns, self.name = ns, name
+        self.cpus = cpus             # "0": pin the daemons there (taskset)
         self.dir = os.path.join(top, name)
         self.procs = []
         os.makedirs(self.dir)
@@ -107,8 +108,9 @@ class Frr:
                   "-i", self.path(daemon + ".pid"),
                   "--log", "file:" + self.path(daemon + ".log")]
         log = open(self.path(daemon + ".out"), "w")
-        p = subprocess.Popen(("ip", "netns", "exec", self.ns, os.path.join(FRR, daemon))
-                             + tuple(args + common), stdout=log, stderr=subprocess.STDOUT,
+        pin = ("taskset", "-c", self.cpus) if self.cpus else ()
+        p = subprocess.Popen(("ip", "netns", "exec", self.ns) + pin
+                             + (os.path.join(FRR, daemon),) + tuple(args + common), stdout=log, stderr=subprocess.STDOUT,
                              cwd=self.dir)
         log.close()
         self.procs.append((daemon, p))
