@@ -89,8 +89,9 @@ def make_pcap(path, prefixes):
 
 
 class Bench:
-    def __init__(self, args, run):
+    def __init__(self, args, run, binary):
         self.a = args
+        self.binary = binary
         self.tmp = tempfile.mkdtemp(prefix="pg-bgpb-")
         os.chmod(self.tmp, 0o755)
         self.prefix = "pgbgpb%s_%d" % (TAG, run)
@@ -128,7 +129,7 @@ class Bench:
                     % (LAN_MAC, WAN_MAC, NEXT_HOP, GW_MAC, NEXT_HOP,
                        len(prefixes) + 65536))
         mem = 1024 if len(prefixes) <= 200000 else 4096
-        cmd = ["ip", "netns", "exec", NS_BOX, self.a.pktgate, "-l", "0,1", "--no-huge",
+        cmd = ["ip", "netns", "exec", NS_BOX, self.binary, "-l", "0,1", "--no-huge",
                "-m", str(mem), "--no-pci", "--file-prefix", self.prefix,
                "--log-level", "pmd.net.pcap:error",
                "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
@@ -277,12 +278,12 @@ class Bench:
             subprocess.run(["rm", "-rf", self.tmp])
 
 
-def one_run(args, run, prefixes):
-    b = Bench(args, run)
+def one_run(args, run, prefixes, label, binary):
+    b = Bench(args, run, binary)
     try:
         b.setup(prefixes)
-        log("run %d: ready after %.1f s (FRR start, session, peer table of %d)"
-            % (run, b.ready_s, len(prefixes)))
+        log("run %d (%s): ready after %.1f s (FRR start, session, peer table of %d)"
+            % (run, label, b.ready_s, len(prefixes)))
         idle = b.baseline_rate()
         ann = b.phase(True, len(prefixes), args.timeout)
         log("run %d: announce: first route %.2f s, all %s s, last prefixes forwarded %s s"
@@ -292,7 +293,7 @@ def one_run(args, run, prefixes):
         log("run %d: withdraw: first route gone %.2f s, all %s s"
             % (run, wd["first_route_s"] or -1, wd["all_routes_s"]))
         f = b.q("/pktgate/fpm")
-        return {"run": run, "ready_s": round(b.ready_s, 1), "idle_rate": idle,
+        return {"run": run, "label": label, "binary": binary, "ready_s": round(b.ready_s, 1), "idle_rate": idle,
                 "announce": ann, "withdraw": wd,
                 "fpm": {k: f[k] for k in ("frames", "messages", "routes_added",
                                           "routes_deleted", "errors", "resets")}}
@@ -327,7 +328,7 @@ def plot(result, path):
     fig, axes = plt.subplots(2, 1, figsize=(10, 7), sharex=False)
     for ax, phase in zip(axes, ("announce", "withdraw")):
         ax2 = ax.twinx()
-        for r in result["runs"]:
+        for r in (r for r in result["runs"] if r["label"] == "pktgate"):
             rates = r[phase]["rates"]
             t = [x["t"] for x in rates]
             ax.plot(t, [x["rx_mpps"] for x in rates], lw=1,
@@ -362,6 +363,7 @@ def main():
     os.sched_setaffinity(0, {0})
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("pktgate")
+    ap.add_argument("--baseline", help="another pktgate binary, run alternately")
     ap.add_argument("--prefixes", type=int, default=100000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--interval", type=float, default=0.1)
@@ -373,11 +375,17 @@ def main():
     if os.geteuid() != 0:
         sys.exit("needs root (network namespaces)")
     prefixes = frr_lab.prefixes(a.prefixes)
-    runs = [one_run(a, i + 1, prefixes) for i in range(a.runs)]
+    binaries = [("pktgate", a.pktgate)]
+    if a.baseline:
+        binaries.append(("baseline", os.path.abspath(a.baseline)))
+    # alternating A B A B ...: the machine's load drifts
+    runs = [one_run(a, i + 1, prefixes, label, b) for i in range(a.runs)
+            for label, b in binaries]
     res = {"date": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z",
            "machine": machine(), "prefixes": a.prefixes, "interval_s": a.interval,
            "traffic": {"stable_frames": STABLE, "tail_frames": TAIL, "frame_bytes": 64},
            "runs": runs}
+
     def during(r, phase, key):
         """mean of key over the samples while routes were changing"""
         p = r[phase]
@@ -385,7 +393,8 @@ def main():
              and (p["first_route_s"] or 0) <= x["t"] <= (p["all_routes_s"] or 1e9)]
         return statistics.mean(v) if v else None
 
-    res["summary"] = {
+    def summarize(runs):
+        return {
         "announce_first_route_s": summary(r["announce"]["first_route_s"] for r in runs),
         "announce_all_routes_s": summary(r["announce"]["all_routes_s"] for r in runs),
         "announce_forwarded_s": summary(r["announce"]["forwarded_s"] for r in runs),
@@ -399,7 +408,10 @@ def main():
                                             for r in runs),
         "withdraw_rx_mpps_per_cpu": summary(during(r, "withdraw", "rx_mpps_per_cpu")
                                             for r in runs),
-    }
+        }
+
+    res["summary"] = {label: summarize([r for r in runs if r["label"] == label])
+                      for label, _ in binaries}
     stem = a.out or "bgp-%d" % a.prefixes
     os.makedirs(a.out_dir, exist_ok=True)
     with open(os.path.join(a.out_dir, stem + ".json"), "w") as f:
@@ -408,7 +420,12 @@ def main():
         plot(res, os.path.join(a.out_dir, stem + ".png"))
     except ImportError:
         log("no matplotlib (apt-get install python3-matplotlib): no plot")
-    log(json.dumps(res["summary"], indent=1))
+    for label, summ in res["summary"].items():
+        log("%s (%s), %d prefixes, %d runs: median [min .. max]"
+            % (label, dict(binaries)[label], a.prefixes, a.runs))
+        for k, v in summ.items():
+            if v is not None:
+                log("  %-28s %8.3f [%.3f .. %.3f]" % (k, v["median"], v["min"], v["max"]))
 
 
 if __name__ == "__main__":
