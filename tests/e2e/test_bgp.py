@@ -1,27 +1,23 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 """BGP end to end (issue #7): a peer FRR in a namespace of its own announces
-1000 prefixes over eBGP to the FRR beside pktgate; zebra sends the routes
-to pktgate over FPM; traffic from the peer side to an address behind a
-learned prefix is forwarded by pktgate to the far side; after a withdraw
-it is not (counted no_route).
+1000 prefixes over eBGP to the FRR beside pktgate; the session runs through
+pktgate's exception path; zebra sends the routes to pktgate over FPM;
+traffic from the peer side to an address behind a learned prefix is
+forwarded by pktgate to the far side; after a withdraw it is not (counted
+no_route).
 
-    peer ns                     box ns                          far ns
-    FRR (AS 65002)              pktgate + FRR (AS 65001)
-    198.51.100.2 ---veth--- [wan af_packet] pktgate [lan af_packet] ---veth--- 192.0.2.10
-    10.255.0.2 ----veth (BGP)---- 10.255.0.1 (box kernel)
+    peer ns                box ns                                    far ns
+    FRR (AS 65002)         pktgate + FRR (AS 65001)
+    198.51.100.2 --veth-- [wan af_packet] pktgate [lan af_packet] --veth-- 192.0.2.10
+                             |  kernel mirrors  |
+                          pg-bgp-wan        pg-bgp-lan   (198.51.100.1/24, 192.0.2.1/24)
+                          bgpd <- TCP 179 punted, its answers sent out of wan
 
-The peer announces 20.0.0.0/24 .. 20.0.3.0/24 (1000 /24s) with the far
+The peer announces 20.0.0.0/24 .. 20.3.231.0/24 (1000 /24s) with the far
 host 192.0.2.10 as next hop (route-map `set ip next-hop`): pktgate's FRR
-learns them, zebra resolves the next hop on the box's kernel interface for
-the LAN subnet and sends them over FPM to pktgate, which forwards to the
-far host's MAC.
-
-NOT through pktgate's exception path yet: the BGP session runs over a
-veth of its own between the two namespaces (10.255.0.0/30), and a veth
-pair inside the box stands in for the kernel mirror of the LAN port
-(192.0.2.1/24) so that zebra resolves the next hop. Once pktgate punts
-TCP 179 to a kernel interface, the session moves onto the WAN port.
+learns them, zebra resolves the next hop on the LAN port's mirror and
+sends them over FPM to pktgate, which forwards to the far host's MAC.
 
 Everything is named with `bgp` and the PID, and deleted afterwards, also
 on failure. Needs root and FRR (exit 77, meson's SKIP, otherwise).
@@ -33,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
@@ -46,11 +41,9 @@ TAG = "%d" % os.getpid()          # interface names stay within 15 characters
 NS_PEER, NS_BOX, NS_FAR = ("pg-bgp-%s-%s" % (n, TAG) for n in ("peer", "box", "far"))
 IF_WAN, IF_WAN_P = "bgpw" + TAG, "bgpwp" + TAG      # pktgate wan <-> peer
 IF_LAN, IF_LAN_F = "bgpl" + TAG, "bgplf" + TAG      # pktgate lan <-> far
-IF_SES, IF_SES_P = "bgps" + TAG, "bgpsp" + TAG      # BGP session, box <-> peer
-IF_MIR, IF_MIR_P = "bgpm" + TAG, "bgpmp" + TAG      # stand-in mirror, both in box
+TAP_LAN, TAP_WAN = "pg-bgp-lan", "pg-bgp-wan"      # mirrors, in the box ns only
 WAN_IP, PEER_IP = "198.51.100.1", "198.51.100.2"
 LAN_IP, FAR_IP = "192.0.2.1", "192.0.2.10"
-SES_BOX, SES_PEER = "10.255.0.1", "10.255.0.2"
 AS_BOX, AS_PEER = 65001, 65002
 N_PREFIXES = 1000
 PREFIXES = frr_lab.prefixes(N_PREFIXES)
@@ -93,17 +86,12 @@ class Env:
             sh("ip", "link", "set", "lo", "up", ns=ns)
         self.link(IF_WAN, NS_BOX, IF_WAN_P, NS_PEER)
         self.link(IF_LAN, NS_BOX, IF_LAN_F, NS_FAR)
-        self.link(IF_SES, NS_BOX, IF_SES_P, NS_PEER)
-        self.link(IF_MIR, NS_BOX, IF_MIR_P, NS_BOX)
         sh("ip", "addr", "add", PEER_IP + "/24", "dev", IF_WAN_P, ns=NS_PEER)
-        sh("ip", "addr", "add", SES_PEER + "/30", "dev", IF_SES_P, ns=NS_PEER)
         # traffic from the peer side goes through pktgate
         sh("ip", "route", "add", "default", "via", WAN_IP, ns=NS_PEER)
         sh("ip", "addr", "add", FAR_IP + "/24", "dev", IF_LAN_F, ns=NS_FAR)
         sh("ip", "addr", "add", TARGET + "/32", "dev", "lo", ns=NS_FAR)
         sh("ip", "route", "add", "default", "via", LAN_IP, ns=NS_FAR)
-        sh("ip", "addr", "add", SES_BOX + "/30", "dev", IF_SES, ns=NS_BOX)
-        sh("ip", "addr", "add", LAN_IP + "/24", "dev", IF_MIR, ns=NS_BOX)
 
         self.mac = {"wan": mac_of(IF_WAN, NS_BOX), "lan": mac_of(IF_LAN, NS_BOX),
                     "peer": mac_of(IF_WAN_P, NS_PEER), "far": mac_of(IF_LAN_F, NS_FAR)}
@@ -112,8 +100,12 @@ class Env:
                      neighbors=[(FAR_IP, self.mac["far"], "lan"),
                                 (PEER_IP, self.mac["peer"], "wan")])
         conf = os.path.join(self.tmp, "pktgate.yaml")
+        text = cfg.text()
+        for port, tap in (("lan", TAP_LAN), ("wan", TAP_WAN)):   # the exception path
+            text = text.replace("mac: '%s'" % self.mac[port],
+                                "mac: '%s', tap: %s" % (self.mac[port], tap))
         with open(conf, "w") as f:
-            f.write(cfg.text() + "fpm:\n  listen: \"127.0.0.1:%d\"\n" % FPM_PORT)
+            f.write(text + "fpm:\n  listen: \"127.0.0.1:%d\"\n" % FPM_PORT)
         q = pgtest.TOPOLOGY["queues"]
         vdevs = ["net_af_packet0,iface=%s,qpairs=%d" % (IF_LAN, q),
                  "net_af_packet1,iface=%s,qpairs=%d" % (IF_WAN, q)]
@@ -134,11 +126,11 @@ class Env:
         os.mkdir(frr_dir)
         os.chmod(self.tmp, 0o755)          # the frr user reaches its files
         self.box = frr_lab.Frr(NS_BOX, frr_dir, "box", frr_lab.bgpd_conf(
-            AS_BOX, SES_BOX, SES_PEER, AS_PEER), fpm="127.0.0.1 port %d" % FPM_PORT)
+            AS_BOX, WAN_IP, PEER_IP, AS_PEER), fpm="127.0.0.1 port %d" % FPM_PORT)
         # the peer starts with its announcements held back (deny-all
         # route-map): the test decides when they go out
         self.peer = frr_lab.Frr(NS_PEER, frr_dir, "peer", frr_lab.bgpd_conf(
-            AS_PEER, SES_PEER, SES_BOX, AS_BOX, networks=PREFIXES, nexthop=FAR_IP,
+            AS_PEER, PEER_IP, WAN_IP, AS_BOX, networks=PREFIXES, nexthop=FAR_IP,
             out_deny=True))
         self.frrs = [self.box, self.peer]
         for f in self.frrs:
@@ -246,20 +238,28 @@ def bgp_setup():
 
 
 @case
-def bgp_session_up_nothing_announced():
+def bgp_session_up_through_the_exception_path():
     e = env()
+    addr = sh("ip", "-4", "-o", "addr", "show", "dev", TAP_WAN, ns=NS_BOX).stdout
+    assert WAN_IP + "/24" in addr, addr
 
     def up():
         p = e.box.vtysh("show bgp ipv4 unicast summary json", check=False)
-        return SES_PEER in p.stdout and '"state":"Established"' in p.stdout.replace(" ", "")
+        return PEER_IP in p.stdout and '"state":"Established"' in p.stdout.replace(" ", "")
     assert wait_until(up, 60), e.box.vtysh("show bgp summary").stdout + e.logs()
+    # the session's segments went through pktgate: punted to the WAN
+    # mirror, and bgpd's sent out of the WAN port
+    t = e.q("/pktgate/punt")
+    assert t["wan"]["to_kernel"] >= 3 and t["wan"]["from_kernel"] >= 3, t
+    assert t["punt_full"] == 0 and t["wan"]["to_kernel_drops"] == 0, t
+    # nothing announced yet (the peer's route-map holds them back)
     assert e.fpm_routes() == [], e.fpm_routes()
 
 
 @case
 def bgp_1000_prefixes_reach_pktgate():
     e = env()
-    frr_lab.set_export(e.peer, SES_BOX, permit=True)
+    frr_lab.set_export(e.peer, WAN_IP, permit=True)
     assert wait_until(lambda: len(e.fpm_routes()) == N_PREFIXES, 60), \
         "%d fpm routes of %d\n%s\n%s" % (len(e.fpm_routes()), N_PREFIXES,
                                          e.q("/pktgate/fpm"), e.logs())
@@ -288,7 +288,7 @@ def traffic_to_a_learned_prefix_is_forwarded():
 @case
 def withdraw_stops_forwarding():
     e = env()
-    frr_lab.set_export(e.peer, SES_BOX, permit=False)
+    frr_lab.set_export(e.peer, WAN_IP, permit=False)
     assert wait_until(lambda: e.fpm_routes() == [], 60), \
         "%d fpm routes left\n%s" % (len(e.fpm_routes()), e.q("/pktgate/fpm"))
     f = e.q("/pktgate/fpm")
@@ -304,7 +304,7 @@ def withdraw_stops_forwarding():
 @case
 def announce_again_forwards_again():
     e = env()
-    frr_lab.set_export(e.peer, SES_BOX, permit=True)
+    frr_lab.set_export(e.peer, WAN_IP, permit=True)
     assert wait_until(lambda: len(e.fpm_routes()) == N_PREFIXES, 60), \
         "%d fpm routes" % len(e.fpm_routes())
     assert udp_through(5, expect=5) == 5
