@@ -104,16 +104,30 @@ class Bench:
             sh("ip", "netns", "add", ns)
             self.ns.append(ns)
             sh("ip", "link", "set", "lo", "up", ns=ns)
+        punt = self.a.session == "punt"
         sh("ip", "link", "add", IF_SES, "netns", NS_BOX, "type", "veth", "peer", "name",
            IF_SES_P, "netns", NS_PEER)
-        sh("ip", "link", "add", IF_MIR, "netns", NS_BOX, "type", "veth", "peer", "name",
-           IF_MIR_P, "netns", NS_BOX)
-        for ifn, ns in ((IF_SES, NS_BOX), (IF_SES_P, NS_PEER), (IF_MIR, NS_BOX),
-                        (IF_MIR_P, NS_BOX)):
+        links = [(IF_SES, NS_BOX), (IF_SES_P, NS_PEER)]
+        if not punt:
+            sh("ip", "link", "add", IF_MIR, "netns", NS_BOX, "type", "veth", "peer", "name",
+               IF_MIR_P, "netns", NS_BOX)
+            links += [(IF_MIR, NS_BOX), (IF_MIR_P, NS_BOX)]
+        for ifn, ns in links:
+            sh("ethtool", "-K", ifn, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+               "gro", "off", ns=ns)
             sh("ip", "link", "set", ifn, "up", ns=ns)
-        sh("ip", "addr", "add", SES_BOX + "/30", "dev", IF_SES, ns=NS_BOX)
         sh("ip", "addr", "add", SES_PEER + "/30", "dev", IF_SES_P, ns=NS_PEER)
-        sh("ip", "addr", "add", "198.51.100.1/24", "dev", IF_MIR, ns=NS_BOX)
+        if not punt:
+            sh("ip", "addr", "add", SES_BOX + "/30", "dev", IF_SES, ns=NS_BOX)
+            sh("ip", "addr", "add", "198.51.100.1/24", "dev", IF_MIR, ns=NS_BOX)
+        # punt: pktgate's third port `bgp` is the box's end of the session
+        # veth (net_af_packet, its MAC), its mirror carries 10.255.0.1/30
+        # and bgpd's session; the wan port's mirror gives zebra the next
+        # hop's subnet
+        ses_mac = json.loads(sh("ip", "-j", "link", "show", IF_SES, ns=NS_BOX).stdout)[0][
+            "address"]
+        peer_mac = json.loads(sh("ip", "-j", "link", "show", IF_SES_P, ns=NS_PEER).stdout)[0][
+            "address"]
 
         pcap = os.path.join(self.tmp, "in.pcap")
         make_pcap(pcap, prefixes)
@@ -121,19 +135,27 @@ class Bench:
         with open(conf, "w") as f:
             f.write("ports:\n"
                     "  - {name: lan, device: net_pcap0, ipv4: 192.0.2.1/24, mac: '%s'}\n"
-                    "  - {name: wan, device: net_null0, ipv4: 198.51.100.1/24, mac: '%s'}\n"
-                    "neighbors:\n  - {ip: %s, mac: '%s', port: wan}\n"
-                    "routes:\n  - {prefix: 198.18.0.0/16, via: %s}\n"
+                    "  - {name: wan, device: net_null0, ipv4: 198.51.100.1/24, mac: '%s'%s}\n"
+                    % (LAN_MAC, WAN_MAC, ", tap: pg-bgpb-w" if punt else ""))
+            if punt:
+                f.write("  - {name: bgp, device: net_af_packet0, ipv4: %s/30, mac: '%s',"
+                        " tap: pg-bgpb-s}\n" % (SES_BOX, ses_mac))
+            f.write("neighbors:\n  - {ip: %s, mac: '%s', port: wan}\n" % (NEXT_HOP, GW_MAC))
+            if punt:
+                f.write("  - {ip: %s, mac: '%s', port: bgp}\n" % (SES_PEER, peer_mac))
+            f.write("routes:\n  - {prefix: 198.18.0.0/16, via: %s}\n"
                     "workers: {lcores: [1]}\n"
                     "fpm: {listen: \"127.0.0.1:2620\", max_routes: %d}\n"
-                    % (LAN_MAC, WAN_MAC, NEXT_HOP, GW_MAC, NEXT_HOP,
-                       len(prefixes) + 65536))
+                    % (NEXT_HOP, len(prefixes) + 65536))
         mem = 1024 if len(prefixes) <= 200000 else 4096
         cmd = ["ip", "netns", "exec", NS_BOX, self.binary, "-l", "0,1", "--no-huge",
                "-m", str(mem), "--no-pci", "--file-prefix", self.prefix,
                "--log-level", "pmd.net.pcap:error",
                "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
-               "--vdev", "net_null0,no-rx=1", "--", "-c", conf]
+               "--vdev", "net_null0,no-rx=1"]
+        if punt:
+            cmd += ["--vdev", "net_af_packet0,iface=%s" % IF_SES]
+        cmd += ["--", "-c", conf]
         self.out = open(os.path.join(self.tmp, "pktgate.out"), "w+")
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT)
         self.tel = wait_for_socket(self.prefix, self.proc, timeout=60)
@@ -193,6 +215,7 @@ class Bench:
         return {"t": time.time() - t0, "rx": ports["rx"][0], "tx": ports["tx"][1],
                 "no_route": st["no_route"], "routes": n,
                 "fpm_added": fpm["routes_added"], "fpm_deleted": fpm["routes_deleted"],
+                "fpm_frames": fpm["frames"],
                 "worker_ns": self.worker_ns()}
 
     def phase(self, permit, n, timeout):
@@ -224,8 +247,11 @@ class Bench:
         first = next((s["t"] for s in samples[1:] if s["routes"] != samples[0]["routes"]),
                      None)
         done = next((s["t"] for s in samples if s["routes"] == want), None)
+        # zebra -> pktgate: when the last frame (of the phase) had arrived
+        last = samples[-1]["fpm_frames"]
+        frames_in = next((s["t"] for s in samples if s["fpm_frames"] == last), None)
         m = {"vtysh_s": round(t_cmd, 3), "first_route_s": first, "all_routes_s": done,
-             "samples": samples}
+             "last_frame_s": frames_in, "samples": samples}
         if permit:
             final = samples[-1]["no_route"]
             i = next((i for i, s in enumerate(samples) if s["no_route"] == final), None)
@@ -286,12 +312,13 @@ def one_run(args, run, prefixes, label, binary):
             % (run, label, b.ready_s, len(prefixes)))
         idle = b.baseline_rate()
         ann = b.phase(True, len(prefixes), args.timeout)
-        log("run %d: announce: first route %.2f s, all %s s, last prefixes forwarded %s s"
-            " (vtysh %.2f s)" % (run, ann["first_route_s"] or -1, ann["all_routes_s"],
-                                 ann["forwarded_s"], ann["vtysh_s"]))
+        log("run %d: announce: first route %.2f s, last FPM frame %s s, all routes %s s,"
+            " probed prefixes forwarded %s s (vtysh %.2f s)"
+            % (run, ann["first_route_s"] or -1, ann["last_frame_s"], ann["all_routes_s"],
+               ann["forwarded_s"], ann["vtysh_s"]))
         wd = b.phase(False, len(prefixes), args.timeout)
-        log("run %d: withdraw: first route gone %.2f s, all %s s"
-            % (run, wd["first_route_s"] or -1, wd["all_routes_s"]))
+        log("run %d: withdraw: first route gone %.2f s, last FPM frame %s s, all gone %s s"
+            % (run, wd["first_route_s"] or -1, wd["last_frame_s"], wd["all_routes_s"]))
         f = b.q("/pktgate/fpm")
         return {"run": run, "label": label, "binary": binary, "ready_s": round(b.ready_s, 1), "idle_rate": idle,
                 "announce": ann, "withdraw": wd,
@@ -307,6 +334,39 @@ def summary(values):
         return None
     return {"median": round(statistics.median(v), 3), "min": round(min(v), 3),
             "max": round(max(v), 3), "runs": [round(x, 3) for x in v]}
+
+
+def slim(res):
+    """What goes into the JSON: the per-interval rates (rounded), not the
+    raw counter samples they come from."""
+    for r in res["runs"]:
+        for phase in ("announce", "withdraw"):
+            p = r[phase]
+            p.pop("samples", None)
+            for k, v in list(p.items()):
+                if isinstance(v, float):
+                    p[k] = round(v, 3)
+            rows = rate_rows(p)
+            p["rates"] = {k: [round(x[k], 3) if isinstance(x[k], float) else x[k]
+                              for x in rows] for k in (rows[0] if rows else {})}
+
+
+def rate_rows(p):
+    """The per-interval rates as a list of dicts (the JSON keeps columns)."""
+    r = p["rates"]
+    if isinstance(r, dict):
+        keys = list(r)
+        return [dict(zip(keys, vals)) for vals in zip(*(r[k] for k in keys))]
+    return r
+
+
+def dump(res, path):
+    """JSON with arrays of numbers on one line each."""
+    text = json.dumps(res, indent=1)
+    text = re.sub(r"\[\s+([^\[\]{}]*?)\s+\]",
+                  lambda m: "[" + " ".join(m.group(1).split()) + "]", text)
+    with open(path, "w") as f:
+        f.write(text + "\n")
 
 
 def machine():
@@ -325,31 +385,37 @@ def plot(result, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(2, 1, figsize=(10, 7), sharex=False)
-    for ax, phase in zip(axes, ("announce", "withdraw")):
-        ax2 = ax.twinx()
-        for r in (r for r in result["runs"] if r["label"] == "pktgate"):
-            rates = r[phase]["rates"]
+    runs = [r for r in result["runs"] if r["label"] == "pktgate"]
+    fig, axes = plt.subplots(3, 2, figsize=(12, 9), sharex="col")
+    colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]
+    for col, phase in enumerate(("announce", "withdraw")):
+        for r, c in zip(runs, colors):
+            rates = rate_rows(r[phase])
             t = [x["t"] for x in rates]
-            ax.plot(t, [x["rx_mpps"] for x in rates], lw=1,
-                    label="run %d: Mpps" % r["run"])
-            ax.plot(t, [x["rx_mpps_per_cpu"] for x in rates], lw=1, ls=":",
-                    label="run %d: Mpps per worker CPU-second" % r["run"])
-            ax2.plot(t, [x["routes"] for x in rates], lw=1, ls="--",
-                     label="run %d: routes" % r["run"])
-        ax.set_ylim(bottom=0)
-        ax.set_ylabel("Mpps handled by the worker")
-        ax2.set_ylabel("routes in pktgate's table")
-        ax.set_xlabel("seconds since the peer's %s" % phase)
-        ax.set_title("%s of %d prefixes" % (phase, result["prefixes"]))
-        h1, l1 = ax.get_legend_handles_labels()
-        h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="lower right")
+            lbl = "run %d" % r["run"]
+            axes[0][col].plot(t, [x["routes"] for x in rates], color=c, label=lbl)
+            axes[1][col].plot(t, [x["rx_mpps_per_cpu"] for x in rates], color=c, lw=0.8,
+                              label=lbl)
+            axes[2][col].plot(t, [x["worker_cpu"] for x in rates], color=c, lw=0.8,
+                              label=lbl)
+            for ax in axes[:, col]:
+                if r[phase]["all_routes_s"] is not None:
+                    ax.axvline(r[phase]["all_routes_s"], color=c, ls=":", lw=0.8)
+        axes[0][col].set_title("%s of %d prefixes (dotted: all in pktgate's table)"
+                               % (phase, result["prefixes"]), fontsize=10)
+        axes[0][col].set_ylabel("routes in pktgate's table")
+        axes[1][col].set_ylabel("Mpps per CPU-second\nthe worker ran")
+        axes[1][col].set_ylim(bottom=0)
+        axes[2][col].set_ylabel("worker's CPU share")
+        axes[2][col].set_ylim(0, 1.05)
+        axes[2][col].set_xlabel("seconds since the peer's %s (T0)" % phase)
+        axes[0][col].legend(fontsize=8)
     m = result["machine"]
-    fig.suptitle("pktgate %s, %s, %d CPUs, %s" % (m["pktgate_commit"], m["cpu_model"],
-                                                  m["cpus"], m["frr"]), fontsize=9)
+    fig.suptitle("BGP -> FRR -> FPM -> pktgate %s (session: %s); %s, %d CPUs, %s, %s"
+                 % (m["pktgate_commit"], result.get("session", "direct"), m["cpu_model"],
+                    m["cpus"], m["kernel"], m["frr"]), fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    fig.savefig(path, dpi=80)
 
 
 def on_sigterm(signum, frame):
@@ -364,6 +430,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("pktgate")
     ap.add_argument("--baseline", help="another pktgate binary, run alternately")
+    ap.add_argument("--session", choices=("punt", "direct"), default="punt",
+                    help="BGP session through pktgate's exception path (a third port,"
+                    " net_af_packet, with a kernel mirror) or on a veth of its own")
+    ap.add_argument("--replot", metavar="JSON", help="only redraw the plot of a result")
     ap.add_argument("--prefixes", type=int, default=100000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--interval", type=float, default=0.1)
@@ -372,6 +442,13 @@ def main():
     ap.add_argument("--out", default=None, help="file name stem (bgp-<N>)")
     a = ap.parse_args()
     a.pktgate = os.path.abspath(a.pktgate)
+    if a.replot:
+        with open(a.replot) as f:
+            res = json.load(f)
+        slim(res)
+        dump(res, a.replot)
+        plot(res, a.replot[:-len(".json")] + ".png")
+        return
     if os.geteuid() != 0:
         sys.exit("needs root (network namespaces)")
     prefixes = frr_lab.prefixes(a.prefixes)
@@ -383,6 +460,7 @@ def main():
             for label, b in binaries]
     res = {"date": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z",
            "machine": machine(), "prefixes": a.prefixes, "interval_s": a.interval,
+           "session": a.session,
            "traffic": {"stable_frames": STABLE, "tail_frames": TAIL, "frame_bytes": 64},
            "runs": runs}
 
@@ -398,6 +476,8 @@ def main():
         "announce_first_route_s": summary(r["announce"]["first_route_s"] for r in runs),
         "announce_all_routes_s": summary(r["announce"]["all_routes_s"] for r in runs),
         "announce_forwarded_s": summary(r["announce"]["forwarded_s"] for r in runs),
+        "announce_last_frame_s": summary(r["announce"].get("last_frame_s") for r in runs),
+        "withdraw_last_frame_s": summary(r["withdraw"].get("last_frame_s") for r in runs),
         "withdraw_all_routes_s": summary(r["withdraw"]["all_routes_s"] for r in runs),
         "idle_rx_mpps": summary(r["idle_rate"]["rx_mpps"] for r in runs),
         "idle_worker_cpu": summary(r["idle_rate"]["worker_cpu"] for r in runs),
@@ -412,10 +492,10 @@ def main():
 
     res["summary"] = {label: summarize([r for r in runs if r["label"] == label])
                       for label, _ in binaries}
+    slim(res)
     stem = a.out or "bgp-%d" % a.prefixes
     os.makedirs(a.out_dir, exist_ok=True)
-    with open(os.path.join(a.out_dir, stem + ".json"), "w") as f:
-        json.dump(res, f, indent=1)
+    dump(res, os.path.join(a.out_dir, stem + ".json"))
     try:
         plot(res, os.path.join(a.out_dir, stem + ".png"))
     except ImportError:
