@@ -405,7 +405,12 @@ def plot(result, path):
                                % (phase, result["prefixes"]), fontsize=10)
         axes[0][col].set_ylabel("routes in pktgate's table")
         axes[1][col].set_ylabel("Mpps per CPU-second\nthe worker ran")
-        axes[1][col].set_ylim(bottom=0)
+        # a sample's counters and the worker's run time are not read at the
+        # same instant: single intervals spike, the scale follows the bulk
+        per_cpu = sorted(x["rx_mpps_per_cpu"] for r in runs for x in rate_rows(r[phase])
+                         if x["rx_mpps_per_cpu"] is not None)
+        top = 2.5 * per_cpu[len(per_cpu) // 2] if per_cpu else None
+        axes[1][col].set_ylim(0, top)
         axes[2][col].set_ylabel("worker's CPU share")
         axes[2][col].set_ylim(0, 1.05)
         axes[2][col].set_xlabel("seconds since the peer's %s (T0)" % phase)
