@@ -24,7 +24,6 @@ on failure. Needs root and FRR (exit 77, meson's SKIP, otherwise).
 usage: test_bgp.py PKTGATE [case-name-substring...]
 """
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import Config, Port, case, main, unique_prefix, wait_for_socket  # noqa: E402
-from netns_util import mac_of, ping, sh, teardown  # noqa: E402
+from netns_util import mac_of, ping, remove_stale, sh, teardown  # noqa: E402
 import frr_lab  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
@@ -163,18 +162,6 @@ class Env:
         for f in self.frrs:
             f.stop()
         teardown(self, (NS_PEER, NS_BOX, NS_FAR), ())
-
-
-def remove_stale():
-    """Namespaces left by a run of this test that was killed (SIGKILL skips
-    cleanup): its PID is in the name and no longer runs. Their veths go
-    with them."""
-    p = sh("ip", "netns", "list", check=False)
-    for line in p.stdout.splitlines():
-        m = re.match(r"(pg-bgp-(?:peer|box|far)-(\d+))\b", line)
-        if m and m.group(2) != TAG and not os.path.exists("/proc/" + m.group(2)):
-            print("removing stale namespace %s" % m.group(1))
-            sh("ip", "netns", "del", m.group(1), check=False)
 
 
 def udp_through(count, expect):
@@ -320,7 +307,7 @@ if __name__ == "__main__":
     for tool in ("ip", "ethtool", "ping"):
         if shutil.which(tool) is None:
             sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
-    remove_stale()
+    remove_stale(r"pg-bgp-(?:peer|box|far)-(\d+)")
     try:
         main()
     finally:

@@ -51,8 +51,8 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "tests", "pkt"))
 sys.path.insert(0, os.path.join(REPO, "tests", "e2e"))
 import pgtest  # noqa: E402
-from pgtest import IP, UDP, Ether, Raw, cleanup_prefix, wait_for_socket  # noqa: E402
-from netns_util import sh  # noqa: E402
+from pgtest import IP, UDP, Ether, Raw, wait_for_socket  # noqa: E402
+from netns_util import sh, teardown  # noqa: E402
 import frr_lab  # noqa: E402
 
 TAG = "%d" % os.getpid()
@@ -286,22 +286,9 @@ class Bench:
         return "\n".join(f.logs() for f in self.frrs)
 
     def close(self):
-        if self.tel is not None:
-            self.tel.close()
         for f in self.frrs:
             f.stop()
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for ns in self.ns:
-            sh("ip", "netns", "del", ns, check=False)
-        cleanup_prefix(self.prefix)
-        if os.environ.get("PG_TEST_KEEP") != "1":
-            subprocess.run(["rm", "-rf", self.tmp])
+        teardown(self, self.ns, ())
 
 
 def one_run(args, run, prefixes, label, binary):
