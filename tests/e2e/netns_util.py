@@ -40,6 +40,14 @@ def ping(ns, dst, count=5, family="-4"):
     return p.stdout
 
 
+def need(env):
+    """The environment the first case of a test set up, or the reason the
+    later cases cannot run."""
+    if env is None or env.tel is None:
+        raise AssertionError("environment not set up (see the first failure)")
+    return env
+
+
 def remove_stale(pattern):
     """Namespaces left by an earlier run of a test that was killed (SIGKILL
     skips cleanup). pattern matches a namespace name with the PID of the

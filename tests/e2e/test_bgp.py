@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import Config, Port, case, main, unique_prefix, wait_for_socket  # noqa: E402
-from netns_util import mac_of, ping, remove_stale, sh, teardown  # noqa: E402
+from netns_util import mac_of, need, ping, remove_stale, sh, teardown  # noqa: E402
 import frr_lab  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
@@ -209,9 +209,7 @@ ENV = None
 
 
 def env():
-    if ENV is None or ENV.tel is None:
-        raise AssertionError("environment not set up (see the first failure)")
-    return ENV
+    return need(ENV)
 
 
 @case

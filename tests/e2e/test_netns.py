@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import (Config, Port, case, main,  # noqa: E402
                     parse_summary, unique_prefix, wait_for_socket)
-from netns_util import mac_of, ping, remove_stale, sh, teardown  # noqa: E402
+from netns_util import mac_of, need, ping, remove_stale, sh, teardown  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
 NS_A, NS_B = "pg-e2e-a-" + TAG, "pg-e2e-b-" + TAG
@@ -120,9 +120,7 @@ ENV = None
 
 
 def env():
-    if ENV is None or ENV.tel is None:
-        raise AssertionError("environment not set up (see the first failure)")
-    return ENV
+    return need(ENV)
 
 
 @case
