@@ -110,8 +110,13 @@ class Frr:
         log = open(self.path(daemon + ".out"), "w")
         pin = ("taskset", "-c", self.cpus) if self.cpus else ()
         p = subprocess.Popen(("ip", "netns", "exec", self.ns) + pin
-                             + (os.path.join(FRR, daemon),) + tuple(args + common), stdout=log, stderr=subprocess.STDOUT,
-                             cwd=self.dir)
+                             + (os.path.join(FRR, daemon),) + tuple(args + common),
+                             stdout=log, stderr=subprocess.STDOUT, cwd=self.dir,
+                             # a session of its own, as a service has: with
+                             # sched_autogroup, processes of one session share
+                             # one group's CPU weight (a busy bgpd on CPU 0
+                             # would shrink pktgate's worker's share on CPU 1)
+                             start_new_session=True)
         log.close()
         self.procs.append((daemon, p))
         return p

@@ -157,7 +157,10 @@ class Bench:
             cmd += ["--vdev", "net_af_packet0,iface=%s" % IF_SES]
         cmd += ["--", "-c", conf]
         self.out = open(os.path.join(self.tmp, "pktgate.out"), "w+")
-        self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT)
+        # its own session (scheduler autogroup), as a service runs: see
+        # frr_lab.Frr._spawn
+        self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
         self.tel = wait_for_socket(self.prefix, self.proc, timeout=60)
 
         top = os.path.join(self.tmp, "frr")
