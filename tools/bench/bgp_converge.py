@@ -267,7 +267,7 @@ class Bench:
                 rates.append({"t": b["t"], "rx_mpps": (b["rx"] - a["rx"]) / dt / 1e6,
                               "tx_mpps": (b["tx"] - a["tx"]) / dt / 1e6,
                               "worker_cpu": (b["worker_ns"] - a["worker_ns"]) / dt / 1e9,
-                              "routes": b["routes"]})
+                              "routes": b["routes"], "fpm_frames": b["fpm_frames"]})
             c = rates[-1]["worker_cpu"]
             rates[-1]["rx_mpps_per_cpu"] = rates[-1]["rx_mpps"] / c if c > 0.02 else None
         m["rates"] = rates
