@@ -56,7 +56,8 @@ struct pg_fpm {
 	struct pg_fpm_route *batch;
 	uint32_t n_batch;
 	struct change *sorted;
-	struct pg_fib_route_spec *specs;
+	struct pg_fib_route_spec *specs;    /**< the batch's additions */
+	struct pg_fib_route_spec *dels;     /**< the batch's DELROUTEs */
 
 	/* Resync: FPM routes that were in the table when the connection came,
 	 * sorted; stale[i] cleared when zebra sends the prefix again. */
@@ -119,10 +120,11 @@ pg_fpm_create(const struct pg_conf_fpm *conf, struct pg_fib *fib, char err[PG_CO
 	f->buf = malloc(PG_FPM_MAX_FRAME);
 	f->batch = malloc(BATCH_CAP * sizeof(*f->batch));
 	f->specs = malloc(BATCH_CAP * sizeof(*f->specs));
+	f->dels = malloc(BATCH_CAP * sizeof(*f->dels));
 	f->sorted = malloc(BATCH_CAP * sizeof(*f->sorted));
 	f->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (f->buf == NULL || f->batch == NULL || f->specs == NULL || f->sorted == NULL ||
-	    f->listen_fd < 0) {
+	if (f->buf == NULL || f->batch == NULL || f->specs == NULL || f->dels == NULL ||
+	    f->sorted == NULL || f->listen_fd < 0) {
 		snprintf(err, PG_CONF_ERR_LEN, "fpm: cannot set up the listener: %s",
 			 f->listen_fd < 0 ? strerror(errno) : "out of memory");
 		goto fail;
@@ -158,6 +160,7 @@ pg_fpm_free(struct pg_fpm *f)
 	free(f->buf);
 	free(f->batch);
 	free(f->specs);
+	free(f->dels);
 	free(f->sorted);
 	free(f->stale_key);
 	free(f->stale);
@@ -357,15 +360,38 @@ del_route(struct pg_fpm *f, uint32_t prefix, uint8_t len)
 }
 
 /*
+ * The batch's DELROUTEs as one table change: a withdraw of N prefixes costs
+ * one RCU grace period, not N (each is a wait for every worker). One of them
+ * without an FPM route (never installed: no_port...) fails the bulk: then
+ * one by one, the missing ones cost a lookup only.
+ */
+static void
+del_routes(struct pg_fpm *f, uint32_t n)
+{
+	char err[PG_CONF_ERR_LEN];
+	uint32_t i;
+
+	if (n == 0)
+		return;
+	if (pg_fib_route_del_bulk(f->fib, PG_ROUTE_ORIGIN_FPM, f->dels, n, err) == 0) {
+		f->st.routes_deleted += n;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		del_route(f, f->dels[i].prefix, f->dels[i].len);
+}
+
+/*
  * Apply the batch: the last change per prefix wins (a DELROUTE then
- * NEWROUTE in one frame is a replace, never a gap), the additions as one
- * table change.
+ * NEWROUTE in one frame is a replace, never a gap), the deletions as one
+ * table change, then the additions as one (distinct prefixes: the order
+ * of the two does not matter).
  */
 static void
 apply_batch(struct pg_fpm *f)
 {
 	char err[PG_CONF_ERR_LEN];
-	uint32_t i, n_specs = 0;
+	uint32_t i, n_specs = 0, n_dels = 0;
 	int ret;
 
 	if (f->n_batch == 0)
@@ -386,7 +412,11 @@ apply_batch(struct pg_fpm *f)
 		if (f->resync_pending)
 			resync_seen(f, route_key(r->prefix, r->len));
 		if (r->op == PG_FPM_ROUTE_DEL) {
-			del_route(f, r->prefix, r->len);
+			s = &f->dels[n_dels++];
+			memset(s, 0, sizeof(*s));
+			s->prefix = r->prefix;
+			s->len = r->len;
+			s->line = n_dels;
 			continue;
 		}
 		port = route_port(f, r);
@@ -404,6 +434,7 @@ apply_batch(struct pg_fpm *f)
 		s->line = 0;
 	}
 	f->n_batch = 0;
+	del_routes(f, n_dels);
 	if (n_specs == 0)
 		return;
 	ret = pg_fib_route_add_bulk(f->fib, PG_ROUTE_ORIGIN_FPM, f->specs, n_specs, err);

@@ -40,6 +40,28 @@ def ping(ns, dst, count=5, family="-4"):
     return p.stdout
 
 
+def need(env):
+    """The environment the first case of a test set up, or the reason the
+    later cases cannot run."""
+    if env is None or env.tel is None:
+        raise AssertionError("environment not set up (see the first failure)")
+    return env
+
+
+def remove_stale(pattern):
+    """Namespaces left by an earlier run of a test that was killed (SIGKILL
+    skips cleanup). pattern matches a namespace name with the PID of the
+    run that made it as group 1; removed when that process is gone."""
+    p = sh("ip", "netns", "list", check=False)
+    for line in p.stdout.splitlines():
+        name = line.split()[0] if line.split() else ""
+        m = re.fullmatch(pattern, name)
+        if m and int(m.group(1)) != os.getpid() and not os.path.exists(
+                "/proc/" + m.group(1)):
+            print("removing stale namespace %s" % name)
+            sh("ip", "netns", "del", name, check=False)
+
+
 def teardown(env, namespaces, ifaces):
     """Undo an e2e environment: pktgate (SIGINT by its PID, then kill),
     namespaces, veths left by a broken setup, the EAL runtime directory

@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import (Config, Port, case, main,  # noqa: E402
                     parse_summary, unique_prefix, wait_for_socket)
-from netns_util import mac_of, ping, sh, teardown  # noqa: E402
+from netns_util import mac_of, need, ping, remove_stale, sh, teardown  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
 NS_A, NS_B = "pg-e2e-a-" + TAG, "pg-e2e-b-" + TAG
@@ -116,24 +116,11 @@ class Env:
         teardown(self, (NS_A, NS_B), (IF_A, IF_B))
 
 
-def remove_stale():
-    """Namespaces left by an earlier run of this test that was killed
-    (SIGKILL skips cleanup): its PID is in the name and no longer runs."""
-    p = sh("ip", "netns", "list", check=False)
-    for line in p.stdout.splitlines():
-        m = re.match(r"(pg-e2e-[ab]-(\d+))\b", line)
-        if m and m.group(2) != TAG and not os.path.exists("/proc/" + m.group(2)):
-            print("removing stale namespace %s" % m.group(1))
-            sh("ip", "netns", "del", m.group(1), check=False)
-
-
 ENV = None
 
 
 def env():
-    if ENV is None or ENV.tel is None:
-        raise AssertionError("environment not set up (see the first failure)")
-    return ENV
+    return need(ENV)
 
 
 @case
@@ -357,7 +344,7 @@ if __name__ == "__main__":
     for tool in ("ip", "ethtool", "ping"):
         if shutil.which(tool) is None:
             sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
-    remove_stale()
+    remove_stale(r"pg-e2e-[ab]-(\d+)")
     try:
         main()
     finally:

@@ -313,6 +313,20 @@ def fpm_routes_resync_garbage():
         z = Zebra(r.port)
         z.send(frame(route(RTM_DELROUTE, "10.88.0.0/16")))
         assert no_route_for(r, "10.88.0.0/16"), r.routes()
+
+        # --- a withdraw of several prefixes in one frame: one table change;
+        # one of them never installed (the bulk refuses it): one by one
+        z.send(frame(*[route(RTM_NEWROUTE, "10.9%d.0.0/16" % i, gw=GW_IP, oif=5)
+                       for i in range(4)]))
+        assert has_route(r, "10.93.0.0/16 via 198.51.100.2 port wan fpm"), r.routes()
+        z.send(frame(route(RTM_DELROUTE, "10.90.0.0/16"), route(RTM_DELROUTE, "10.91.0.0/16")))
+        assert no_route_for(r, "10.90.0.0/16") and no_route_for(r, "10.91.0.0/16"), r.routes()
+        z.send(frame(route(RTM_DELROUTE, "10.92.0.0/16"), route(RTM_DELROUTE, "10.99.0.0/16"),
+                     route(RTM_DELROUTE, "10.93.0.0/16")))
+        assert no_route_for(r, "10.92.0.0/16") and no_route_for(r, "10.93.0.0/16"), r.routes()
+        # 10.77 and 10.88 before, then the four (10.99 not counted)
+        f = fpm_when(r, lambda f: f["routes_deleted"] == 2 + 4)
+        assert f, r.q("/pktgate/fpm")
         z.close()
 
         # --- what went out of the WAN port: forwards to the FPM gateways only

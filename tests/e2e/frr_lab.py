@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""FRR instances side by side, each in a network namespace of its own, run
+by hand (no systemd, no /etc/frr): Debian's FRR 8.4 daemons with their own
+config files, pid files, zserv socket and vty directory in a directory the
+frr user owns (docs/frr.md). Shared by tests/e2e/test_bgp.py and
+tools/bench/bgp_converge.py.
+
+An instance is zebra + bgpd; `fpm` loads zebra's dplane_fpm_nl and points
+it at pktgate. Prefixes to announce are `network` statements of a generated
+bgpd.conf (`no bgp network import-check`: no RIB route needed), optionally
+with a third-party next hop set by an outbound route-map.
+"""
+import ipaddress
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+from netns_util import sh
+
+FRR = "/usr/lib/frr"
+
+
+def frr_installed():
+    return all(os.access(os.path.join(FRR, d), os.X_OK) for d in ("zebra", "bgpd")) \
+        and shutil.which("vtysh") is not None
+
+
+def prefixes(n, first="20.0.0.0"):
+    """n distinct /24s, consecutive from `first` (20.0.0.0/24, 20.0.1.0/24,
+    ...; 1M of them end at 35.255.255.0/24)."""
+    base = int(ipaddress.IPv4Address(first))
+    return ["%s/24" % ipaddress.IPv4Address(base + (i << 8)) for i in range(n)]
+
+
+def host_in(prefix, host=1):
+    """An address inside prefix (its network address + host)."""
+    net = ipaddress.IPv4Network(prefix)
+    return str(net.network_address + host)
+
+
+def bgpd_conf(asn, router_id, neighbor, remote_as, networks=(), nexthop=None,
+              shutdown=False, out_deny=False, hostname=None):
+    """A bgpd.conf for one eBGP neighbor. networks: prefixes to originate.
+    nexthop: announce them with this next hop (third-party next hop, by an
+    outbound route-map). shutdown: the neighbor starts administratively down
+    (`no neighbor X shutdown` brings it up). out_deny: the outbound
+    route-map starts as deny-all (see set_export())."""
+    lines = ["hostname %s" % (hostname or "bgp%d" % asn),
+             "log timestamp precision 3",
+             "router bgp %d" % asn,
+             " bgp router-id %s" % router_id,
+             " no bgp ebgp-requires-policy",
+             " no bgp network import-check",
+             " bgp log-neighbor-changes",
+             " neighbor %s remote-as %d" % (neighbor, remote_as),
+             # fast session setup and failure detection in tests
+             " neighbor %s timers 3 9" % neighbor,
+             " neighbor %s timers connect 1" % neighbor,
+             " neighbor %s advertisement-interval 0" % neighbor]
+    if shutdown:
+        lines.append(" neighbor %s shutdown" % neighbor)
+    lines.append(" address-family ipv4 unicast")
+    lines += ["  network %s" % p for p in networks]
+    lines.append("  neighbor %s route-map PG-OUT out" % neighbor)
+    lines.append(" exit-address-family")
+    if out_deny:
+        lines.append("route-map PG-OUT deny 5")
+    lines.append("route-map PG-OUT permit 10")
+    if nexthop:
+        lines.append(" set ip next-hop %s" % nexthop)
+    # route-map changes apply at `clear bgp ... soft out`, not on a timer
+    lines.append("bgp route-map delay-timer 0")
+    return "\n".join(lines) + "\n"
+
+
+class Frr:
+    """zebra + bgpd in namespace ns; files under dir/name. fpm: "A port P"
+    for zebra's `fpm address` (loads dplane_fpm_nl), or None."""
+
+    def __init__(self, ns, top, name, bgpd_conf_text, fpm=None, zebra_extra="", cpus=None):
+        self.ns, self.name = ns, name
+        self.cpus = cpus             # "0": pin the daemons there (taskset)
+        self.dir = os.path.join(top, name)
+        self.procs = []
+        os.makedirs(self.dir)
+        zc = "hostname %s\nlog timestamp precision 3\n" % name
+        if fpm:
+            zc += "fpm address %s\n" % fpm
+        zc += zebra_extra
+        self.write("zebra.conf", zc)
+        self.write("bgpd.conf", bgpd_conf_text)
+        os.chmod(top, 0o755)
+        sh("chown", "-R", "frr:frr", self.dir)
+        self.fpm = fpm
+
+    def write(self, name, text):
+        with open(os.path.join(self.dir, name), "w") as f:
+            f.write(text)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def _spawn(self, daemon, args):
+        common = ["-u", "frr", "-g", "frr", "-P", "0", "-z", self.path("zserv.api"),
+                  "--vty_socket", self.dir, "-f", self.path(daemon + ".conf"),
+                  "-i", self.path(daemon + ".pid"),
+                  "--log", "file:" + self.path(daemon + ".log")]
+        log = open(self.path(daemon + ".out"), "w")
+        pin = ("taskset", "-c", self.cpus) if self.cpus else ()
+        p = subprocess.Popen(("ip", "netns", "exec", self.ns) + pin
+                             + (os.path.join(FRR, daemon),) + tuple(args + common),
+                             stdout=log, stderr=subprocess.STDOUT, cwd=self.dir,
+                             # a session of its own, as a service has: with
+                             # sched_autogroup, processes of one session share
+                             # one group's CPU weight (a busy bgpd on CPU 0
+                             # would shrink pktgate's worker's share on CPU 1)
+                             start_new_session=True)
+        log.close()
+        self.procs.append((daemon, p))
+        return p
+
+    def start_zebra(self):
+        self._spawn("zebra", ["-M", "dplane_fpm_nl"] if self.fpm else [])
+        # bgpd gives up on a zserv socket that is not there yet (it
+        # retries, but slowly): wait for it
+        end = time.time() + 10
+        while time.time() < end and not os.path.exists(self.path("zserv.api")):
+            time.sleep(0.05)
+
+    def start_bgpd(self):
+        self._spawn("bgpd", [])
+
+    def start(self):
+        self.start_zebra()
+        self.start_bgpd()
+
+    def vtysh(self, *cmds, check=True, timeout=60):
+        args = ["vtysh", "--vty_socket", self.dir]
+        for c in cmds:
+            args += ["-c", c]
+        return sh(*args, ns=self.ns, check=check, timeout=timeout)
+
+    def bgp_conf(self, *cmds, asn):
+        """Configuration commands under `router bgp asn`."""
+        return self.vtysh("conf t", "router bgp %d" % asn, *cmds)
+
+    def logs(self, tail=3000):
+        out = []
+        for f in sorted(os.listdir(self.dir)):
+            if f.endswith((".log", ".out")):
+                try:
+                    with open(self.path(f)) as fh:
+                        text = fh.read()
+                except OSError:
+                    continue
+                if text:
+                    out.append("--- %s/%s\n%s" % (self.name, f, text[-tail:]))
+        return "\n".join(out)
+
+    def stop(self):
+        for _, p in reversed(self.procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for _, p in reversed(self.procs):
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()                 # our own child, by its handle
+                p.wait()
+        self.procs = []
+
+
+def set_export(frr, neighbor, permit):
+    """Announce (permit) or withdraw (deny) everything to neighbor: remove
+    or add the deny-all entry in front of the outbound route-map, then
+    re-send (`clear bgp X soft out`). The update (or withdraw) goes out
+    when this returns."""
+    return frr.vtysh("conf t", ("no " if permit else "") + "route-map PG-OUT deny 5",
+                     "end", "clear bgp ipv4 unicast %s soft out" % neighbor)

@@ -1,0 +1,313 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""BGP end to end (issue #7): a peer FRR in a namespace of its own announces
+1000 prefixes over eBGP to the FRR beside pktgate; the session runs through
+pktgate's exception path; zebra sends the routes to pktgate over FPM;
+traffic from the peer side to an address behind a learned prefix is
+forwarded by pktgate to the far side; after a withdraw it is not (counted
+no_route).
+
+    peer ns                box ns                                    far ns
+    FRR (AS 65002)         pktgate + FRR (AS 65001)
+    198.51.100.2 --veth-- [wan af_packet] pktgate [lan af_packet] --veth-- 192.0.2.10
+                             |  kernel mirrors  |
+                          pg-bgp-wan        pg-bgp-lan   (198.51.100.1/24, 192.0.2.1/24)
+                          bgpd <- TCP 179 punted, its answers sent out of wan
+
+The peer announces 20.0.0.0/24 .. 20.3.231.0/24 (1000 /24s) with the far
+host 192.0.2.10 as next hop (route-map `set ip next-hop`): pktgate's FRR
+learns them, zebra resolves the next hop on the LAN port's mirror and
+sends them over FPM to pktgate, which forwards to the far host's MAC.
+
+Everything is named with `bgp` and the PID, and deleted afterwards, also
+on failure. Needs root and FRR (exit 77, meson's SKIP, otherwise).
+usage: test_bgp.py PKTGATE [case-name-substring...]
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
+import pgtest  # noqa: E402
+from pgtest import Config, Port, case, main, unique_prefix, wait_for_socket  # noqa: E402
+from netns_util import mac_of, need, ping, remove_stale, sh, teardown  # noqa: E402
+import frr_lab  # noqa: E402
+
+TAG = "%d" % os.getpid()          # interface names stay within 15 characters
+NS_PEER, NS_BOX, NS_FAR = ("pg-bgp-%s-%s" % (n, TAG) for n in ("peer", "box", "far"))
+IF_WAN, IF_WAN_P = "bgpw" + TAG, "bgpwp" + TAG      # pktgate wan <-> peer
+IF_LAN, IF_LAN_F = "bgpl" + TAG, "bgplf" + TAG      # pktgate lan <-> far
+TAP_LAN, TAP_WAN = "pg-bgp-lan", "pg-bgp-wan"      # mirrors, in the box ns only
+WAN_IP, PEER_IP = "198.51.100.1", "198.51.100.2"
+LAN_IP, FAR_IP = "192.0.2.1", "192.0.2.10"
+AS_BOX, AS_PEER = 65001, 65002
+N_PREFIXES = 1000
+PREFIXES = frr_lab.prefixes(N_PREFIXES)
+TARGET = frr_lab.host_in(PREFIXES[-1], 7)      # behind the last prefix: 20.3.231.7
+FPM_PORT = 2620
+
+
+def wait_until(pred, timeout=30.0):
+    return pgtest.wait_until(pred, timeout)
+
+
+def no_offload(ifname, ns=None):
+    sh("ethtool", "-K", ifname, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+       "gro", "off", ns=ns)
+
+
+class Env:
+    """Three namespaces, their veths, pktgate and two FRRs; close() undoes it."""
+
+    def __init__(self):
+        self.proc = None
+        self.tel = None
+        self.frrs = []
+        self.tmp = tempfile.mkdtemp(prefix="pg-bgp-")
+        self.prefix = unique_prefix("pgbgp")
+
+    def link(self, a, ns_a, b, ns_b):
+        """veth a (in ns_a) <-> b (in ns_b), both up, offloads off."""
+        sh("ip", "link", "add", a, "netns", ns_a, "type", "veth", "peer", "name", b,
+           "netns", ns_b)
+        for ifn, ns in ((a, ns_a), (b, ns_b)):
+            no_offload(ifn, ns)
+            sh("ip", "link", "set", ifn, "up", ns=ns)
+
+    def setup(self):
+        for ns in (NS_PEER, NS_BOX, NS_FAR):
+            sh("ip", "netns", "add", ns)
+            sh("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", ns=ns, check=False)
+            sh("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1", ns=ns, check=False)
+            sh("ip", "link", "set", "lo", "up", ns=ns)
+        self.link(IF_WAN, NS_BOX, IF_WAN_P, NS_PEER)
+        self.link(IF_LAN, NS_BOX, IF_LAN_F, NS_FAR)
+        sh("ip", "addr", "add", PEER_IP + "/24", "dev", IF_WAN_P, ns=NS_PEER)
+        # traffic from the peer side goes through pktgate
+        sh("ip", "route", "add", "default", "via", WAN_IP, ns=NS_PEER)
+        sh("ip", "addr", "add", FAR_IP + "/24", "dev", IF_LAN_F, ns=NS_FAR)
+        sh("ip", "addr", "add", TARGET + "/32", "dev", "lo", ns=NS_FAR)
+        sh("ip", "route", "add", "default", "via", LAN_IP, ns=NS_FAR)
+
+        self.mac = {"wan": mac_of(IF_WAN, NS_BOX), "lan": mac_of(IF_LAN, NS_BOX),
+                    "peer": mac_of(IF_WAN_P, NS_PEER), "far": mac_of(IF_LAN_F, NS_FAR)}
+        cfg = Config(ports=[Port("lan", "net_af_packet0", LAN_IP, 24, self.mac["lan"]),
+                            Port("wan", "net_af_packet1", WAN_IP, 24, self.mac["wan"])],
+                     neighbors=[(FAR_IP, self.mac["far"], "lan"),
+                                (PEER_IP, self.mac["peer"], "wan")])
+        conf = os.path.join(self.tmp, "pktgate.yaml")
+        text = cfg.text()
+        for port, tap in (("lan", TAP_LAN), ("wan", TAP_WAN)):   # the exception path
+            text = text.replace("mac: '%s'" % self.mac[port],
+                                "mac: '%s', tap: %s" % (self.mac[port], tap))
+        with open(conf, "w") as f:
+            f.write(text + "fpm:\n  listen: \"127.0.0.1:%d\"\n" % FPM_PORT)
+        q = pgtest.TOPOLOGY["queues"]
+        vdevs = ["net_af_packet0,iface=%s,qpairs=%d" % (IF_LAN, q),
+                 "net_af_packet1,iface=%s,qpairs=%d" % (IF_WAN, q)]
+        eal = pgtest.eal_args(self.prefix, vdevs, log_levels=())
+        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
+        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", NS_BOX, pgtest.PKTGATE] + eal
+            + ["--", "-c", conf, "--duration", "240"],
+            cwd=self.tmp, stdout=self.out, stderr=self.err)
+        try:
+            self.tel = wait_for_socket(self.prefix, self.proc)
+        except AssertionError:
+            self.err.seek(0)
+            raise AssertionError("pktgate did not come up:\n" + self.err.read()[-3000:])
+
+        frr_dir = os.path.join(self.tmp, "frr")
+        os.mkdir(frr_dir)
+        os.chmod(self.tmp, 0o755)          # the frr user reaches its files
+        self.box = frr_lab.Frr(NS_BOX, frr_dir, "box", frr_lab.bgpd_conf(
+            AS_BOX, WAN_IP, PEER_IP, AS_PEER), fpm="127.0.0.1 port %d" % FPM_PORT)
+        # the peer starts with its announcements held back (deny-all
+        # route-map): the test decides when they go out
+        self.peer = frr_lab.Frr(NS_PEER, frr_dir, "peer", frr_lab.bgpd_conf(
+            AS_PEER, PEER_IP, WAN_IP, AS_BOX, networks=PREFIXES, nexthop=FAR_IP,
+            out_deny=True))
+        self.frrs = [self.box, self.peer]
+        for f in self.frrs:
+            f.start()
+
+    def q(self, cmd):
+        return self.tel.query(cmd)
+
+    def fpm_routes(self):
+        """The routes of /pktgate/routes with origin fpm, all pages."""
+        out, off = [], 0
+        while True:
+            r = self.q("/pktgate/routes,%d" % off)
+            out += [x for x in r["routes"] if x.endswith(" fpm")]
+            off += r["page_size"]
+            if off >= r["count"]:
+                return out
+
+    def logs(self):
+        out = [f.logs() for f in self.frrs]
+        for name in ("stdout", "stderr"):
+            try:
+                with open(os.path.join(self.tmp, name)) as fh:
+                    out.append("--- pktgate %s\n%s" % (name, fh.read()[-3000:]))
+            except OSError:
+                pass
+        return "\n".join(out)
+
+    def close(self):
+        for f in self.frrs:
+            f.stop()
+        teardown(self, (NS_PEER, NS_BOX, NS_FAR), ())
+
+
+def udp_through(count, expect):
+    """Send `count` datagrams from the peer to TARGET:9999 (through
+    pktgate); return how many the far side saw on its wire (a packet socket
+    on its veth, so that routing in the far kernel plays no part)."""
+    cap = subprocess.Popen(
+        ["ip", "netns", "exec", NS_FAR, "/usr/bin/python3", "-c", r"""
+import socket, struct, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.bind((sys.argv[1], 0)); s.settimeout(0.2)
+print("ready", flush=True)
+n, end = 0, time.time() + float(sys.argv[3])
+want = socket.inet_aton(sys.argv[2])
+while time.time() < end and n < int(sys.argv[4]):
+    try:
+        f = s.recv(2048)
+    except socket.timeout:
+        continue
+    # IPv4, UDP, to TARGET, port 9999
+    if f[14 + 9] == 17 and f[30:34] == want and struct.unpack("!H", f[36:38])[0] == 9999:
+        n += 1
+print(n, flush=True)
+""", IF_LAN_F, TARGET, "3" if expect == 0 else "15", str(count)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    try:
+        assert cap.stdout.readline().strip() == "ready", cap.stderr.read()
+        sh("/usr/bin/python3", "-c", r"""
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(int(sys.argv[2])):
+    s.sendto(b"bgp-%03d" % i, (sys.argv[1], 9999))
+    time.sleep(0.01)
+""", TARGET, str(count), ns=NS_PEER)
+        out, err = cap.communicate(timeout=30)
+    finally:
+        if cap.poll() is None:
+            cap.kill()
+            cap.wait()
+    assert cap.returncode == 0, err
+    return int(out.strip())
+
+
+ENV = None
+
+
+def env():
+    return need(ENV)
+
+
+@case
+def bgp_setup():
+    global ENV
+    ENV = Env()
+    ENV.setup()
+    e = ENV
+    f = wait_until(lambda: (lambda f: f if f["connected"] else None)(e.q("/pktgate/fpm")))
+    assert f, "zebra did not connect over FPM\n" + e.logs()
+
+
+@case
+def bgp_session_up_through_the_exception_path():
+    e = env()
+    addr = sh("ip", "-4", "-o", "addr", "show", "dev", TAP_WAN, ns=NS_BOX).stdout
+    assert WAN_IP + "/24" in addr, addr
+
+    def up():
+        p = e.box.vtysh("show bgp ipv4 unicast summary json", check=False)
+        return PEER_IP in p.stdout and '"state":"Established"' in p.stdout.replace(" ", "")
+    assert wait_until(up, 60), e.box.vtysh("show bgp summary").stdout + e.logs()
+    # the session's segments went through pktgate: punted to the WAN
+    # mirror, and bgpd's sent out of the WAN port
+    t = e.q("/pktgate/punt")
+    assert t["wan"]["to_kernel"] >= 3 and t["wan"]["from_kernel"] >= 3, t
+    assert t["punt_full"] == 0 and t["wan"]["to_kernel_drops"] == 0, t
+    # nothing announced yet (the peer's route-map holds them back)
+    assert e.fpm_routes() == [], e.fpm_routes()
+
+
+@case
+def bgp_1000_prefixes_reach_pktgate():
+    e = env()
+    frr_lab.set_export(e.peer, WAN_IP, permit=True)
+    assert wait_until(lambda: len(e.fpm_routes()) == N_PREFIXES, 60), \
+        "%d fpm routes of %d\n%s\n%s" % (len(e.fpm_routes()), N_PREFIXES,
+                                         e.q("/pktgate/fpm"), e.logs())
+    routes = e.fpm_routes()
+    # every announced prefix, through the third-party next hop on lan
+    want = {"%s via %s port lan fpm" % (p, FAR_IP) for p in PREFIXES}
+    assert set(routes) == want, sorted(set(routes) ^ want)[:10]
+    f = e.q("/pktgate/fpm")
+    assert f["errors"] == 0 and f["resets"] == 0 and f["ignored"]["no_port"] == 0, f
+
+
+@case
+def traffic_to_a_learned_prefix_is_forwarded():
+    e = env()
+    before = e.q("/pktgate/stats")
+    n = udp_through(20, expect=20)
+    assert n == 20, "far side saw %d of 20 datagrams to %s\n%s" % (
+        n, TARGET, e.q("/pktgate/stats"))
+    after = e.q("/pktgate/stats")
+    assert after["forwarded"] - before["forwarded"] >= 20, (before, after)
+    # and both ways: the far host (TARGET on its loopback) answers
+    out = ping(NS_PEER, TARGET, count=3)
+    assert "ttl=63" in out, out
+
+
+@case
+def withdraw_stops_forwarding():
+    e = env()
+    frr_lab.set_export(e.peer, WAN_IP, permit=False)
+    assert wait_until(lambda: e.fpm_routes() == [], 60), \
+        "%d fpm routes left\n%s" % (len(e.fpm_routes()), e.q("/pktgate/fpm"))
+    f = e.q("/pktgate/fpm")
+    assert f["routes_deleted"] >= N_PREFIXES, f
+    before = e.q("/pktgate/stats")
+    n = udp_through(20, expect=0)
+    assert n == 0, "far side still saw %d datagrams to %s" % (n, TARGET)
+    after = e.q("/pktgate/stats")
+    assert after["no_route"] - before["no_route"] >= 20, (before, after)
+    assert after["forwarded"] == before["forwarded"], (before, after)
+
+
+@case
+def announce_again_forwards_again():
+    e = env()
+    frr_lab.set_export(e.peer, WAN_IP, permit=True)
+    assert wait_until(lambda: len(e.fpm_routes()) == N_PREFIXES, 60), \
+        "%d fpm routes" % len(e.fpm_routes())
+    assert udp_through(5, expect=5) == 5
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("skip: needs root (network namespaces)")
+        sys.exit(77)
+    if not frr_lab.frr_installed():
+        print("skip: FRR is not installed (%s/zebra, bgpd, vtysh)" % frr_lab.FRR)
+        sys.exit(77)
+    for tool in ("ip", "ethtool", "ping"):
+        if shutil.which(tool) is None:
+            sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
+    remove_stale(r"pg-bgp-(?:peer|box|far)-(\d+)")
+    try:
+        main()
+    finally:
+        if ENV is not None:
+            ENV.close()
