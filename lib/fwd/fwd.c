@@ -592,7 +592,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	     uint16_t n)
 {
 	const struct pg_fwd_ctx *ctx = lc->ctx;
-	const struct rte_ether_addr *mac = &ctx->port[in_port].mac;
+	const uint64_t mac48 = pg_eth_mac48(&ctx->port[in_port].mac);
 	/* One copy of the table for the whole burst: a change published
 	 * meanwhile is seen from the next burst on (docs/decisions/0007). */
 	const struct pg_fib_side *fib = pg_fib_active(ctx->fib);
@@ -623,9 +623,9 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		if (likely(pg_ip4_fast_ok(rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
-					  m->data_len, m->pkt_len, mac,
-					  m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK, &d)) ||
+		if (likely(pg_ip4_fast_ok48(rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
+					    m->data_len, m->pkt_len, mac48,
+					    m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK, &d)) ||
 		    stage1_slow(lc, in_port, m, &dl, &d, &opt_mask, n_ip)) {
 			/* The lookup is a stage away: its tbl24 line can
 			 * arrive meanwhile (1M routes do not fit the caches). */
