@@ -320,11 +320,24 @@ pg_all_zero(const void *p, uint32_t len)
 static inline void
 pg_ip4_ttl_dec(struct rte_ipv4_hdr *ip)
 {
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* TTL, protocol and checksum as one little-endian word: TTL in bits
+	 * 0-7 (TTL > 0: no borrow), the checksum word as stored in bits
+	 * 16-31, where "+= htons(0x0100)" is += 1; the end-around carry
+	 * adds one more when the stored word was 0xfffe or 0xffff. One load,
+	 * one store. */
+	uint32_t w;
+
+	memcpy(&w, &ip->time_to_live, sizeof(w));
+	w = w - 1 + 0x10000 + ((uint32_t)(w >= 0xfffe0000u) << 16);
+	memcpy(&ip->time_to_live, &w, sizeof(w));
+#else
 	uint32_t c = ip->hdr_checksum;
 
 	c += rte_cpu_to_be_16(0x0100);
 	ip->hdr_checksum = (uint16_t)(c + (c >= 0xffff));
 	ip->time_to_live--;
+#endif
 }
 
 /* ---- Ethernet rewrite ------------------------------------------------------- */
