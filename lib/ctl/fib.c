@@ -14,6 +14,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "pg_fib.h"
+#include "pg_fib_lookup.h"
 
 RTE_LOG_REGISTER_SUFFIX(pg_fib_logtype, fib, INFO);
 #define FIB_LOG(level, fmt, ...) \
@@ -1197,6 +1198,72 @@ add_candidate(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint8_t origin,
 	fib->nh_ref[nh]++;
 }
 
+/*
+ * The head of DPDK 22.11's struct dir24_8_tbl (lib/fib/dir24_8.h, private):
+ * what the inline lookup (pg_fib_lookup.h) needs to find tbl24 and tbl8.
+ */
+struct dir24_8_head {
+	uint32_t number_tbl8s;
+	uint32_t rsvd_tbl8s;
+	uint32_t cur_tbl8s;
+	uint32_t nh_sz;                 /* enum rte_fib_dir24_8_nh_sz */
+	uint64_t def_nh;
+	const uint64_t *tbl8;
+	const uint64_t *tbl8_idxes;
+	/* tbl24[] follows, cache-line aligned */
+};
+
+/* Does the inline walk answer @p ip as rte_fib does? */
+static bool
+lookup_agrees(struct pg_fib_side *s, uint32_t ip)
+{
+	uint64_t want, got;
+
+	if (rte_fib_lookup_bulk(s->v4, &ip, &want, 1) != 0)
+		return false;
+	pg_fib_lookup4(s, &ip, &got, 1);
+	return got == want;
+}
+
+/*
+ * Let workers walk the table inline if it is laid out as this code
+ * expects: the head's fields match what we created, and lookups of every
+ * installed prefix (first and last address, so tbl8 groups too) agree
+ * with rte_fib's own. Otherwise nh_bytes stays 0: rte_fib_lookup_bulk.
+ */
+static void
+side_bind_lookup(struct pg_fib *fib, struct pg_fib_side *s, const struct rte_fib_conf *fc)
+{
+	const struct dir24_8_head *h = rte_fib_get_dp(s->v4);
+	uint32_t i;
+
+	s->nh_bytes = 0;
+	if (h == NULL || h->nh_sz != (uint32_t)fc->dir24_8.nh_sz ||
+	    h->number_tbl8s != fc->dir24_8.num_tbl8 || h->def_nh != fc->default_nh ||
+	    h->tbl8 == NULL ||
+	    (fc->dir24_8.nh_sz != RTE_FIB_DIR24_8_2B && fc->dir24_8.nh_sz != RTE_FIB_DIR24_8_4B))
+		goto refuse;
+	s->tbl24 = (const uint8_t *)h + RTE_ALIGN_CEIL(sizeof(*h), RTE_CACHE_LINE_SIZE);
+	s->tbl8 = h->tbl8;
+	s->nh_bytes = fc->dir24_8.nh_sz == RTE_FIB_DIR24_8_2B ? 2 : 4;
+	if (!lookup_agrees(s, 0) || !lookup_agrees(s, UINT32_MAX))
+		goto refuse;
+	for (i = 0; i < fib->n_routes && i < 4096; i++) {
+		const struct pg_fib_route *r = &fib->routes[i];
+		const uint32_t last = r->prefix | (r->len == 0 ? UINT32_MAX :
+						   (uint32_t)(UINT64_C(0xffffffff) >> r->len));
+
+		if (!lookup_agrees(s, r->prefix) || !lookup_agrees(s, last))
+			goto refuse;
+	}
+	return;
+refuse:
+	s->nh_bytes = 0;
+	s->tbl24 = NULL;
+	s->tbl8 = NULL;
+	FIB_LOG(WARNING, "rte_fib layout not recognised: rte_fib_lookup_bulk, not the inline lookup");
+}
+
 static int
 side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int socket,
 	    char err[PG_CONF_ERR_LEN])
@@ -1246,6 +1313,7 @@ side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int sock
 			return ret;
 		}
 	}
+	side_bind_lookup(fib, s, &fc);
 	return 0;
 }
 

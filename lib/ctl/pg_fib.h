@@ -103,6 +103,11 @@ pg_nexthop_unresolved_ip(const struct pg_nexthop *nh)
 struct pg_fib_side {
 	struct rte_fib *v4;             /**< prefix -> next-hop index */
 	struct pg_nexthop *nh;          /**< nh_cap entries, on the workers' socket */
+	/* v4's DIR-24-8 arrays for the inline lookup (pg_fib_lookup.h);
+	 * nh_bytes 0: layout not recognised, use rte_fib_lookup_bulk. */
+	const void *tbl24;
+	const void *tbl8;
+	uint8_t nh_bytes;               /**< 2 or 4: bytes per entry; 0: none */
 };
 
 /** Next-hop indexes with a fixed meaning. */

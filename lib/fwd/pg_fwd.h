@@ -23,8 +23,14 @@
 #include "pg_token_bucket.h"
 
 #define PG_FWD_MAX_PORTS PG_STATS_MAX_PORTS
-#define PG_BURST 32                /**< RX burst */
+/* Build-time knobs, measured in docs/decisions/0009-hot-loop-tuning.md
+ * (e.g. meson setup -Dc_args=-DPG_BURST=64 for a variant build). */
+#ifndef PG_BURST
+#define PG_BURST 32                /**< RX burst, at most 64 */
+#endif
+#ifndef PG_TX_BUF
 #define PG_TX_BUF 64               /**< per-port TX buffer; flushed when full or per loop */
+#endif
 
 /** What a worker needs to know of a port. */
 struct pg_fwd_port {

@@ -123,6 +123,30 @@ pg_ip4_sum20(const void *hdr)
 }
 
 /**
+ * pg_ip4_sum20(@p hdr) == 0xffff, for 20 bytes that are not all zero: the
+ * one's-complement sum folds to 0xffff iff the plain sum of the 32-bit
+ * words is a nonzero multiple of 0xffff (2^16 and 2^32 are 1 modulo
+ * 0xffff). One multiply instead of four folds.
+ */
+static inline bool
+pg_ip4_sum20_ok(const void *hdr)
+{
+	uint64_t a, b, s;
+	uint32_t c;
+
+	/* Three loads; a carry out of 64 bits is worth 1 (2^64 is 1 modulo
+	 * 0xffff too), added back as in any one's-complement sum. */
+	memcpy(&a, hdr, sizeof(a));
+	memcpy(&b, (const uint8_t *)hdr + 8, sizeof(b));
+	memcpy(&c, (const uint8_t *)hdr + 16, sizeof(c));
+	s = a + b;
+	s += s < a;
+	s += c;
+	s += s < c;
+	return s % 0xffff == 0;
+}
+
+/**
  * Validate an IPv4 header.
  *
  * @param ip        the header (may be unaligned by 2 as after Ethernet)
@@ -175,6 +199,31 @@ pg_ip4_martian_dst(uint32_t dst)
 	return pg_ip4_martian_octet[dst >> 24];
 }
 
+/*
+ * The first 8 bytes of a frame as one word: the destination MAC is the
+ * bytes PG_MAC48_MASK keeps. The 4 bytes from the EtherType: IPv4 and
+ * version 4 without options are the 3 PG_IP4_ETH_VHL_MASK keeps.
+ */
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+#define PG_MAC48_MASK UINT64_C(0x0000ffffffffffff)
+#define PG_IP4_ETH_VHL_MASK UINT32_C(0x00ffffff)
+#define PG_IP4_ETH_VHL UINT32_C(0x00450008)
+#else
+#define PG_MAC48_MASK UINT64_C(0xffffffffffff0000)
+#define PG_IP4_ETH_VHL_MASK UINT32_C(0xffffff00)
+#define PG_IP4_ETH_VHL UINT32_C(0x08004500)
+#endif
+
+/** @p mac as pg_ip4_fast_ok48() compares it (once per burst). */
+static inline uint64_t
+pg_eth_mac48(const struct rte_ether_addr *mac)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return v & PG_MAC48_MASK;
+}
+
 /**
  * The common case in one pass, for the hot loop: a frame to our unicast MAC
  * carrying an option-less IPv4 header that is intact, with neither address
@@ -183,26 +232,35 @@ pg_ip4_martian_dst(uint32_t dst)
  *
  * @param seg_len   bytes contiguous from @p eth
  * @param frame_len bytes of the whole frame
+ * @param ours48    our MAC, pg_eth_mac48()
  * @param cksum     RTE_MBUF_F_RX_IP_CKSUM_* bits the NIC set
  * @param dst       destination in host order, when true
  */
 static inline bool
-pg_ip4_fast_ok(const struct rte_ether_hdr *eth, uint32_t seg_len, uint32_t frame_len,
-	       const struct rte_ether_addr *ours, uint64_t cksum, uint32_t *dst)
+pg_ip4_fast_ok48(const struct rte_ether_hdr *eth, uint32_t seg_len, uint32_t frame_len,
+		 uint64_t ours48, uint64_t cksum, uint32_t *dst)
 {
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
-	uint32_t tlen;
+	uint32_t evhl, tlen;
+	uint64_t dmac;
 
-	if (seg_len < sizeof(*eth) + sizeof(*ip) ||
-	    !rte_is_same_ether_addr(&eth->dst_addr, ours) ||
-	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
-	    ip->version_ihl != RTE_IPV4_VHL_DEF ||
+	if (seg_len < sizeof(*eth) + sizeof(*ip))
+		return false;
+	/* Destination MAC, EtherType and version/IHL: two loads, two
+	 * compares (pg_eth_mac48(), PG_IP4_ETH_VHL). */
+	memcpy(&dmac, eth, sizeof(dmac));
+	memcpy(&evhl, &eth->ether_type, sizeof(evhl));
+	if (((dmac ^ ours48) & PG_MAC48_MASK) != 0 ||
+	    (evhl & PG_IP4_ETH_VHL_MASK) != PG_IP4_ETH_VHL ||
 	    cksum == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return false;
-	if (cksum != RTE_MBUF_F_RX_IP_CKSUM_GOOD && pg_ip4_sum20(ip) != 0xffff)
+	/* Version 4 in the first byte: the header is not all zero. */
+	if (cksum != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !pg_ip4_sum20_ok(ip))
 		return false;
+	/* sizeof(*ip) <= tlen <= frame_len - sizeof(*eth) in one compare
+	 * (frame_len >= seg_len >= sizeof(*eth) + sizeof(*ip)). */
 	tlen = pg_be16(ip->total_length);
-	if (tlen < sizeof(*ip) || tlen > frame_len - sizeof(*eth))
+	if (tlen - (uint32_t)sizeof(*ip) > frame_len - (uint32_t)(sizeof(*eth) + sizeof(*ip)))
 		return false;
 	/* Network order: the first octet is the first byte in memory. */
 	if (pg_ip4_martian_octet[((const uint8_t *)&ip->src_addr)[0]] |
@@ -210,6 +268,13 @@ pg_ip4_fast_ok(const struct rte_ether_hdr *eth, uint32_t seg_len, uint32_t frame
 		return false;
 	*dst = pg_be32(ip->dst_addr);
 	return true;
+}
+
+static inline bool
+pg_ip4_fast_ok(const struct rte_ether_hdr *eth, uint32_t seg_len, uint32_t frame_len,
+	       const struct rte_ether_addr *ours, uint64_t cksum, uint32_t *dst)
+{
+	return pg_ip4_fast_ok48(eth, seg_len, frame_len, pg_eth_mac48(ours), cksum, dst);
 }
 
 /* ---- checksums ------------------------------------------------------------ */
@@ -255,11 +320,24 @@ pg_all_zero(const void *p, uint32_t len)
 static inline void
 pg_ip4_ttl_dec(struct rte_ipv4_hdr *ip)
 {
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* TTL, protocol and checksum as one little-endian word: TTL in bits
+	 * 0-7 (TTL > 0: no borrow), the checksum word as stored in bits
+	 * 16-31, where "+= htons(0x0100)" is += 1; the end-around carry
+	 * adds one more when the stored word was 0xfffe or 0xffff. One load,
+	 * one store. */
+	uint32_t w;
+
+	memcpy(&w, &ip->time_to_live, sizeof(w));
+	w = w - 1 + 0x10000 + ((uint32_t)(w >= 0xfffe0000u) << 16);
+	memcpy(&ip->time_to_live, &w, sizeof(w));
+#else
 	uint32_t c = ip->hdr_checksum;
 
 	c += rte_cpu_to_be_16(0x0100);
 	ip->hdr_checksum = (uint16_t)(c + (c >= 0xffff));
 	ip->time_to_live--;
+#endif
 }
 
 /* ---- Ethernet rewrite ------------------------------------------------------- */

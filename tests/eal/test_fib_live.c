@@ -20,6 +20,7 @@
 
 #include "pg_conf.h"
 #include "pg_fib.h"
+#include "pg_fib_lookup.h"
 #include "pg_pkt.h"
 #include "pg_rcu.h"
 #include "live_reader.h"
@@ -296,12 +297,17 @@ START_TEST(table_full_changes_nothing)
 }
 END_TEST
 
+/* rte_fib's answer, which the workers' inline walk (pg_fib_lookup.h)
+ * must give too, after any change. */
 static uint64_t
 side_lookup(const struct pg_fib_side *s, uint32_t ip)
 {
-	uint64_t nh;
+	uint64_t nh, inl;
 
 	rte_fib_lookup_bulk(s->v4, &ip, &nh, 1);
+	ck_assert_uint_ne(s->nh_bytes, 0);      /* DPDK 22.11's layout recognised */
+	pg_fib_lookup4(s, &ip, &inl, 1);
+	ck_assert_uint_eq(inl, nh);
 	return nh;
 }
 

@@ -458,6 +458,32 @@ START_TEST(sum20_matches_raw_cksum)
 }
 END_TEST
 
+/* The fast path's checksum test agrees with the folded sum on any 20
+ * bytes that are not all zero, valid checksums or not. */
+START_TEST(sum20_ok_matches_sum20)
+{
+	uint8_t h[20];
+	unsigned int k, i, valid = 0;
+	uint16_t c;
+
+	srand(12);
+	for (k = 0; k < 200000; k++) {
+		for (i = 0; i < sizeof(h); i++)
+			h[i] = (uint8_t)(k < 2 ? 0xff : rand());
+		h[0] |= (uint8_t)(k & 1 ? 0x45 : 0x01);
+		if (k & 2) {
+			/* make it valid: the checksum field completes the sum */
+			h[10] = h[11] = 0;
+			c = (uint16_t)~pg_ip4_sum20(h);
+			memcpy(&h[10], &c, sizeof(c));
+		}
+		ck_assert_int_eq(pg_ip4_sum20_ok(h), pg_ip4_sum20(h) == 0xffff);
+		valid += pg_ip4_sum20_ok(h);
+	}
+	ck_assert_uint_ge(valid, 100000 / 2);
+}
+END_TEST
+
 /* The fast test never passes a frame the full checks would drop, and
  * passes the plain good one: mutate every byte of the headers. */
 START_TEST(fast_ok_agrees_with_full_checks)
@@ -960,6 +986,7 @@ pkt_suite(void)
 	tcase_add_test(tc, icmp_not_answered);
 	tcase_add_test(tc, icmp_echo_minus_zero_kept);
 	tcase_add_test(tc, sum20_matches_raw_cksum);
+	tcase_add_test(tc, sum20_ok_matches_sum20);
 	tcase_add_test(tc, fast_ok_agrees_with_full_checks);
 	tcase_add_test(tc, drop_names_complete);
 	tcase_add_test(tc, icmp4_error_exact_bytes);
