@@ -397,14 +397,11 @@ pg_punt_free(struct pg_punt *pu)
 }
 
 int
-pg_punt_port_of_ifindex(const struct pg_punt *pu, int ifindex)
+pg_punt_ifindex(const struct pg_punt *pu, uint16_t port)
 {
-	unsigned int i;
-
-	for (i = 0; pu != NULL && i < pu->n_ports; i++)
-		if (pu->ports[i].ifindex == ifindex)
-			return pu->ports[i].port;
-	return -1;
+	if (pu == NULL || port >= PG_MAX_PORTS || pu->by_port[port] < 0)
+		return 0;
+	return pu->ports[pu->by_port[port]].ifindex;
 }
 
 void

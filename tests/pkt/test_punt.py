@@ -22,6 +22,11 @@ from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, Raw  # noqa: E402
 
 TAP = "pg-punt-pkt"
 
+# The fake zebra's encoders, without test_fpm's cases.
+_n_cases = len(pgtest._cases)
+import test_fpm as fpm  # noqa: E402
+del pgtest._cases[_n_cases:]
+
 
 class Netns:
     """A namespace for one pktgate run, deleted afterwards."""
@@ -219,6 +224,76 @@ def default_name_and_duplicates():
         assert "ports[1].tap: duplicate kernel interface 'pg-lan' (also ports[0])" \
             in p.stderr, p.stderr
     finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+ZEBRA = r"""
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(bytes.fromhex(sys.argv[2]))
+time.sleep(60)
+"""
+
+
+@case
+def fpm_routes_out_of_a_mirror_interface():
+    """zebra names our mirror interfaces as routes' OIF (their kernel
+    ifindex in pktgate's namespace): a route without gateway goes out of
+    the mirrored port (without the mapping: no_port); one with a gateway
+    goes out of the OIF's port; our own subnet stays connected_own; an
+    OIF that is no mirror stays no_port."""
+    ns = Netns()
+    tmp = tempfile.mkdtemp(prefix="pg-punt-fpm-")
+    prefix = pgtest.unique_prefix("pgpuntf")
+    proc = tel = zebra = None
+    try:
+        cfg = mirror_config()
+        cfg.extra += 'fpm:\n  listen: "127.0.0.1:2620"\n'
+        vdevs, _ = pgtest.pcap_vdevs(tmp, cfg, {})
+        conf = os.path.join(tmp, "c.yaml")
+        with open(conf, "w") as f:
+            f.write(config_text(cfg))
+        proc = subprocess.Popen(["ip", "netns", "exec", ns.name, pgtest.PKTGATE]
+                                + pgtest.eal_args(prefix, vdevs)
+                                + ["--", "-c", conf, "--duration", "60"],
+                                cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        tel = pgtest.wait_for_socket(prefix, proc)
+        ifx = {}
+        for name in (TAP, TAP + "-w"):
+            out = subprocess.run(["ip", "-n", ns.name, "-o", "link", "show", name],
+                                 stdout=subprocess.PIPE, universal_newlines=True).stdout
+            ifx[name] = int(out.split(":")[0])
+        data = fpm.frame(
+            fpm.route(fpm.RTM_NEWROUTE, "10.77.0.0/16", oif=ifx[TAP]),
+            fpm.route(fpm.RTM_NEWROUTE, "10.88.0.0/16", gw="198.51.100.3",
+                      oif=ifx[TAP + "-w"]),
+            fpm.route(fpm.RTM_NEWROUTE, "192.0.2.0/24", oif=ifx[TAP],
+                      proto=fpm.PROTO_CONNECTED),
+            fpm.route(fpm.RTM_NEWROUTE, "10.66.0.0/16", oif=4242))
+        zebra = subprocess.Popen(["ip", "netns", "exec", ns.name, "/usr/bin/python3", "-c",
+                                  ZEBRA, "2620", data.hex()])
+        f = pgtest.wait_until(lambda: (lambda x: x if x["routes_added"] >= 2 and
+                                       x["ignored"]["no_port"] >= 1 and
+                                       x["ignored"]["connected_own"] >= 1 else None)(
+                                           tel.query("/pktgate/fpm")))
+        routes = tel.query("/pktgate/routes,0")["routes"]
+        assert f is not None, (tel.query("/pktgate/fpm"), routes)
+        r77 = [r for r in routes if r.startswith("10.77.0.0/16 ")]
+        r88 = [r for r in routes if r.startswith("10.88.0.0/16 ")]
+        assert len(r77) == 1 and " lan" in r77[0] and "fpm" in r77[0], routes
+        assert len(r88) == 1 and " port wan " in r88[0] and "fpm" in r88[0], routes
+        assert "192.0.2.0/24 port lan unresolved connected" in routes, routes
+        assert f["routes_added"] == 2 and f["ignored"]["no_port"] == 1, f
+        assert not [r for r in routes if r.startswith("10.66.")], routes
+    finally:
+        for p in (zebra, proc):
+            if p is not None and p.poll() is None:
+                p.kill()           # our own children, by their handles
+                p.wait()
+        if tel is not None:
+            tel.close()
+        ns.close()
+        pgtest.cleanup_prefix(prefix)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
