@@ -49,47 +49,15 @@ def mirror_config(ring_size=None):
     return cfg
 
 
-def config_text(cfg):
-    """cfg.text() with the lan port's mirror keys (Config has no field
-    for them): the port line ends with '}'."""
-    lines = []
-    for line in cfg.text().splitlines():
-        for p in cfg.ports:
-            extra = getattr(p, "extra", "")
-            if extra and line.startswith("  - {name: %s," % p.name):
-                line = line[:-1] + extra + "}"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
 def run_in_netns(cfg, frames, idle_ms=1500):
     """pktgate in its own namespace, lan fed with frames; returns a
     pgtest.Result (output frames per port, parsed summary)."""
     ns = Netns()
-    tmp = tempfile.mkdtemp(prefix="pg-punt-")
-    prefix = pgtest.unique_prefix("pgpunt")
-    res = pgtest.Result()
     try:
-        vdevs, outs = pgtest.pcap_vdevs(tmp, cfg, {"lan": frames})
-        conf = os.path.join(tmp, "c.yaml")
-        with open(conf, "w") as f:
-            f.write(config_text(cfg))
-        cmd = (["ip", "netns", "exec", ns.name, pgtest.PKTGATE]
-               + pgtest.eal_args(prefix, vdevs) + ["--", "-c", conf,
-                                                   "--idle-exit", str(idle_ms)])
-        res.cmd = cmd
-        p = subprocess.run(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=60, universal_newlines=True)
-        res.rc, res.stdout, res.stderr = p.returncode, p.stdout, p.stderr
-        res.summary = pgtest.parse_summary(p.stdout)
-        for name, files in outs.items():
-            res.out[name] = [fr for fn in files if os.path.exists(fn)
-                             for fr in pgtest.read_pcap(fn)]
-        return res
+        return pgtest.run_pktgate(cfg, {"lan": frames}, args=["--idle-exit", str(idle_ms)],
+                                  tag="punt", wrap=["ip", "netns", "exec", ns.name])
     finally:
         ns.close()
-        pgtest.cleanup_prefix(prefix)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def from_host(l3):
@@ -176,15 +144,16 @@ def a_full_ring_drops_and_counts_punt_full():
     identity(s)
 
 
-def check_config_error(port_extra, top_extra, want):
+def check_config_error(port_extra, top_extra, want, wan_extra=""):
     cfg = pgtest.base_config()
     cfg.port("lan").extra = port_extra
+    cfg.port("wan").extra = wan_extra
     cfg.extra += top_extra
     tmp = tempfile.mkdtemp(prefix="pg-punt-conf-")
     try:
         path = os.path.join(tmp, "c.yaml")
         with open(path, "w") as f:
-            f.write(config_text(cfg))
+            f.write(cfg.text())
         p = subprocess.run([pgtest.PKTGATE, "--check-config", path], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, universal_newlines=True, timeout=30)
         assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
@@ -210,21 +179,9 @@ def config_errors_name_the_field():
 
 @case
 def default_name_and_duplicates():
-    cfg = pgtest.base_config()
-    cfg.port("lan").extra = ", kernel_mirror: true"
-    cfg.port("wan").extra = ", tap: pg-lan"
-    tmp = tempfile.mkdtemp(prefix="pg-punt-conf-")
-    try:
-        path = os.path.join(tmp, "c.yaml")
-        with open(path, "w") as f:
-            f.write(config_text(cfg))
-        p = subprocess.run([pgtest.PKTGATE, "--check-config", path], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, universal_newlines=True, timeout=30)
-        assert p.returncode == 2, (p.stdout, p.stderr)
-        assert "ports[1].tap: duplicate kernel interface 'pg-lan' (also ports[0])" \
-            in p.stderr, p.stderr
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    check_config_error(", kernel_mirror: true", "",
+                       "ports[1].tap: duplicate kernel interface 'pg-lan' (also ports[0])",
+                       wan_extra=", tap: pg-lan")
 
 
 ZEBRA = r"""
@@ -252,7 +209,7 @@ def fpm_routes_out_of_a_mirror_interface():
         vdevs, _ = pgtest.pcap_vdevs(tmp, cfg, {})
         conf = os.path.join(tmp, "c.yaml")
         with open(conf, "w") as f:
-            f.write(config_text(cfg))
+            f.write(cfg.text())
         proc = subprocess.Popen(["ip", "netns", "exec", ns.name, pgtest.PKTGATE]
                                 + pgtest.eal_args(prefix, vdevs)
                                 + ["--", "-c", conf, "--duration", "60"],
