@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
 from pgtest import (HOST_IP, HOST_MAC, LAN_IP, LAN_MAC, WAN_IP, case,  # noqa: E402
                     main)
-from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, Raw  # noqa: E402
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, IPv6, Raw  # noqa: E402
 
 TAP = "pg-punt-pkt"
 
@@ -107,6 +107,30 @@ def syn_reaches_the_kernel_and_its_rst_leaves_by_the_port():
     assert s["ctl_tx"] == len(out) - 2 >= 2, s["lines"]
     assert s["port"]["lan"]["tx"] == len(out), s["lines"]
     assert not res.out["wan"], "nothing leaves by wan"
+    identity(s)
+
+
+@case
+def tcp_over_ipv6_reaches_the_kernel():
+    """The mirror of a port with ipv6 carries the IPv6 address too (no
+    DAD delay) and the configured IPv6 neighbor: a SYN to our IPv6
+    address is answered by the kernel's RST out of lan."""
+    lan6, host6 = "2001:db8:1::1", "2001:db8:1::10"
+    cfg = mirror_config()
+    cfg.port("lan").ip6 = lan6 + "/64"
+    cfg.neighbors.append((host6, HOST_MAC, "lan"))
+    frames = [from_host(IPv6(src=host6, dst=lan6) / TCP(sport=40002, dport=179, flags="S",
+                                                        seq=5))]
+    res = run_in_netns(cfg, frames)
+    assert res.rc == 0, pgtest.describe(res)
+    s = res.summary
+    assert s["punted"] == 1 and s["drops"] == 0, s["lines"]
+    rst = [Ether(f) for f in res.out["lan"] if TCP in Ether(f)]
+    assert len(rst) == 1, [Ether(f).summary() for f in res.out["lan"]]
+    r = rst[0]
+    assert (r[IPv6].src, r[IPv6].dst, r[TCP].sport, r[TCP].dport) == \
+        (lan6, host6, 179, 40002), r.summary()
+    assert r[TCP].flags & 0x04 and r[Ether].dst == HOST_MAC, r.summary()
     identity(s)
 
 
