@@ -66,7 +66,8 @@ def from_host(l3):
 
 def identity(s):
     assert s["rx"] == s["forwarded"] + s["local"] + s["drops"], s["lines"]
-    assert s["tx"] == s["forwarded"] + s["local"] - s["punted"] + s["ctl_tx"], s["lines"]
+    assert s["tx"] == (s["forwarded"] + s["local"] - s["punted"] - s.get("consumed", 0)
+                       + s["ctl_tx"]), s["lines"]
 
 
 @case
