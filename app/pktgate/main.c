@@ -268,6 +268,11 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 			fail(EXIT_FAILURE, err);
 			goto out_punt;
 		}
+		/* zebra names our mirror interfaces as routes' OIF. */
+		for (i = 0; i < ports.n_ports; i++)
+			if (pg_punt_ifindex(punt, (uint16_t)i) != 0)
+				pg_fpm_map_ifindex(fpm, pg_punt_ifindex(punt, (uint16_t)i),
+						   (uint16_t)i);
 	}
 
 	view.conf = conf;

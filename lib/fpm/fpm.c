@@ -66,6 +66,11 @@ struct pg_fpm {
 	uint32_t n_stale;
 	bool resync_pending;
 
+	/* Mirror interfaces (pg_fpm_map_ifindex()): ifindex -> port. */
+	int mirror_ifindex[PG_CONF_MAX_PORTS];
+	uint16_t mirror_port[PG_CONF_MAX_PORTS];
+	unsigned int n_mirrors;
+
 	pthread_mutex_t lock;           /**< pub vs telemetry */
 	struct pg_fpm_stats st;         /**< the control thread's copy */
 	struct pg_fpm_stats pub;        /**< what pg_fpm_get_stats() returns */
@@ -326,12 +331,37 @@ change_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Port a route goes out of, or -1 (counted) when it cannot be installed. */
+void
+pg_fpm_map_ifindex(struct pg_fpm *f, int ifindex, uint16_t port)
+{
+	if (f->n_mirrors < PG_CONF_MAX_PORTS) {
+		f->mirror_ifindex[f->n_mirrors] = ifindex;
+		f->mirror_port[f->n_mirrors++] = port;
+	}
+}
+
+/* The port whose kernel mirror interface is @p oif, or -1. */
+static int
+oif_port(const struct pg_fpm *f, uint32_t oif)
+{
+	unsigned int i;
+
+	for (i = 0; oif != 0 && i < f->n_mirrors; i++)
+		if ((uint32_t)f->mirror_ifindex[i] == oif)
+			return f->mirror_port[i];
+	return -1;
+}
+
+/* Port a route goes out of, or -1 (counted) when it cannot be installed.
+ * An OIF that is one of our mirror interfaces names the port; else the
+ * gateway's connected subnet does. */
 static int
 route_port(struct pg_fpm *f, const struct pg_fpm_route *r)
 {
-	int port;
+	int port = oif_port(f, r->oif);
 
+	if (port >= 0 && (r->gw != 0 || pg_fib_port_of(f->fib, r->prefix) < 0))
+		return port;
 	if (r->gw != 0) {
 		port = pg_fib_port_of(f->fib, r->gw);
 		if (port < 0)
@@ -345,7 +375,7 @@ route_port(struct pg_fpm *f, const struct pg_fpm_route *r)
 		f->parser.c.ignored[PG_FPM_IGN_connected_own]++;
 		return -1;
 	}
-	/* An OIF we cannot map to a port (no mirror interfaces yet). */
+	/* An OIF that is no mirror interface of ours. */
 	f->parser.c.ignored[PG_FPM_IGN_no_port]++;
 	return -1;
 }

@@ -60,6 +60,13 @@ struct pg_fpm_stats {
 struct pg_fpm *pg_fpm_create(const struct pg_conf_fpm *conf, struct pg_fib *fib,
 			     char err[PG_CONF_ERR_LEN]);
 
+/**
+ * Kernel interface @p ifindex mirrors pktgate port @p port (docs/punt.md):
+ * a route whose OIF is that interface goes out of that port. Call before
+ * the first poll; at most one mapping per port.
+ */
+void pg_fpm_map_ifindex(struct pg_fpm *f, int ifindex, uint16_t port);
+
 /** Accept, read and apply what arrived; remove stale routes when due. */
 void pg_fpm_poll(struct pg_fpm *f, double now);
 

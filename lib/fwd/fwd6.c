@@ -332,9 +332,6 @@ stage1(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, bool *rout
 		    pg_ip6_is_solicited_node(ip->dst_addr, p6->sn[0]) ||
 		    pg_ip6_is_solicited_node(ip->dst_addr, p6->sn[1]))
 			return local6_input(lc, in_port, m, true);
-		/* Link-local groups (OSPFv3, VRRP...): the kernel's, if any. */
-		if (ip->dst_addr[1] == 0x02)
-			return punt_or(lc, in_port, m, PG_DROP_ip6_multicast_dst);
 		return PG_DROP_ip6_multicast_dst;
 	}
 	/* The unspecified source is only for DAD, which is multicast. */

@@ -65,8 +65,8 @@ void pg_punt_poll(struct pg_punt *pu);
 /** After the workers stopped: remove the kernel interfaces, free rings. */
 void pg_punt_free(struct pg_punt *pu);
 
-/** The pktgate port mirrored by kernel interface @p ifindex, or -1. */
-int pg_punt_port_of_ifindex(const struct pg_punt *pu, int ifindex);
+/** The kernel ifindex of pktgate port @p port's mirror, or 0 (none). */
+int pg_punt_ifindex(const struct pg_punt *pu, uint16_t port);
 
 /** A snapshot of the counters (any thread). */
 void pg_punt_get_stats(const struct pg_punt *pu, struct pg_punt_stats *out);

@@ -152,6 +152,17 @@ tap_start(struct punt_port *pp, const struct pg_conf_port *cp, struct rte_mempoo
 	return 0;
 }
 
+/* Is @p a inside @p prefix/@p len (IPv6, network order)? */
+static bool
+in_prefix6(const uint8_t a[16], const uint8_t prefix[16], unsigned int len)
+{
+	const unsigned int bytes = len / 8, bits = len % 8;
+
+	if (memcmp(a, prefix, bytes) != 0)
+		return false;
+	return bits == 0 || ((a[bytes] ^ prefix[bytes]) & (0xff00 >> bits)) == 0;
+}
+
 /* The kernel side: addresses of the port, and the neighbors pktgate was
  * given, so that the kernel needs no ARP for them. */
 static int
@@ -190,6 +201,18 @@ tap_kernel_setup(struct punt_port *pp, const struct pg_conf *conf, unsigned int 
 		ret = pg_punt_nl_neigh(pp->ifindex, AF_INET, &ip, nb->mac);
 		if (ret != 0)
 			PUNT_LOG(NOTICE, "%s: neighbor entry refused: %s", pp->tap, strerror(-ret));
+	}
+	/* IPv6 neighbors by the port prefix that holds them (link-local
+	 * ones name no port: the kernel finds them by ND). */
+	for (k = 0; cp->has_ip6 && k < conf->n_neighbors6; k++) {
+		const struct pg_conf_neighbor6 *nb = &conf->neighbors6[k];
+
+		if (!in_prefix6(nb->ip, cp->ip6, cp->ip6_len))
+			continue;
+		ret = pg_punt_nl_neigh(pp->ifindex, AF_INET6, nb->ip, nb->mac);
+		if (ret != 0)
+			PUNT_LOG(NOTICE, "%s: IPv6 neighbor entry refused: %s", pp->tap,
+				 strerror(-ret));
 	}
 	return 0;
 }
@@ -397,14 +420,11 @@ pg_punt_free(struct pg_punt *pu)
 }
 
 int
-pg_punt_port_of_ifindex(const struct pg_punt *pu, int ifindex)
+pg_punt_ifindex(const struct pg_punt *pu, uint16_t port)
 {
-	unsigned int i;
-
-	for (i = 0; pu != NULL && i < pu->n_ports; i++)
-		if (pu->ports[i].ifindex == ifindex)
-			return pu->ports[i].port;
-	return -1;
+	if (pu == NULL || port >= PG_MAX_PORTS || pu->by_port[port] < 0)
+		return 0;
+	return pu->ports[pu->by_port[port]].ifindex;
 }
 
 void

@@ -76,10 +76,10 @@ class Env:
         sh("ip", "addr", "add", P_IP + "/24", "dev", IF_P, ns=NS_P)
         mac = mac_of(IF_G, NS_G)
         cfg = Config(ports=[Port("lan", "net_af_packet0", G_IP, 24, mac)], arp={})
+        cfg.ports[0].extra = ", tap: %s" % TAP
         conf = os.path.join(self.tmp, "c.yaml")
         with open(conf, "w") as f:
-            f.write(cfg.text().replace("mac: '%s'" % mac,
-                                       "mac: '%s', tap: %s" % (mac, TAP)))
+            f.write(cfg.text())
         q = pgtest.TOPOLOGY["queues"]
         eal = pgtest.eal_args(self.prefix, ["net_af_packet0,iface=%s,qpairs=%d" % (IF_G, q)],
                               log_levels=())

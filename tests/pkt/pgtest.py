@@ -102,6 +102,7 @@ class Port:
             name, device, ip, plen, mac
         self.ip6 = ip6     # "addr/len" or None: IPv6 off on the port
         self.mtu = mtu     # None: pktgate's default (1500)
+        self.extra = ""    # more keys of the port's flow mapping (", tap: x")
 
 
 def yq(v):
@@ -139,10 +140,10 @@ class Config:
     def text(self):
         out = ["ports:"]
         for p in self.ports:
-            out.append("  - {name: %s, device: %s, ipv4: %s/%d, mac: '%s'%s%s}"
+            out.append("  - {name: %s, device: %s, ipv4: %s/%d, mac: '%s'%s%s%s}"
                        % (p.name, p.device, p.ip, p.plen, p.mac,
                           ", ipv6: '%s'" % p.ip6 if p.ip6 else "",
-                          ", mtu: %d" % p.mtu if p.mtu is not None else ""))
+                          ", mtu: %d" % p.mtu if p.mtu is not None else "", p.extra))
         if self.neighbors:
             out.append("neighbors:")
             for ip, mac, port in self.neighbors:
@@ -601,9 +602,10 @@ def pcap_vdevs(tmp, cfg, inputs):
 
 
 def run_pktgate(cfg, inputs=None, args=None, vdevs_extra=(), timeout=60,
-                tag="run"):
+                tag="run", wrap=()):
     """Run pktgate on net_pcap ports fed from inputs (port -> frames) until
-    it is idle; return a Result with output frames and parsed summary."""
+    it is idle; return a Result with output frames and parsed summary.
+    wrap: a command prefix (e.g. ip netns exec NS)."""
     inputs = inputs or {}
     tmp = tempfile.mkdtemp(prefix="pg-%s-" % tag)
     prefix = unique_prefix()
@@ -613,7 +615,7 @@ def run_pktgate(cfg, inputs=None, args=None, vdevs_extra=(), timeout=60,
         conf = os.path.join(tmp, "c.yaml")
         with open(conf, "w") as f:
             f.write(cfg.text())
-        cmd = ([PKTGATE] + eal_args(prefix, list(vdevs) + list(vdevs_extra))
+        cmd = (list(wrap) + [PKTGATE] + eal_args(prefix, list(vdevs) + list(vdevs_extra))
                + ["--", "-c", conf]
                + (args if args is not None else ["--idle-exit", str(IDLE_MS)]))
         res.cmd = cmd

@@ -1763,6 +1763,50 @@ START_TEST(test_icmp_limits)
 }
 END_TEST
 
+/* kernel_mirror / tap / punt: the exception path (docs/punt.md). */
+START_TEST(test_kernel_mirror)
+{
+	static char yaml[16384 + 64];
+	struct pg_conf *c;
+
+	c = expect_ok(doc(NULL, NULL, NULL, NULL));
+	ck_assert_str_eq(c->ports[0].tap, "");
+	ck_assert_uint_eq(c->n_mirrors, 0);
+	ck_assert_uint_eq(c->punt_ring_size, PG_CONF_DEFAULT_PUNT_RING);
+	pg_conf_free(c);
+	c = expect_ok(doc(one_port("    kernel_mirror: true\n"), "", "", NULL));
+	ck_assert_str_eq(c->ports[0].tap, "pg-lan");
+	ck_assert_uint_eq(c->n_mirrors, 1);
+	pg_conf_free(c);
+	c = expect_ok(doc(one_port("    tap: fifteen-chars-x\n"), "", "", NULL));
+	ck_assert_str_eq(c->ports[0].tap, "fifteen-chars-x");
+	pg_conf_free(c);
+	c = expect_ok(doc(one_port("    kernel_mirror: false\n"), "", "", NULL));
+	ck_assert_str_eq(c->ports[0].tap, "");
+	ck_assert_uint_eq(c->n_mirrors, 0);
+	pg_conf_free(c);
+	snprintf(yaml, sizeof(yaml), "%spunt: {ring_size: 4}\n", doc(NULL, NULL, NULL, NULL));
+	c = expect_ok(yaml);
+	ck_assert_uint_eq(c->punt_ring_size, 4);
+	pg_conf_free(c);
+
+	expect_error(doc(one_port("    tap: sixteen-chars-xy\n"), "", "", NULL),
+		     "ports[0].tap: 'sixteen-chars-xy' must be 1..15 characters", "line");
+	expect_error(doc(one_port("    kernel_mirror: on\n"), "", "", NULL),
+		     "ports[0].kernel_mirror: expected true or false, got 'on'", NULL);
+	expect_error(doc(one_port("    kernel_mirror: false\n    tap: x\n"), "", "", NULL),
+		     "ports[0].tap: given with kernel_mirror: false", NULL);
+	expect_error(doc(one_port("    tap: 'a b'\n"), "", "", NULL),
+		     "ports[0].tap: 'a b' may only contain", NULL);
+	expect_error(doc(one_port("    tap: ..\n"), "", "", NULL),
+		     "ports[0].tap: '..' may only contain", NULL);
+	snprintf(yaml, sizeof(yaml), "%spunt: {ring_size: 96}\n", doc(NULL, NULL, NULL, NULL));
+	expect_error(yaml, "punt.ring_size: 96 is not a power of two", NULL);
+	snprintf(yaml, sizeof(yaml), "%spunt: {ring_size: 2}\n", doc(NULL, NULL, NULL, NULL));
+	expect_error(yaml, "punt.ring_size: 2 is out of range (4..65536)", NULL);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -1843,6 +1887,7 @@ conf_suite(void)
 	tc = tcase_create("mtu_icmp");
 	tcase_add_test(tc, test_port_mtu);
 	tcase_add_test(tc, test_icmp_limits);
+	tcase_add_test(tc, test_kernel_mirror);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
