@@ -180,10 +180,6 @@ tap_kernel_setup(struct punt_port *pp, const struct pg_conf *conf, unsigned int 
 			 "after creation", i, pp->tap);
 		return -ENODEV;
 	}
-	/* No IPv6 on the port, none on its mirror: no link-local chatter
-	 * (router solicitations, MLD) going out of the port. */
-	if (!cp->has_ip6 && pg_punt_ipv6_off(pp->tap) != 0)
-		PUNT_LOG(NOTICE, "%s: cannot turn IPv6 off", pp->tap);
 	ret = pg_punt_nl_addr(pp->ifindex, AF_INET, &ip4, cp->ip4_len);
 	if (ret == 0 && cp->has_ip6)
 		ret = pg_punt_nl_addr(pp->ifindex, AF_INET6, cp->ip6, cp->ip6_len);
@@ -285,8 +281,15 @@ pg_punt_create(const struct pg_conf *conf, const struct pg_ports *ports,
 		pp->port = (uint16_t)i;
 		snprintf(pp->tap, sizeof(pp->tap), "%s", cp->tap);
 		pu->n_ports++;
-		if (tap_probe(pp, &ports->port[i], i, err) != 0 ||
-		    tap_start(pp, cp, pool, i, err) != 0 ||
+		if (tap_probe(pp, &ports->port[i], i, err) != 0)
+			goto fail;
+		/* No IPv6 on the port, none on its mirror: no link-local
+		 * chatter (router solicitations, MLD) going out of the port.
+		 * Before the link goes up (tap_start), or the kernel's first
+		 * MLD report and solicitation are already on their way. */
+		if (!cp->has_ip6 && pg_punt_ipv6_off(pp->tap) != 0)
+			PUNT_LOG(NOTICE, "%s: cannot turn IPv6 off", pp->tap);
+		if (tap_start(pp, cp, pool, i, err) != 0 ||
 		    tap_kernel_setup(pp, conf, i, err) != 0)
 			goto fail;
 		pu->by_port[i] = (int8_t)(pu->n_ports - 1);

@@ -120,13 +120,18 @@ def tcp_over_ipv6_reaches_the_kernel():
     cfg = mirror_config()
     cfg.port("lan").ip6 = lan6 + "/64"
     cfg.neighbors.append((host6, HOST_MAC, "lan"))
-    # One rtc worker whatever the topology: this config in pipeline mode
-    # does not fit the tests' 256 MB (the IPv6 table's allocation fails,
-    # mirror or not); the punt code is the same in both modes.
+    # One rtc worker whatever the topology: the punt code is the same in
+    # both modes. The live IPv6 table keeps two TRIE copies of 32 MiB
+    # first level each: 512 MB as for the other IPv6 tests.
     cfg.raw_workers = ["  lcores: [%d]" % pgtest.TOPOLOGY["lcores"][0]]
     frames = [from_host(IPv6(src=host6, dst=lan6) / TCP(sport=40002, dport=179, flags="S",
                                                         seq=5))]
-    res = run_in_netns(cfg, frames)
+    mem = pgtest.EAL_MEM_MB
+    pgtest.EAL_MEM_MB = 512
+    try:
+        res = run_in_netns(cfg, frames)
+    finally:
+        pgtest.EAL_MEM_MB = mem
     assert res.rc == 0, pgtest.describe(res)
     s = res.summary
     assert s["punted"] == 1 and s["drops"] == 0, s["lines"]
