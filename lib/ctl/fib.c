@@ -23,7 +23,12 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib_logtype, fib, INFO);
 #define NH_UNRESOLVED(port) (PG_NH_IDX_PORTS + 2u * (port) + 1u)
 /* 2-byte DIR-24-8 entries keep one bit for the tbl8 flag. */
 #define MAX_NEXTHOPS_2B 32767u
+/* One bit of a 2-byte route value selects the group table (pg_fib.h). */
+#define MAX_NEXTHOPS (PG_FIB_GROUP_FLAG - 1u)
+#define MAX_GROUPS (PG_FIB_GROUP_FLAG - 1u)
 #define DEFAULT_MAX_NEXTHOPS 4096u
+#define DEFAULT_MAX_GROUPS 1024u
+#define DEFAULT_MAX_GROUP_MEMBERS 16u
 #define MIN_MAX_ROUTES 65536u
 #define MIN_TBL8 4096u
 
@@ -301,6 +306,23 @@ pending_nh(const struct pg_fib *fib, const struct txn *t, uint32_t idx)
 	return &fib->ctl_nh[idx];
 }
 
+/* What the DEFAULT slot holds for route value @p v: the next hop, or for a
+ * group an entry naming it (the lookup's miss value has no flag bit). */
+static const struct pg_nexthop *
+value_entry(const struct pg_fib *fib, const struct txn *t, uint32_t v,
+	    struct pg_nexthop *tmp)
+{
+	uint16_t g;
+
+	if (!pg_fib_is_group(v))
+		return t != NULL ? pending_nh(fib, t, v) : &fib->ctl_nh[v];
+	g = (uint16_t)(v & ~PG_FIB_GROUP_FLAG);
+	memset(tmp, 0, sizeof(*tmp));
+	memcpy(tmp->l2, &g, sizeof(g));
+	tmp->type = PG_NH_GROUP;
+	return tmp;
+}
+
 static void
 nh_fill_unresolved(struct pg_nexthop *e, const struct pg_fib *fib, uint16_t port,
 		   uint32_t gw)
@@ -314,20 +336,21 @@ nh_fill_unresolved(struct pg_nexthop *e, const struct pg_fib *fib, uint16_t port
 static void
 default_follow(struct pg_fib *fib, struct txn *t, uint32_t nh)
 {
+	struct pg_nexthop tmp;
 	struct fib_op op = { .kind = OP_NH_SET, .nh = PG_NH_IDX_DEFAULT,
-			     .entry = *pending_nh(fib, t, nh),
+			     .entry = *value_entry(fib, t, nh, &tmp),
 			     .old_entry = *pending_nh(fib, t, PG_NH_IDX_DEFAULT) };
 
 	if (t->commit) {
 		fib->default_nh = nh;
-		fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[nh];
+		fib->ctl_nh[PG_NH_IDX_DEFAULT] = *value_entry(fib, NULL, nh, &tmp);
 		return;
 	}
 	txn_push(t, &op);
 }
 
 static void
-ref_drop(struct pg_fib *fib, uint32_t nh)
+nh_ref_drop(struct pg_fib *fib, uint32_t nh)
 {
 	if (--fib->nh_ref[nh] == 0 && nh >= PG_NH_IDX_PORTS + 2 * fib->n_ports &&
 	    !fib->nh_neigh[nh]) {
@@ -338,6 +361,38 @@ ref_drop(struct pg_fib *fib, uint32_t nh)
 		       fib->nh_ref[fib->n_nh - 1] == 0 && !fib->nh_neigh[fib->n_nh - 1])
 			fib->n_nh--;
 	}
+}
+
+/* A route's reference on its value: a next hop, or a group (which holds
+ * one on each member). */
+static void
+ref_get(struct pg_fib *fib, uint32_t v)
+{
+	if (pg_fib_is_group(v))
+		fib->groups[v & ~PG_FIB_GROUP_FLAG].ref++;
+	else
+		fib->nh_ref[v]++;
+}
+
+static void
+ref_drop(struct pg_fib *fib, uint32_t v)
+{
+	struct pg_fib_group *g;
+	unsigned int i;
+
+	if (!pg_fib_is_group(v)) {
+		nh_ref_drop(fib, v);
+		return;
+	}
+	g = &fib->groups[v & ~PG_FIB_GROUP_FLAG];
+	if (--g->ref != 0)
+		return;
+	/* Unused: its index is free again. Its buckets stay as they are until
+	 * a new group takes the index, after this change's grace period. */
+	for (i = 0; i < g->n; i++)
+		nh_ref_drop(fib, g->member[i]);
+	g->n = 0;
+	fib->n_groups--;
 }
 
 /* Make (prefix, len) -> nh the route of @p origin; it wins or waits. */
@@ -356,7 +411,7 @@ install(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
 		/* Loses: kept for when the winner goes. */
 		if (t->commit) {
 			fib->shadow[fib->n_shadow++] = nr;
-			fib->nh_ref[nh]++;
+			ref_get(fib, nh);
 		}
 		return 0;
 	}
@@ -368,7 +423,7 @@ install(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
 			default_follow(fib, t, nh);
 		return 0;
 	}
-	fib->nh_ref[nh]++;
+	ref_get(fib, nh);
 	if (w == NULL) {
 		memmove(&fib->routes[pos + 1], &fib->routes[pos],
 			(fib->n_routes - pos) * sizeof(*w));
@@ -600,14 +655,54 @@ pg_fib_route_add(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint32_t gw,
 				       port, err);
 }
 
+/* The port of gateway @p gw (which must be @p port unless that is
+ * negative), or -EINVAL with @p err filled. */
+static int
+gw_port(const struct pg_fib *fib, uint32_t gw, int port, char err[PG_CONF_ERR_LEN])
+{
+	const int p = pg_fib_port_of(fib, gw);
+	char a[20];
+
+	if (p < 0 || (port >= 0 && port != p)) {
+		snprintf(err, PG_CONF_ERR_LEN, "via %s: not in the subnet of %s",
+			 ip_str(gw, a), port >= 0 ? "that port" : "any port");
+		return -EINVAL;
+	}
+	if (is_local(fib, gw)) {
+		snprintf(err, PG_CONF_ERR_LEN, "via %s: that is our own address", ip_str(gw, a));
+		return -EINVAL;
+	}
+	return p;
+}
+
+/* May a route for (prefix, len) go in: not our own address, room left. */
+static int
+route_room(struct pg_fib *fib, uint32_t prefix, uint8_t len, char err[PG_CONF_ERR_LEN])
+{
+	bool found;
+	const uint32_t pos = route_pos(fib, prefix, len, &found);
+	char a[20];
+	int ret;
+
+	if (found && fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL) {
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: is our own address",
+			 ip_str(prefix, a), len);
+		return -EEXIST;
+	}
+	ret = room_for_routes(fib, 1);
+	if (ret != 0)
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: %s (max_routes %u)",
+			 ip_str(prefix, a), len, ret == -ENOSPC ? "table full" : "out of memory",
+			 fib->max_routes);
+	return ret;
+}
+
 int
 pg_fib_route_add_origin(struct pg_fib *fib, enum pg_route_origin origin,
 			uint32_t prefix, uint8_t len, uint32_t gw, int port,
 			char err[PG_CONF_ERR_LEN])
 {
 	char a[20];
-	bool found;
-	uint32_t pos;
 	int ret;
 
 	if (!changeable_origin(origin, err))
@@ -618,37 +713,17 @@ pg_fib_route_add_origin(struct pg_fib *fib, enum pg_route_origin origin,
 	}
 	prefix &= mask_of(len);
 	if (gw != 0) {
-		const int p = pg_fib_port_of(fib, gw);
-
-		if (p < 0 || (port >= 0 && port != p)) {
-			snprintf(err, PG_CONF_ERR_LEN, "via %s: not in the subnet of %s",
-				 ip_str(gw, a), port >= 0 ? "that port" : "any port");
-			return -EINVAL;
-		}
-		if (is_local(fib, gw)) {
-			snprintf(err, PG_CONF_ERR_LEN, "via %s: that is our own address",
-				 ip_str(gw, a));
-			return -EINVAL;
-		}
-		port = p;
+		port = gw_port(fib, gw, port, err);
+		if (port < 0)
+			return port;
 	} else if (port < 0 || (unsigned int)port >= fib->n_ports) {
 		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: needs a gateway or a port",
 			 ip_str(prefix, a), len);
 		return -EINVAL;
 	}
-	pos = route_pos(fib, prefix, len, &found);
-	if (found && fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL) {
-		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: is our own address",
-			 ip_str(prefix, a), len);
-		return -EEXIST;
-	}
-	ret = room_for_routes(fib, 1);
-	if (ret != 0) {
-		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: %s (max_routes %u)",
-			 ip_str(prefix, a), len, ret == -ENOSPC ? "table full" : "out of memory",
-			 fib->max_routes);
+	ret = route_room(fib, prefix, len, err);
+	if (ret != 0)
 		return ret;
-	}
 	CHANGE(fib, err, do_route_add(fib, &t_, (uint8_t)origin, prefix, len, gw,
 				      (uint16_t)port));
 }
@@ -823,6 +898,8 @@ spec_check(const struct pg_fib *fib, struct pg_fib_route_spec *r, char err[PG_CO
 		return -EINVAL;
 	}
 	r->prefix &= mask_of(r->len);
+	if (r->group != 0)
+		return 0;       /* checked when it was held */
 	if (r->gw != 0) {
 		const int p = pg_fib_port_of(fib, r->gw);
 
@@ -846,6 +923,34 @@ spec_check(const struct pg_fib *fib, struct pg_fib_route_spec *r, char err[PG_CO
 }
 
 /*
+ * A next hop for gateway @p gw that has none yet, made before any route
+ * points at it: no reader can hold an index nothing points to, so both
+ * copies are written directly. It starts with one reference, the caller's.
+ * Returns its index or -ENOSPC.
+ */
+static int
+gw_new_held(struct pg_fib *fib, uint32_t gw, uint16_t port)
+{
+	struct pg_nexthop e;
+	uint32_t idx;
+
+	for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
+		if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
+			break;
+	if (idx >= fib->nh_cap)
+		return -ENOSPC;
+	nh_fill_unresolved(&e, fib, port, gw);
+	fib->ctl_nh[idx] = e;
+	fib->side[0].nh[idx] = e;
+	fib->side[1].nh[idx] = e;
+	fib->nh_ip[idx] = gw;
+	fib->nh_ref[idx] = 1;
+	if (idx == fib->n_nh)
+		fib->n_nh++;
+	return (int)idx;
+}
+
+/*
  * Next hops for gateways not seen before, made before any route points at
  * them: no reader can hold an index nothing points to, so both copies are
  * written directly. Each holds one reference until the load commits or
@@ -855,30 +960,19 @@ static int
 hold_gateways(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
 	      uint32_t *held)
 {
-	uint32_t i, n_held = 0, idx;
+	uint32_t i, n_held = 0;
+	int idx;
 
 	for (i = 0; i < n; i++) {
-		struct pg_nexthop e;
-
-		if (v[i].gw == 0 || find_gw_nh(fib, v[i].gw) >= 0)
+		if (v[i].group != 0 || v[i].gw == 0 || find_gw_nh(fib, v[i].gw) >= 0)
 			continue;
-		for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
-			if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
-				break;
-		if (idx >= fib->nh_cap) {
+		idx = gw_new_held(fib, v[i].gw, (uint16_t)v[i].port);
+		if (idx < 0) {
 			while (n_held > 0)
 				ref_drop(fib, held[--n_held]);
 			return -ENOSPC;
 		}
-		nh_fill_unresolved(&e, fib, (uint16_t)v[i].port, v[i].gw);
-		fib->ctl_nh[idx] = e;
-		fib->side[0].nh[idx] = e;
-		fib->side[1].nh[idx] = e;
-		fib->nh_ip[idx] = v[i].gw;
-		fib->nh_ref[idx] = 1;
-		if (idx == fib->n_nh)
-			fib->n_nh++;
-		held[n_held++] = idx;
+		held[n_held++] = (uint32_t)idx;
 	}
 	return (int)n_held;
 }
@@ -886,6 +980,8 @@ hold_gateways(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
 static uint32_t
 spec_nh(const struct pg_fib *fib, const struct pg_fib_route_spec *r)
 {
+	if (r->group != 0)
+		return r->group;
 	return r->gw != 0 ? (uint32_t)find_gw_nh(fib, r->gw) : NH_UNRESOLVED(r->port);
 }
 
@@ -948,7 +1044,7 @@ bulk_commit(struct pg_fib *fib, uint8_t origin, const struct pg_fib_route_spec *
 		nr.reserved = 0;
 		nr.nh = spec_nh(fib, r);
 		nr.gw = r->gw;
-		fib->nh_ref[nr.nh]++;
+		ref_get(fib, nr.nh);
 		k++;
 		if (w != NULL && w->prefix == r->prefix && w->len == r->len) {
 			switch (spec_effect(w, origin)) {
@@ -964,8 +1060,10 @@ bulk_commit(struct pg_fib *fib, uint8_t origin, const struct pg_fib_route_spec *
 			i++;
 		}
 		if (nr.len == 0) {
+			struct pg_nexthop tmp;
+
 			fib->default_nh = nr.nh;
-			fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[nr.nh];
+			fib->ctl_nh[PG_NH_IDX_DEFAULT] = *value_entry(fib, NULL, nr.nh, &tmp);
 		}
 		out[o++] = nr;
 	}
@@ -1050,6 +1148,7 @@ pg_fib_route_add_bulk(struct pg_fib *fib, enum pg_route_origin origin,
 	for (i = 0; i < n; i++) {
 		bool found;
 		const uint32_t pos = route_pos(fib, v[i].prefix, v[i].len, &found);
+		struct pg_nexthop tmp;
 		struct fib_op *op;
 
 		if (found && spec_effect(&fib->routes[pos], (uint8_t)origin) == SPEC_WAIT)
@@ -1069,7 +1168,7 @@ pg_fib_route_add_bulk(struct pg_fib *fib, enum pg_route_origin origin,
 			memset(d, 0, sizeof(*d));
 			d->kind = OP_NH_SET;
 			d->nh = PG_NH_IDX_DEFAULT;
-			d->entry = fib->ctl_nh[op->nh];
+			d->entry = *value_entry(fib, NULL, op->nh, &tmp);
 			d->old_entry = fib->ctl_nh[PG_NH_IDX_DEFAULT];
 		}
 	}
@@ -1167,6 +1266,238 @@ out:
 	return ret;
 }
 
+/* ---- ECMP next-hop groups (docs/decisions/0010-ecmp.md) ------------------- */
+
+/*
+ * The buckets of new group @p g: each member gets 64/n of them (the first
+ * 64%n one more). A bucket keeps the member @p seed gave it while that
+ * member is in the group and under its share, so a member that goes moves
+ * only its own flows and a member that comes takes only its share.
+ */
+static void
+group_fill(struct pg_fib *fib, uint32_t g, const struct pg_nh_group *seed)
+{
+	const struct pg_fib_group *m = &fib->groups[g];
+	struct pg_nh_group *out = &fib->grp[g];
+	uint32_t quota[PG_FIB_GROUP_MAX_MEMBERS], count[PG_FIB_GROUP_MAX_MEMBERS] = { 0 };
+	bool taken[PG_FIB_GROUP_BUCKETS] = { false };
+	uint32_t b, k;
+
+	for (k = 0; k < m->n; k++)
+		quota[k] = PG_FIB_GROUP_BUCKETS / m->n + (k < PG_FIB_GROUP_BUCKETS % m->n);
+	for (b = 0; seed != NULL && b < PG_FIB_GROUP_BUCKETS; b++) {
+		for (k = 0; k < m->n && m->member[k] != seed->nh[b]; k++)
+			;
+		if (k == m->n || count[k] == quota[k])
+			continue;
+		out->nh[b] = m->member[k];
+		out->slot[b] = (uint8_t)k;
+		count[k]++;
+		taken[b] = true;
+	}
+	/* The rest round-robin over the members still under their share. */
+	for (b = 0, k = 0; b < PG_FIB_GROUP_BUCKETS; b++) {
+		if (taken[b])
+			continue;
+		while (count[k % m->n] == quota[k % m->n])
+			k++;
+		out->nh[b] = m->member[k % m->n];
+		out->slot[b] = (uint8_t)(k % m->n);
+		count[k % m->n]++;
+		k++;
+	}
+}
+
+static int
+member_cmp(const void *a, const void *b)
+{
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The group of the @p n (>= 2, ascending) next hops @p nh, whose references
+ * it takes over: an existing one (the references go back) or a new one.
+ * Under the lock. Returns its index or -ENOSPC. */
+static int
+group_get(struct pg_fib *fib, const uint32_t *nh, unsigned int n, uint32_t seed)
+{
+	struct pg_fib_group *g;
+	uint32_t i, free_g = UINT32_MAX, w;
+	unsigned int k;
+
+	for (i = 0; i < fib->max_groups; i++) {
+		g = &fib->groups[i];
+		if (g->ref == 0) {
+			if (free_g == UINT32_MAX)
+				free_g = i;
+			continue;
+		}
+		if (g->n != n)
+			continue;
+		for (k = 0; k < n && g->member[k] == nh[k]; k++)
+			;
+		if (k < n)
+			continue;
+		g->ref++;
+		for (k = 0; k < n; k++)
+			nh_ref_drop(fib, nh[k]);
+		return (int)i;
+	}
+	if (free_g == UINT32_MAX)
+		return -ENOSPC;
+	g = &fib->groups[free_g];
+	g->ref = 1;
+	g->n = (uint8_t)n;
+	for (k = 0; k < n; k++)
+		g->member[k] = (uint16_t)nh[k];
+	/* Nothing points at a free group (its last route went a grace period
+	 * ago): its buckets and counters are written directly. */
+	group_fill(fib, free_g, pg_fib_is_group(seed) ?
+		   &fib->grp[seed & ~PG_FIB_GROUP_FLAG] : NULL);
+	for (w = 0; w < PG_CONF_MAX_WORKERS; w++)
+		memset(&fib->grp_pkts[(size_t)w * fib->max_groups * fib->max_group_members +
+				      (size_t)free_g * fib->max_group_members],
+		       0, fib->max_group_members * sizeof(uint64_t));
+	fib->n_groups++;
+	return (int)free_g;
+}
+
+int
+pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
+		  uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN])
+{
+	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
+	unsigned int i, k;
+	int port[PG_FIB_GROUP_MAX_MEMBERS], g;
+
+	if (n == 0 || n > fib->max_group_members) {
+		snprintf(err, PG_CONF_ERR_LEN, "%u next hops: must be 1..%u (max_group_members)",
+			 n, fib->max_group_members);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		port[i] = gw_port(fib, gws[i], -1, err);
+		if (port[i] < 0)
+			return port[i];
+	}
+	pthread_mutex_lock(&fib->lock);
+	for (i = 0; i < n; i++) {
+		const int f = find_gw_nh(fib, gws[i]);
+		const int idx = f >= 0 ? f : gw_new_held(fib, gws[i], (uint16_t)port[i]);
+
+		if (idx < 0) {
+			while (i-- > 0)
+				nh_ref_drop(fib, nh[i]);
+			pthread_mutex_unlock(&fib->lock);
+			snprintf(err, PG_CONF_ERR_LEN, "next-hop table full (%u)", fib->nh_cap);
+			return -ENOSPC;
+		}
+		if (f >= 0)
+			fib->nh_ref[idx]++;
+		nh[i] = (uint32_t)idx;
+	}
+	/* One member per gateway, in index order: the set names the group. */
+	qsort(nh, n, sizeof(nh[0]), member_cmp);
+	for (i = 1, k = 1; i < n; i++) {
+		if (nh[i] == nh[k - 1])
+			nh_ref_drop(fib, nh[i]);
+		else
+			nh[k++] = nh[i];
+	}
+	if (k == 1) {
+		*value = nh[0];
+		pthread_mutex_unlock(&fib->lock);
+		return 0;
+	}
+	g = group_get(fib, nh, k, seed);
+	if (g < 0) {
+		for (i = 0; i < k; i++)
+			nh_ref_drop(fib, nh[i]);
+		pthread_mutex_unlock(&fib->lock);
+		snprintf(err, PG_CONF_ERR_LEN, "next-hop group table full (max_groups %u)",
+			 fib->max_groups);
+		return -ENOSPC;
+	}
+	*value = PG_FIB_GROUP_FLAG | (uint32_t)g;
+	pthread_mutex_unlock(&fib->lock);
+	return 0;
+}
+
+void
+pg_fib_group_release(struct pg_fib *fib, uint32_t value)
+{
+	pthread_mutex_lock(&fib->lock);
+	ref_drop(fib, value);
+	pthread_mutex_unlock(&fib->lock);
+}
+
+static int
+route_add_value(struct pg_fib *fib, uint8_t origin, uint32_t prefix, uint8_t len,
+		uint32_t value, char err[PG_CONF_ERR_LEN])
+{
+	CHANGE(fib, err, install(fib, &t_, prefix, len, origin, value, 0));
+}
+
+int
+pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
+		       uint8_t len, const uint32_t *gws, unsigned int n,
+		       char err[PG_CONF_ERR_LEN])
+{
+	const struct pg_fib_route *cur;
+	uint32_t value, seed = 0;
+	int ret;
+
+	if (n == 1)
+		return pg_fib_route_add_origin(fib, origin, prefix, len, gws[0], -1, err);
+	if (!changeable_origin(origin, err))
+		return -EINVAL;
+	if (len > 32) {
+		snprintf(err, PG_CONF_ERR_LEN, "prefix length %u: must be 0..32", len);
+		return -EINVAL;
+	}
+	prefix &= mask_of(len);
+	ret = route_room(fib, prefix, len, err);
+	if (ret != 0)
+		return ret;
+	/* The flows of members that stay keep their member. */
+	cur = pg_fib_find(fib, prefix, len);
+	if (cur != NULL && cur->origin == origin)
+		seed = cur->nh;
+	ret = pg_fib_group_hold(fib, gws, n, seed, &value, err);
+	if (ret != 0)
+		return ret;
+	/* A single distinct gateway comes back as a plain next hop: the same. */
+	ret = route_add_value(fib, (uint8_t)origin, prefix, len, value, err);
+	pg_fib_group_release(fib, value);
+	return ret;
+}
+
+unsigned int
+pg_fib_group_members(const struct pg_fib *fib, uint32_t value, uint32_t *nh,
+		     uint64_t *packets)
+{
+	const uint32_t g = value & ~PG_FIB_GROUP_FLAG;
+	const struct pg_fib_group *grp;
+	unsigned int k, w;
+
+	if (!pg_fib_is_group(value) || g >= fib->max_groups)
+		return 0;
+	grp = &fib->groups[g];
+	for (k = 0; k < grp->n; k++) {
+		nh[k] = grp->member[k];
+		if (packets == NULL)
+			continue;
+		packets[k] = 0;
+		for (w = 0; w < PG_CONF_MAX_WORKERS; w++)
+			packets[k] += __atomic_load_n(
+				&fib->grp_pkts[(size_t)w * fib->max_groups * fib->max_group_members +
+					       (size_t)g * fib->max_group_members + k],
+				__ATOMIC_RELAXED);
+	}
+	return grp->n;
+}
+
 /* ---- creation ----------------------------------------------------------------- */
 
 static int
@@ -1194,7 +1525,7 @@ add_candidate(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint8_t origin,
 	r->reserved = 0;
 	r->nh = nh;
 	r->gw = gw;
-	fib->nh_ref[nh]++;
+	ref_get(fib, nh);
 }
 
 static int
@@ -1214,6 +1545,10 @@ side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int sock
 		return -ENOMEM;
 	}
 	memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
+	s->grp = fib->grp;
+	s->grp_pkts = fib->grp_pkts;
+	s->grp_members = fib->max_group_members;
+	s->grp_worker_stride = fib->max_groups * fib->max_group_members;
 	memset(&fc, 0, sizeof(fc));
 	fc.type = RTE_FIB_DIR24_8;
 	/* Misses read the DEFAULT slot, which mirrors the default route. */
@@ -1270,13 +1605,33 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	if (fib->nh_cap < first_dynamic_nh(fib) + conf->n_neighbors + conf->n_routes &&
 	    limits->max_nexthops == 0)
 		fib->nh_cap = RTE_MIN(first_dynamic_nh(fib) + conf->n_neighbors +
-				      conf->n_routes, MAX_NEXTHOPS_2B);
-	if (fib->nh_cap > MAX_NEXTHOPS_2B) {
+				      conf->n_routes, MAX_NEXTHOPS);
+	if (fib->nh_cap > MAX_NEXTHOPS) {
 		snprintf(err, PG_CONF_ERR_LEN, "fib.max_nexthops %u: at most %u",
-			 fib->nh_cap, MAX_NEXTHOPS_2B);
+			 fib->nh_cap, MAX_NEXTHOPS);
 		pg_fib_free(fib);
 		return NULL;
 	}
+	fib->max_groups = limits->max_groups ? limits->max_groups : DEFAULT_MAX_GROUPS;
+	fib->max_group_members = limits->max_group_members ? limits->max_group_members :
+				 DEFAULT_MAX_GROUP_MEMBERS;
+	if (fib->max_groups > MAX_GROUPS ||
+	    fib->max_group_members > PG_FIB_GROUP_MAX_MEMBERS) {
+		snprintf(err, PG_CONF_ERR_LEN,
+			 "fib.max_groups %u / max_group_members %u: at most %u / %u",
+			 fib->max_groups, fib->max_group_members, MAX_GROUPS,
+			 PG_FIB_GROUP_MAX_MEMBERS);
+		pg_fib_free(fib);
+		return NULL;
+	}
+	fib->groups = calloc(fib->max_groups, sizeof(*fib->groups));
+	fib->grp = rte_zmalloc_socket("pg_nh_groups", fib->max_groups * sizeof(*fib->grp),
+				      RTE_CACHE_LINE_SIZE, socket);
+	/* Per worker: pages are touched only where groups count. */
+	fib->grp_pkts = calloc((size_t)PG_CONF_MAX_WORKERS * fib->max_groups *
+			       fib->max_group_members, sizeof(uint64_t));
+	if (fib->groups == NULL || fib->grp == NULL || fib->grp_pkts == NULL)
+		goto nomem;
 	fib->ctl_nh = calloc(fib->nh_cap, sizeof(*fib->ctl_nh));
 	fib->nh_ip = calloc(fib->nh_cap, sizeof(*fib->nh_ip));
 	fib->nh_ref = calloc(fib->nh_cap, sizeof(*fib->nh_ref));
@@ -1363,7 +1718,7 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	fib->default_nh = PG_NH_IDX_NO_ROUTE;
 	if (fib->n_routes > 0 && fib->routes[0].len == 0 && fib->routes[0].prefix == 0)
 		fib->default_nh = fib->routes[0].nh;
-	fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[fib->default_nh];
+	fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[fib->default_nh];  /* no groups yet */
 
 	/* Headroom for /25../32 routes added at run time. */
 	n_tbl8 = limits->max_tbl8 ? limits->max_tbl8 : RTE_MAX(n_long + n_long / 2, MIN_TBL8);
@@ -1398,6 +1753,9 @@ pg_fib_free(struct pg_fib *fib)
 	free(fib->nh_neigh);
 	free(fib->routes);
 	free(fib->shadow);
+	free(fib->groups);
+	rte_free(fib->grp);
+	free(fib->grp_pkts);
 	pthread_mutex_destroy(&fib->lock);
 	free(fib);
 }

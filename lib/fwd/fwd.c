@@ -11,6 +11,7 @@
 
 #include "fwd_private.h"
 #include "pg_acl_worker.h"
+#include "pg_flow_hash.h"
 #include "pg_fwd_worker.h"
 #include "pg_neigh.h"
 #include "pg_icmp_error.h"
@@ -142,6 +143,69 @@ route_lookup(const struct pg_fib_side *fib, uint32_t *dst, uint64_t *hop, uint16
 }
 
 /*
+ * ECMP (docs/decisions/0010-ecmp.md): a route value with the group flag,
+ * or a miss while the default route is a group, names a next-hop group;
+ * the flow's hash picks its bucket, the bucket its member. Anything else
+ * comes back as it is.
+ */
+static inline uint32_t
+group_of(const struct pg_fib_side *fib, uint64_t hop)
+{
+	if (pg_fib_is_group((uint32_t)hop))
+		return (uint32_t)hop & ~PG_FIB_GROUP_FLAG;
+	if (hop == PG_NH_IDX_DEFAULT && fib->nh[PG_NH_IDX_DEFAULT].type == PG_NH_GROUP)
+		return pg_nexthop_group(&fib->nh[PG_NH_IDX_DEFAULT]);
+	return UINT32_MAX;
+}
+
+/* The flow hash of an IPv4 packet: the NIC's RSS hash when it gave one,
+ * else the same CRC32-C the pipeline distributor uses. */
+static inline uint32_t
+ecmp_hash(const struct rte_mbuf *m)
+{
+	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+		return m->hash.rss;
+	return pg_flow_hash_ip4(rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+							sizeof(struct rte_ether_hdr)),
+				m->data_len - (uint32_t)sizeof(struct rte_ether_hdr));
+}
+
+/* Does any packet of the burst take a group route? One OR per packet and
+ * one load of the DEFAULT slot: all single-path routes pay. */
+static inline bool
+burst_has_group(const struct pg_fib_side *fib, const uint64_t *hop, uint16_t n)
+{
+	uint64_t any = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		any |= hop[i];
+	return (any & PG_FIB_GROUP_FLAG) != 0 ||
+	       fib->nh[PG_NH_IDX_DEFAULT].type == PG_NH_GROUP;
+}
+
+/* Stage 2a: replace each group by the member its flow hashes to, and count
+ * the packet for that member (per worker; /pktgate/nhgroups sums). */
+static __rte_noinline void
+group_pick(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, struct burst_state *b,
+	   uint16_t n)
+{
+	uint64_t *cnt = fib->grp_pkts + (size_t)lc->rcu_id * fib->grp_worker_stride;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		const uint32_t g = group_of(fib, b->hop[i]);
+		uint32_t bucket;
+
+		if (g == UINT32_MAX)
+			continue;
+		bucket = pg_fib_group_bucket(ecmp_hash(b->pkts[i]));
+		b->hop[i] = fib->grp[g].nh[bucket];
+		pg_stats_add(&cnt[g * fib->grp_members + fib->grp[g].slot[bucket]], 1);
+	}
+}
+
+/*
  * Turn the dropped datagram @p m into the ICMP error that reports it, in
  * its own mbuf (headers written into the headroom in front of the quoted
  * datagram), and queue it along the route back to its source. The error's
@@ -158,7 +222,7 @@ icmp_error(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_p
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
 	const uint32_t src_be = ip->src_addr;
 	const struct pg_nexthop *back;
-	uint32_t src = rte_be_to_cpu_32(src_be), quote, len;
+	uint32_t src = rte_be_to_cpu_32(src_be), quote, len, g;
 	uint64_t hop;
 	uint8_t *frame;
 
@@ -180,6 +244,10 @@ icmp_error(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_p
 	 * ingress port; a LOCAL next hop means the source is one of our
 	 * addresses or a subnet broadcast: no error for those either. */
 	route_lookup(fib, &src, &hop, 1);
+	g = group_of(fib, hop);
+	if (g != UINT32_MAX)    /* the hash is symmetric: the flow's own way back */
+		hop = fib->grp[g].nh[pg_fib_group_bucket(
+			pg_flow_hash_ip4(ip, m->data_len - (uint32_t)sizeof(*eth)))];
 	back = &fib->nh[hop];
 	if (!icmp_err_may_send(lc, back))
 		return false;
@@ -569,6 +637,8 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 
 	/* Stage 2: one bulk route lookup for the burst. */
 	route_lookup(fib, b.dst, b.hop, n_ip);
+	if (unlikely(burst_has_group(fib, b.hop, n_ip)))
+		group_pick(lc, fib, &b, n_ip);
 	PG_STAGE_MARK(st, PG_STAGE_lookup, n_ip);
 
 	/* Stage 2b: the egress ports' ACLs, if any port has one. */
