@@ -431,6 +431,7 @@ apply_batch(struct pg_fpm *f)
 		s->len = r->len;
 		s->port = (int16_t)port;
 		s->gw = r->gw;
+		s->group = 0;
 		s->line = 0;
 	}
 	f->n_batch = 0;
