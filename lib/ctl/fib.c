@@ -1363,13 +1363,48 @@ group_get(struct pg_fib *fib, const uint32_t *nh, unsigned int n, uint32_t seed)
 	return (int)free_g;
 }
 
+/*
+ * The route value for next hops @p nh (@p n of them, one reference held on
+ * each, which the result takes over): one distinct next hop is itself, more
+ * are a group. Under the lock. -ENOSPC (references given back) when no
+ * group is free.
+ */
+static int
+group_of_held(struct pg_fib *fib, uint32_t *nh, unsigned int n, uint32_t seed,
+	      uint32_t *value)
+{
+	unsigned int i, k;
+	int g;
+
+	/* One member per gateway, in index order: the set names the group. */
+	qsort(nh, n, sizeof(nh[0]), member_cmp);
+	for (i = 1, k = 1; i < n; i++) {
+		if (nh[i] == nh[k - 1])
+			nh_ref_drop(fib, nh[i]);
+		else
+			nh[k++] = nh[i];
+	}
+	if (k == 1) {
+		*value = nh[0];
+		return 0;
+	}
+	g = group_get(fib, nh, k, seed);
+	if (g < 0) {
+		for (i = 0; i < k; i++)
+			nh_ref_drop(fib, nh[i]);
+		return -ENOSPC;
+	}
+	*value = PG_FIB_GROUP_FLAG | (uint32_t)g;
+	return 0;
+}
+
 int
 pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
 		  uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN])
 {
 	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
-	unsigned int i, k;
-	int port[PG_FIB_GROUP_MAX_MEMBERS], g;
+	int port[PG_FIB_GROUP_MAX_MEMBERS], ret;
+	unsigned int i;
 
 	if (n == 0 || n > fib->max_group_members) {
 		snprintf(err, PG_CONF_ERR_LEN, "%u next hops: must be 1..%u (max_group_members)",
@@ -1397,31 +1432,12 @@ pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
 			fib->nh_ref[idx]++;
 		nh[i] = (uint32_t)idx;
 	}
-	/* One member per gateway, in index order: the set names the group. */
-	qsort(nh, n, sizeof(nh[0]), member_cmp);
-	for (i = 1, k = 1; i < n; i++) {
-		if (nh[i] == nh[k - 1])
-			nh_ref_drop(fib, nh[i]);
-		else
-			nh[k++] = nh[i];
-	}
-	if (k == 1) {
-		*value = nh[0];
-		pthread_mutex_unlock(&fib->lock);
-		return 0;
-	}
-	g = group_get(fib, nh, k, seed);
-	if (g < 0) {
-		for (i = 0; i < k; i++)
-			nh_ref_drop(fib, nh[i]);
-		pthread_mutex_unlock(&fib->lock);
+	ret = group_of_held(fib, nh, n, seed, value);
+	pthread_mutex_unlock(&fib->lock);
+	if (ret != 0)
 		snprintf(err, PG_CONF_ERR_LEN, "next-hop group table full (max_groups %u)",
 			 fib->max_groups);
-		return -ENOSPC;
-	}
-	*value = PG_FIB_GROUP_FLAG | (uint32_t)g;
-	pthread_mutex_unlock(&fib->lock);
-	return 0;
+	return ret;
 }
 
 void
@@ -1432,11 +1448,18 @@ pg_fib_group_release(struct pg_fib *fib, uint32_t value)
 	pthread_mutex_unlock(&fib->lock);
 }
 
+/* The gateway a route with @p value shows: a group has several, none here. */
+static uint32_t
+value_gw(const struct pg_fib *fib, uint32_t value)
+{
+	return pg_fib_is_group(value) ? 0 : fib->nh_ip[value];
+}
+
 static int
 route_add_value(struct pg_fib *fib, uint8_t origin, uint32_t prefix, uint8_t len,
 		uint32_t value, char err[PG_CONF_ERR_LEN])
 {
-	CHANGE(fib, err, install(fib, &t_, prefix, len, origin, value, 0));
+	CHANGE(fib, err, install(fib, &t_, prefix, len, origin, value, value_gw(fib, value)));
 }
 
 int
@@ -1584,11 +1607,64 @@ side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int sock
 	return 0;
 }
 
+/* At creation: the next hop of a configured gateway, made UNRESOLVED if
+ * new (the copies are made from ctl_nh later); -1 when full. */
+static int
+conf_gw_nh(struct pg_fib *fib, uint32_t gw, uint16_t port)
+{
+	int k = find_gw_nh(fib, gw);
+
+	if (k >= 0)
+		return k;
+	if (fib->n_nh >= fib->nh_cap)
+		return -1;
+	k = (int)fib->n_nh++;
+	nh_fill_unresolved(&fib->ctl_nh[k], fib, port, gw);
+	fib->nh_ip[k] = gw;
+	return k;
+}
+
+/* At creation: the group of a `vias:` route, one reference held. */
+static int
+conf_group(struct pg_fib *fib, const struct pg_conf_ecmp *e, uint32_t *value,
+	   char err[PG_CONF_ERR_LEN])
+{
+	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
+	unsigned int k;
+
+	if (e->n > fib->max_group_members) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: %u gateways in one route: at most %u",
+			 e->n, fib->max_group_members);
+		return -EINVAL;
+	}
+	for (k = 0; k < e->n; k++) {
+		const int i = conf_gw_nh(fib, e->via[k],
+					 (uint16_t)pg_fib_port_of(fib, e->via[k]));
+
+		if (i < 0) {
+			while (k-- > 0)
+				nh_ref_drop(fib, nh[k]);
+			snprintf(err, PG_CONF_ERR_LEN, "routes: next-hop table full (%u)",
+				 fib->nh_cap);
+			return -ENOSPC;
+		}
+		nh[k] = (uint32_t)i;
+		fib->nh_ref[i]++;
+	}
+	if (group_of_held(fib, nh, e->n, 0, value) != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: more ECMP member sets than max_groups %u",
+			 fib->max_groups);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 struct pg_fib *
 pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	      const struct pg_fib_limits *limits, int socket, char err[PG_CONF_ERR_LEN])
 {
 	const struct pg_fib_limits none = { 0 };
+	struct pg_nexthop tmp;
 	struct pg_fib *fib;
 	uint32_t cand, n_long = 0, n_tbl8, i, j;
 
@@ -1685,17 +1761,22 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 		const struct pg_conf_route *r = &conf->routes[i];
 		uint32_t nh = NH_UNRESOLVED(r->port), gw = 0;
 
-		if (r->kind == PG_ROUTE_VIA) {
-			int k = find_gw_nh(fib, r->via);
-
-			gw = r->via;
-			if (k < 0) {
-				if (fib->n_nh >= fib->nh_cap)
-					goto nomem;
-				k = (int)fib->n_nh++;
-				nh_fill_unresolved(&fib->ctl_nh[k], fib, r->port, r->via);
-				fib->nh_ip[k] = r->via;
+		if (r->kind == PG_ROUTE_VIA && r->ecmp != 0) {
+			if (conf_group(fib, &conf->ecmp[r->ecmp - 1], &nh, err) != 0) {
+				pg_fib_free(fib);
+				return NULL;
 			}
+			add_candidate(fib, r->prefix, r->len, PG_ROUTE_ORIGIN_STATIC, nh,
+				      value_gw(fib, nh));
+			ref_drop(fib, nh);      /* the route holds it now */
+			continue;
+		}
+		if (r->kind == PG_ROUTE_VIA) {
+			const int k = conf_gw_nh(fib, r->via, r->port);
+
+			if (k < 0)
+				goto nomem;
+			gw = r->via;
 			nh = (uint32_t)k;
 		}
 		add_candidate(fib, r->prefix, r->len, PG_ROUTE_ORIGIN_STATIC, nh, gw);
@@ -1718,7 +1799,7 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	fib->default_nh = PG_NH_IDX_NO_ROUTE;
 	if (fib->n_routes > 0 && fib->routes[0].len == 0 && fib->routes[0].prefix == 0)
 		fib->default_nh = fib->routes[0].nh;
-	fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[fib->default_nh];  /* no groups yet */
+	fib->ctl_nh[PG_NH_IDX_DEFAULT] = *value_entry(fib, NULL, fib->default_nh, &tmp);
 
 	/* Headroom for /25../32 routes added at run time. */
 	n_tbl8 = limits->max_tbl8 ? limits->max_tbl8 : RTE_MAX(n_long + n_long / 2, MIN_TBL8);

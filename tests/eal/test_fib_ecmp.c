@@ -251,6 +251,46 @@ START_TEST(bulk_with_group)
 }
 END_TEST
 
+/* `vias:` in the config: groups made at creation, shared, the default
+ * route's too. */
+START_TEST(config_vias)
+{
+	static const char yaml[] =
+		"ports:\n"
+		"  - {name: lan, device: net_null0, ipv4: 192.0.2.1/24, mac: 02:00:00:00:00:01}\n"
+		"  - {name: wan, device: net_null1, ipv4: 198.51.100.1/24, mac: 02:00:00:00:00:02}\n"
+		"neighbors:\n"
+		"  - {ip: 198.51.100.2, mac: 02:00:00:00:00:99, port: wan}\n"
+		"routes:\n"
+		"  - {prefix: 0.0.0.0/0, vias: [198.51.100.2, 198.51.100.3]}\n"
+		"  - {prefix: 10.0.0.0/8, vias: [198.51.100.3, 198.51.100.2]}\n"
+		"  - {prefix: 11.0.0.0/8, vias: [198.51.100.4]}\n"
+		"workers:\n"
+		"  lcores: [1]\n";
+	char err[PG_CONF_ERR_LEN];
+	struct pg_conf *c = pg_conf_parse(yaml, sizeof(yaml) - 1, err);
+	const struct pg_fib_side *s;
+	uint32_t v;
+
+	ck_assert_msg(c != NULL, "%s", err);
+	pg_fib_free(fib);
+	fib = pg_fib_create(c, fports, NULL, SOCKET_ID_ANY, err);
+	pg_conf_free(c);
+	ck_assert_msg(fib != NULL, "%s", err);
+	v = pg_fib_lookup(fib, PG_IPV4(10, 1, 1, 1));
+	ck_assert(pg_fib_is_group(v));
+	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups[v & ~PG_FIB_GROUP_FLAG].ref, 2);
+	s = pg_fib_active(fib);
+	ck_assert_uint_eq(s->nh[PG_NH_IDX_DEFAULT].type, PG_NH_GROUP);
+	ck_assert_uint_eq(pg_nexthop_group(&s->nh[PG_NH_IDX_DEFAULT]), v & ~PG_FIB_GROUP_FLAG);
+	/* One gateway in a list: a plain next hop. */
+	ck_assert(!pg_fib_is_group(pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1))));
+	ck_assert_uint_eq(s->nh[pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1))].type,
+			  PG_NH_UNRESOLVED);
+}
+END_TEST
+
 static Suite *
 ecmp_suite(void)
 {
@@ -263,6 +303,7 @@ ecmp_suite(void)
 	tcase_add_test(tc, default_route_group);
 	tcase_add_test(tc, limits_refuse_whole);
 	tcase_add_test(tc, bulk_with_group);
+	tcase_add_test(tc, config_vias);
 	suite_add_tcase(s, tc);
 	return s;
 }
