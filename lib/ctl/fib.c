@@ -1462,36 +1462,60 @@ route_add_value(struct pg_fib *fib, uint8_t origin, uint32_t prefix, uint8_t len
 	CHANGE(fib, err, install(fib, &t_, prefix, len, origin, value, value_gw(fib, value)));
 }
 
-int
-pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
-		       uint8_t len, const uint32_t *gws, unsigned int n,
-		       char err[PG_CONF_ERR_LEN])
+/* Checks before a route of @p origin for (prefix, len) goes in. */
+static int
+route_check(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix, uint8_t len,
+	    char err[PG_CONF_ERR_LEN])
 {
-	const struct pg_fib_route *cur;
-	uint32_t value, seed = 0;
-	int ret;
-
-	if (n == 1)
-		return pg_fib_route_add_origin(fib, origin, prefix, len, gws[0], -1, err);
 	if (!changeable_origin(origin, err))
 		return -EINVAL;
 	if (len > 32) {
 		snprintf(err, PG_CONF_ERR_LEN, "prefix length %u: must be 0..32", len);
 		return -EINVAL;
 	}
-	prefix &= mask_of(len);
-	ret = route_room(fib, prefix, len, err);
+	return route_room(fib, prefix & mask_of(len), len, err);
+}
+
+int
+pg_fib_route_add_group(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
+		       uint8_t len, uint32_t value, char err[PG_CONF_ERR_LEN])
+{
+	const int ret = route_check(fib, origin, prefix, len, err);
+
+	if (ret != 0)
+		return ret;
+	return route_add_value(fib, (uint8_t)origin, prefix & mask_of(len), len, value, err);
+}
+
+uint32_t
+pg_fib_route_seed(const struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
+		  uint8_t len)
+{
+	const struct pg_fib_route *cur = len <= 32 ? pg_fib_find(fib, prefix, len) : NULL;
+
+	return cur != NULL && cur->origin == origin ? cur->nh : 0;
+}
+
+int
+pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
+		       uint8_t len, const uint32_t *gws, unsigned int n,
+		       char err[PG_CONF_ERR_LEN])
+{
+	uint32_t value;
+	int ret;
+
+	if (n == 1)
+		return pg_fib_route_add_origin(fib, origin, prefix, len, gws[0], -1, err);
+	ret = route_check(fib, origin, prefix, len, err);
 	if (ret != 0)
 		return ret;
 	/* The flows of members that stay keep their member. */
-	cur = pg_fib_find(fib, prefix, len);
-	if (cur != NULL && cur->origin == origin)
-		seed = cur->nh;
-	ret = pg_fib_group_hold(fib, gws, n, seed, &value, err);
+	ret = pg_fib_group_hold(fib, gws, n, pg_fib_route_seed(fib, origin, prefix, len),
+				&value, err);
 	if (ret != 0)
 		return ret;
 	/* A single distinct gateway comes back as a plain next hop: the same. */
-	ret = route_add_value(fib, (uint8_t)origin, prefix, len, value, err);
+	ret = route_add_value(fib, (uint8_t)origin, prefix & mask_of(len), len, value, err);
 	pg_fib_group_release(fib, value);
 	return ret;
 }

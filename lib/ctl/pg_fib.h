@@ -341,6 +341,17 @@ int pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin,
 			   uint32_t prefix, uint8_t len, const uint32_t *gws,
 			   unsigned int n, char err[PG_CONF_ERR_LEN]);
 
+/** Add or replace the route of @p origin with @p value (a held group's,
+ * pg_fib_group_hold()); the route takes its own reference. */
+int pg_fib_route_add_group(struct pg_fib *fib, enum pg_route_origin origin,
+			   uint32_t prefix, uint8_t len, uint32_t value,
+			   char err[PG_CONF_ERR_LEN]);
+
+/** The seed for pg_fib_group_hold(): the value of the installed route of
+ * @p origin for the prefix (its buckets are kept where they can), or 0. */
+uint32_t pg_fib_route_seed(const struct pg_fib *fib, enum pg_route_origin origin,
+			   uint32_t prefix, uint8_t len);
+
 /** Is @p value (a route's nh) a next-hop group? */
 static inline bool
 pg_fib_is_group(uint32_t value)
