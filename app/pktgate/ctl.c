@@ -202,7 +202,7 @@ h_route_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 		nh = &fib->ctl_nh[r->nh];
 		snprintf(pfx, sizeof(pfx), "%s/%u", pg_conf_ip4_str(r->prefix, ip, sizeof(ip)),
 			 r->len);
-		if (pg_fib_is_group(r->nh)) {
+		if (pg_fib_is_group(fib, r->nh)) {
 			route_group_json(v, out, pfx, r);
 			continue;
 		}

@@ -23,9 +23,8 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib_logtype, fib, INFO);
 #define NH_UNRESOLVED(port) (PG_NH_IDX_PORTS + 2u * (port) + 1u)
 /* 2-byte DIR-24-8 entries keep one bit for the tbl8 flag. */
 #define MAX_NEXTHOPS_2B 32767u
-/* One bit of a 2-byte route value selects the group table (pg_fib.h). */
-#define MAX_NEXTHOPS (PG_FIB_GROUP_FLAG - 1u)
-#define MAX_GROUPS (PG_FIB_GROUP_FLAG - 1u)
+#define MAX_NEXTHOPS MAX_NEXTHOPS_2B
+#define MAX_GROUPS MAX_NEXTHOPS_2B     /* each takes a next hop */
 #define DEFAULT_MAX_NEXTHOPS 4096u
 #define DEFAULT_MAX_GROUPS 1024u
 #define DEFAULT_MAX_GROUP_MEMBERS 16u
@@ -306,23 +305,6 @@ pending_nh(const struct pg_fib *fib, const struct txn *t, uint32_t idx)
 	return &fib->ctl_nh[idx];
 }
 
-/* What the DEFAULT slot holds for route value @p v: the next hop, or for a
- * group an entry naming it (the lookup's miss value has no flag bit). */
-static const struct pg_nexthop *
-value_entry(const struct pg_fib *fib, const struct txn *t, uint32_t v,
-	    struct pg_nexthop *tmp)
-{
-	uint16_t g;
-
-	if (!pg_fib_is_group(v))
-		return t != NULL ? pending_nh(fib, t, v) : &fib->ctl_nh[v];
-	g = (uint16_t)(v & ~PG_FIB_GROUP_FLAG);
-	memset(tmp, 0, sizeof(*tmp));
-	memcpy(tmp->l2, &g, sizeof(g));
-	tmp->type = PG_NH_GROUP;
-	return tmp;
-}
-
 static void
 nh_fill_unresolved(struct pg_nexthop *e, const struct pg_fib *fib, uint16_t port,
 		   uint32_t gw)
@@ -336,22 +318,25 @@ nh_fill_unresolved(struct pg_nexthop *e, const struct pg_fib *fib, uint16_t port
 static void
 default_follow(struct pg_fib *fib, struct txn *t, uint32_t nh)
 {
-	struct pg_nexthop tmp;
 	struct fib_op op = { .kind = OP_NH_SET, .nh = PG_NH_IDX_DEFAULT,
-			     .entry = *value_entry(fib, t, nh, &tmp),
+			     .entry = *pending_nh(fib, t, nh),
 			     .old_entry = *pending_nh(fib, t, PG_NH_IDX_DEFAULT) };
 
 	if (t->commit) {
 		fib->default_nh = nh;
-		fib->ctl_nh[PG_NH_IDX_DEFAULT] = *value_entry(fib, NULL, nh, &tmp);
+		fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[nh];
 		return;
 	}
 	txn_push(t, &op);
 }
 
+static void group_free(struct pg_fib *fib, uint32_t nh);
+
 static void
-nh_ref_drop(struct pg_fib *fib, uint32_t nh)
+ref_drop(struct pg_fib *fib, uint32_t nh)
 {
+	if (fib->nh_ref[nh] == 1 && fib->ctl_nh[nh].type == PG_NH_GROUP)
+		group_free(fib, nh);
 	if (--fib->nh_ref[nh] == 0 && nh >= PG_NH_IDX_PORTS + 2 * fib->n_ports &&
 	    !fib->nh_neigh[nh]) {
 		/* A gateway nobody uses: its index is free again. The copies
@@ -361,38 +346,6 @@ nh_ref_drop(struct pg_fib *fib, uint32_t nh)
 		       fib->nh_ref[fib->n_nh - 1] == 0 && !fib->nh_neigh[fib->n_nh - 1])
 			fib->n_nh--;
 	}
-}
-
-/* A route's reference on its value: a next hop, or a group (which holds
- * one on each member). */
-static void
-ref_get(struct pg_fib *fib, uint32_t v)
-{
-	if (pg_fib_is_group(v))
-		fib->groups[v & ~PG_FIB_GROUP_FLAG].ref++;
-	else
-		fib->nh_ref[v]++;
-}
-
-static void
-ref_drop(struct pg_fib *fib, uint32_t v)
-{
-	struct pg_fib_group *g;
-	unsigned int i;
-
-	if (!pg_fib_is_group(v)) {
-		nh_ref_drop(fib, v);
-		return;
-	}
-	g = &fib->groups[v & ~PG_FIB_GROUP_FLAG];
-	if (--g->ref != 0)
-		return;
-	/* Unused: its index is free again. Its buckets stay as they are until
-	 * a new group takes the index, after this change's grace period. */
-	for (i = 0; i < g->n; i++)
-		nh_ref_drop(fib, g->member[i]);
-	g->n = 0;
-	fib->n_groups--;
 }
 
 /* Make (prefix, len) -> nh the route of @p origin; it wins or waits. */
@@ -411,7 +364,7 @@ install(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
 		/* Loses: kept for when the winner goes. */
 		if (t->commit) {
 			fib->shadow[fib->n_shadow++] = nr;
-			ref_get(fib, nh);
+			fib->nh_ref[nh]++;
 		}
 		return 0;
 	}
@@ -423,7 +376,7 @@ install(struct pg_fib *fib, struct txn *t, uint32_t prefix, uint8_t len,
 			default_follow(fib, t, nh);
 		return 0;
 	}
-	ref_get(fib, nh);
+	fib->nh_ref[nh]++;
 	if (w == NULL) {
 		memmove(&fib->routes[pos + 1], &fib->routes[pos],
 			(fib->n_routes - pos) * sizeof(*w));
@@ -922,6 +875,31 @@ spec_check(const struct pg_fib *fib, struct pg_fib_route_spec *r, char err[PG_CO
 	return 0;
 }
 
+/* A new next hop @p e (of address @p ip, 0: none) that nothing points at
+ * yet, so written to both copies directly (at creation they do not exist
+ * yet: they are made from ctl_nh). One reference, the caller's. */
+static int
+nh_new_held(struct pg_fib *fib, const struct pg_nexthop *e, uint32_t ip)
+{
+	uint32_t idx;
+
+	for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
+		if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
+			break;
+	if (idx >= fib->nh_cap)
+		return -ENOSPC;
+	fib->ctl_nh[idx] = *e;
+	if (fib->side[0].nh != NULL) {
+		fib->side[0].nh[idx] = *e;
+		fib->side[1].nh[idx] = *e;
+	}
+	fib->nh_ip[idx] = ip;
+	fib->nh_ref[idx] = 1;
+	if (idx == fib->n_nh)
+		fib->n_nh++;
+	return (int)idx;
+}
+
 /*
  * A next hop for gateway @p gw that has none yet, made before any route
  * points at it: no reader can hold an index nothing points to, so both
@@ -932,22 +910,9 @@ static int
 gw_new_held(struct pg_fib *fib, uint32_t gw, uint16_t port)
 {
 	struct pg_nexthop e;
-	uint32_t idx;
 
-	for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
-		if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
-			break;
-	if (idx >= fib->nh_cap)
-		return -ENOSPC;
 	nh_fill_unresolved(&e, fib, port, gw);
-	fib->ctl_nh[idx] = e;
-	fib->side[0].nh[idx] = e;
-	fib->side[1].nh[idx] = e;
-	fib->nh_ip[idx] = gw;
-	fib->nh_ref[idx] = 1;
-	if (idx == fib->n_nh)
-		fib->n_nh++;
-	return (int)idx;
+	return nh_new_held(fib, &e, gw);
 }
 
 /*
@@ -1044,7 +1009,7 @@ bulk_commit(struct pg_fib *fib, uint8_t origin, const struct pg_fib_route_spec *
 		nr.reserved = 0;
 		nr.nh = spec_nh(fib, r);
 		nr.gw = r->gw;
-		ref_get(fib, nr.nh);
+		fib->nh_ref[nr.nh]++;
 		k++;
 		if (w != NULL && w->prefix == r->prefix && w->len == r->len) {
 			switch (spec_effect(w, origin)) {
@@ -1060,10 +1025,8 @@ bulk_commit(struct pg_fib *fib, uint8_t origin, const struct pg_fib_route_spec *
 			i++;
 		}
 		if (nr.len == 0) {
-			struct pg_nexthop tmp;
-
 			fib->default_nh = nr.nh;
-			fib->ctl_nh[PG_NH_IDX_DEFAULT] = *value_entry(fib, NULL, nr.nh, &tmp);
+			fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[nr.nh];
 		}
 		out[o++] = nr;
 	}
@@ -1148,7 +1111,6 @@ pg_fib_route_add_bulk(struct pg_fib *fib, enum pg_route_origin origin,
 	for (i = 0; i < n; i++) {
 		bool found;
 		const uint32_t pos = route_pos(fib, v[i].prefix, v[i].len, &found);
-		struct pg_nexthop tmp;
 		struct fib_op *op;
 
 		if (found && spec_effect(&fib->routes[pos], (uint8_t)origin) == SPEC_WAIT)
@@ -1168,7 +1130,7 @@ pg_fib_route_add_bulk(struct pg_fib *fib, enum pg_route_origin origin,
 			memset(d, 0, sizeof(*d));
 			d->kind = OP_NH_SET;
 			d->nh = PG_NH_IDX_DEFAULT;
-			d->entry = *value_entry(fib, NULL, op->nh, &tmp);
+			d->entry = fib->ctl_nh[op->nh];
 			d->old_entry = fib->ctl_nh[PG_NH_IDX_DEFAULT];
 		}
 	}
@@ -1316,19 +1278,39 @@ member_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The group of the @p n (>= 2, ascending) next hops @p nh, whose references
- * it takes over: an existing one (the references go back) or a new one.
- * Under the lock. Returns its index or -ENOSPC. */
+/* The last route of group next hop @p nh went: its members' references go
+ * and its index is free. The buckets stay as they are until a new group
+ * takes the index, after this change's grace period. */
+static void
+group_free(struct pg_fib *fib, uint32_t nh)
+{
+	struct pg_fib_group *g = &fib->groups[pg_nexthop_group(&fib->ctl_nh[nh])];
+	unsigned int i;
+
+	for (i = 0; i < g->n; i++)
+		ref_drop(fib, g->member[i]);
+	g->n = 0;
+	g->nh = 0;
+	fib->n_groups--;
+}
+
+/* The group next hop of the @p n (>= 2, ascending) next hops @p nh, whose
+ * references it takes over: an existing one (the references go back) or
+ * a new one, one reference held. Under the lock. Returns its next-hop
+ * index or -ENOSPC. */
 static int
 group_get(struct pg_fib *fib, const uint32_t *nh, unsigned int n, uint32_t seed)
 {
 	struct pg_fib_group *g;
+	struct pg_nexthop e;
 	uint32_t i, free_g = UINT32_MAX, w;
+	uint16_t gi;
 	unsigned int k;
+	int idx;
 
 	for (i = 0; i < fib->max_groups; i++) {
 		g = &fib->groups[i];
-		if (g->ref == 0) {
+		if (g->nh == 0) {
 			if (free_g == UINT32_MAX)
 				free_g = i;
 			continue;
@@ -1339,28 +1321,35 @@ group_get(struct pg_fib *fib, const uint32_t *nh, unsigned int n, uint32_t seed)
 			;
 		if (k < n)
 			continue;
-		g->ref++;
+		fib->nh_ref[g->nh]++;
 		for (k = 0; k < n; k++)
-			nh_ref_drop(fib, nh[k]);
-		return (int)i;
+			ref_drop(fib, nh[k]);
+		return (int)g->nh;
 	}
 	if (free_g == UINT32_MAX)
 		return -ENOSPC;
+	gi = (uint16_t)free_g;
+	memset(&e, 0, sizeof(e));
+	memcpy(e.l2, &gi, sizeof(gi));
+	e.type = PG_NH_GROUP;
+	idx = nh_new_held(fib, &e, 0);
+	if (idx < 0)
+		return idx;
 	g = &fib->groups[free_g];
-	g->ref = 1;
+	g->nh = (uint32_t)idx;
 	g->n = (uint8_t)n;
 	for (k = 0; k < n; k++)
 		g->member[k] = (uint16_t)nh[k];
 	/* Nothing points at a free group (its last route went a grace period
 	 * ago): its buckets and counters are written directly. */
-	group_fill(fib, free_g, pg_fib_is_group(seed) ?
-		   &fib->grp[seed & ~PG_FIB_GROUP_FLAG] : NULL);
+	group_fill(fib, free_g, seed != 0 && pg_fib_is_group(fib, seed) ?
+		   &fib->grp[pg_nexthop_group(&fib->ctl_nh[seed])] : NULL);
 	for (w = 0; w < PG_CONF_MAX_WORKERS; w++)
 		memset(&fib->grp_pkts[(size_t)w * fib->max_groups * fib->max_group_members +
 				      (size_t)free_g * fib->max_group_members],
 		       0, fib->max_group_members * sizeof(uint64_t));
 	fib->n_groups++;
-	return (int)free_g;
+	return idx;
 }
 
 /*
@@ -1380,7 +1369,7 @@ group_of_held(struct pg_fib *fib, uint32_t *nh, unsigned int n, uint32_t seed,
 	qsort(nh, n, sizeof(nh[0]), member_cmp);
 	for (i = 1, k = 1; i < n; i++) {
 		if (nh[i] == nh[k - 1])
-			nh_ref_drop(fib, nh[i]);
+			ref_drop(fib, nh[i]);
 		else
 			nh[k++] = nh[i];
 	}
@@ -1391,10 +1380,10 @@ group_of_held(struct pg_fib *fib, uint32_t *nh, unsigned int n, uint32_t seed,
 	g = group_get(fib, nh, k, seed);
 	if (g < 0) {
 		for (i = 0; i < k; i++)
-			nh_ref_drop(fib, nh[i]);
+			ref_drop(fib, nh[i]);
 		return -ENOSPC;
 	}
-	*value = PG_FIB_GROUP_FLAG | (uint32_t)g;
+	*value = (uint32_t)g;
 	return 0;
 }
 
@@ -1423,7 +1412,7 @@ pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
 
 		if (idx < 0) {
 			while (i-- > 0)
-				nh_ref_drop(fib, nh[i]);
+				ref_drop(fib, nh[i]);
 			pthread_mutex_unlock(&fib->lock);
 			snprintf(err, PG_CONF_ERR_LEN, "next-hop table full (%u)", fib->nh_cap);
 			return -ENOSPC;
@@ -1452,7 +1441,7 @@ pg_fib_group_release(struct pg_fib *fib, uint32_t value)
 static uint32_t
 value_gw(const struct pg_fib *fib, uint32_t value)
 {
-	return pg_fib_is_group(value) ? 0 : fib->nh_ip[value];
+	return pg_fib_is_group(fib, value) ? 0 : fib->nh_ip[value];
 }
 
 static int
@@ -1524,12 +1513,13 @@ unsigned int
 pg_fib_group_members(const struct pg_fib *fib, uint32_t value, uint32_t *nh,
 		     uint64_t *packets)
 {
-	const uint32_t g = value & ~PG_FIB_GROUP_FLAG;
 	const struct pg_fib_group *grp;
 	unsigned int k, w;
+	uint32_t g;
 
-	if (!pg_fib_is_group(value) || g >= fib->max_groups)
+	if (value >= fib->n_nh || !pg_fib_is_group(fib, value))
 		return 0;
+	g = pg_nexthop_group(&fib->ctl_nh[value]);
 	grp = &fib->groups[g];
 	for (k = 0; k < grp->n; k++) {
 		nh[k] = grp->member[k];
@@ -1572,7 +1562,7 @@ add_candidate(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint8_t origin,
 	r->reserved = 0;
 	r->nh = nh;
 	r->gw = gw;
-	ref_get(fib, nh);
+	fib->nh_ref[nh]++;
 }
 
 static int
@@ -1667,7 +1657,7 @@ conf_group(struct pg_fib *fib, const struct pg_conf_ecmp *e, uint32_t *value,
 
 		if (i < 0) {
 			while (k-- > 0)
-				nh_ref_drop(fib, nh[k]);
+				ref_drop(fib, nh[k]);
 			snprintf(err, PG_CONF_ERR_LEN, "routes: next-hop table full (%u)",
 				 fib->nh_cap);
 			return -ENOSPC;
@@ -1688,7 +1678,6 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	      const struct pg_fib_limits *limits, int socket, char err[PG_CONF_ERR_LEN])
 {
 	const struct pg_fib_limits none = { 0 };
-	struct pg_nexthop tmp;
 	struct pg_fib *fib;
 	uint32_t cand, n_long = 0, n_tbl8, i, j;
 
@@ -1823,7 +1812,7 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	fib->default_nh = PG_NH_IDX_NO_ROUTE;
 	if (fib->n_routes > 0 && fib->routes[0].len == 0 && fib->routes[0].prefix == 0)
 		fib->default_nh = fib->routes[0].nh;
-	fib->ctl_nh[PG_NH_IDX_DEFAULT] = *value_entry(fib, NULL, fib->default_nh, &tmp);
+	fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[fib->default_nh];
 
 	/* Headroom for /25../32 routes added at run time. */
 	n_tbl8 = limits->max_tbl8 ? limits->max_tbl8 : RTE_MAX(n_long + n_long / 2, MIN_TBL8);

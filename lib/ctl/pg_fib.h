@@ -60,9 +60,8 @@ enum pg_nh_type {
 	PG_NH_LOCAL,         /**< addressed to us, arrived for port */
 	PG_NH_UNRESOLVED,    /**< out of port, but no MAC known */
 	PG_NH_NO_ROUTE,      /**< the lookup's miss value without a default route */
-	/** Only in the DEFAULT slot, when the default route is a next-hop
-	 * group: l2[0..1] hold the group index (the lookup's miss value
-	 * cannot carry PG_FIB_GROUP_FLAG). Workers resolve it before stage 3. */
+	/** ECMP: a next-hop group, l2[0..1] hold its index in grp[]; the
+	 * worker picks a member by the flow's hash (docs/decisions/0010). */
 	PG_NH_GROUP,
 };
 
@@ -92,7 +91,7 @@ struct pg_fib_route {
 	uint32_t gw;         /**< gateway, 0 if none */
 };
 
-/* The group a PG_NH_GROUP entry (the DEFAULT slot) names. */
+/* The group a PG_NH_GROUP next hop names. */
 static inline uint32_t
 pg_nexthop_group(const struct pg_nexthop *nh)
 {
@@ -116,15 +115,16 @@ pg_nexthop_unresolved_ip(const struct pg_nexthop *nh)
 }
 
 /*
- * ECMP (docs/decisions/0010-ecmp.md): a route's value is either a next-hop
- * index or PG_FIB_GROUP_FLAG | group index. A group maps a flow hash onto
- * PG_FIB_GROUP_BUCKETS buckets, each naming one member's next-hop index
- * (resilient hashing: a member that goes moves only its own buckets).
- * Group contents never change while a route points at them: a different
- * member set is a different group, written before any route names it, so
- * both copies share one group array.
+ * ECMP (docs/decisions/0010-ecmp.md): a route through a group points at a
+ * next hop of type PG_NH_GROUP, which names the group. A group maps a flow
+ * hash onto PG_FIB_GROUP_BUCKETS buckets, each naming one member's
+ * next-hop index (resilient hashing: a member that goes moves only its
+ * own buckets). Group contents never change while a route points at them:
+ * a different member set is a different group, written before any route
+ * names it, so both copies share one group array. Single-path routes pay
+ * nothing: the data path already branches on a next hop that is not
+ * FORWARD.
  */
-#define PG_FIB_GROUP_FLAG 0x4000u
 #define PG_FIB_GROUP_BUCKETS 64u
 #define PG_FIB_GROUP_MAX_MEMBERS 32u
 
@@ -175,14 +175,14 @@ struct pg_fib_port {
 struct pg_fib_limits {
 	uint32_t max_routes;     /**< 0: twice the configured ones, at least 65536 */
 	uint32_t max_tbl8;       /**< 0: from the configured routes, at least 4096 */
-	uint32_t max_nexthops;   /**< 0: 4096; at most 16383 (2-byte entries, group flag) */
-	uint32_t max_groups;     /**< ECMP next-hop groups; 0: 1024; at most 16383 */
+	uint32_t max_nexthops;   /**< 0: 4096; at most 32767 (2-byte entries); groups use one each */
+	uint32_t max_groups;     /**< ECMP next-hop groups; 0: 1024; at most 32767 */
 	uint32_t max_group_members; /**< 0: 16; at most PG_FIB_GROUP_MAX_MEMBERS */
 };
 
 /** Control-plane view of one next-hop group. */
 struct pg_fib_group {
-	uint32_t ref;            /**< routes using it; 0: free */
+	uint32_t nh;             /**< its PG_NH_GROUP next hop (routes: nh_ref[nh]); 0: free */
 	uint8_t n;               /**< members */
 	uint16_t member[PG_FIB_GROUP_MAX_MEMBERS];  /**< next-hop indexes, ascending */
 };
@@ -325,7 +325,7 @@ int pg_fib_neigh_del(struct pg_fib *fib, uint32_t ip, char err[PG_CONF_ERR_LEN])
  * duplicates count once) for routes to name: *@p value is the group's
  * route value (or a plain next hop for one gateway). Routes with the same
  * member set share one group. A new group takes its buckets from @p seed
- * (the value the route had, 0 for none) where it can, so that flows of
+ * (the next hop the route had, 0 for none) where it can, so that flows of
  * members that stay keep their member. Call pg_fib_group_release() once
  * the routes are in (they hold their own references).
  */
@@ -352,11 +352,11 @@ int pg_fib_route_add_group(struct pg_fib *fib, enum pg_route_origin origin,
 uint32_t pg_fib_route_seed(const struct pg_fib *fib, enum pg_route_origin origin,
 			   uint32_t prefix, uint8_t len);
 
-/** Is @p value (a route's nh) a next-hop group? */
+/** Is @p nh (a route's next hop) a next-hop group? Metadata. */
 static inline bool
-pg_fib_is_group(uint32_t value)
+pg_fib_is_group(const struct pg_fib *fib, uint32_t nh)
 {
-	return (value & PG_FIB_GROUP_FLAG) != 0;
+	return fib->ctl_nh[nh].type == PG_NH_GROUP;
 }
 
 /** Members of the group in route value @p value (metadata, under the

@@ -142,20 +142,14 @@ route_lookup(const struct pg_fib_side *fib, uint32_t *dst, uint64_t *hop, uint16
 		rte_fib_lookup_bulk(fib->v4, dst, hop, n);
 }
 
-/*
- * ECMP (docs/decisions/0010-ecmp.md): a route value with the group flag,
- * or a miss while the default route is a group, names a next-hop group;
- * the flow's hash picks its bucket, the bucket its member. Anything else
- * comes back as it is.
- */
+/* ECMP (docs/decisions/0010-ecmp.md): the member of group next hop @p nh
+ * that flow hash @p hash goes to (its bucket: *@p bucket). */
 static inline uint32_t
-group_of(const struct pg_fib_side *fib, uint64_t hop)
+group_pick(const struct pg_fib_side *fib, const struct pg_nexthop *nh, uint32_t hash,
+	   uint32_t *bucket)
 {
-	if (pg_fib_is_group((uint32_t)hop))
-		return (uint32_t)hop & ~PG_FIB_GROUP_FLAG;
-	if (hop == PG_NH_IDX_DEFAULT && fib->nh[PG_NH_IDX_DEFAULT].type == PG_NH_GROUP)
-		return pg_nexthop_group(&fib->nh[PG_NH_IDX_DEFAULT]);
-	return UINT32_MAX;
+	*bucket = pg_fib_group_bucket(hash);
+	return fib->grp[pg_nexthop_group(nh)].nh[*bucket];
 }
 
 /* The flow hash of an IPv4 packet: the NIC's RSS hash when it gave one,
@@ -170,39 +164,23 @@ ecmp_hash(const struct rte_mbuf *m)
 				m->data_len - (uint32_t)sizeof(struct rte_ether_hdr));
 }
 
-/* Does any packet of the burst take a group route? One OR per packet and
- * one load of the DEFAULT slot: all single-path routes pay. */
-static inline bool
-burst_has_group(const struct pg_fib_side *fib, const uint64_t *hop, uint16_t n)
+/*
+ * A packet whose route is a next-hop group: the member its flow goes to,
+ * which becomes its next hop (*@p hop), counted for that member (per
+ * worker; /pktgate/nhgroups sums). Out of line: single-path routes never
+ * come here (their next hop is FORWARD, or one of the other special kinds).
+ */
+static __rte_noinline const struct pg_nexthop *
+group_member(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib,
+	     const struct pg_nexthop *nh, const struct rte_mbuf *m, uint64_t *hop)
 {
-	uint64_t any = 0;
-	uint16_t i;
+	const uint32_t g = pg_nexthop_group(nh);
+	uint32_t bucket;
 
-	for (i = 0; i < n; i++)
-		any |= hop[i];
-	return (any & PG_FIB_GROUP_FLAG) != 0 ||
-	       fib->nh[PG_NH_IDX_DEFAULT].type == PG_NH_GROUP;
-}
-
-/* Stage 2a: replace each group by the member its flow hashes to, and count
- * the packet for that member (per worker; /pktgate/nhgroups sums). */
-static __rte_noinline void
-group_pick(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, struct burst_state *b,
-	   uint16_t n)
-{
-	uint64_t *cnt = fib->grp_pkts + (size_t)lc->rcu_id * fib->grp_worker_stride;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		const uint32_t g = group_of(fib, b->hop[i]);
-		uint32_t bucket;
-
-		if (g == UINT32_MAX)
-			continue;
-		bucket = pg_fib_group_bucket(ecmp_hash(b->pkts[i]));
-		b->hop[i] = fib->grp[g].nh[bucket];
-		pg_stats_add(&cnt[g * fib->grp_members + fib->grp[g].slot[bucket]], 1);
-	}
+	*hop = group_pick(fib, nh, ecmp_hash(m), &bucket);
+	pg_stats_add(&fib->grp_pkts[(size_t)lc->rcu_id * fib->grp_worker_stride +
+				    g * fib->grp_members + fib->grp[g].slot[bucket]], 1);
+	return &fib->nh[*hop];
 }
 
 /*
@@ -244,11 +222,10 @@ icmp_error(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_p
 	 * ingress port; a LOCAL next hop means the source is one of our
 	 * addresses or a subnet broadcast: no error for those either. */
 	route_lookup(fib, &src, &hop, 1);
-	g = group_of(fib, hop);
-	if (g != UINT32_MAX)    /* the hash is symmetric: the flow's own way back */
-		hop = fib->grp[g].nh[pg_fib_group_bucket(
-			pg_flow_hash_ip4(ip, m->data_len - (uint32_t)sizeof(*eth)))];
 	back = &fib->nh[hop];
+	if (back->type == PG_NH_GROUP)  /* the hash is symmetric: the flow's own way back */
+		back = &fib->nh[group_pick(fib, back, pg_flow_hash_ip4(ip, m->data_len -
+				(uint32_t)sizeof(*eth)), &g)];
 	if (!icmp_err_may_send(lc, back))
 		return false;
 	quote = RTE_MIN(pg_icmp4_quote_len(rte_be_to_cpu_16(ip->total_length)),
@@ -449,9 +426,10 @@ acl_filter_in(struct pg_fwd_lcore *lc, const struct pg_acl *acl, const struct pg
  */
 static __rte_noinline uint16_t
 acl_filter_out(struct pg_fwd_lcore *lc, const struct pg_acl *acl,
-	       const struct pg_nexthop *nhs, struct burst_state *b, uint16_t n,
+	       const struct pg_fib_side *fib, struct burst_state *b, uint16_t n,
 	       uint32_t *opt_mask, struct drop_list *dl)
 {
+	const struct pg_nexthop *nhs = fib->nh;
 	uint8_t flat[PG_BURST][PG_ACL_IP4_INPUT];
 	const uint8_t *data[PG_BURST];
 	uint8_t idx[PG_BURST];
@@ -462,6 +440,9 @@ acl_filter_out(struct pg_fwd_lcore *lc, const struct pg_acl *acl,
 	for (i = 0; i < n; i++) {
 		const struct pg_nexthop *nh = &nhs[b->hop[i]];
 
+		/* ECMP: filtered by the member's port, so pick it now. */
+		if (nh->type == PG_NH_GROUP)
+			nh = group_member(lc, fib, nh, b->pkts[i], &b->hop[i]);
 		if (nh->type == PG_NH_FORWARD && pg_acl_out_list(acl, nh->port) != NULL)
 			pending |= UINT32_C(1) << i;
 	}
@@ -637,13 +618,11 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 
 	/* Stage 2: one bulk route lookup for the burst. */
 	route_lookup(fib, b.dst, b.hop, n_ip);
-	if (unlikely(burst_has_group(fib, b.hop, n_ip)))
-		group_pick(lc, fib, &b, n_ip);
 	PG_STAGE_MARK(st, PG_STAGE_lookup, n_ip);
 
 	/* Stage 2b: the egress ports' ACLs, if any port has one. */
 	if (unlikely(acl != NULL) && pg_acl_has_out(acl) && n_ip != 0)
-		n_ip = acl_filter_out(lc, acl, nhs, &b, n_ip, &opt_mask, &dl);
+		n_ip = acl_filter_out(lc, acl, fib, &b, n_ip, &opt_mask, &dl);
 
 	/* Stage 3: TTL, rewrite, into the egress TX buffer. One test on the
 	 * next hop's type keeps everything but plain forwarding out of the
@@ -656,10 +635,15 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		unsigned int r;
 
 		if (unlikely(nh->type != PG_NH_FORWARD)) {
-			r = stage3_special(lc, in_port, nh, m);
-			if (r != PG_PKT_OK)
-				drop_icmp(lc, &dl, fib, in_port, m, r, nh);
-			continue;
+			/* ECMP: the flow's member, then on as any route. */
+			if (nh->type == PG_NH_GROUP)
+				nh = group_member(lc, fib, nh, m, &b.hop[i]);
+			if (nh->type != PG_NH_FORWARD) {
+				r = stage3_special(lc, in_port, nh, m);
+				if (r != PG_PKT_OK)
+					drop_icmp(lc, &dl, fib, in_port, m, r, nh);
+				continue;
+			}
 		}
 		/* RFC 1812 5.3.4: a unicast datagram in a link-layer
 		 * broadcast/multicast frame is not forwarded. */

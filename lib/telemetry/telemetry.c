@@ -415,11 +415,11 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 		char line[RTE_TEL_MAX_STRING_LEN], pfx[20], nh[80], gw[20];
 		const char *gw_note = "";
 
-		if (pg_fib_is_group(r->nh)) {
+		if (pg_fib_is_group(view.fib, r->nh)) {
 			/* Members and their counters: /pktgate/nhgroups. */
 			snprintf(line, sizeof(line), "%s/%u ecmp group %u %s",
 				 pg_conf_ip4_str(r->prefix, pfx, sizeof(pfx)), r->len,
-				 r->nh & ~PG_FIB_GROUP_FLAG,
+				 pg_nexthop_group(&view.fib->ctl_nh[r->nh]),
 				 pg_fib_origin_name((enum pg_route_origin)r->origin));
 			rte_tel_data_add_array_string(list, line);
 			continue;
@@ -481,9 +481,9 @@ cmd_nhgroups(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 		uint64_t p[PG_FIB_GROUP_MAX_MEMBERS];
 		unsigned int n, k;
 
-		if (fib->groups[g].ref == 0)
+		if (fib->groups[g].nh == 0)
 			continue;
-		n = pg_fib_group_members(fib, PG_FIB_GROUP_FLAG | (uint32_t)g, nh, p);
+		n = pg_fib_group_members(fib, fib->groups[g].nh, nh, p);
 		if (rows + n > PAGE_SIZE_ENTRIES)
 			break;
 		rows += n;
@@ -494,7 +494,8 @@ cmd_nhgroups(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 			if (grp != NULL)
 				rte_tel_data_add_array_u64(grp, g);
 			if (routes != NULL)
-				rte_tel_data_add_array_u64(routes, fib->groups[g].ref);
+				rte_tel_data_add_array_u64(routes,
+							   fib->nh_ref[fib->groups[g].nh]);
 			rte_tel_data_add_array_string(via, pg_conf_ip4_str(fib->nh_ip[nh[k]], a,
 									   sizeof(a)));
 			rte_tel_data_add_array_string(port, view.ports->port[h->port].name);

@@ -70,6 +70,13 @@ add(uint32_t prefix, uint8_t len, const uint32_t *gws, unsigned int n)
 	return ret;
 }
 
+/* The group index of group next hop @p v. */
+static uint32_t
+gidx(uint32_t v)
+{
+	return pg_nexthop_group(&fib->ctl_nh[v]);
+}
+
 /* The buckets of the group @p ip routes to, as gateway addresses. */
 static void
 buckets_of(uint32_t ip, uint32_t out[PG_FIB_GROUP_BUCKETS])
@@ -78,9 +85,9 @@ buckets_of(uint32_t ip, uint32_t out[PG_FIB_GROUP_BUCKETS])
 	const struct pg_fib_side *s = pg_fib_active(fib);
 	unsigned int b;
 
-	ck_assert_msg(pg_fib_is_group(v), "%#x is not a group", v);
+	ck_assert_msg(pg_fib_is_group(fib, v), "%#x is not a group", v);
 	for (b = 0; b < PG_FIB_GROUP_BUCKETS; b++)
-		out[b] = fib->nh_ip[s->grp[v & ~PG_FIB_GROUP_FLAG].nh[b]];
+		out[b] = fib->nh_ip[s->grp[gidx(v)].nh[b]];
 }
 
 static unsigned int
@@ -103,7 +110,7 @@ START_TEST(group_shared_and_freed)
 
 	ck_assert_int_eq(add(PG_IPV4(10, 0, 0, 0), 8, two, 2), 0);
 	v = pg_fib_lookup(fib, PG_IPV4(10, 9, 9, 9));
-	ck_assert(pg_fib_is_group(v));
+	ck_assert(pg_fib_is_group(fib, v));
 	buckets_of(PG_IPV4(10, 9, 9, 9), bk);
 	ck_assert_uint_eq(count(bk, GW(2)), 32);
 	ck_assert_uint_eq(count(bk, GW(3)), 32);
@@ -111,7 +118,7 @@ START_TEST(group_shared_and_freed)
 	ck_assert_int_eq(add(PG_IPV4(172, 16, 0, 0), 12, rev, 3), 0);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(172, 16, 1, 1)), v);
 	ck_assert_uint_eq(fib->n_groups, 1);
-	ck_assert_uint_eq(fib->groups[v & ~PG_FIB_GROUP_FLAG].ref, 2);
+	ck_assert_uint_eq(fib->nh_ref[v], 2);
 	ck_assert_uint_eq(pg_fib_group_members(fib, v, nh, NULL), 2);
 	/* A member without a MAC is an UNRESOLVED next hop, like a single
 	 * route's; learning it fixes the group's bucket targets. */
@@ -177,11 +184,11 @@ START_TEST(default_route_group)
 
 	ck_assert_int_eq(add(0, 0, two, 2), 0);
 	v = pg_fib_find(fib, 0, 0)->nh;
-	ck_assert(pg_fib_is_group(v));
+	ck_assert(pg_fib_is_group(fib, v));
 	s = pg_fib_active(fib);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(8, 8, 8, 8)), PG_NH_IDX_DEFAULT);
 	ck_assert_uint_eq(s->nh[PG_NH_IDX_DEFAULT].type, PG_NH_GROUP);
-	ck_assert_uint_eq(pg_nexthop_group(&s->nh[PG_NH_IDX_DEFAULT]), v & ~PG_FIB_GROUP_FLAG);
+	ck_assert_uint_eq(pg_nexthop_group(&s->nh[PG_NH_IDX_DEFAULT]), gidx(v));
 	/* Both copies agree once the change has returned. */
 	ck_assert_mem_eq(&fib->side[0].nh[0], &fib->side[1].nh[0], sizeof(struct pg_nexthop));
 	ck_assert_int_eq(pg_fib_route_add(fib, 0, 0, GW(2), -1, err), 0);
@@ -242,7 +249,7 @@ START_TEST(bulk_with_group)
 	v[1].len = 25;
 	ck_assert_int_eq(pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_FPM, v, 2, err), 0);
 	pg_fib_group_release(fib, g);
-	ck_assert_uint_eq(fib->groups[g & ~PG_FIB_GROUP_FLAG].ref, 2);
+	ck_assert_uint_eq(fib->nh_ref[g], 2);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(10, 1, 2, 200)), g);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(10, 7, 7, 7)), g);
 	ck_assert_int_eq(pg_fib_route_del_bulk(fib, PG_ROUTE_ORIGIN_FPM, v, 2, err), 0);
@@ -278,14 +285,14 @@ START_TEST(config_vias)
 	pg_conf_free(c);
 	ck_assert_msg(fib != NULL, "%s", err);
 	v = pg_fib_lookup(fib, PG_IPV4(10, 1, 1, 1));
-	ck_assert(pg_fib_is_group(v));
+	ck_assert(pg_fib_is_group(fib, v));
 	ck_assert_uint_eq(fib->n_groups, 1);
-	ck_assert_uint_eq(fib->groups[v & ~PG_FIB_GROUP_FLAG].ref, 2);
+	ck_assert_uint_eq(fib->nh_ref[v], 2);
 	s = pg_fib_active(fib);
 	ck_assert_uint_eq(s->nh[PG_NH_IDX_DEFAULT].type, PG_NH_GROUP);
-	ck_assert_uint_eq(pg_nexthop_group(&s->nh[PG_NH_IDX_DEFAULT]), v & ~PG_FIB_GROUP_FLAG);
+	ck_assert_uint_eq(pg_nexthop_group(&s->nh[PG_NH_IDX_DEFAULT]), gidx(v));
 	/* One gateway in a list: a plain next hop. */
-	ck_assert(!pg_fib_is_group(pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1))));
+	ck_assert(!pg_fib_is_group(fib, pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1))));
 	ck_assert_uint_eq(s->nh[pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1))].type,
 			  PG_NH_UNRESOLVED);
 }
