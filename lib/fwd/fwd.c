@@ -165,22 +165,22 @@ ecmp_hash(const struct rte_mbuf *m)
 }
 
 /*
- * A packet whose route is a next-hop group: the member its flow goes to,
- * which becomes its next hop (*@p hop), counted for that member (per
- * worker; /pktgate/nhgroups sums). Out of line: single-path routes never
- * come here (their next hop is FORWARD, or one of the other special kinds).
+ * A packet whose route is a next-hop group: the member its flow goes to
+ * (its next-hop index), counted for that member (per worker;
+ * /pktgate/nhgroups sums). Out of line: single-path routes never come
+ * here (their next hop is FORWARD, or one of the other special kinds).
  */
-static __rte_noinline const struct pg_nexthop *
+static __rte_noinline uint32_t
 group_member(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib,
-	     const struct pg_nexthop *nh, const struct rte_mbuf *m, uint64_t *hop)
+	     const struct pg_nexthop *nh, const struct rte_mbuf *m)
 {
 	const uint32_t g = pg_nexthop_group(nh);
-	uint32_t bucket;
+	uint32_t bucket, hop;
 
-	*hop = group_pick(fib, nh, ecmp_hash(m), &bucket);
+	hop = group_pick(fib, nh, ecmp_hash(m), &bucket);
 	pg_stats_add(&fib->grp_pkts[(size_t)lc->rcu_id * fib->grp_worker_stride +
 				    g * fib->grp_members + fib->grp[g].slot[bucket]], 1);
-	return &fib->nh[*hop];
+	return hop;
 }
 
 /*
@@ -441,8 +441,10 @@ acl_filter_out(struct pg_fwd_lcore *lc, const struct pg_acl *acl,
 		const struct pg_nexthop *nh = &nhs[b->hop[i]];
 
 		/* ECMP: filtered by the member's port, so pick it now. */
-		if (nh->type == PG_NH_GROUP)
-			nh = group_member(lc, fib, nh, b->pkts[i], &b->hop[i]);
+		if (nh->type == PG_NH_GROUP) {
+			b->hop[i] = group_member(lc, fib, nh, b->pkts[i]);
+			nh = &nhs[b->hop[i]];
+		}
 		if (nh->type == PG_NH_FORWARD && pg_acl_out_list(acl, nh->port) != NULL)
 			pending |= UINT32_C(1) << i;
 	}
@@ -637,7 +639,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		if (unlikely(nh->type != PG_NH_FORWARD)) {
 			/* ECMP: the flow's member, then on as any route. */
 			if (nh->type == PG_NH_GROUP)
-				nh = group_member(lc, fib, nh, m, &b.hop[i]);
+				nh = &nhs[group_member(lc, fib, nh, m)];
 			if (nh->type != PG_NH_FORWARD) {
 				r = stage3_special(lc, in_port, nh, m);
 				if (r != PG_PKT_OK)
