@@ -32,33 +32,6 @@ static const char conf_yaml[] =
 
 #define GW(x) PG_IPV4(198, 51, 100, x)
 
-static struct pg_conf *conf;
-static struct pg_fib_port fports[2];
-static struct pg_fib *fib;
-
-static struct pg_fib *
-make(const struct pg_fib_limits *lim)
-{
-	char err[PG_CONF_ERR_LEN];
-	struct pg_fib *f = pg_fib_create(conf, fports, lim, SOCKET_ID_ANY, err);
-
-	ck_assert_msg(f != NULL, "%s", err);
-	return f;
-}
-
-static void
-setup(void)
-{
-	fib = make(NULL);
-}
-
-static void
-teardown(void)
-{
-	pg_fib_free(fib);
-	fib = NULL;
-}
-
 static int
 add(uint32_t prefix, uint8_t len, const uint32_t *gws, unsigned int n)
 {
@@ -321,5 +294,5 @@ main(int argc, char **argv)
 {
 	(void)argc;
 	return fib_test_main(argv[0], "0", "--file-prefix=pg_test_fib_ecmp", conf_yaml,
-			     sizeof(conf_yaml) - 1, &conf, fports, ecmp_suite());
+			     sizeof(conf_yaml) - 1, ecmp_suite());
 }

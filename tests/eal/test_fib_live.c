@@ -39,33 +39,6 @@ static const char conf_yaml[] =
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0xaa };
 static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0xbb };
 
-static struct pg_conf *conf;
-static struct pg_fib_port fports[2];
-static struct pg_fib *fib;
-
-static struct pg_fib *
-make(const struct pg_fib_limits *lim)
-{
-	char err[PG_CONF_ERR_LEN];
-	struct pg_fib *f = pg_fib_create(conf, fports, lim, SOCKET_ID_ANY, err);
-
-	ck_assert_msg(f != NULL, "%s", err);
-	return f;
-}
-
-static void
-setup(void)
-{
-	fib = make(NULL);
-}
-
-static void
-teardown(void)
-{
-	pg_fib_free(fib);
-	fib = NULL;
-}
-
 /* The next hop a packet to @p ip gets now. */
 static const struct pg_nexthop *
 nh_of(uint32_t ip)
@@ -586,5 +559,5 @@ main(int argc, char **argv)
 {
 	(void)argc;
 	return fib_test_main(argv[0], "0,1", "--file-prefix=pg_test_fib_live", conf_yaml,
-			     sizeof(conf_yaml) - 1, &conf, fports, live_suite());
+			     sizeof(conf_yaml) - 1, live_suite());
 }
