@@ -12,21 +12,16 @@ counts per member.
 usage: test_ecmp.py PKTGATE [case-name-substring...]
 """
 import collections
-import json
 import os
-import shutil
-import signal
-import socket
 import struct
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
 from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, IP, LAN_MAC, UDP,  # noqa: E402
-                    Ether, Raw, base_config, case, cleanup_prefix, eal_args, main,
-                    read_pcap, unique_prefix, wait_for_socket, wait_until, write_pcap)
+                    Ether, Raw, base_config, case, ctl_request, main, read_pcap,
+                    wait_until)
 
 GWS = [(GW_IP, GW_MAC), ("198.51.100.3", "02:00:00:00:00:98"),
        ("198.51.100.4", "02:00:00:00:00:97")]
@@ -53,80 +48,20 @@ def flow_frames(queue, n_queues):
     return out + [filler] * FILLER
 
 
-class Running:
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix="pg-ecmp-")
-        self.prefix = unique_prefix("pgecmp")
-        self.sock = os.path.join(self.tmp, "ctl.sock")
-        cfg = base_config(routes=[("203.0.113.0/24", "via", GW_IP)],
-                          neighbors=[(HOST_IP, HOST_MAC, "lan")]
-                          + [(ip, mac, "wan") for ip, mac in GWS])
-        text = cfg.text() + "control: {socket: %s}\n" % self.sock
-        q = pgtest.TOPOLOGY["queues"]
-        inputs = []
-        for i in range(q):
-            p = os.path.join(self.tmp, "in_q%d.pcap" % i)
-            write_pcap(p, flow_frames(i, q))
-            inputs.append(p)
-        empty = os.path.join(self.tmp, "empty.pcap")
-        write_pcap(empty, [])
-        self.outs = [os.path.join(self.tmp, "out_wan_q%d.pcap" % i) for i in range(q)]
-        lan = "net_pcap0," + ",".join("rx_pcap=%s" % p for p in inputs) + ",infinite_rx=1"
-        wan = ("net_pcap1," + ",".join(["rx_pcap=%s" % empty] * q) + ","
-               + ",".join("tx_pcap=%s" % o for o in self.outs))
-        conf = os.path.join(self.tmp, "c.yaml")
-        with open(conf, "w") as f:
-            f.write(text)
-        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
-        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
-        cmd = [pgtest.PKTGATE] + eal_args(self.prefix, [lan, wan]) + ["--", "-c", conf]
-        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
-        self.tel = None
-        try:
-            self.tel = wait_for_socket(self.prefix, self.proc)
-        except BaseException:
-            print(self.log()[-2000:])
-            self.close()
-            raise
-
-    def q(self, cmd):
-        return self.tel.query(cmd)
-
-    def ctl(self, line):
-        """One request on the control socket; the reply as a dict."""
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(10)
-        s.connect(self.sock)
-        s.sendall(line.encode() + b"\n")
-        buf = b""
-        while not buf.endswith(b"\n"):
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-        s.close()
-        return json.loads(buf.decode())
-
-    def log(self):
-        self.out.flush()
-        self.err.flush()
-        with open(self.out.name) as a, open(self.err.name) as b:
-            return a.read() + b.read()
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGINT)
-        return self.proc.wait(timeout=20)
-
-    def close(self):
-        if self.tel is not None:
-            self.tel.close()
-        if self.proc.poll() is None:
-            self.proc.kill()           # only our own child, by its handle
-            self.proc.wait()
-        self.out.close()
-        self.err.close()
-        cleanup_prefix(self.prefix)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+def start():
+    """pktgate with the gateways as neighbors and a control socket; each
+    queue replays its own flows; the WAN written to pcaps (r.outs)."""
+    cfg = base_config(routes=[("203.0.113.0/24", "via", GW_IP)],
+                      neighbors=[(HOST_IP, HOST_MAC, "lan")]
+                      + [(ip, mac, "wan") for ip, mac in GWS])
+    sock = tempfile.mktemp(prefix="pg-ecmp-", suffix=".sock")
+    cfg.extra = "control: {socket: %s}\n" % sock
+    q = pgtest.TOPOLOGY["queues"]
+    r = pgtest.Running(cfg, None, tag="pgecmp", wan_out=True,
+                       per_queue=[flow_frames(i, q) for i in range(q)])
+    r.ctl = lambda line: ctl_request(sock, line)
+    r.sock = sock
+    return r
 
 
 def members(r):
@@ -160,7 +95,7 @@ def flow_paths(outs):
 
 @case
 def ecmp_flows_stay_and_move():
-    r = Running()
+    r = start()
     try:
         vias = [ip for ip, _ in GWS]
         rep = r.ctl("route add %s via %s via %s via %s" % ((PREFIX,) + tuple(vias)))
@@ -180,10 +115,13 @@ def ecmp_flows_stay_and_move():
         assert m, "after removing a member: %s" % members(r)
         print("    2 members: %s" % dict(list(m.values())[0]))
         ring_full = r.q("/pktgate/stats")["ring_full"]
-        assert r.stop() == 0, r.log()[-2000:]
+        rc, out, err = r.stop()
+        assert rc == 0, (out + err)[-2000:]
         paths = flow_paths(r.outs)
     finally:
         r.close()
+        if os.path.exists(r.sock):
+            os.unlink(r.sock)
     assert len(paths) >= FLOWS // 2, "only %d flows seen" % len(paths)
     first = {f: p[0][0] for f, p in paths.items()}
     share = collections.Counter(first.values())
