@@ -61,6 +61,10 @@ def start():
                        per_queue=[flow_frames(i, q) for i in range(q)])
     r.ctl = lambda line: ctl_request(sock, line)
     r.sock = sock
+    # The control socket comes up after telemetry (docs/ctl.md).
+    if not wait_until(lambda: os.path.exists(sock)):
+        r.close()
+        raise AssertionError("control socket %s never appeared" % sock)
     return r
 
 
