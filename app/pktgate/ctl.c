@@ -199,7 +199,6 @@ h_route_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 			continue;
 		}
 		r = &fib->routes[i];
-		nh = &fib->ctl_nh[r->nh];
 		snprintf(pfx, sizeof(pfx), "%s/%u", pg_conf_ip4_str(r->prefix, ip, sizeof(ip)),
 			 r->len);
 		if (pg_fib_is_group(fib, r->nh)) {

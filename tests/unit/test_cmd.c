@@ -182,7 +182,7 @@ static const struct {
 	{ "route add 2001:db8:5::/48 via fe80::1 port",
 	  "route add: missing port NAME after 'port'" },
 	{ "route add 2001:db8:5::/48 via fe80::1 dev wan",
-	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [port NAME] | "
+	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | "
 	  "route add PREFIX port NAME)" },
 	/* the request as a whole */
 	{ "", "empty request (try 'help')" },
