@@ -134,6 +134,42 @@ route_entry6(struct pg_json *out, const struct pg_ctl_view *v, const struct pg_f
 	route_entry(out, v, pfx, via, nh, r->origin);
 }
 
+/* An ECMP route: its members, each like a single route's next hop. */
+static void
+route_group_json(const struct pg_ctl_view *v, struct pg_json *out, const char *pfx,
+		 const struct pg_fib_route *r)
+{
+	const struct pg_fib *fib = v->fib;
+	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
+	const unsigned int n = pg_fib_group_members(fib, r->nh, nh, NULL);
+	char vias[PG_FIB_GROUP_MAX_MEMBERS * 16 + 1], ip[20];
+	unsigned int k;
+	size_t off = 0;
+
+	vias[0] = '\0';
+	for (k = 0; k < n; k++)
+		off += (size_t)snprintf(vias + off, sizeof(vias) - off, "%s%s", k ? "," : "",
+					pg_conf_ip4_str(fib->nh_ip[nh[k]], ip, sizeof(ip)));
+	pg_json_object_open(out, NULL);
+	pg_json_string(out, "prefix", pfx);
+	pg_json_string(out, "via", vias);
+	pg_json_string(out, "port", "-");
+	pg_json_string(out, "type", "ecmp");
+	pg_json_string(out, "origin", pg_fib_origin_name((enum pg_route_origin)r->origin));
+	pg_json_array_open(out, "members");
+	for (k = 0; k < n; k++) {
+		const struct pg_nexthop *m = &fib->ctl_nh[nh[k]];
+
+		pg_json_object_open(out, NULL);
+		pg_json_string(out, "via", pg_conf_ip4_str(fib->nh_ip[nh[k]], ip, sizeof(ip)));
+		pg_json_string(out, "port", v->ports->port[m->port].name);
+		pg_json_string(out, "type", nh_type_name(m->type));
+		pg_json_object_close(out);
+	}
+	pg_json_array_close(out);
+	pg_json_object_close(out);
+}
+
 /*
  * One page of the installed routes: IPv4 first, then IPv6, one count. The
  * tables' metadata is changed only by the control thread, which is also
@@ -163,9 +199,13 @@ h_route_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 			continue;
 		}
 		r = &fib->routes[i];
-		nh = &fib->ctl_nh[r->nh];
 		snprintf(pfx, sizeof(pfx), "%s/%u", pg_conf_ip4_str(r->prefix, ip, sizeof(ip)),
 			 r->len);
+		if (pg_fib_is_group(fib, r->nh)) {
+			route_group_json(v, out, pfx, r);
+			continue;
+		}
+		nh = &fib->ctl_nh[r->nh];
 		/* The gateway: the next hop's address, or a configured gateway
 		 * that is not a neighbor yet. */
 		if (nh->type == PG_NH_FORWARD)
@@ -344,13 +384,22 @@ h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 
 	if (change_begin(v, cmd, &port, err, errlen) != 0)
 		return -EINVAL;
-	if (cmd->addr.family == AF_INET6)
+	if (cmd->addr.family == AF_INET6) {
 		ret = pg_fib6_route_add_origin(v->fib6, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v6,
 					       cmd->prefix_len, cmd->has_via ? cmd->via.v6 : NULL,
 					       port, e);
-	else
+	} else if (cmd->n_via > 1) {
+		uint32_t gws[PG_CMD_MAX_VIA];
+		unsigned int k;
+
+		for (k = 0; k < cmd->n_via; k++)
+			gws[k] = cmd->vias[k].v4;
+		ret = pg_fib_route_add_multi(v->fib, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v4,
+					     cmd->prefix_len, gws, cmd->n_via, e);
+	} else {
 		ret = pg_fib_route_add(v->fib, cmd->addr.v4, cmd->prefix_len,
 				       cmd->has_via ? cmd->via.v4 : 0, port, e);
+	}
 	return change_end(v, cmd, ret, e, out, err, errlen, true);
 }
 
@@ -483,6 +532,12 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 			ret = -EINVAL;
 			break;
 		}
+		if (rc.n_via > 1) {
+			snprintf(err, errlen, "%s line %u: several via (ECMP): use route add",
+				 cmd->path, lineno);
+			ret = -EINVAL;
+			break;
+		}
 		if (rc.addr.family == AF_INET6) {
 			struct pg_fib6_route_spec *s6;
 
@@ -512,6 +567,7 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 		specs[n].prefix = rc.addr.v4;
 		specs[n].len = rc.prefix_len;
 		specs[n].gw = rc.has_via ? rc.via.v4 : 0;
+		specs[n].group = 0;
 		specs[n].port = (int16_t)port;
 		specs[n].line = lineno;
 		n++;

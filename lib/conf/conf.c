@@ -74,6 +74,10 @@ static const cyaml_schema_value_t neighbor_schema = {
 			    neighbor_fields),
 };
 
+static const cyaml_schema_value_t via_schema = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
 static const cyaml_schema_field_t route_fields[] = {
 	CYAML_FIELD_STRING("prefix", CYAML_FLAG_DEFAULT,
 			struct pg_conf_raw_route, prefix, 0),
@@ -81,6 +85,10 @@ static const cyaml_schema_field_t route_fields[] = {
 			struct pg_conf_raw_route, via, 0),
 	CYAML_FIELD_STRING_PTR("port", OPT,
 			struct pg_conf_raw_route, port, 0, CYAML_UNLIMITED),
+	/* ECMP: libcyaml 1.3 reads a key as a scalar or as a list, never
+	 * either, so the list of gateways has a key of its own. */
+	CYAML_FIELD_SEQUENCE("vias", OPT, struct pg_conf_raw_route, vias, &via_schema,
+			     0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -945,6 +953,7 @@ pg_conf_free(struct pg_conf *conf)
 	free(conf->acls);
 	free(conf->neighbors);
 	free(conf->routes);
+	free(conf->ecmp);
 	free(conf->neighbors6);
 	free(conf->routes6);
 	free(conf);

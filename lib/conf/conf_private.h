@@ -53,6 +53,8 @@ struct pg_conf_raw_route {
 	char prefix[PG_CONF_RAW_PREFIX_LEN];
 	char via[PG_CONF_RAW_ADDR_LEN];
 	char *port;         /* optional */
+	char **vias;        /* optional: ECMP gateways */
+	unsigned int vias_count;
 };
 
 struct pg_conf_raw_workers {

@@ -1034,14 +1034,99 @@ build_neighbors(const struct pg_conf_raw *raw, struct pg_conf *conf,
 	return ret;
 }
 
+/* A route's gateway @p text, named @p field in errors: an IPv4 host inside
+ * a connected subnet, not ours; its address and port. */
 static int
-build_route(const struct pg_conf_raw_route *r, unsigned int i,
-	    const struct pg_conf *conf, struct pg_conf_route *rt, char *err)
+route_gw(const struct pg_conf *conf, const char *field, const char *text,
+	 const char *prefix, uint32_t *ip, int *port_out, char *err)
 {
 	const struct pg_conf_port *p;
-	bool has_via = r->via[0] != '\0';
-	bool has_port = r->port != NULL;
+	const char *why;
 	char a[16];
+	int port;
+
+	if (is_ip6_text(text)) {
+		pg_conf_set_err(err, "%s: IPv6 gateway %s for the IPv4 prefix %s",
+				field, text, prefix);
+		return -1;
+	}
+	if (!parse_ip4(text, ip)) {
+		pg_conf_set_err(err, "%s: '%s' is not an IPv4 address a.b.c.d", field, text);
+		return -1;
+	}
+	/*
+	 * Every neighbor lies inside its port's subnet and subnets do not
+	 * overlap, so "a neighbor or inside a connected subnet" boils down
+	 * to the subnet lookup, and it picks the neighbor's port too.
+	 */
+	port = find_subnet(conf, *ip);
+	why = ip4_not_host(*ip);
+	if (port < 0 || why != NULL) {
+		pg_conf_set_err(err,
+			"%s: %s is neither a neighbor nor inside a connected subnet",
+			field, text);
+		return -1;
+	}
+	p = &conf->ports[port];
+	if (*ip == p->ip4) {
+		pg_conf_set_err(err, "%s: %s is our own address (port '%s')",
+				field, text, p->name);
+		return -1;
+	}
+	why = ip4_subnet_edge(*ip, p->ip4_len);
+	if (why != NULL) {
+		pg_conf_set_err(err, "%s: %s is the %s address of %s/%u", field, text, why,
+				pg_conf_ip4_str(p->ip4 & mask_of(p->ip4_len), a, sizeof(a)),
+				p->ip4_len);
+		return -1;
+	}
+	*port_out = port;
+	return 0;
+}
+
+/* `vias: [a, b, ...]`: an ECMP route (docs/decisions/0010-ecmp.md). */
+static int
+build_route_vias(const struct pg_conf_raw_route *r, unsigned int i, struct pg_conf *conf,
+		 struct pg_conf_route *rt, char *err)
+{
+	struct pg_conf_ecmp *e, *grown;
+	char field[48];
+	unsigned int k;
+	int port;
+
+	if (r->vias_count < 1 || r->vias_count > PG_CONF_MAX_VIA) {
+		pg_conf_set_err(err, "routes[%u].vias: %u gateways (1..%u)", i, r->vias_count,
+				PG_CONF_MAX_VIA);
+		return -1;
+	}
+	grown = realloc(conf->ecmp, (conf->n_ecmp + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		pg_conf_set_err(err, "routes[%u].vias: out of memory", i);
+		return -1;
+	}
+	conf->ecmp = grown;
+	e = &conf->ecmp[conf->n_ecmp];
+	e->n = r->vias_count;
+	for (k = 0; k < r->vias_count; k++) {
+		snprintf(field, sizeof(field), "routes[%u].vias[%u]", i, k);
+		if (route_gw(conf, field, r->vias[k], r->prefix, &e->via[k], &port, err) != 0)
+			return -1;
+		if (k == 0)
+			rt->port = (uint16_t)port;
+	}
+	rt->kind = PG_ROUTE_VIA;
+	rt->via = e->via[0];
+	rt->ecmp = ++conf->n_ecmp;
+	return 0;
+}
+
+static int
+build_route(const struct pg_conf_raw_route *r, unsigned int i,
+	    struct pg_conf *conf, struct pg_conf_route *rt, char *err)
+{
+	bool has_via = r->via[0] != '\0' || r->vias != NULL;
+	bool has_port = r->port != NULL;
+	char a[16], field[32];
 	const char *why;
 	unsigned int len;
 	int port;
@@ -1071,11 +1156,17 @@ build_route(const struct pg_conf_raw_route *r, unsigned int i,
 		return -1;
 	}
 	rt->len = (uint8_t)len;
+	rt->ecmp = 0;
 
 	if (has_via == has_port) {
 		pg_conf_set_err(err,
 			"routes[%u]: give exactly one of 'via' or 'port' (got %s)",
 			i, has_via ? "both" : "neither");
+		return -1;
+	}
+	if (r->via[0] != '\0' && r->vias != NULL) {
+		pg_conf_set_err(err, "routes[%u]: give 'via' (one gateway) or 'vias' "
+				"(a list), not both", i);
 		return -1;
 	}
 
@@ -1088,48 +1179,11 @@ build_route(const struct pg_conf_raw_route *r, unsigned int i,
 		rt->via = 0;
 		return 0;
 	}
-
-	if (is_ip6_text(r->via)) {
-		pg_conf_set_err(err,
-			"routes[%u].via: IPv6 gateway %s for the IPv4 prefix %s",
-			i, r->via, r->prefix);
+	if (r->vias != NULL)
+		return build_route_vias(r, i, conf, rt, err);
+	snprintf(field, sizeof(field), "routes[%u].via", i);
+	if (route_gw(conf, field, r->via, r->prefix, &rt->via, &port, err) != 0)
 		return -1;
-	}
-	if (!parse_ip4(r->via, &rt->via)) {
-		pg_conf_set_err(err,
-			"routes[%u].via: '%s' is not an IPv4 address a.b.c.d",
-			i, r->via);
-		return -1;
-	}
-	/*
-	 * Every neighbor lies inside its port's subnet and subnets do not
-	 * overlap, so "a neighbor or inside a connected subnet" boils down
-	 * to the subnet lookup, and it picks the neighbor's port too.
-	 */
-	port = find_subnet(conf, rt->via);
-	why = ip4_not_host(rt->via);
-	if (port < 0 || why != NULL) {
-		pg_conf_set_err(err,
-			"routes[%u].via: %s is neither a neighbor nor inside a connected subnet",
-			i, r->via);
-		return -1;
-	}
-	p = &conf->ports[port];
-	if (rt->via == p->ip4) {
-		pg_conf_set_err(err,
-			"routes[%u].via: %s is our own address (port '%s')",
-			i, r->via, p->name);
-		return -1;
-	}
-	why = ip4_subnet_edge(rt->via, p->ip4_len);
-	if (why != NULL) {
-		pg_conf_set_err(err,
-			"routes[%u].via: %s is the %s address of %s/%u",
-			i, r->via, why,
-			pg_conf_ip4_str(p->ip4 & mask_of(p->ip4_len), a,
-					sizeof(a)), p->ip4_len);
-		return -1;
-	}
 	rt->kind = PG_ROUTE_VIA;
 	rt->port = (uint16_t)port;
 	return 0;
@@ -1159,6 +1213,10 @@ build_route6(const struct pg_conf_raw_route *r, unsigned int i,
 		return -1;
 	}
 	rt->len = (uint8_t)len;
+	if (r->vias != NULL) {
+		pg_conf_set_err(err, "routes[%u].vias: ECMP routes are IPv4 only for now", i);
+		return -1;
+	}
 	if ((r->via[0] != '\0') == (r->port != NULL)) {
 		pg_conf_set_err(err,
 			"routes[%u]: give exactly one of 'via' or 'port' (got %s)",

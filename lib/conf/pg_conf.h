@@ -89,7 +89,16 @@ struct pg_conf_route {
 	uint8_t len;              /**< 0..32 */
 	uint8_t kind;             /**< enum pg_conf_route_kind */
 	uint16_t port;            /**< egress port index (resolved for VIA too) */
-	uint32_t via;             /**< gateway, only for PG_ROUTE_VIA */
+	uint32_t via;             /**< gateway, only for PG_ROUTE_VIA (the first of vias) */
+	uint32_t ecmp;            /**< `vias:` 1 + index into pg_conf.ecmp; 0: one gateway */
+};
+
+#define PG_CONF_MAX_VIA 32        /**< gateways of one ECMP route */
+
+/** The gateways of one `vias:` route (ECMP), in the file's order. */
+struct pg_conf_ecmp {
+	unsigned int n;
+	uint32_t via[PG_CONF_MAX_VIA];
 };
 
 /** An IPv6 route; the same two kinds as IPv4. */
@@ -185,6 +194,8 @@ struct pg_conf {
 	unsigned int n_neighbors;
 	struct pg_conf_route *routes;         /**< malloc'd, n_routes entries */
 	unsigned int n_routes;
+	struct pg_conf_ecmp *ecmp;            /**< malloc'd: the vias: lists */
+	unsigned int n_ecmp;
 	/** IPv6 entries of `neighbors:` / `routes:` (the same lists in the
 	 * file, split by address family). */
 	struct pg_conf_neighbor6 *neighbors6;

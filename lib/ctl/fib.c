@@ -24,7 +24,11 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib_logtype, fib, INFO);
 #define NH_UNRESOLVED(port) (PG_NH_IDX_PORTS + 2u * (port) + 1u)
 /* 2-byte DIR-24-8 entries keep one bit for the tbl8 flag. */
 #define MAX_NEXTHOPS_2B 32767u
+#define MAX_NEXTHOPS MAX_NEXTHOPS_2B
+#define MAX_GROUPS MAX_NEXTHOPS_2B     /* each takes a next hop */
 #define DEFAULT_MAX_NEXTHOPS 4096u
+#define DEFAULT_MAX_GROUPS 1024u
+#define DEFAULT_MAX_GROUP_MEMBERS 16u
 #define MIN_MAX_ROUTES 65536u
 #define MIN_TBL8 4096u
 
@@ -327,9 +331,13 @@ default_follow(struct pg_fib *fib, struct txn *t, uint32_t nh)
 	txn_push(t, &op);
 }
 
+static void group_free(struct pg_fib *fib, uint32_t nh);
+
 static void
 ref_drop(struct pg_fib *fib, uint32_t nh)
 {
+	if (fib->nh_ref[nh] == 1 && fib->ctl_nh[nh].type == PG_NH_GROUP)
+		group_free(fib, nh);
 	if (--fib->nh_ref[nh] == 0 && nh >= PG_NH_IDX_PORTS + 2 * fib->n_ports &&
 	    !fib->nh_neigh[nh]) {
 		/* A gateway nobody uses: its index is free again. The copies
@@ -601,14 +609,54 @@ pg_fib_route_add(struct pg_fib *fib, uint32_t prefix, uint8_t len, uint32_t gw,
 				       port, err);
 }
 
+/* The port of gateway @p gw (which must be @p port unless that is
+ * negative), or -EINVAL with @p err filled. */
+static int
+gw_port(const struct pg_fib *fib, uint32_t gw, int port, char err[PG_CONF_ERR_LEN])
+{
+	const int p = pg_fib_port_of(fib, gw);
+	char a[20];
+
+	if (p < 0 || (port >= 0 && port != p)) {
+		snprintf(err, PG_CONF_ERR_LEN, "via %s: not in the subnet of %s",
+			 ip_str(gw, a), port >= 0 ? "that port" : "any port");
+		return -EINVAL;
+	}
+	if (is_local(fib, gw)) {
+		snprintf(err, PG_CONF_ERR_LEN, "via %s: that is our own address", ip_str(gw, a));
+		return -EINVAL;
+	}
+	return p;
+}
+
+/* May a route for (prefix, len) go in: not our own address, room left. */
+static int
+route_room(struct pg_fib *fib, uint32_t prefix, uint8_t len, char err[PG_CONF_ERR_LEN])
+{
+	bool found;
+	const uint32_t pos = route_pos(fib, prefix, len, &found);
+	char a[20];
+	int ret;
+
+	if (found && fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL) {
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: is our own address",
+			 ip_str(prefix, a), len);
+		return -EEXIST;
+	}
+	ret = room_for_routes(fib, 1);
+	if (ret != 0)
+		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: %s (max_routes %u)",
+			 ip_str(prefix, a), len, ret == -ENOSPC ? "table full" : "out of memory",
+			 fib->max_routes);
+	return ret;
+}
+
 int
 pg_fib_route_add_origin(struct pg_fib *fib, enum pg_route_origin origin,
 			uint32_t prefix, uint8_t len, uint32_t gw, int port,
 			char err[PG_CONF_ERR_LEN])
 {
 	char a[20];
-	bool found;
-	uint32_t pos;
 	int ret;
 
 	if (!changeable_origin(origin, err))
@@ -619,37 +667,17 @@ pg_fib_route_add_origin(struct pg_fib *fib, enum pg_route_origin origin,
 	}
 	prefix &= mask_of(len);
 	if (gw != 0) {
-		const int p = pg_fib_port_of(fib, gw);
-
-		if (p < 0 || (port >= 0 && port != p)) {
-			snprintf(err, PG_CONF_ERR_LEN, "via %s: not in the subnet of %s",
-				 ip_str(gw, a), port >= 0 ? "that port" : "any port");
-			return -EINVAL;
-		}
-		if (is_local(fib, gw)) {
-			snprintf(err, PG_CONF_ERR_LEN, "via %s: that is our own address",
-				 ip_str(gw, a));
-			return -EINVAL;
-		}
-		port = p;
+		port = gw_port(fib, gw, port, err);
+		if (port < 0)
+			return port;
 	} else if (port < 0 || (unsigned int)port >= fib->n_ports) {
 		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: needs a gateway or a port",
 			 ip_str(prefix, a), len);
 		return -EINVAL;
 	}
-	pos = route_pos(fib, prefix, len, &found);
-	if (found && fib->routes[pos].origin == PG_ROUTE_ORIGIN_LOCAL) {
-		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: is our own address",
-			 ip_str(prefix, a), len);
-		return -EEXIST;
-	}
-	ret = room_for_routes(fib, 1);
-	if (ret != 0) {
-		snprintf(err, PG_CONF_ERR_LEN, "route %s/%u: %s (max_routes %u)",
-			 ip_str(prefix, a), len, ret == -ENOSPC ? "table full" : "out of memory",
-			 fib->max_routes);
+	ret = route_room(fib, prefix, len, err);
+	if (ret != 0)
 		return ret;
-	}
 	CHANGE(fib, err, do_route_add(fib, &t_, (uint8_t)origin, prefix, len, gw,
 				      (uint16_t)port));
 }
@@ -824,6 +852,8 @@ spec_check(const struct pg_fib *fib, struct pg_fib_route_spec *r, char err[PG_CO
 		return -EINVAL;
 	}
 	r->prefix &= mask_of(r->len);
+	if (r->group != 0)
+		return 0;       /* checked when it was held */
 	if (r->gw != 0) {
 		const int p = pg_fib_port_of(fib, r->gw);
 
@@ -846,6 +876,46 @@ spec_check(const struct pg_fib *fib, struct pg_fib_route_spec *r, char err[PG_CO
 	return 0;
 }
 
+/* A new next hop @p e (of address @p ip, 0: none) that nothing points at
+ * yet, so written to both copies directly (at creation they do not exist
+ * yet: they are made from ctl_nh). One reference, the caller's. */
+static int
+nh_new_held(struct pg_fib *fib, const struct pg_nexthop *e, uint32_t ip)
+{
+	uint32_t idx;
+
+	for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
+		if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
+			break;
+	if (idx >= fib->nh_cap)
+		return -ENOSPC;
+	fib->ctl_nh[idx] = *e;
+	if (fib->side[0].nh != NULL) {
+		fib->side[0].nh[idx] = *e;
+		fib->side[1].nh[idx] = *e;
+	}
+	fib->nh_ip[idx] = ip;
+	fib->nh_ref[idx] = 1;
+	if (idx == fib->n_nh)
+		fib->n_nh++;
+	return (int)idx;
+}
+
+/*
+ * A next hop for gateway @p gw that has none yet, made before any route
+ * points at it: no reader can hold an index nothing points to, so both
+ * copies are written directly. It starts with one reference, the caller's.
+ * Returns its index or -ENOSPC.
+ */
+static int
+gw_new_held(struct pg_fib *fib, uint32_t gw, uint16_t port)
+{
+	struct pg_nexthop e;
+
+	nh_fill_unresolved(&e, fib, port, gw);
+	return nh_new_held(fib, &e, gw);
+}
+
 /*
  * Next hops for gateways not seen before, made before any route points at
  * them: no reader can hold an index nothing points to, so both copies are
@@ -856,30 +926,19 @@ static int
 hold_gateways(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
 	      uint32_t *held)
 {
-	uint32_t i, n_held = 0, idx;
+	uint32_t i, n_held = 0;
+	int idx;
 
 	for (i = 0; i < n; i++) {
-		struct pg_nexthop e;
-
-		if (v[i].gw == 0 || find_gw_nh(fib, v[i].gw) >= 0)
+		if (v[i].group != 0 || v[i].gw == 0 || find_gw_nh(fib, v[i].gw) >= 0)
 			continue;
-		for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
-			if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
-				break;
-		if (idx >= fib->nh_cap) {
+		idx = gw_new_held(fib, v[i].gw, (uint16_t)v[i].port);
+		if (idx < 0) {
 			while (n_held > 0)
 				ref_drop(fib, held[--n_held]);
 			return -ENOSPC;
 		}
-		nh_fill_unresolved(&e, fib, (uint16_t)v[i].port, v[i].gw);
-		fib->ctl_nh[idx] = e;
-		fib->side[0].nh[idx] = e;
-		fib->side[1].nh[idx] = e;
-		fib->nh_ip[idx] = v[i].gw;
-		fib->nh_ref[idx] = 1;
-		if (idx == fib->n_nh)
-			fib->n_nh++;
-		held[n_held++] = idx;
+		held[n_held++] = (uint32_t)idx;
 	}
 	return (int)n_held;
 }
@@ -887,6 +946,8 @@ hold_gateways(struct pg_fib *fib, const struct pg_fib_route_spec *v, uint32_t n,
 static uint32_t
 spec_nh(const struct pg_fib *fib, const struct pg_fib_route_spec *r)
 {
+	if (r->group != 0)
+		return r->group;
 	return r->gw != 0 ? (uint32_t)find_gw_nh(fib, r->gw) : NH_UNRESOLVED(r->port);
 }
 
@@ -1168,6 +1229,313 @@ out:
 	return ret;
 }
 
+/* ---- ECMP next-hop groups (docs/decisions/0010-ecmp.md) ------------------- */
+
+/*
+ * The buckets of new group @p g: each member gets 64/n of them (the first
+ * 64%n one more). A bucket keeps the member @p seed gave it while that
+ * member is in the group and under its share, so a member that goes moves
+ * only its own flows and a member that comes takes only its share.
+ */
+static void
+group_fill(struct pg_fib *fib, uint32_t g, const struct pg_nh_group *seed)
+{
+	const struct pg_fib_group *m = &fib->groups[g];
+	struct pg_nh_group *out = &fib->grp[g];
+	uint32_t quota[PG_FIB_GROUP_MAX_MEMBERS], count[PG_FIB_GROUP_MAX_MEMBERS] = { 0 };
+	bool taken[PG_FIB_GROUP_BUCKETS] = { false };
+	uint32_t b, k;
+
+	for (k = 0; k < m->n; k++)
+		quota[k] = PG_FIB_GROUP_BUCKETS / m->n + (k < PG_FIB_GROUP_BUCKETS % m->n);
+	for (b = 0; seed != NULL && b < PG_FIB_GROUP_BUCKETS; b++) {
+		for (k = 0; k < m->n && m->member[k] != seed->nh[b]; k++)
+			;
+		if (k == m->n || count[k] == quota[k])
+			continue;
+		out->nh[b] = m->member[k];
+		out->slot[b] = (uint8_t)k;
+		count[k]++;
+		taken[b] = true;
+	}
+	/* The rest round-robin over the members still under their share. */
+	for (b = 0, k = 0; b < PG_FIB_GROUP_BUCKETS; b++) {
+		if (taken[b])
+			continue;
+		while (count[k % m->n] == quota[k % m->n])
+			k++;
+		out->nh[b] = m->member[k % m->n];
+		out->slot[b] = (uint8_t)(k % m->n);
+		count[k % m->n]++;
+		k++;
+	}
+}
+
+static int
+member_cmp(const void *a, const void *b)
+{
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The last route of group next hop @p nh went: its members' references go
+ * and its index is free. The buckets stay as they are until a new group
+ * takes the index, after this change's grace period. */
+static void
+group_free(struct pg_fib *fib, uint32_t nh)
+{
+	struct pg_fib_group *g = &fib->groups[pg_nexthop_group(&fib->ctl_nh[nh])];
+	unsigned int i;
+
+	for (i = 0; i < g->n; i++)
+		ref_drop(fib, g->member[i]);
+	g->n = 0;
+	g->nh = 0;
+	fib->n_groups--;
+}
+
+/* The group next hop of the @p n (>= 2, ascending) next hops @p nh, whose
+ * references it takes over: an existing one (the references go back) or
+ * a new one, one reference held. Under the lock. Returns its next-hop
+ * index or -ENOSPC. */
+static int
+group_get(struct pg_fib *fib, const uint32_t *nh, unsigned int n, uint32_t seed)
+{
+	struct pg_fib_group *g;
+	struct pg_nexthop e;
+	uint32_t i, free_g = UINT32_MAX, w;
+	uint16_t gi;
+	unsigned int k;
+	int idx;
+
+	for (i = 0; i < fib->max_groups; i++) {
+		g = &fib->groups[i];
+		if (g->nh == 0) {
+			if (free_g == UINT32_MAX)
+				free_g = i;
+			continue;
+		}
+		if (g->n != n)
+			continue;
+		for (k = 0; k < n && g->member[k] == nh[k]; k++)
+			;
+		if (k < n)
+			continue;
+		fib->nh_ref[g->nh]++;
+		for (k = 0; k < n; k++)
+			ref_drop(fib, nh[k]);
+		return (int)g->nh;
+	}
+	if (free_g == UINT32_MAX)
+		return -ENOSPC;
+	gi = (uint16_t)free_g;
+	memset(&e, 0, sizeof(e));
+	memcpy(e.l2, &gi, sizeof(gi));
+	e.type = PG_NH_GROUP;
+	idx = nh_new_held(fib, &e, 0);
+	if (idx < 0)
+		return idx;
+	g = &fib->groups[free_g];
+	g->nh = (uint32_t)idx;
+	g->n = (uint8_t)n;
+	for (k = 0; k < n; k++)
+		g->member[k] = (uint16_t)nh[k];
+	/* Nothing points at a free group (its last route went a grace period
+	 * ago): its buckets and counters are written directly. */
+	group_fill(fib, free_g, seed != 0 && pg_fib_is_group(fib, seed) ?
+		   &fib->grp[pg_nexthop_group(&fib->ctl_nh[seed])] : NULL);
+	for (w = 0; w < PG_CONF_MAX_WORKERS; w++)
+		memset(&fib->grp_pkts[(size_t)w * fib->max_groups * fib->max_group_members +
+				      (size_t)free_g * fib->max_group_members],
+		       0, fib->max_group_members * sizeof(uint64_t));
+	fib->n_groups++;
+	return idx;
+}
+
+/*
+ * The route value for next hops @p nh (@p n of them, one reference held on
+ * each, which the result takes over): one distinct next hop is itself, more
+ * are a group. Under the lock. -ENOSPC (references given back) when no
+ * group is free.
+ */
+static int
+group_of_held(struct pg_fib *fib, uint32_t *nh, unsigned int n, uint32_t seed,
+	      uint32_t *value)
+{
+	unsigned int i, k;
+	int g;
+
+	/* One member per gateway, in index order: the set names the group. */
+	qsort(nh, n, sizeof(nh[0]), member_cmp);
+	for (i = 1, k = 1; i < n; i++) {
+		if (nh[i] == nh[k - 1])
+			ref_drop(fib, nh[i]);
+		else
+			nh[k++] = nh[i];
+	}
+	if (k == 1) {
+		*value = nh[0];
+		return 0;
+	}
+	g = group_get(fib, nh, k, seed);
+	if (g < 0) {
+		for (i = 0; i < k; i++)
+			ref_drop(fib, nh[i]);
+		return -ENOSPC;
+	}
+	*value = (uint32_t)g;
+	return 0;
+}
+
+int
+pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
+		  uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN])
+{
+	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
+	int port[PG_FIB_GROUP_MAX_MEMBERS], ret;
+	unsigned int i;
+
+	if (n == 0 || n > fib->max_group_members) {
+		snprintf(err, PG_CONF_ERR_LEN, "%u next hops: must be 1..%u (max_group_members)",
+			 n, fib->max_group_members);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		port[i] = gw_port(fib, gws[i], -1, err);
+		if (port[i] < 0)
+			return port[i];
+	}
+	pthread_mutex_lock(&fib->lock);
+	for (i = 0; i < n; i++) {
+		const int f = find_gw_nh(fib, gws[i]);
+		const int idx = f >= 0 ? f : gw_new_held(fib, gws[i], (uint16_t)port[i]);
+
+		if (idx < 0) {
+			while (i-- > 0)
+				ref_drop(fib, nh[i]);
+			pthread_mutex_unlock(&fib->lock);
+			snprintf(err, PG_CONF_ERR_LEN, "next-hop table full (%u)", fib->nh_cap);
+			return -ENOSPC;
+		}
+		if (f >= 0)
+			fib->nh_ref[idx]++;
+		nh[i] = (uint32_t)idx;
+	}
+	ret = group_of_held(fib, nh, n, seed, value);
+	pthread_mutex_unlock(&fib->lock);
+	if (ret != 0)
+		snprintf(err, PG_CONF_ERR_LEN, "next-hop group table full (max_groups %u)",
+			 fib->max_groups);
+	return ret;
+}
+
+void
+pg_fib_group_release(struct pg_fib *fib, uint32_t value)
+{
+	pthread_mutex_lock(&fib->lock);
+	ref_drop(fib, value);
+	pthread_mutex_unlock(&fib->lock);
+}
+
+/* The gateway a route with @p value shows: a group has several, none here. */
+static uint32_t
+value_gw(const struct pg_fib *fib, uint32_t value)
+{
+	return pg_fib_is_group(fib, value) ? 0 : fib->nh_ip[value];
+}
+
+static int
+route_add_value(struct pg_fib *fib, uint8_t origin, uint32_t prefix, uint8_t len,
+		uint32_t value, char err[PG_CONF_ERR_LEN])
+{
+	CHANGE(fib, err, install(fib, &t_, prefix, len, origin, value, value_gw(fib, value)));
+}
+
+/* Checks before a route of @p origin for (prefix, len) goes in. */
+static int
+route_check(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix, uint8_t len,
+	    char err[PG_CONF_ERR_LEN])
+{
+	if (!changeable_origin(origin, err))
+		return -EINVAL;
+	if (len > 32) {
+		snprintf(err, PG_CONF_ERR_LEN, "prefix length %u: must be 0..32", len);
+		return -EINVAL;
+	}
+	return route_room(fib, prefix & mask_of(len), len, err);
+}
+
+int
+pg_fib_route_add_group(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
+		       uint8_t len, uint32_t value, char err[PG_CONF_ERR_LEN])
+{
+	const int ret = route_check(fib, origin, prefix, len, err);
+
+	if (ret != 0)
+		return ret;
+	return route_add_value(fib, (uint8_t)origin, prefix & mask_of(len), len, value, err);
+}
+
+uint32_t
+pg_fib_route_seed(const struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
+		  uint8_t len)
+{
+	const struct pg_fib_route *cur = len <= 32 ? pg_fib_find(fib, prefix, len) : NULL;
+
+	return cur != NULL && cur->origin == origin ? cur->nh : 0;
+}
+
+int
+pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
+		       uint8_t len, const uint32_t *gws, unsigned int n,
+		       char err[PG_CONF_ERR_LEN])
+{
+	uint32_t value;
+	int ret;
+
+	if (n == 1)
+		return pg_fib_route_add_origin(fib, origin, prefix, len, gws[0], -1, err);
+	ret = route_check(fib, origin, prefix, len, err);
+	if (ret != 0)
+		return ret;
+	/* The flows of members that stay keep their member. */
+	ret = pg_fib_group_hold(fib, gws, n, pg_fib_route_seed(fib, origin, prefix, len),
+				&value, err);
+	if (ret != 0)
+		return ret;
+	/* A single distinct gateway comes back as a plain next hop: the same. */
+	ret = route_add_value(fib, (uint8_t)origin, prefix & mask_of(len), len, value, err);
+	pg_fib_group_release(fib, value);
+	return ret;
+}
+
+unsigned int
+pg_fib_group_members(const struct pg_fib *fib, uint32_t value, uint32_t *nh,
+		     uint64_t *packets)
+{
+	const struct pg_fib_group *grp;
+	unsigned int k, w;
+	uint32_t g;
+
+	if (value >= fib->n_nh || !pg_fib_is_group(fib, value))
+		return 0;
+	g = pg_nexthop_group(&fib->ctl_nh[value]);
+	grp = &fib->groups[g];
+	for (k = 0; k < grp->n; k++) {
+		nh[k] = grp->member[k];
+		if (packets == NULL)
+			continue;
+		packets[k] = 0;
+		for (w = 0; w < PG_CONF_MAX_WORKERS; w++)
+			packets[k] += __atomic_load_n(
+				&fib->grp_pkts[(size_t)w * fib->max_groups * fib->max_group_members +
+					       (size_t)g * fib->max_group_members + k],
+				__ATOMIC_RELAXED);
+	}
+	return grp->n;
+}
+
 /* ---- creation ----------------------------------------------------------------- */
 
 static int
@@ -1281,6 +1649,10 @@ side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int sock
 		return -ENOMEM;
 	}
 	memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
+	s->grp = fib->grp;
+	s->grp_pkts = fib->grp_pkts;
+	s->grp_members = fib->max_group_members;
+	s->grp_worker_stride = fib->max_groups * fib->max_group_members;
 	memset(&fc, 0, sizeof(fc));
 	fc.type = RTE_FIB_DIR24_8;
 	/* Misses read the DEFAULT slot, which mirrors the default route. */
@@ -1317,6 +1689,58 @@ side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int sock
 	return 0;
 }
 
+/* At creation: the next hop of a configured gateway, made UNRESOLVED if
+ * new (the copies are made from ctl_nh later); -1 when full. */
+static int
+conf_gw_nh(struct pg_fib *fib, uint32_t gw, uint16_t port)
+{
+	int k = find_gw_nh(fib, gw);
+
+	if (k >= 0)
+		return k;
+	if (fib->n_nh >= fib->nh_cap)
+		return -1;
+	k = (int)fib->n_nh++;
+	nh_fill_unresolved(&fib->ctl_nh[k], fib, port, gw);
+	fib->nh_ip[k] = gw;
+	return k;
+}
+
+/* At creation: the group of a `vias:` route, one reference held. */
+static int
+conf_group(struct pg_fib *fib, const struct pg_conf_ecmp *e, uint32_t *value,
+	   char err[PG_CONF_ERR_LEN])
+{
+	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
+	unsigned int k;
+
+	if (e->n > fib->max_group_members) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: %u gateways in one route: at most %u",
+			 e->n, fib->max_group_members);
+		return -EINVAL;
+	}
+	for (k = 0; k < e->n; k++) {
+		const int i = conf_gw_nh(fib, e->via[k],
+					 (uint16_t)pg_fib_port_of(fib, e->via[k]));
+
+		if (i < 0) {
+			while (k-- > 0)
+				ref_drop(fib, nh[k]);
+			snprintf(err, PG_CONF_ERR_LEN, "routes: next-hop table full (%u)",
+				 fib->nh_cap);
+			return -ENOSPC;
+		}
+		nh[k] = (uint32_t)i;
+		fib->nh_ref[i]++;
+	}
+	if (group_of_held(fib, nh, e->n, 0, value) != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: more ECMP member sets than max_groups %u",
+			 fib->max_groups);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 struct pg_fib *
 pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	      const struct pg_fib_limits *limits, int socket, char err[PG_CONF_ERR_LEN])
@@ -1338,13 +1762,33 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	if (fib->nh_cap < first_dynamic_nh(fib) + conf->n_neighbors + conf->n_routes &&
 	    limits->max_nexthops == 0)
 		fib->nh_cap = RTE_MIN(first_dynamic_nh(fib) + conf->n_neighbors +
-				      conf->n_routes, MAX_NEXTHOPS_2B);
-	if (fib->nh_cap > MAX_NEXTHOPS_2B) {
+				      conf->n_routes, MAX_NEXTHOPS);
+	if (fib->nh_cap > MAX_NEXTHOPS) {
 		snprintf(err, PG_CONF_ERR_LEN, "fib.max_nexthops %u: at most %u",
-			 fib->nh_cap, MAX_NEXTHOPS_2B);
+			 fib->nh_cap, MAX_NEXTHOPS);
 		pg_fib_free(fib);
 		return NULL;
 	}
+	fib->max_groups = limits->max_groups ? limits->max_groups : DEFAULT_MAX_GROUPS;
+	fib->max_group_members = limits->max_group_members ? limits->max_group_members :
+				 DEFAULT_MAX_GROUP_MEMBERS;
+	if (fib->max_groups > MAX_GROUPS ||
+	    fib->max_group_members > PG_FIB_GROUP_MAX_MEMBERS) {
+		snprintf(err, PG_CONF_ERR_LEN,
+			 "fib.max_groups %u / max_group_members %u: at most %u / %u",
+			 fib->max_groups, fib->max_group_members, MAX_GROUPS,
+			 PG_FIB_GROUP_MAX_MEMBERS);
+		pg_fib_free(fib);
+		return NULL;
+	}
+	fib->groups = calloc(fib->max_groups, sizeof(*fib->groups));
+	fib->grp = rte_zmalloc_socket("pg_nh_groups", fib->max_groups * sizeof(*fib->grp),
+				      RTE_CACHE_LINE_SIZE, socket);
+	/* Per worker: pages are touched only where groups count. */
+	fib->grp_pkts = calloc((size_t)PG_CONF_MAX_WORKERS * fib->max_groups *
+			       fib->max_group_members, sizeof(uint64_t));
+	if (fib->groups == NULL || fib->grp == NULL || fib->grp_pkts == NULL)
+		goto nomem;
 	fib->ctl_nh = calloc(fib->nh_cap, sizeof(*fib->ctl_nh));
 	fib->nh_ip = calloc(fib->nh_cap, sizeof(*fib->nh_ip));
 	fib->nh_ref = calloc(fib->nh_cap, sizeof(*fib->nh_ref));
@@ -1398,17 +1842,22 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 		const struct pg_conf_route *r = &conf->routes[i];
 		uint32_t nh = NH_UNRESOLVED(r->port), gw = 0;
 
-		if (r->kind == PG_ROUTE_VIA) {
-			int k = find_gw_nh(fib, r->via);
-
-			gw = r->via;
-			if (k < 0) {
-				if (fib->n_nh >= fib->nh_cap)
-					goto nomem;
-				k = (int)fib->n_nh++;
-				nh_fill_unresolved(&fib->ctl_nh[k], fib, r->port, r->via);
-				fib->nh_ip[k] = r->via;
+		if (r->kind == PG_ROUTE_VIA && r->ecmp != 0) {
+			if (conf_group(fib, &conf->ecmp[r->ecmp - 1], &nh, err) != 0) {
+				pg_fib_free(fib);
+				return NULL;
 			}
+			add_candidate(fib, r->prefix, r->len, PG_ROUTE_ORIGIN_STATIC, nh,
+				      value_gw(fib, nh));
+			ref_drop(fib, nh);      /* the route holds it now */
+			continue;
+		}
+		if (r->kind == PG_ROUTE_VIA) {
+			const int k = conf_gw_nh(fib, r->via, r->port);
+
+			if (k < 0)
+				goto nomem;
+			gw = r->via;
 			nh = (uint32_t)k;
 		}
 		add_candidate(fib, r->prefix, r->len, PG_ROUTE_ORIGIN_STATIC, nh, gw);
@@ -1466,6 +1915,9 @@ pg_fib_free(struct pg_fib *fib)
 	free(fib->nh_neigh);
 	free(fib->routes);
 	free(fib->shadow);
+	free(fib->groups);
+	rte_free(fib->grp);
+	free(fib->grp_pkts);
 	pthread_mutex_destroy(&fib->lock);
 	free(fib);
 }

@@ -42,7 +42,9 @@
  * pg_fib_lock().
  */
 
+#include <assert.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -58,6 +60,9 @@ enum pg_nh_type {
 	PG_NH_LOCAL,         /**< addressed to us, arrived for port */
 	PG_NH_UNRESOLVED,    /**< out of port, but no MAC known */
 	PG_NH_NO_ROUTE,      /**< the lookup's miss value without a default route */
+	/** ECMP: a next-hop group, l2[0..1] hold its index in grp[]; the
+	 * worker picks a member by the flow's hash (docs/decisions/0010). */
+	PG_NH_GROUP,
 };
 
 /** One next hop. 16 bytes: four share a cache line. */
@@ -86,6 +91,16 @@ struct pg_fib_route {
 	uint32_t gw;         /**< gateway, 0 if none */
 };
 
+/* The group a PG_NH_GROUP next hop names. */
+static inline uint32_t
+pg_nexthop_group(const struct pg_nexthop *nh)
+{
+	uint16_t g;
+
+	memcpy(&g, nh->l2, sizeof(g));
+	return g;
+}
+
 /*
  * An UNRESOLVED next hop of a gateway carries the gateway's address (network
  * order) where the MAC would go, so that a worker can ask for it.
@@ -99,16 +114,51 @@ pg_nexthop_unresolved_ip(const struct pg_nexthop *nh)
 	return ip;
 }
 
+/*
+ * ECMP (docs/decisions/0010-ecmp.md): a route through a group points at a
+ * next hop of type PG_NH_GROUP, which names the group. A group maps a flow
+ * hash onto PG_FIB_GROUP_BUCKETS buckets, each naming one member's
+ * next-hop index (resilient hashing: a member that goes moves only its
+ * own buckets). Group contents never change while a route points at them:
+ * a different member set is a different group, written before any route
+ * names it, so both copies share one group array. Single-path routes pay
+ * nothing: the data path already branches on a next hop that is not
+ * FORWARD.
+ */
+#define PG_FIB_GROUP_BUCKETS 64u
+#define PG_FIB_GROUP_MAX_MEMBERS 32u
+
+/** One next-hop group as workers read it: bucket -> member. */
+struct pg_nh_group {
+	uint16_t nh[PG_FIB_GROUP_BUCKETS];    /**< member's next-hop index */
+	uint8_t slot[PG_FIB_GROUP_BUCKETS];   /**< member's position (counters) */
+};
+
 /** What workers read: one of the two copies. */
 struct pg_fib_side {
-	struct rte_fib *v4;             /**< prefix -> next-hop index */
+	struct rte_fib *v4;             /**< prefix -> next-hop index or group */
 	struct pg_nexthop *nh;          /**< nh_cap entries, on the workers' socket */
 	/* v4's DIR-24-8 arrays for the inline lookup (pg_fib_lookup.h);
 	 * nh_bytes 0: layout not recognised, use rte_fib_lookup_bulk. */
 	const void *tbl24;
 	const void *tbl8;
 	uint8_t nh_bytes;               /**< 2 or 4: bytes per entry; 0: none */
+	const struct pg_nh_group *grp;  /**< max_groups entries, shared by both copies */
+	uint64_t *grp_pkts;             /**< [worker][group][member] packets */
+	uint32_t grp_members;           /**< counters per group (max_group_members) */
+	uint32_t grp_worker_stride;     /**< counters per worker */
 };
+
+/** The bucket of a flow hash: its top bits after a multiply, so neither the
+ * NIC's RETA (low bits) nor the pipeline distributor (top bits of the
+ * plain hash) leave a worker with only some of the buckets. */
+static inline uint32_t
+pg_fib_group_bucket(uint32_t hash)
+{
+	return (hash * 2654435761u) >> 26;
+}
+
+static_assert(PG_FIB_GROUP_BUCKETS == 64, "pg_fib_group_bucket() gives 6 bits");
 
 /** Next-hop indexes with a fixed meaning. */
 enum {
@@ -130,7 +180,16 @@ struct pg_fib_port {
 struct pg_fib_limits {
 	uint32_t max_routes;     /**< 0: twice the configured ones, at least 65536 */
 	uint32_t max_tbl8;       /**< 0: from the configured routes, at least 4096 */
-	uint32_t max_nexthops;   /**< 0: 4096; at most 32767 (2-byte entries) */
+	uint32_t max_nexthops;   /**< 0: 4096; at most 32767 (2-byte entries); groups use one each */
+	uint32_t max_groups;     /**< ECMP next-hop groups; 0: 1024; at most 32767 */
+	uint32_t max_group_members; /**< 0: 16; at most PG_FIB_GROUP_MAX_MEMBERS */
+};
+
+/** Control-plane view of one next-hop group. */
+struct pg_fib_group {
+	uint32_t nh;             /**< its PG_NH_GROUP next hop (routes: nh_ref[nh]); 0: free */
+	uint8_t n;               /**< members */
+	uint16_t member[PG_FIB_GROUP_MAX_MEMBERS];  /**< next-hop indexes, ascending */
 };
 
 struct pg_fib {
@@ -148,6 +207,12 @@ struct pg_fib {
 	uint32_t n_nh;                  /**< indexes in use are below this */
 	uint32_t nh_cap;
 	uint32_t default_nh;            /**< the default route's nh, else NO_ROUTE */
+	struct pg_fib_group *groups;    /**< max_groups entries */
+	struct pg_nh_group *grp;        /**< what both copies' grp point to */
+	uint64_t *grp_pkts;
+	uint32_t max_groups;
+	uint32_t max_group_members;
+	uint32_t n_groups;              /**< in use */
 	struct pg_fib_route *routes;    /**< installed winners, sorted by (prefix, len) */
 	uint32_t n_routes;
 	uint32_t routes_cap;
@@ -208,6 +273,7 @@ struct pg_fib_route_spec {
 	uint8_t len;
 	int16_t port;        /**< -1: the gateway's port */
 	uint32_t gw;         /**< 0: directly out of port */
+	uint32_t group;      /**< nonzero: a held group's value (gw, port unused) */
 	uint32_t line;       /**< where it came from, for errors */
 };
 
@@ -258,6 +324,50 @@ enum pg_fib_neigh_kind pg_fib_neigh_kind(const struct pg_fib *fib, uint32_t ip);
 
 /** Forget a neighbor: routes through it become unresolved. */
 int pg_fib_neigh_del(struct pg_fib *fib, uint32_t ip, char err[PG_CONF_ERR_LEN]);
+
+/**
+ * ECMP: hold the next-hop group of gateways @p gws (1..max_group_members;
+ * duplicates count once) for routes to name: *@p value is the group's
+ * route value (or a plain next hop for one gateway). Routes with the same
+ * member set share one group. A new group takes its buckets from @p seed
+ * (the next hop the route had, 0 for none) where it can, so that flows of
+ * members that stay keep their member. Call pg_fib_group_release() once
+ * the routes are in (they hold their own references).
+ */
+int pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
+		      uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN]);
+void pg_fib_group_release(struct pg_fib *fib, uint32_t value);
+
+/**
+ * Add or replace the route of @p origin through @p n gateways (ECMP when
+ * there are several distinct ones; n == 1 is pg_fib_route_add_origin()).
+ */
+int pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin,
+			   uint32_t prefix, uint8_t len, const uint32_t *gws,
+			   unsigned int n, char err[PG_CONF_ERR_LEN]);
+
+/** Add or replace the route of @p origin with @p value (a held group's,
+ * pg_fib_group_hold()); the route takes its own reference. */
+int pg_fib_route_add_group(struct pg_fib *fib, enum pg_route_origin origin,
+			   uint32_t prefix, uint8_t len, uint32_t value,
+			   char err[PG_CONF_ERR_LEN]);
+
+/** The seed for pg_fib_group_hold(): the value of the installed route of
+ * @p origin for the prefix (its buckets are kept where they can), or 0. */
+uint32_t pg_fib_route_seed(const struct pg_fib *fib, enum pg_route_origin origin,
+			   uint32_t prefix, uint8_t len);
+
+/** Is @p nh (a route's next hop) a next-hop group? Metadata. */
+static inline bool
+pg_fib_is_group(const struct pg_fib *fib, uint32_t nh)
+{
+	return fib->ctl_nh[nh].type == PG_NH_GROUP;
+}
+
+/** Members of the group in route value @p value (metadata, under the
+ * lock): next-hop indexes, and each one's packets summed over workers. */
+unsigned int pg_fib_group_members(const struct pg_fib *fib, uint32_t value,
+				  uint32_t *nh, uint64_t *packets);
 
 /** Metadata lock for readers on other control threads (telemetry). */
 void pg_fib_lock(const struct pg_fib *fib);

@@ -17,7 +17,8 @@
 
 #include "pg_cmd.h"
 
-#define MAX_WORDS 8
+/* route add PREFIX via GW ... with every gateway of an ECMP route */
+#define MAX_WORDS (4 + 2 * PG_CMD_MAX_VIA)
 
 struct words {
 	const char *w[MAX_WORDS];
@@ -42,7 +43,7 @@ static const struct {
 	parse_fn parse;          /* NULL: no arguments */
 } commands[PG_CMD_MAX] = {
 	[PG_CMD_ROUTE_ADD] = { "route", "add",
-		"route add PREFIX via GW [port NAME] | route add PREFIX port NAME",
+		"route add PREFIX via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME",
 		parse_route_add },
 	[PG_CMD_ROUTE_DEL] = { "route", "del", "route del PREFIX", parse_route_del },
 	[PG_CMD_ROUTE_LIST] = { "route", "list", "route list [OFFSET]", parse_offset },
@@ -290,23 +291,37 @@ parse_route_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 		if (parse_port_name(ws, next_word(ws), cmd, err, errlen) != 0)
 			return -1;
 	} else if (strcmp(kind, "via") == 0) {
-		w = next_word(ws);
-		if (w == NULL) {
-			set_err(ws, err, errlen, "missing gateway address after 'via'");
-			return -1;
-		}
-		if (parse_ip(w, &cmd->via) != 0) {
-			set_err(ws, err, errlen, "invalid gateway address '%.64s'", w);
-			return -1;
-		}
-		if (cmd->via.family != cmd->addr.family) {
-			set_err(ws, err, errlen, "gateway %s is %s but prefix %s/%u is %s",
-				ip_str(&cmd->via, a, sizeof(a)),
-				cmd->via.family == AF_INET ? "IPv4" : "IPv6",
-				ip_str(&cmd->addr, b, sizeof(b)), cmd->prefix_len,
-				cmd->addr.family == AF_INET ? "IPv4" : "IPv6");
-			return -1;
-		}
+		/* Several `via GW`: an ECMP route over all of them. */
+		do {
+			struct pg_cmd_ip *gw = &cmd->vias[cmd->n_via];
+
+			if (cmd->n_via == PG_CMD_MAX_VIA) {
+				set_err(ws, err, errlen, "more than %d gateways", PG_CMD_MAX_VIA);
+				return -1;
+			}
+			w = next_word(ws);
+			if (w == NULL) {
+				set_err(ws, err, errlen, "missing gateway address after 'via'");
+				return -1;
+			}
+			if (parse_ip(w, gw) != 0) {
+				set_err(ws, err, errlen, "invalid gateway address '%.64s'", w);
+				return -1;
+			}
+			if (gw->family != cmd->addr.family) {
+				set_err(ws, err, errlen, "gateway %s is %s but prefix %s/%u is %s",
+					ip_str(gw, a, sizeof(a)),
+					gw->family == AF_INET ? "IPv4" : "IPv6",
+					ip_str(&cmd->addr, b, sizeof(b)), cmd->prefix_len,
+					cmd->addr.family == AF_INET ? "IPv4" : "IPv6");
+				return -1;
+			}
+			cmd->n_via++;
+			kind = next_word(ws);
+		} while (kind != NULL && strcmp(kind, "via") == 0);
+		if (kind != NULL)
+			ws->next--;     /* not ours: no_more_words() names it */
+		cmd->via = cmd->vias[0];
 		cmd->has_via = true;
 		/* A link-local gateway is on the link the port names. */
 		if (parse_opt_port(ws, cmd, err, errlen) != 0)

@@ -30,7 +30,7 @@
 #define PG_CMD_MAX_REPLY (64 * 1024) /**< longest reply, newline included */
 
 enum pg_cmd_type {
-	PG_CMD_ROUTE_ADD,        /**< route add PREFIX via GW | route add PREFIX port NAME */
+	PG_CMD_ROUTE_ADD,        /**< route add PREFIX via GW [via GW2 ...] | route add PREFIX port NAME */
 	PG_CMD_ROUTE_DEL,        /**< route del PREFIX */
 	PG_CMD_ROUTE_LIST,       /**< route list [OFFSET] */
 	PG_CMD_NEIGHBOR_ADD,     /**< neighbor add IP MAC [port NAME] */
@@ -47,6 +47,9 @@ enum pg_cmd_type {
 };
 
 /** An address of either family. */
+/** Gateways of one ECMP route add (the table's PG_FIB_GROUP_MAX_MEMBERS). */
+#define PG_CMD_MAX_VIA 32
+
 struct pg_cmd_ip {
 	int family;              /**< AF_INET or AF_INET6 */
 	uint32_t v4;             /**< AF_INET: host byte order */
@@ -58,7 +61,10 @@ struct pg_cmd {
 	struct pg_cmd_ip addr;   /**< route: the prefix's network; neighbor: its IP */
 	uint8_t prefix_len;      /**< route add/del: 0..32 or 0..128 */
 	bool has_via;            /**< route add ... via GW */
-	struct pg_cmd_ip via;
+	struct pg_cmd_ip via;    /**< the first gateway */
+	/** route add ... via GW via GW2 ...: every gateway, via first (ECMP) */
+	uint8_t n_via;
+	struct pg_cmd_ip vias[PG_CMD_MAX_VIA];
 	bool has_port;           /**< route add ... port NAME, neighbor add ... port NAME */
 	char port[PG_CMD_NAME_LEN];
 	uint8_t mac[6];          /**< neighbor add */

@@ -36,6 +36,14 @@ route_key(uint32_t prefix, uint8_t len)
 	return (uint64_t)prefix << 8 | len;
 }
 
+/* An ECMP group held during one batch, by gateway list: the routes of a
+ * replay share a few groups, and the table's group search is linear. */
+struct held_group {
+	uint32_t value;
+	uint8_t n;
+	uint32_t gws[PG_FPM_MAX_ECMP];
+};
+
 /* A change and its place in the batch: sorted by prefix, then arrival. */
 struct change {
 	struct pg_fpm_route r;
@@ -58,6 +66,8 @@ struct pg_fpm {
 	struct change *sorted;
 	struct pg_fib_route_spec *specs;    /**< the batch's additions */
 	struct pg_fib_route_spec *dels;     /**< the batch's DELROUTEs */
+	struct held_group *held;        /**< this batch's groups (at most max_groups) */
+	unsigned int n_held, held_cap;
 
 	/* Resync: FPM routes that were in the table when the connection came,
 	 * sorted; stale[i] cleared when zebra sends the prefix again. */
@@ -166,6 +176,7 @@ pg_fpm_free(struct pg_fpm *f)
 	free(f->batch);
 	free(f->specs);
 	free(f->dels);
+	free(f->held);
 	free(f->sorted);
 	free(f->stale_key);
 	free(f->stale);
@@ -380,6 +391,78 @@ route_port(struct pg_fpm *f, const struct pg_fpm_route *r)
 	return -1;
 }
 
+/* Give back the batch's group holds: its routes hold their own now. */
+static void
+groups_release(struct pg_fpm *f)
+{
+	while (f->n_held > 0)
+		pg_fib_group_release(f->fib, f->held[--f->n_held].value);
+}
+
+/*
+ * An ECMP route (docs/decisions/0010-ecmp.md): the table group of its
+ * gateways that are on a port, held for the batch, into @p s. A gateway
+ * on no port is left out; with one gateway left the route is a plain one
+ * (s->gw). Returns false (counted) when it cannot be installed.
+ */
+static bool
+route_group(struct pg_fpm *f, const struct pg_fpm_route *r, struct pg_fib_route_spec *s)
+{
+	uint32_t gws[PG_FPM_MAX_ECMP], value;
+	char err[PG_CONF_ERR_LEN];
+	struct held_group *h;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < r->n_gw; i++)
+		if (r->gws[i] != 0 && pg_fib_port_of(f->fib, r->gws[i]) >= 0)
+			gws[n++] = r->gws[i];
+	if (n == 0) {
+		f->parser.c.ignored[PG_FPM_IGN_no_port]++;
+		return false;
+	}
+	if (n > f->fib->max_group_members) {
+		n = f->fib->max_group_members;
+		f->parser.c.ecmp_truncated++;
+	}
+	s->port = (int16_t)pg_fib_port_of(f->fib, gws[0]);
+	if (n == 1) {
+		s->gw = gws[0];
+		return true;
+	}
+	for (i = 0; i < f->n_held; i++) {
+		h = &f->held[i];
+		if (h->n == n && memcmp(h->gws, gws, n * sizeof(gws[0])) == 0) {
+			s->group = h->value;
+			return true;
+		}
+	}
+	if (f->n_held == f->held_cap) {
+		const unsigned int cap = f->held_cap ? 2 * f->held_cap : 16;
+		struct held_group *g = realloc(f->held, cap * sizeof(*g));
+
+		if (g == NULL) {
+			f->parser.c.ignored[PG_FPM_IGN_rejected]++;
+			set_error(f, "ECMP route: out of memory");
+			return false;
+		}
+		f->held = g;
+		f->held_cap = cap;
+	}
+	if (pg_fib_group_hold(f->fib, gws, n,
+			      pg_fib_route_seed(f->fib, PG_ROUTE_ORIGIN_FPM, r->prefix, r->len),
+			      &value, err) != 0) {
+		f->parser.c.ignored[PG_FPM_IGN_rejected]++;
+		set_error(f, err);
+		return false;
+	}
+	h = &f->held[f->n_held++];
+	h->value = value;
+	h->n = (uint8_t)n;
+	memcpy(h->gws, gws, n * sizeof(gws[0]));
+	s->group = value;
+	return true;
+}
+
 static void
 del_route(struct pg_fpm *f, uint32_t prefix, uint8_t len)
 {
@@ -449,6 +532,18 @@ apply_batch(struct pg_fpm *f)
 			s->line = n_dels;
 			continue;
 		}
+		s = &f->specs[n_specs];
+		memset(s, 0, sizeof(*s));
+		s->prefix = r->prefix;
+		s->len = r->len;
+		if (r->n_gw > 1) {
+			if (!route_group(f, r, s)) {
+				del_route(f, r->prefix, r->len);
+				continue;
+			}
+			n_specs++;
+			continue;
+		}
 		port = route_port(f, r);
 		if (port < 0) {
 			/* What zebra wants cannot be installed: the old route
@@ -456,20 +551,20 @@ apply_batch(struct pg_fpm *f)
 			del_route(f, r->prefix, r->len);
 			continue;
 		}
-		s = &f->specs[n_specs++];
-		s->prefix = r->prefix;
-		s->len = r->len;
 		s->port = (int16_t)port;
 		s->gw = r->gw;
-		s->line = 0;
+		n_specs++;
 	}
 	f->n_batch = 0;
 	del_routes(f, n_dels);
-	if (n_specs == 0)
+	if (n_specs == 0) {
+		groups_release(f);
 		return;
+	}
 	ret = pg_fib_route_add_bulk(f->fib, PG_ROUTE_ORIGIN_FPM, f->specs, n_specs, err);
 	if (ret == 0) {
 		f->st.routes_added += n_specs;
+		groups_release(f);
 		return;
 	}
 	/* One bad route must not cost the rest: one by one, the bad ones
@@ -477,8 +572,11 @@ apply_batch(struct pg_fpm *f)
 	for (i = 0; i < n_specs; i++) {
 		const struct pg_fib_route_spec *s = &f->specs[i];
 
-		if (pg_fib_route_add_origin(f->fib, PG_ROUTE_ORIGIN_FPM, s->prefix, s->len,
-					    s->gw, s->port, err) == 0) {
+		if ((s->group != 0 ?
+		     pg_fib_route_add_group(f->fib, PG_ROUTE_ORIGIN_FPM, s->prefix, s->len,
+					    s->group, err) :
+		     pg_fib_route_add_origin(f->fib, PG_ROUTE_ORIGIN_FPM, s->prefix, s->len,
+					     s->gw, s->port, err)) == 0) {
 			f->st.routes_added++;
 		} else {
 			f->parser.c.ignored[PG_FPM_IGN_rejected]++;
@@ -486,6 +584,7 @@ apply_batch(struct pg_fpm *f)
 			del_route(f, s->prefix, s->len);
 		}
 	}
+	groups_release(f);
 	FPM_LOG(WARNING, "some routes refused by the table, last: %s", f->st.last_error);
 }
 

@@ -211,10 +211,14 @@ msg_parse(const struct nlmsghdr *nlh, size_t hdr_len, const struct nlattr *tb[MA
 	return mnl_nlmsg_get_payload(nlh);
 }
 
-/* First hop of an RTA_MULTIPATH: {rtnexthop, nested attrs} records. */
+#define MIN_OF(a, b) ((a) < (b) ? (a) : (b))
+
+/* The hops of an RTA_MULTIPATH ({rtnexthop, nested attrs} records): the
+ * first one's gateway and OIF into @p r, the gateways of the first
+ * PG_FPM_MAX_ECMP into r->gws (r->n_gw), their count into *n. */
 static int
-multipath_first(const struct nlattr *mp, uint8_t family, uint32_t *gw, uint32_t *oif,
-		unsigned int *n, char *err)
+multipath_hops(const struct nlattr *mp, uint8_t family, struct pg_fpm_route *r,
+	       unsigned int *n, char *err)
 {
 	const uint8_t *b = mnl_attr_get_payload(mp);
 	size_t left = mnl_attr_get_payload_len(mp);
@@ -240,9 +244,11 @@ multipath_first(const struct nlattr *mp, uint8_t family, uint32_t *gw, uint32_t 
 			     "route: RTA_MULTIPATH hop", "RTA_GATEWAY", err) < 0)
 			return -1;
 		if (*n == 0) {
-			*oif = (uint32_t)rh.rtnh_ifindex;
-			*gw = family == AF_INET ? get_ip4(tb[RTA_GATEWAY]) : 0;
+			r->oif = (uint32_t)rh.rtnh_ifindex;
+			r->gw = family == AF_INET ? get_ip4(tb[RTA_GATEWAY]) : 0;
 		}
+		if (*n < PG_FPM_MAX_ECMP && family == AF_INET)
+			r->gws[r->n_gw++] = get_ip4(tb[RTA_GATEWAY]);
 		(*n)++;
 		if ((size_t)RTNH_ALIGN(rh.rtnh_len) >= left)
 			break;
@@ -256,26 +262,36 @@ multipath_first(const struct nlattr *mp, uint8_t family, uint32_t *gw, uint32_t 
 	return 0;
 }
 
-/* Resolve a next-hop object (a group: its first member) to gw/oif.
- * Returns -1, or why it cannot be (enum pg_fpm_ignore, not yet counted). */
+/* Resolve a next-hop object to gw/oif; a group to its members' gateways
+ * (r->gws, the first member's gw/oif as for a single hop). Returns -1, or
+ * why it cannot be (enum pg_fpm_ignore, not yet counted). */
 static int
 nh_resolve(struct pg_fpm_parser *p, uint32_t id, struct pg_fpm_route *r)
 {
-	const struct pg_fpm_nh *nh = pg_fpm_nh_find(p, id);
-	bool ecmp = false;
+	const struct pg_fpm_nh *g = pg_fpm_nh_find(p, id), *nh = g;
+	unsigned int k, n = 0;
 
-	if (nh != NULL && nh->group_n > 0) {
-		ecmp = nh->group_n > 1;
-		nh = pg_fpm_nh_find(p, nh->group_first);
+	if (g != NULL && g->group_n > 0) {
+		n = MIN_OF(g->group_n, PG_FPM_MAX_ECMP);
+		nh = pg_fpm_nh_find(p, g->group[0]);
 	}
 	if (nh == NULL)
 		return PG_FPM_IGN_unknown_nexthop;
 	if (nh->family == AF_INET6)
 		return PG_FPM_IGN_ipv6;
-	if (ecmp)
-		p->c.ecmp_truncated++;
 	r->gw = nh->gw;
 	r->oif = nh->oif;
+	for (k = 0; n > 1 && k < n; k++) {
+		const struct pg_fpm_nh *m = pg_fpm_nh_find(p, g->group[k]);
+
+		if (m == NULL)
+			return PG_FPM_IGN_unknown_nexthop;
+		if (m->family == AF_INET6)
+			return PG_FPM_IGN_ipv6;
+		r->gws[r->n_gw++] = m->gw;
+	}
+	if (g->group_n > PG_FPM_MAX_ECMP)
+		p->c.ecmp_truncated++;
 	return -1;
 }
 
@@ -320,7 +336,7 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 	}
 	memset(&r, 0, sizeof(r));
 	if (tb[RTA_MULTIPATH] != NULL &&
-	    multipath_first(tb[RTA_MULTIPATH], rtm->rtm_family, &r.gw, &r.oif, &hops, err) < 0)
+	    multipath_hops(tb[RTA_MULTIPATH], rtm->rtm_family, &r, &hops, err) < 0)
 		return -1;
 	if (!apply)
 		return 0;
@@ -359,7 +375,8 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 			p->c.ignored[why]++;
 			r.op = PG_FPM_ROUTE_DEL;
 			r.gw = r.oif = 0;
-		} else if (hops > 1) {
+			r.n_gw = 0;
+		} else if (hops > PG_FPM_MAX_ECMP) {
 			p->c.ecmp_truncated++;
 		}
 	}
@@ -414,9 +431,15 @@ do_nexthop(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply, char
 	if (glen > 0) {
 		struct nexthop_grp g;
 
-		memcpy(&g, mnl_attr_get_payload(tb[NHA_GROUP]), sizeof(g));
-		nh.group_first = g.id;
-		nh.group_n = (uint16_t)(glen / sizeof(g));
+		size_t k;
+
+		nh.group_n = (uint16_t)MIN_OF(glen / sizeof(g), (size_t)UINT16_MAX);
+		for (k = 0; k < MIN_OF((size_t)nh.group_n, (size_t)PG_FPM_MAX_ECMP); k++) {
+			memcpy(&g, (const uint8_t *)mnl_attr_get_payload(tb[NHA_GROUP]) +
+			       k * sizeof(g), sizeof(g));
+			nh.group[k] = g.id;
+		}
+		nh.group_first = nh.group[0];
 	}
 	if (nh_put(p, &nh) < 0) {
 		p->c.ignored[PG_FPM_IGN_rejected]++;

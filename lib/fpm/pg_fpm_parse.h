@@ -34,6 +34,9 @@
  * nlmsghdr + rtmsg, 28 bytes). */
 #define PG_FPM_MAX_OPS (PG_FPM_MAX_FRAME / 28u + 1u)
 #define PG_FPM_ERR_LEN 160
+/** Gateways kept per multipath route or next-hop group (the table's
+ * default max_group_members); members beyond count in ecmp_truncated. */
+#define PG_FPM_MAX_ECMP 16
 
 enum pg_fpm_op {
 	PG_FPM_ROUTE_ADD = 1,   /**< add or replace (every NEWROUTE replaces) */
@@ -50,7 +53,8 @@ struct pg_fpm_route {
 	uint8_t len;
 	uint8_t op;             /**< enum pg_fpm_op */
 	uint8_t protocol;       /**< rtm_protocol: 2 connected, 196 static, ... */
-	uint8_t reserved;
+	uint8_t n_gw;           /**< ECMP: gateways in gws[] (gw is gws[0]); 0 or 1: gw only */
+	uint32_t gws[PG_FPM_MAX_ECMP];
 };
 
 /** Why a message changed nothing (X-macro: name, description). */
@@ -81,7 +85,7 @@ struct pg_fpm_parse_counters {
 	uint64_t messages;          /**< netlink messages in them */
 	uint64_t nexthops_added;    /**< RTM_NEWNEXTHOP applied */
 	uint64_t nexthops_deleted;
-	uint64_t ecmp_truncated;    /**< multipath routes installed on one member */
+	uint64_t ecmp_truncated;    /**< multipath routes with more members than kept */
 	uint64_t errors;            /**< rejected frames */
 	uint64_t ignored[PG_FPM_IGN_MAX];
 };
@@ -93,6 +97,7 @@ struct pg_fpm_nh {
 	uint32_t oif;
 	uint32_t group_first;   /**< a group: its first member's id, else 0 */
 	uint16_t group_n;       /**< members in the group (0: a single hop) */
+	uint32_t group[PG_FPM_MAX_ECMP];   /**< the first members' ids */
 	uint8_t family;         /**< AF_INET, AF_INET6, 0 for a group */
 	uint8_t reserved;
 };

@@ -12,6 +12,7 @@
 #include "fwd_private.h"
 #include "pg_acl_worker.h"
 #include "pg_fib_lookup.h"
+#include "pg_flow_hash.h"
 #include "pg_fwd_worker.h"
 #include "pg_neigh.h"
 #include "pg_icmp_error.h"
@@ -143,6 +144,47 @@ route_lookup(const struct pg_fib_side *fib, uint32_t *dst, uint64_t *hop, uint16
 	pg_fib_lookup4(fib, dst, hop, n);
 }
 
+/* ECMP (docs/decisions/0010-ecmp.md): the member of group next hop @p nh
+ * that flow hash @p hash goes to (its bucket: *@p bucket). */
+static inline uint32_t
+group_pick(const struct pg_fib_side *fib, const struct pg_nexthop *nh, uint32_t hash,
+	   uint32_t *bucket)
+{
+	*bucket = pg_fib_group_bucket(hash);
+	return fib->grp[pg_nexthop_group(nh)].nh[*bucket];
+}
+
+/* The flow hash of an IPv4 packet: the NIC's RSS hash when it gave one,
+ * else the same CRC32-C the pipeline distributor uses. */
+static inline uint32_t
+ecmp_hash(const struct rte_mbuf *m)
+{
+	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+		return m->hash.rss;
+	return pg_flow_hash_ip4(rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+							sizeof(struct rte_ether_hdr)),
+				m->data_len - (uint32_t)sizeof(struct rte_ether_hdr));
+}
+
+/*
+ * A packet whose route is a next-hop group: the member its flow goes to
+ * (its next-hop index), counted for that member (per worker;
+ * /pktgate/nhgroups sums). Out of line: single-path routes never come
+ * here (their next hop is FORWARD, or one of the other special kinds).
+ */
+static __rte_noinline uint32_t
+group_member(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib,
+	     const struct pg_nexthop *nh, const struct rte_mbuf *m)
+{
+	const uint32_t g = pg_nexthop_group(nh);
+	uint32_t bucket, hop;
+
+	hop = group_pick(fib, nh, ecmp_hash(m), &bucket);
+	pg_stats_add(&fib->grp_pkts[(size_t)lc->rcu_id * fib->grp_worker_stride +
+				    g * fib->grp_members + fib->grp[g].slot[bucket]], 1);
+	return hop;
+}
+
 /*
  * Turn the dropped datagram @p m into the ICMP error that reports it, in
  * its own mbuf (headers written into the headroom in front of the quoted
@@ -160,7 +202,7 @@ icmp_error(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_p
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
 	const uint32_t src_be = ip->src_addr;
 	const struct pg_nexthop *back;
-	uint32_t src = rte_be_to_cpu_32(src_be), quote, len;
+	uint32_t src = rte_be_to_cpu_32(src_be), quote, len, g;
 	uint64_t hop;
 	uint8_t *frame;
 
@@ -183,6 +225,9 @@ icmp_error(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_p
 	 * addresses or a subnet broadcast: no error for those either. */
 	route_lookup(fib, &src, &hop, 1);
 	back = &fib->nh[hop];
+	if (back->type == PG_NH_GROUP)  /* the hash is symmetric: the flow's own way back */
+		back = &fib->nh[group_pick(fib, back, pg_flow_hash_ip4(ip, m->data_len -
+				(uint32_t)sizeof(*eth)), &g)];
 	if (!icmp_err_may_send(lc, back))
 		return false;
 	quote = RTE_MIN(pg_icmp4_quote_len(rte_be_to_cpu_16(ip->total_length)),
@@ -383,9 +428,10 @@ acl_filter_in(struct pg_fwd_lcore *lc, const struct pg_acl *acl, const struct pg
  */
 static __rte_noinline uint16_t
 acl_filter_out(struct pg_fwd_lcore *lc, const struct pg_acl *acl,
-	       const struct pg_nexthop *nhs, struct burst_state *b, uint16_t n,
+	       const struct pg_fib_side *fib, struct burst_state *b, uint16_t n,
 	       uint64_t *opt_mask, struct drop_list *dl)
 {
+	const struct pg_nexthop *nhs = fib->nh;
 	uint8_t flat[PG_BURST][PG_ACL_IP4_INPUT];
 	const uint8_t *data[PG_BURST];
 	uint8_t idx[PG_BURST];
@@ -396,6 +442,11 @@ acl_filter_out(struct pg_fwd_lcore *lc, const struct pg_acl *acl,
 	for (i = 0; i < n; i++) {
 		const struct pg_nexthop *nh = &nhs[b->hop[i]];
 
+		/* ECMP: filtered by the member's port, so pick it now. */
+		if (nh->type == PG_NH_GROUP) {
+			b->hop[i] = group_member(lc, fib, nh, b->pkts[i]);
+			nh = &nhs[b->hop[i]];
+		}
 		if (nh->type == PG_NH_FORWARD && pg_acl_out_list(acl, nh->port) != NULL)
 			pending |= UINT64_C(1) << i;
 	}
@@ -586,11 +637,16 @@ stage3(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
 		unsigned int r;
 
 		if (unlikely(nh->type != PG_NH_FORWARD)) {
-			r = stage3_special(lc, in_port, nh, m);
-			if (r != PG_PKT_OK)
-				drop_icmp(lc, dl, fib, in_port, m, r, nh);
-			not_fwd |= UINT64_C(1) << i;
-			continue;
+			/* ECMP: the flow's member, then on as any route. */
+			if (nh->type == PG_NH_GROUP)
+				nh = &nhs[group_member(lc, fib, nh, m)];
+			if (nh->type != PG_NH_FORWARD) {
+				r = stage3_special(lc, in_port, nh, m);
+				if (r != PG_PKT_OK)
+					drop_icmp(lc, dl, fib, in_port, m, r, nh);
+				not_fwd |= UINT64_C(1) << i;
+				continue;
+			}
 		}
 		/* RFC 1812 5.3.4: a unicast datagram in a link-layer
 		 * broadcast/multicast frame is not forwarded. */
@@ -640,7 +696,6 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	/* One copy of the table for the whole burst: a change published
 	 * meanwhile is seen from the next burst on (docs/decisions/0007). */
 	const struct pg_fib_side *fib = pg_fib_active(ctx->fib);
-	const struct pg_nexthop *nhs = fib->nh;
 	const unsigned int nh_bytes = fib->nh_bytes;
 	const uint8_t *pf_base;
 	unsigned int pf_shift;
@@ -690,7 +745,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		PG_STAGE_MARK(st, PG_STAGE_lookup, n_ip);
 		/* Stage 2b: the egress ports' ACLs, if any port has one. */
 		if (unlikely(acl != NULL) && pg_acl_has_out(acl) && n_ip != 0)
-			n_ip = acl_filter_out(lc, acl, nhs, &b, n_ip, &opt_mask, &dl);
+			n_ip = acl_filter_out(lc, acl, fib, &b, n_ip, &opt_mask, &dl);
 		options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_ARRAY);
 	}
 

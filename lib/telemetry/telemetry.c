@@ -415,6 +415,16 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 		char line[RTE_TEL_MAX_STRING_LEN], pfx[20], nh[80], gw[20];
 		const char *gw_note = "";
 
+		if (pg_fib_is_group(view.fib, r->nh)) {
+			/* Members and their counters: /pktgate/nhgroups. */
+			snprintf(line, sizeof(line), "%s/%u ecmp group %u %s",
+				 pg_conf_ip4_str(r->prefix, pfx, sizeof(pfx)), r->len,
+				 pg_nexthop_group(&view.fib->ctl_nh[r->nh]),
+				 pg_fib_origin_name((enum pg_route_origin)r->origin));
+			rte_tel_data_add_array_string(list, line);
+			continue;
+		}
+
 		/* A gateway that is not a neighbor yet: say which. */
 		if (r->gw != 0 && view.fib->ctl_nh[r->nh].type == PG_NH_UNRESOLVED)
 			gw_note = " (gateway unresolved)";
@@ -427,6 +437,81 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 	}
 	pg_fib_unlock(view.fib);
 	put_column(d, "routes", list);
+	return 0;
+}
+
+/*
+ * ECMP next-hop groups, one row per member: its group, gateway, port,
+ * state and the packets the workers sent its way (summed over workers,
+ * since the group was made). A page starts at group @p offset and holds
+ * whole groups.
+ */
+static int
+cmd_nhgroups(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	const struct pg_fib *fib = view.fib;
+	struct rte_tel_data *grp = rte_tel_data_alloc(), *routes = rte_tel_data_alloc();
+	struct rte_tel_data *via = str_array(), *port = str_array(), *state = str_array();
+	struct rte_tel_data *pkts = rte_tel_data_alloc();
+	unsigned long off, g, rows = 0;
+
+	if (page_offset(params, &off) != 0) {
+		rte_tel_data_free(grp);
+		rte_tel_data_free(routes);
+		rte_tel_data_free(via);
+		rte_tel_data_free(port);
+		rte_tel_data_free(state);
+		rte_tel_data_free(pkts);
+		return -EINVAL;
+	}
+	if (grp != NULL)
+		rte_tel_data_start_array(grp, RTE_TEL_U64_VAL);
+	if (routes != NULL)
+		rte_tel_data_start_array(routes, RTE_TEL_U64_VAL);
+	if (pkts != NULL)
+		rte_tel_data_start_array(pkts, RTE_TEL_U64_VAL);
+	rte_tel_data_start_dict(d);
+	pg_fib_lock(fib);
+	tel_dict_u64(d, "count", fib->n_groups);
+	tel_dict_u64(d, "offset", off);
+	tel_dict_u64(d, "max_groups", fib->max_groups);
+	tel_dict_u64(d, "max_group_members", fib->max_group_members);
+	for (g = off; g < fib->max_groups; g++) {
+		uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
+		uint64_t p[PG_FIB_GROUP_MAX_MEMBERS];
+		unsigned int n, k;
+
+		if (fib->groups[g].nh == 0)
+			continue;
+		n = pg_fib_group_members(fib, fib->groups[g].nh, nh, p);
+		if (rows + n > PAGE_SIZE_ENTRIES)
+			break;
+		rows += n;
+		for (k = 0; k < n; k++) {
+			const struct pg_nexthop *h = &fib->ctl_nh[nh[k]];
+			char a[20];
+
+			if (grp != NULL)
+				rte_tel_data_add_array_u64(grp, g);
+			if (routes != NULL)
+				rte_tel_data_add_array_u64(routes,
+							   fib->nh_ref[fib->groups[g].nh]);
+			rte_tel_data_add_array_string(via, pg_conf_ip4_str(fib->nh_ip[nh[k]], a,
+									   sizeof(a)));
+			rte_tel_data_add_array_string(port, view.ports->port[h->port].name);
+			rte_tel_data_add_array_string(state, h->type == PG_NH_FORWARD ?
+						      "resolved" : "unresolved");
+			if (pkts != NULL)
+				rte_tel_data_add_array_u64(pkts, p[k]);
+		}
+	}
+	pg_fib_unlock(fib);
+	put_column(d, "group", grp);
+	put_column(d, "routes", routes);
+	put_column(d, "via", via);
+	put_column(d, "port", port);
+	put_column(d, "state", state);
+	put_column(d, "packets", pkts);
 	return 0;
 }
 
@@ -884,6 +969,7 @@ LOCKED_CMD(cmd_acl)
 LOCKED_CMD(cmd_info)
 LOCKED_CMD(cmd_punt)
 LOCKED_CMD(cmd_stages)
+LOCKED_CMD(cmd_nhgroups)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -927,7 +1013,10 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 			"Versions, mode, lcores, ports, tsc_hz, drop reason names. No parameters") |
 	       rte_telemetry_register_cmd("/pktgate/stages", cmd_stages_locked,
 			"Cycles per packet by stage, all and per lcore (-Dstage_cycles=true). "
-			"Parameters: none or lcore id");
+			"Parameters: none or lcore id") |
+	       rte_telemetry_register_cmd("/pktgate/nhgroups", cmd_nhgroups_locked,
+			"ECMP next-hop groups, a row per member: group, routes, via, port, "
+			"state, packets. Parameters: first group (default 0)");
 }
 
 void

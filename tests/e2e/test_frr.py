@@ -5,7 +5,8 @@ with -M dplane_fpm_nl and staticd run by hand in a network namespace of
 their own, next to a pktgate (net_null ports) listening for FPM on the
 namespace's loopback. A kernel veth carries the WAN subnet so that zebra
 resolves the next hop (docs/frr.md). A static route added with vtysh must
-appear in /pktgate/routes with origin fpm, `no ip route` must remove it.
+appear in /pktgate/routes with origin fpm, `no ip route` must remove it;
+two static routes for one prefix must become an ECMP next-hop group.
 Every process and the namespace are removed again, by PID and by name.
 
 Needs root and /usr/lib/frr/zebra (exit 77, meson's SKIP, otherwise).
@@ -31,6 +32,7 @@ NS = "pg-frr-" + TAG
 VETH, PEER = "pgfw" + TAG, "pgfp" + TAG      # both ends in NS
 WAN_NET_IP = "198.51.100.1/24"                # the kernel's view of the WAN port
 GW = "198.51.100.2"
+GW2 = "198.51.100.3"                          # no neighbor: an unresolved member
 
 
 def wait_until(pred, timeout=30.0):
@@ -150,6 +152,20 @@ def frr_static_route_over_fpm():
         assert f["nexthops"] >= 1 and f["errors"] == 0 and f["resets"] == 0, f
         assert f["ignored"]["connected_own"] >= 1, f
         assert "198.51.100.0/24 port wan unresolved connected" in e.routes(), e.routes()
+        # ECMP: two static routes for one prefix are one multipath route in
+        # zebra, an NHA_GROUP over FPM, a next-hop group in pktgate
+        e.vtysh("conf t", "ip route 10.78.0.0/16 " + GW, "ip route 10.78.0.0/16 " + GW2)
+        assert wait_until(lambda: any(r.startswith("10.78.0.0/16 ecmp group ") and
+                                      r.endswith(" fpm") for r in e.routes())), \
+            "%s\n%s%s" % (e.routes(), e.q("/pktgate/fpm"), e.logs())
+        g = e.q("/pktgate/nhgroups")
+        assert g["count"] == 1 and sorted(g["via"]) == [GW, GW2], g
+        assert e.q("/pktgate/fpm")["ecmp_truncated"] == 0
+        e.vtysh("conf t", "no ip route 10.78.0.0/16 " + GW2)
+        want2 = "10.78.0.0/16 via %s port wan fpm" % GW
+        assert wait_until(lambda: want2 in e.routes()), "%s\n%s" % (e.routes(), e.logs())
+        assert wait_until(lambda: e.q("/pktgate/nhgroups")["count"] == 0)
+        e.vtysh("conf t", "no ip route 10.78.0.0/16 " + GW)
         e.vtysh("conf t", "no ip route 10.77.0.0/16 " + GW)
         assert wait_until(lambda: not any(r.startswith("10.77.") for r in e.routes())), \
             "%s\n%s" % (e.routes(), e.logs())

@@ -18,6 +18,7 @@
 #include <rte_lcore.h>
 #include <rte_pause.h>
 
+#include "fib_test_main.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_fib_lookup.h"
@@ -38,33 +39,6 @@ static const char conf_yaml[] =
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0xaa };
 static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0xbb };
-
-static struct pg_conf *conf;
-static struct pg_fib_port fports[2];
-static struct pg_fib *fib;
-
-static struct pg_fib *
-make(const struct pg_fib_limits *lim)
-{
-	char err[PG_CONF_ERR_LEN];
-	struct pg_fib *f = pg_fib_create(conf, fports, lim, SOCKET_ID_ANY, err);
-
-	ck_assert_msg(f != NULL, "%s", err);
-	return f;
-}
-
-static void
-setup(void)
-{
-	fib = make(NULL);
-}
-
-static void
-teardown(void)
-{
-	pg_fib_free(fib);
-	fib = NULL;
-}
 
 /* The next hop a packet to @p ip gets now. */
 static const struct pg_nexthop *
@@ -589,30 +563,7 @@ live_suite(void)
 int
 main(int argc, char **argv)
 {
-	char *eal_args[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "-l", "0,1",
-		"--file-prefix=pg_test_fib_live", "--log-level", "lib.eal:warning", NULL };
-	char err[PG_CONF_ERR_LEN];
-	unsigned int i;
-	SRunner *sr;
-	int failed;
-
 	(void)argc;
-	if (rte_eal_init(RTE_DIM(eal_args) - 1, eal_args) < 0)
-		rte_exit(EXIT_FAILURE, "EAL init failed\n");
-	conf = pg_conf_parse(conf_yaml, sizeof(conf_yaml) - 1, err);
-	if (conf == NULL)
-		rte_exit(EXIT_FAILURE, "config: %s\n", err);
-	for (i = 0; i < 2; i++) {
-		memcpy(fports[i].mac.addr_bytes, conf->ports[i].mac, 6);
-		fports[i].ip4 = conf->ports[i].ip4;
-		fports[i].ip4_len = conf->ports[i].ip4_len;
-	}
-	sr = srunner_create(live_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);  /* EAL threads do not survive fork */
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	pg_conf_free(conf);
-	rte_eal_cleanup();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fib_test_main(argv[0], "0,1", "--file-prefix=pg_test_fib_live", conf_yaml,
+			     sizeof(conf_yaml) - 1, live_suite());
 }

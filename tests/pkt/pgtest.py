@@ -871,23 +871,41 @@ def null_wan_config():
 class Running:
     """pktgate replaying `frames` forever into its LAN port (net_pcap
     infinite_rx=1), WAN on net_null; telemetry connected; stopped by SIGINT.
-    huge=True: a hugepage primary (for dpdk-dumpcap)."""
+    huge=True: a hugepage primary (for dpdk-dumpcap).
+    per_queue: a list of frames per RX queue instead (a flow on one queue
+    stays on one worker). wan_out: the WAN port is net_pcap1 writing one
+    pcap per TX queue (self.outs) for the config's wan port."""
 
-    def __init__(self, cfg, frames, extra_args=(), tag="pgrun", huge=False):
+    def __init__(self, cfg, frames, extra_args=(), tag="pgrun", huge=False,
+                 per_queue=None, wan_out=False):
         self.tmp = tempfile.mkdtemp(prefix="pg-%s-" % tag)
         self.prefix = unique_prefix(tag)
         self.cfg = cfg
+        q = TOPOLOGY["queues"]
         # Absolute: a secondary process re-opens the vdev's rx_pcap by name.
         self.input = os.path.join(self.tmp, "in.pcap")
-        write_pcap(self.input, frames)
-        q = TOPOLOGY["queues"]
-        lan = "net_pcap0," + ",".join(["rx_pcap=%s" % self.input] * q) + ",infinite_rx=1"
+        inputs = [self.input] * q
+        if per_queue is not None:
+            inputs = [os.path.join(self.tmp, "in_q%d.pcap" % i) for i in range(q)]
+            for path, fr in zip(inputs, per_queue):
+                write_pcap(path, fr)
+        else:
+            write_pcap(self.input, frames)
+        lan = "net_pcap0," + ",".join("rx_pcap=%s" % p for p in inputs) + ",infinite_rx=1"
+        wan = "net_null0,no-rx=1"
+        self.outs = []
+        if wan_out:
+            empty = os.path.join(self.tmp, "empty.pcap")
+            write_pcap(empty, [])
+            self.outs = [os.path.join(self.tmp, "out_wan_q%d.pcap" % i) for i in range(q)]
+            wan = ("net_pcap1," + ",".join(["rx_pcap=%s" % empty] * q) + ","
+                   + ",".join("tx_pcap=%s" % o for o in self.outs))
         conf = os.path.join(self.tmp, "c.yaml")
         with open(conf, "w") as f:
             f.write(cfg.text())
         self.out = open(os.path.join(self.tmp, "stdout"), "w+")
         self.err = open(os.path.join(self.tmp, "stderr"), "w+")
-        cmd = ([PKTGATE] + eal_args(self.prefix, [lan, "net_null0,no-rx=1"], huge=huge)
+        cmd = ([PKTGATE] + eal_args(self.prefix, [lan, wan], huge=huge)
                + ["--", "-c", conf] + list(extra_args))
         self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
         self.tel = None
@@ -925,6 +943,40 @@ class Running:
             print("  (kept %s)" % self.tmp)
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class CtlClient:
+    """A raw client of pktgate's control socket: lines out, JSON replies in."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(10)
+        self.s.connect(path)
+        self.buf = b""
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def reply(self):
+        while b"\n" not in self.buf:
+            d = self.s.recv(65536)
+            assert d, "server closed the connection; got %r" % self.buf
+            self.buf += d
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line.decode())
+
+    def close(self):
+        self.s.close()
+
+
+def ctl_request(path, line):
+    """One request on the control socket at path; its reply."""
+    c = CtlClient(path)
+    try:
+        c.send(line.encode() + b"\n")
+        return c.reply()
+    finally:
+        c.close()
 
 
 # ---------------------------------------------------------------------------

@@ -149,26 +149,7 @@ def expect_error(p, needle, code=1):
         "stderr lacks %r\n%s" % (needle, p.where)
 
 
-class Raw_client:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(10)
-        self.s.connect(path)
-        self.buf = b""
-
-    def send(self, data):
-        self.s.sendall(data)
-
-    def reply(self):
-        while b"\n" not in self.buf:
-            d = self.s.recv(65536)
-            assert d, "server closed the connection; got %r" % self.buf
-            self.buf += d
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line.decode())
-
-    def close(self):
-        self.s.close()
+Raw_client = pgtest.CtlClient
 
 
 @case

@@ -75,6 +75,32 @@ def nexthop(nh_id, gw, oif):
     return nlmsg(RTM_NEWNEXTHOP, body)
 
 
+RTA_MULTIPATH, NHA_GROUP = 9, 2
+
+
+def group(nh_id, members):
+    """An ECMP next-hop object: family 0, NHA_GROUP {u32 id, u8 weight-1,
+    u8, u16} per member, as zebra 8.4 sends it."""
+    body = struct.pack("=BBBBI", 0, 0, 11, 0, 0)
+    body += attr(NHA_ID, struct.pack("=I", nh_id))
+    body += attr(NHA_GROUP, b"".join(struct.pack("=IBBH", m, 0, 0, 0) for m in members))
+    return nlmsg(RTM_NEWNEXTHOP, body)
+
+
+def multipath_route(prefix, hops):
+    """RTM_NEWROUTE with RTA_MULTIPATH (zebra's `no fpm use-next-hop-groups`):
+    rtnexthop{len, flags, hops, ifindex} + a nested RTA_GATEWAY per hop."""
+    net, plen = prefix.split("/")
+    body = struct.pack("=BBBBBBBBI", AF_INET, int(plen), 0, 0, 254, PROTO_STATIC, 0, 1, 0)
+    body += attr(RTA_DST, ip4(net)) + attr(RTA_PRIORITY, struct.pack("=I", 20))
+    mp = b""
+    for gw, oif in hops:
+        gwa = attr(RTA_GATEWAY, ip4(gw))
+        mp += struct.pack("=HBBi", 8 + len(gwa), 0, 0, oif) + gwa
+    body += attr(RTA_MULTIPATH, mp)
+    return nlmsg(RTM_NEWROUTE, body)
+
+
 def frame(*msgs):
     body = b"".join(msgs)
     return struct.pack("!BBH", 1, 1, 4 + len(body)) + body
@@ -346,6 +372,43 @@ def fpm_routes_resync_garbage():
             macs.setdefault(dst_ip, set()).add(mac(fr[0:6]))
         assert macs.get("10.77.1.1") == {GW_MAC, GW2_MAC}, macs
         assert macs.get("10.88.1.1") == {GW2_MAC}, macs
+    finally:
+        if z is not None:
+            z.close()
+        r.close()
+
+
+@case
+def fpm_ecmp_groups():
+    """NHA_GROUP and RTA_MULTIPATH routes become one shared next-hop group
+    in the table (docs/decisions/0010-ecmp.md), not their first member."""
+    r = Running()
+    z = None
+    try:
+        z = Zebra(r.port)
+        assert wait_until(lambda: r.q("/pktgate/fpm")["connected"] == 1), "not connected"
+        z.send(frame(nexthop(7, GW_IP, 5), nexthop(8, GW2_IP, 5), group(20, [7, 8])))
+        z.send(frame(route(RTM_NEWROUTE, "10.77.0.0/16", nh_id=20)))
+        z.send(frame(multipath_route("10.88.0.0/16", [(GW2_IP, 5), (GW_IP, 5)])))
+        assert has_route(r, "10.77.0.0/16 ecmp group 0 fpm"), r.routes()
+        assert has_route(r, "10.88.0.0/16 ecmp group 0 fpm"), r.routes()
+        g = r.q("/pktgate/nhgroups")
+        assert g["count"] == 1 and g["via"] == [GW_IP, GW2_IP], g
+        assert g["routes"] == [2, 2] and g["state"] == ["resolved"] * 2, g
+        f = fpm_when(r, lambda f: f["frames"] == 3)
+        assert f and f["ecmp_truncated"] == 0 and f["routes_added"] == 2, r.q("/pktgate/fpm")
+        # traffic() sends one flow into each prefix: each flow on one member
+        assert wait_until(lambda: sum(r.q("/pktgate/nhgroups")["packets"]) > 100), \
+            r.q("/pktgate/nhgroups")
+        # back to one next hop: the group goes with its last route
+        z.send(frame(route(RTM_NEWROUTE, "10.77.0.0/16", nh_id=7),
+                     route(RTM_NEWROUTE, "10.88.0.0/16", gw=GW2_IP, oif=5)))
+        assert has_route(r, "10.77.0.0/16 via 198.51.100.2 port wan fpm"), r.routes()
+        assert has_route(r, "10.88.0.0/16 via 198.51.100.3 port wan fpm"), r.routes()
+        assert wait_until(lambda: r.q("/pktgate/nhgroups")["count"] == 0), \
+            r.q("/pktgate/nhgroups")
+        rc, log = r.stop()
+        assert rc == 0, log[-2000:]
     finally:
         if z is not None:
             z.close()

@@ -58,6 +58,13 @@ START_TEST(test_route_add_via)
 	ck_assert(cmd.has_via && !cmd.has_port);
 	ck_assert_int_eq(cmd.via.family, AF_INET);
 	ck_assert_uint_eq(cmd.via.v4, IP4(198, 51, 100, 2));
+	ck_assert_uint_eq(cmd.n_via, 1);
+	/* ECMP: every gateway, in order; via is the first. */
+	ok("route add 198.51.100.0/24 via 10.0.1.2 via 10.0.1.3", PG_CMD_ROUTE_ADD);
+	ck_assert_uint_eq(cmd.n_via, 2);
+	ck_assert_uint_eq(cmd.via.v4, IP4(10, 0, 1, 2));
+	ck_assert_uint_eq(cmd.vias[0].v4, IP4(10, 0, 1, 2));
+	ck_assert_uint_eq(cmd.vias[1].v4, IP4(10, 0, 1, 3));
 	ok("route add 0.0.0.0/0 via 192.0.2.254", PG_CMD_ROUTE_ADD);
 	ck_assert_uint_eq(cmd.prefix_len, 0);
 	ok("route add 192.0.2.77/32 via 192.0.2.50", PG_CMD_ROUTE_ADD);
@@ -175,7 +182,7 @@ static const struct {
 	{ "route add 2001:db8:5::/48 via fe80::1 port",
 	  "route add: missing port NAME after 'port'" },
 	{ "route add 2001:db8:5::/48 via fe80::1 dev wan",
-	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [port NAME] | "
+	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | "
 	  "route add PREFIX port NAME)" },
 	/* the request as a whole */
 	{ "", "empty request (try 'help')" },
@@ -183,7 +190,14 @@ static const struct {
 	{ "stats\x01", "byte 0x01 at column 6 is not printable ASCII" },
 	{ "route add \xc3\xa9", "byte 0xc3 at column 11 is not printable ASCII" },
 	{ "stats\nports", "byte 0x0a at column 6 is not printable ASCII" },
-	{ "a b c d e f g h i", "too many words (max 8)" },
+	{ "a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n "
+	  "o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r s",
+	  "too many words (max 68)" },
+	/* ECMP: gateways after the first */
+	{ "route add 10.0.0.0/8 via 192.0.2.1 via",
+	  "route add: missing gateway address after 'via'" },
+	{ "route add 10.0.0.0/8 via 192.0.2.1 via 2001:db8::1",
+	  "route add: gateway 2001:db8::1 is IPv6 but prefix 10.0.0.0/8 is IPv4" },
 	{ "bogus", "unknown command 'bogus' (try 'help')" },
 	{ "Stats", "unknown command 'Stats' (try 'help')" },
 	{ "route", "route: missing subcommand (add, del, list, load)" },
@@ -200,10 +214,10 @@ static const struct {
 	{ "route del 10.0.0.0/8 now",
 	  "route del: unexpected word 'now' (usage: route del PREFIX)" },
 	{ "route add 10.0.0.0/8 port lan x",
-	  "route add: unexpected word 'x' (usage: route add PREFIX via GW [port NAME] | route add PREFIX port NAME)" },
+	  "route add: unexpected word 'x' (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME)" },
 	{ "config check a b", "config check: unexpected word 'b' (usage: config check FILE)" },
 	/* prefixes */
-	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW [port NAME] | "
+	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | "
 	  "route add PREFIX port NAME)" },
 	{ "route del", "route del: missing PREFIX (usage: route del PREFIX)" },
 	{ "route load", "route load: missing FILE (usage: route load FILE)" },
@@ -499,9 +513,9 @@ START_TEST(test_dispatch_help)
 
 	pg_cmd_dispatch(&h, "help", buf, sizeof(buf));
 	ck_assert_msg(strncmp(buf, "{\"ok\": true, \"commands\": [{\"usage\": \"route add PREFIX "
-			      "via GW [port NAME] | route add PREFIX port NAME\", \"available\": false}, ",
+			      "via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME\", \"available\": false}, ",
 			      strlen("{\"ok\": true, \"commands\": [{\"usage\": \"route add PREFIX "
-				     "via GW [port NAME] | route add PREFIX port NAME\", \"available\": false}, ")) == 0,
+				     "via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME\", \"available\": false}, ")) == 0,
 		      "%s", buf);
 	ck_assert_ptr_nonnull(strstr(buf, "{\"usage\": \"stats\", \"available\": true}"));
 	ck_assert_ptr_nonnull(strstr(buf, "{\"usage\": \"help\", \"available\": true}"));

@@ -772,6 +772,43 @@ START_TEST(test_route_via_and_port)
 }
 END_TEST
 
+/* ECMP: `vias:` lists the gateways; `via` keeps its one-gateway form. */
+START_TEST(test_route_vias)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, NULL,
+		route3("{prefix: 10.0.0.0/8, vias: [198.51.100.2, 198.51.100.3, 192.0.2.9]}"),
+		NULL));
+	const struct pg_conf_route *r = &c->routes[3];
+
+	ck_assert_uint_eq(r->kind, PG_ROUTE_VIA);
+	ck_assert_uint_eq(r->via, IP4(198, 51, 100, 2));
+	ck_assert_uint_eq(r->port, 1);
+	ck_assert_uint_eq(c->routes[0].ecmp, 0);
+	ck_assert_uint_eq(r->ecmp, 1);
+	ck_assert_uint_eq(c->n_ecmp, 1);
+	ck_assert_uint_eq(c->ecmp[0].n, 3);
+	ck_assert_uint_eq(c->ecmp[0].via[1], IP4(198, 51, 100, 3));
+	ck_assert_uint_eq(c->ecmp[0].via[2], IP4(192, 0, 2, 9));
+	pg_conf_free(c);
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, vias: [198.51.100.2, 10.1.1.1]}"), NULL),
+		     "routes[3].vias[1]: 10.1.1.1 is neither a neighbor", "(line 14)");
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, via: 198.51.100.2, vias: [198.51.100.3]}"),
+			 NULL),
+		     "routes[3]: give 'via' (one gateway) or 'vias' (a list), not both", NULL);
+	/* An empty list reads as no key at all. */
+	expect_error(doc(NULL, NULL, route3("{prefix: 10.0.0.0/8, vias: []}"), NULL),
+		     "routes[3]: give exactly one of 'via' or 'port' (got neither)", NULL);
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, port: lan, vias: [198.51.100.2]}"), NULL),
+		     "routes[3]", "both");
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, vias: [198.51.100.2, 192.0.2.1]}"), NULL),
+		     "routes[3].vias[1]", "own address");
+}
+END_TEST
+
 START_TEST(test_route_port)
 {
 	expect_error(doc(NULL, NULL, route3("{prefix: 10.0.0.0/8, port: dmz}"),
@@ -1868,6 +1905,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_route_via_and_port);
 	tcase_add_test(tc, test_route_port);
 	tcase_add_test(tc, test_route_via);
+	tcase_add_test(tc, test_route_vias);
 	tcase_add_test(tc, test_route_duplicate);
 	suite_add_tcase(s, tc);
 

@@ -135,7 +135,7 @@ add_group(struct fb *f, uint32_t id, const uint32_t *members, unsigned int n)
 {
 	struct nlmsghdr *nlh = fb_msg(f, RTM_NEWNEXTHOP);
 	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
-	struct nexthop_grp g[8];
+	struct nexthop_grp g[24];
 	unsigned int i;
 
 	nhm->nh_family = 0;
@@ -239,7 +239,7 @@ START_TEST(nexthop_objects_then_route)
 	ck_assert_uint_eq(out[0].gw, IP(198, 51, 100, 2));
 	ck_assert_uint_eq(out[0].oif, 3);
 
-	/* an ECMP group: its first member, counted */
+	/* an ECMP group: every member's gateway, the first as gw */
 	fb_init(&f);
 	r.nh_id = 20;
 	r.dst = IP(10, 2, 0, 0);
@@ -247,7 +247,32 @@ START_TEST(nexthop_objects_then_route)
 	ck_assert_int_eq(parse(&f), 0);
 	ck_assert_uint_eq(n_out, 1);
 	ck_assert_uint_eq(out[0].gw, IP(198, 51, 100, 2));
-	ck_assert_uint_eq(P.c.ecmp_truncated, 1);
+	ck_assert_uint_eq(out[0].n_gw, 2);
+	ck_assert_uint_eq(out[0].gws[0], IP(198, 51, 100, 2));
+	ck_assert_uint_eq(out[0].gws[1], IP(198, 51, 100, 3));
+	ck_assert_uint_eq(P.c.ecmp_truncated, 0);
+
+	/* a group over PG_FPM_MAX_ECMP members: the first ones, counted */
+	{
+		uint32_t big[PG_FPM_MAX_ECMP + 1];
+		unsigned int k;
+
+		fb_init(&f);
+		for (k = 0; k < (sizeof(big) / sizeof(big[0])); k++) {
+			big[k] = 100 + k;
+			add_nh(&f, RTM_NEWNEXTHOP, big[k], IP(198, 51, 100, 100 + k), 3);
+		}
+		add_group(&f, 21, big, (sizeof(big) / sizeof(big[0])));
+		r.nh_id = 21;
+		add_route(&f, &r);
+		ck_assert_int_eq(parse(&f), 0);
+		ck_assert_uint_eq(n_out, 1);
+		ck_assert_uint_eq(out[0].n_gw, PG_FPM_MAX_ECMP);
+		ck_assert_uint_eq(out[0].gws[PG_FPM_MAX_ECMP - 1],
+				  IP(198, 51, 100, 100 + PG_FPM_MAX_ECMP - 1));
+		ck_assert_uint_eq(P.c.ecmp_truncated, 1);
+		r.nh_id = 20;
+	}
 
 	/* a connected hop: OIF only */
 	fb_init(&f);

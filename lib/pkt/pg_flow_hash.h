@@ -8,7 +8,8 @@
  * @file
  * Software RSS for the pipeline distributor: a symmetric hash of the IPv4
  * or IPv6 5-tuple, so that both directions of a flow, and every packet of it, land
- * on one forwarding lcore (order is kept per flow).
+ * on one forwarding lcore (order is kept per flow). ECMP (lib/fwd) picks a
+ * group member with it too, when the NIC gave no RSS hash.
  *
  * Symmetry comes from folding src^dst and sport^dport before hashing; the
  * hash is one CRC32-C instruction (rte_hash_crc_4byte). The alternative,
