@@ -761,6 +761,123 @@ START_TEST(reader_never_sees_stale_or_torn)
 }
 END_TEST
 
+/* ---- a reader on another lcore while the copies grow --------------------- */
+
+enum { GROW_BATCH = 2500, GROW_BATCHES = 14 };
+static volatile uint32_t batches_loaded;
+static uint32_t grow_nh[2], grow_conf_nh;
+
+/* One probe: what table @p v4 answers for long route @p k, checked
+ * against what it may answer; 0 if fine. */
+static int
+grow_probe(struct rte_fib *v4, uint32_t k, bool may_miss, bool may_hit, uint64_t *answer)
+{
+	uint32_t ip = long_prefix(k) + 1;
+	uint64_t nh = UINT64_MAX;
+
+	rte_fib_lookup_bulk(v4, &ip, &nh, 1);
+	*answer = nh;
+	if (nh == PG_NH_IDX_DEFAULT)
+		return may_miss ? 0 : -1;
+	return may_hit && nh == grow_nh[k & 1] ? 0 : -1;
+}
+
+static int
+grow_reader_main(void *arg)
+{
+	uint32_t round = 0;
+
+	(void)arg;
+	rte_rcu_qsbr_thread_register(rcu, 0);
+	rte_rcu_qsbr_thread_online(rcu, 0);
+	while (!__atomic_load_n(&reader_stop, __ATOMIC_ACQUIRE)) {
+		const uint32_t g = __atomic_load_n(&batches_loaded, __ATOMIC_ACQUIRE);
+		/* The burst's copy and its table, read once as fwd.c does:
+		 * lookups below only through them. */
+		const struct pg_fib_side *s = pg_fib_active(fib);
+		struct rte_fib *v4 = s->v4;
+		uint32_t conf_ip = PG_IPV4(172, 16, 1, 1);
+		uint64_t conf_nh = UINT64_MAX;
+		const uint32_t n_done = g * GROW_BATCH;
+		/* The last route returned, an older one, one of the load under
+		 * way (either answer), one two loads on (a miss: the load
+		 * after this one may be published already, but cannot return
+		 * before this round ends, so the next cannot start). */
+		const uint32_t k[4] = { n_done - 1, (round * 7919u) % RTE_MAX(n_done, 1u),
+					n_done + round % GROW_BATCH, n_done + 2 * GROW_BATCH + 5 };
+		const bool hit[4] = { true, true, true, false };
+		const bool miss[4] = { false, false, true, true };
+		uint64_t a[4], b;
+		unsigned int i, spin;
+		int bad = 0;
+
+		for (i = g == 0 ? 2 : 0; i < 4; i++)
+			bad |= grow_probe(v4, k[i], miss[i], hit[i], &a[i]);
+		/* Held a while, as a burst holds it: the copy must not
+		 * change under us (the writer waits for us). */
+		for (spin = 0; spin < 200; spin++)
+			rte_pause();
+		for (i = g == 0 ? 2 : 0; i < 4; i++)
+			bad |= grow_probe(v4, k[i], miss[i], hit[i], &b) != 0 || b != a[i];
+		rte_fib_lookup_bulk(v4, &conf_ip, &conf_nh, 1);
+		bad |= conf_nh != grow_conf_nh;
+		if (bad && reader_bad++ == 0)
+			fprintf(stderr, "grow reader: batches %u done, route %u: nh %lu\n",
+				g, k[0], (unsigned long)a[0]);
+		reader_checks++;
+		round++;
+		rte_rcu_qsbr_quiescent(rcu, 0);
+	}
+	rte_rcu_qsbr_thread_offline(rcu, 0);
+	return 0;
+}
+
+/* Loads that make the copies grow three times (8192 -> 16384 -> 32704
+ * 2-byte -> 40000 4-byte) while a reader looks up through the copy it
+ * holds: never a wrong or stale answer, never a copy changing under it. */
+START_TEST(reader_during_growth)
+{
+	const struct pg_fib_limits lim = { .max_tbl8 = 8192, .tbl8_limit = 40000 };
+	char err[PG_CONF_ERR_LEN];
+	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
+	uint32_t b;
+
+	teardown();
+	fib = make(&lim);
+	grow_nh[0] = port_nh(0);
+	grow_nh[1] = port_nh(1);
+	grow_conf_nh = pg_fib_lookup(fib, PG_IPV4(172, 16, 1, 1));
+	ck_assert_uint_lt(lcore, RTE_MAX_LCORE);
+	rcu = pg_rcu_create(1, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(rcu);
+	pg_fib_set_rcu(fib, rcu);
+	batches_loaded = 0;
+	reader_stop = 0;
+	reader_checks = reader_bad = 0;
+	ck_assert_int_eq(rte_eal_remote_launch(grow_reader_main, NULL, lcore), 0);
+	for (b = 0; b < GROW_BATCHES; b++) {
+		const int ret = load_long(b * GROW_BATCH, GROW_BATCH, err);
+
+		if (ret != 0) {
+			__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
+			rte_eal_wait_lcore(lcore);
+			ck_abort_msg("batch %u: %s", b, err);
+		}
+		__atomic_store_n(&batches_loaded, b + 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
+	rte_eal_wait_lcore(lcore);
+	pg_fib_set_rcu(fib, NULL);
+	pg_rcu_free(rcu);
+	ck_assert_uint_eq(fib->n_tbl8, 40000);
+	ck_assert_uint_eq(fib->tbl8_rebuilds, 6);
+	check_sizes();
+	check_long(0, GROW_BATCH * GROW_BATCHES, true);
+	ck_assert_uint_gt(reader_checks, 0);
+	ck_assert_uint_eq(reader_bad, 0);
+}
+END_TEST
+
 static Suite *
 live_suite(void)
 {
@@ -784,6 +901,7 @@ live_suite(void)
 	tcase_add_test(tc, bulk_load_all_or_nothing);
 	tcase_add_test(tc, bulk_delete_all_or_nothing);
 	tcase_add_test(tc, reader_never_sees_stale_or_torn);
+	tcase_add_test(tc, reader_during_growth);
 	suite_add_tcase(s, tc);
 	return s;
 }
