@@ -259,9 +259,20 @@ static int
 side_apply_grow(struct pg_fib *fib, struct pg_fib_side *s, const struct txn *t,
 		char err[PG_CONF_ERR_LEN])
 {
-	int ret = side_apply(s, t, err);
 	uint32_t room = 0, want;
+	int ret;
 
+	/* A copy left behind (txn_finish()) is made from the metadata
+	 * first: routes and next hops. */
+	if (*side_tbl8(fib, s) == 0) {
+		if (side_rebuild(fib, s, fib->n_tbl8) != 0) {
+			if (err != NULL)
+				snprintf(err, PG_CONF_ERR_LEN, "out of memory for the table's copy");
+			return -ENOMEM;
+		}
+		memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
+	}
+	ret = side_apply(s, t, err);
 	while (ret == -ENOSPC && *side_tbl8(fib, s) < fib->max_tbl8) {
 		/* What the change needs, and some: an add may take a spare
 		 * group for a moment. */
@@ -316,8 +327,10 @@ txn_finish(struct pg_fib *fib, struct pg_fib_side *updated, const struct txn *t)
 	}
 	/* The same steps on a copy with the same history cannot fail unless
 	 * something is badly wrong: say so loudly. */
-	if (side_apply(old, t, NULL) != 0)
-		FIB_LOG(CRIT, "second copy refused a change the first took: tables differ");
+	if (side_apply(old, t, NULL) != 0) {
+		FIB_LOG(CRIT, "second copy refused a change the first took: rebuilt at the next change");
+		*side_tbl8(fib, old) = 0;
+	}
 }
 
 /* ---- metadata ----------------------------------------------------------------- */
@@ -1460,7 +1473,7 @@ side_rebuild(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8)
 		FIB_LOG(ERR, "%s", err);
 		return -ENOMEM;
 	}
-	if (n_tbl8 > *side_tbl8(fib, s))
+	if (*side_tbl8(fib, s) != 0 && n_tbl8 > *side_tbl8(fib, s))
 		FIB_LOG(INFO, "table copy %u grows: %u -> %u tbl8 groups (%u-byte entries)",
 			(unsigned int)(s - fib->side), *side_tbl8(fib, s), n_tbl8,
 			n_tbl8 <= MAX_NEXTHOPS_2B ? 2 : 4);
