@@ -169,8 +169,9 @@ struct pg_fib {
 	 * worker reads with more, the other one after the publish. */
 	uint32_t n_tbl8;                /**< groups a copy is built with now */
 	uint32_t max_tbl8;              /**< what n_tbl8 may grow to */
-	uint32_t side_tbl8[2];          /**< groups of each copy */
-	uint64_t tbl8_rebuilds;         /**< copies rebuilt to grow */
+	uint32_t side_tbl8[2];          /**< groups of each copy; 0: left behind
+					 *   (rebuilt at the next change) */
+	uint64_t tbl8_rebuilds;         /**< copies rebuilt (grown, caught up) */
 	int socket;
 	unsigned int n_ports;
 	struct pg_fib_port ports[PG_FIB_MAX_PORTS];
