@@ -772,6 +772,7 @@ START_TEST(reader_never_sees_stale_or_torn)
 END_TEST
 
 /* ---- a reader on another lcore while the copies grow --------------------- */
+/* (live_reader.h's state, probes of its own) */
 
 enum { GROW_BATCH = 2500, GROW_BATCHES = 14 };
 static volatile uint32_t batches_loaded;
@@ -798,9 +799,9 @@ grow_reader_main(void *arg)
 	uint32_t round = 0;
 
 	(void)arg;
-	rte_rcu_qsbr_thread_register(rcu, 0);
-	rte_rcu_qsbr_thread_online(rcu, 0);
-	while (!__atomic_load_n(&reader_stop, __ATOMIC_ACQUIRE)) {
+	rte_rcu_qsbr_thread_register(live_rcu, 0);
+	rte_rcu_qsbr_thread_online(live_rcu, 0);
+	while (!__atomic_load_n(&live_stop, __ATOMIC_ACQUIRE)) {
 		const uint32_t g = __atomic_load_n(&batches_loaded, __ATOMIC_ACQUIRE);
 		/* The burst's copy and its table, read once as fwd.c does:
 		 * lookups below only through them. */
@@ -831,14 +832,14 @@ grow_reader_main(void *arg)
 			bad |= grow_probe(v4, k[i], miss[i], hit[i], &b) != 0 || b != a[i];
 		rte_fib_lookup_bulk(v4, &conf_ip, &conf_nh, 1);
 		bad |= conf_nh != grow_conf_nh;
-		if (bad && reader_bad++ == 0)
+		if (bad && live_bad++ == 0)
 			fprintf(stderr, "grow reader: batches %u done, route %u: nh %lu\n",
 				g, k[0], (unsigned long)a[0]);
-		reader_checks++;
+		live_checks++;
 		round++;
-		rte_rcu_qsbr_quiescent(rcu, 0);
+		rte_rcu_qsbr_quiescent(live_rcu, 0);
 	}
-	rte_rcu_qsbr_thread_offline(rcu, 0);
+	rte_rcu_qsbr_thread_offline(live_rcu, 0);
 	return 0;
 }
 
@@ -858,33 +859,33 @@ START_TEST(reader_during_growth)
 	grow_nh[1] = port_nh(1);
 	grow_conf_nh = pg_fib_lookup(fib, PG_IPV4(172, 16, 1, 1));
 	ck_assert_uint_lt(lcore, RTE_MAX_LCORE);
-	rcu = pg_rcu_create(1, SOCKET_ID_ANY);
-	ck_assert_ptr_nonnull(rcu);
-	pg_fib_set_rcu(fib, rcu);
+	live_rcu = pg_rcu_create(1, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(live_rcu);
+	pg_fib_set_rcu(fib, live_rcu);
 	batches_loaded = 0;
-	reader_stop = 0;
-	reader_checks = reader_bad = 0;
+	live_stop = 0;
+	live_checks = live_bad = 0;
 	ck_assert_int_eq(rte_eal_remote_launch(grow_reader_main, NULL, lcore), 0);
 	for (b = 0; b < GROW_BATCHES; b++) {
 		const int ret = load_long(b * GROW_BATCH, GROW_BATCH, err);
 
 		if (ret != 0) {
-			__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
+			__atomic_store_n(&live_stop, 1, __ATOMIC_RELEASE);
 			rte_eal_wait_lcore(lcore);
 			ck_abort_msg("batch %u: %s", b, err);
 		}
 		__atomic_store_n(&batches_loaded, b + 1, __ATOMIC_RELEASE);
 	}
-	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&live_stop, 1, __ATOMIC_RELEASE);
 	rte_eal_wait_lcore(lcore);
 	pg_fib_set_rcu(fib, NULL);
-	pg_rcu_free(rcu);
+	pg_rcu_free(live_rcu);
 	ck_assert_uint_eq(fib->n_tbl8, 40000);
 	ck_assert_uint_eq(fib->tbl8_rebuilds, 6);
 	check_sizes();
 	check_long(0, GROW_BATCH * GROW_BATCHES, true);
-	ck_assert_uint_gt(reader_checks, 0);
-	ck_assert_uint_eq(reader_bad, 0);
+	ck_assert_uint_gt(live_checks, 0);
+	ck_assert_uint_eq(live_bad, 0);
 }
 END_TEST
 
