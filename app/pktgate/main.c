@@ -142,8 +142,9 @@ setup_error_code(int ret)
 	return ret == -EINVAL || ret == -ENODEV ? EXIT_USAGE : EXIT_FAILURE;
 }
 
-/* Table room: the defaults (pg_fib.h), plus FRR's share if one is set. Each
- * route costs both copies: no more than asked for (tests run in 256 MB). */
+/* Table room: the defaults (pg_fib.h), plus FRR's share if one is set, and
+ * the tbl8 groups of limits: (0: the defaults). Each route costs both
+ * copies: no more than asked for (tests run in 256 MB). */
 static const struct pg_fib_limits *
 fib_limits(const struct pg_conf *conf, struct pg_fib_limits *lim)
 {
@@ -152,6 +153,8 @@ fib_limits(const struct pg_conf *conf, struct pg_fib_limits *lim)
 	memset(lim, 0, sizeof(*lim));
 	if (conf->fpm.enabled && conf->fpm.max_routes > 0)
 		lim->max_routes = RTE_MAX(2 * cand, 65536u) + conf->fpm.max_routes;
+	lim->max_tbl8 = conf->limits.ipv4_tbl8_groups;
+	lim->tbl8_limit = conf->limits.ipv4_tbl8_groups_max;
 	return lim;
 }
 

@@ -197,6 +197,14 @@ static const cyaml_schema_field_t punt_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t limits_fields[] = {
+	CYAML_FIELD_STRING_PTR("ipv4_tbl8_groups", OPT,
+			struct pg_conf_raw_limits, ipv4_tbl8_groups, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ipv4_tbl8_groups_max", OPT,
+			struct pg_conf_raw_limits, ipv4_tbl8_groups_max, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 /*
  * Counts are checked in conf_validate.c rather than with the schema's
  * min/max so that the messages can say what the limit is about.
@@ -224,6 +232,8 @@ static const cyaml_schema_field_t top_fields[] = {
 			struct pg_conf_raw, icmp, icmp_fields),
 	CYAML_FIELD_MAPPING_PTR("punt", OPT,
 			struct pg_conf_raw, punt, punt_fields),
+	CYAML_FIELD_MAPPING_PTR("limits", OPT,
+			struct pg_conf_raw, limits, limits_fields),
 	CYAML_FIELD_END
 };
 

@@ -111,6 +111,11 @@ struct pg_conf_raw_punt {
 	char *ring_size;    /* optional */
 };
 
+struct pg_conf_raw_limits {
+	char *ipv4_tbl8_groups;       /* optional */
+	char *ipv4_tbl8_groups_max;   /* optional */
+};
+
 struct pg_conf_raw {
 	struct pg_conf_raw_port *ports;
 	unsigned int ports_count;
@@ -126,6 +131,7 @@ struct pg_conf_raw {
 	struct pg_conf_raw_fpm *fpm;     /* optional */
 	struct pg_conf_raw_icmp *icmp;   /* optional */
 	struct pg_conf_raw_punt *punt;   /* optional */
+	struct pg_conf_raw_limits *limits;   /* optional */
 };
 
 /*

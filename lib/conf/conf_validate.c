@@ -1603,6 +1603,37 @@ build_punt(const struct pg_conf_raw_punt *r, struct pg_conf *conf, char *err)
 	return 0;
 }
 
+/* limits: table room set up front; absent keys stay 0 (pktgate sizes). */
+static int
+build_limits(const struct pg_conf_raw_limits *r, struct pg_conf *conf, char *err)
+{
+	struct pg_conf_limits *l = &conf->limits;
+	unsigned long v;
+
+	memset(l, 0, sizeof(*l));
+	if (r == NULL)
+		return 0;
+	if (r->ipv4_tbl8_groups != NULL) {
+		if (check_uint("limits.ipv4_tbl8_groups", r->ipv4_tbl8_groups, PG_CONF_MIN_TBL8,
+			       PG_CONF_MAX_TBL8, &v, err) < 0)
+			return -1;
+		l->ipv4_tbl8_groups = (unsigned int)v;
+	}
+	if (r->ipv4_tbl8_groups_max != NULL) {
+		if (check_uint("limits.ipv4_tbl8_groups_max", r->ipv4_tbl8_groups_max,
+			       PG_CONF_MIN_TBL8, PG_CONF_MAX_TBL8, &v, err) < 0)
+			return -1;
+		l->ipv4_tbl8_groups_max = (unsigned int)v;
+	}
+	if (l->ipv4_tbl8_groups_max != 0 && l->ipv4_tbl8_groups > l->ipv4_tbl8_groups_max) {
+		pg_conf_set_err(err, "limits.ipv4_tbl8_groups_max: %u is below "
+				"limits.ipv4_tbl8_groups %u", l->ipv4_tbl8_groups_max,
+				l->ipv4_tbl8_groups);
+		return -1;
+	}
+	return 0;
+}
+
 int
 pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 		  char err[PG_CONF_ERR_LEN])
@@ -1616,7 +1647,8 @@ pg_conf_raw_build(const struct pg_conf_raw *raw, struct pg_conf *conf,
 	    pg_conf_acl_build(raw, conf, err) < 0 ||
 	    build_fpm(raw->fpm, conf, err) < 0 ||
 	    build_icmp(raw->icmp, conf, err) < 0 ||
-	    build_punt(raw->punt, conf, err) < 0)
+	    build_punt(raw->punt, conf, err) < 0 ||
+	    build_limits(raw->limits, conf, err) < 0)
 		return -1;
 	return 0;
 }

@@ -44,6 +44,10 @@
 #define PG_CONF_MAX_ICMP_BURST 100000
 #define PG_CONF_TAP_LEN 16          /**< kernel interface name incl. NUL (IFNAMSIZ) */
 #define PG_CONF_DEFAULT_PUNT_RING 1024
+/* limits.ipv4_tbl8_*: one group per /24 (2^24 of them); rte_fib counts
+ * groups in 64s. */
+#define PG_CONF_MIN_TBL8 64
+#define PG_CONF_MAX_TBL8 (1u << 24)
 #define PG_CONF_MIN_PUNT_RING 4
 
 struct pg_conf_port {
@@ -187,6 +191,15 @@ struct pg_conf_fpm {
 				   *   default (0: they share the default room) */
 };
 
+/** Table room set up front (limits:); 0: pktgate sizes it (pg_fib.h). */
+struct pg_conf_limits {
+	/** tbl8 groups of each IPv4 table copy at start: one per /24 that
+	 * holds routes longer than /24. */
+	unsigned int ipv4_tbl8_groups;
+	/** what the copies may grow to when changes need more groups */
+	unsigned int ipv4_tbl8_groups_max;
+};
+
 struct pg_conf {
 	struct pg_conf_port ports[PG_CONF_MAX_PORTS];
 	unsigned int n_ports;
@@ -221,6 +234,7 @@ struct pg_conf {
 	 * (power of two; one slot stays empty). */
 	unsigned int punt_ring_size;
 	unsigned int n_mirrors;           /**< ports with a kernel interface */
+	struct pg_conf_limits limits;
 };
 
 /**

@@ -31,6 +31,14 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib_logtype, fib, INFO);
 #define DEFAULT_MAX_GROUP_MEMBERS 16u
 #define MIN_MAX_ROUTES 65536u
 #define MIN_TBL8 4096u
+/* Growth stops here unless the config says otherwise: 4-byte entries,
+ * 128 MiB of groups and 64 MiB of tbl24 per copy. */
+#define DEFAULT_TBL8_LIMIT (1u << 17)
+/* rte_fib rounds its group count up to a multiple of 64 (bitmap slabs):
+ * we do it first, so that the count we know is the count it has. */
+#define TBL8_ALIGN 64u
+/* The most groups 2-byte entries can index, so rounded. */
+#define TBL8_MAX_2B RTE_ALIGN_FLOOR(MAX_NEXTHOPS_2B, TBL8_ALIGN)
 
 static const char *const origin_names[] = {
 	[PG_ROUTE_ORIGIN_LOCAL] = "local",
@@ -201,20 +209,132 @@ inactive_side(struct pg_fib *fib)
 	return fib->active == &fib->side[0] ? &fib->side[1] : &fib->side[0];
 }
 
+static uint32_t *
+side_tbl8(struct pg_fib *fib, const struct pg_fib_side *s)
+{
+	return &fib->side_tbl8[s - fib->side];
+}
+
+static int side_rebuild(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8);
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The tbl8 groups a copy needs for the route list plus change @p t, at
+ * most: DIR-24-8 reserves one per /24 holding a route longer than /24.
+ * 0 when out of memory (the caller just doubles).
+ */
+static uint32_t
+tbl8_need(const struct pg_fib *fib, const struct txn *t)
+{
+	uint32_t *blk = malloc(((size_t)fib->n_routes + t->n + 1) * sizeof(*blk));
+	uint32_t i, n = 0, need = 0;
+
+	if (blk == NULL)
+		return 0;
+	for (i = 0; i < fib->n_routes; i++)
+		if (fib->routes[i].len > 24)
+			blk[n++] = fib->routes[i].prefix >> 8;
+	for (i = 0; i < t->n; i++)
+		if (t->ops[i].kind != OP_NH_SET && t->ops[i].len > 24)
+			blk[n++] = t->ops[i].prefix >> 8;
+	qsort(blk, n, sizeof(*blk), u32_cmp);
+	for (i = 0; i < n; i++)
+		need += i == 0 || blk[i] != blk[i - 1];
+	free(blk);
+	return need;
+}
+
+/*
+ * side_apply(), and when the copy runs out of tbl8 groups (-ENOSPC: too
+ * many /24s hold routes longer than /24) the copy, which no worker reads,
+ * is rebuilt from the route list with more groups (at least twice as many,
+ * enough for the change; 4-byte entries past 32767) and the change applied
+ * again, up to max_tbl8. The other copy follows in txn_finish(). Refused
+ * at the limit, the copy is as it was (bigger): the change is refused whole.
+ */
+static int
+side_apply_grow(struct pg_fib *fib, struct pg_fib_side *s, const struct txn *t,
+		char err[PG_CONF_ERR_LEN])
+{
+	uint32_t room = 0, want;
+	int ret;
+
+	/* A copy left behind (txn_finish()) is made from the metadata
+	 * first: routes and next hops. */
+	if (*side_tbl8(fib, s) == 0) {
+		if (side_rebuild(fib, s, fib->n_tbl8) != 0) {
+			if (err != NULL)
+				snprintf(err, PG_CONF_ERR_LEN, "out of memory for the table's copy");
+			return -ENOMEM;
+		}
+		memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
+	}
+	ret = side_apply(s, t, err);
+	while (ret == -ENOSPC && *side_tbl8(fib, s) < fib->max_tbl8) {
+		/* What the change needs, and some: an add may take a spare
+		 * group for a moment. */
+		if (room == 0)
+			room = tbl8_need(fib, t) * 17 / 16 + TBL8_ALIGN;
+		want = 2 * *side_tbl8(fib, s);
+		while (want < room && want < fib->max_tbl8)
+			want *= 2;
+		/* 4-byte entries double tbl24 (64 MiB): not before 2-byte
+		 * ones are really too few. */
+		if (*side_tbl8(fib, s) < TBL8_MAX_2B && want > TBL8_MAX_2B && room <= TBL8_MAX_2B)
+			want = TBL8_MAX_2B;
+		want = RTE_MIN(want, fib->max_tbl8);
+		if (side_rebuild(fib, s, want) != 0) {
+			if (err != NULL)
+				snprintf(err, PG_CONF_ERR_LEN,
+					 "table full: out of memory for %u tbl8 groups", want);
+			return -ENOSPC;
+		}
+		fib->n_tbl8 = RTE_MAX(fib->n_tbl8, want);
+		ret = side_apply(s, t, err);
+	}
+	if (ret == -ENOSPC && err != NULL) {
+		const size_t l = strnlen(err, PG_CONF_ERR_LEN);
+
+		snprintf(err + l, PG_CONF_ERR_LEN - l, ": all %u tbl8 groups in use",
+			 *side_tbl8(fib, s));
+	}
+	return ret;
+}
+
 /* Publish the updated copy, wait until no worker reads the old one, bring
  * the old one level. */
 static void
 txn_finish(struct pg_fib *fib, struct pg_fib_side *updated, const struct txn *t)
 {
 	struct pg_fib_side *old = (struct pg_fib_side *)(uintptr_t)fib->active;
+	uint32_t i;
 
 	__atomic_store_n(&fib->active, updated, __ATOMIC_RELEASE);
 	if (fib->rcu != NULL)
 		rte_rcu_qsbr_synchronize(fib->rcu, RTE_QSBR_THRID_INVALID);
+	/* The updated copy grew: the old one is rebuilt as big from the
+	 * committed route list (which holds the change), its next hops
+	 * take the change's steps. */
+	if (*side_tbl8(fib, old) != *side_tbl8(fib, updated) &&
+	    side_rebuild(fib, old, *side_tbl8(fib, updated)) == 0) {
+		for (i = 0; i < t->n; i++)
+			if (t->ops[i].kind == OP_NH_SET)
+				op_do(old, &t->ops[i]);
+		return;
+	}
 	/* The same steps on a copy with the same history cannot fail unless
 	 * something is badly wrong: say so loudly. */
-	if (side_apply(old, t, NULL) != 0)
-		FIB_LOG(CRIT, "second copy refused a change the first took: tables differ");
+	if (side_apply(old, t, NULL) != 0) {
+		FIB_LOG(CRIT, "second copy refused a change the first took: rebuilt at the next change");
+		*side_tbl8(fib, old) = 0;
+	}
 }
 
 /* ---- metadata ----------------------------------------------------------------- */
@@ -560,7 +680,7 @@ room_for_routes(struct pg_fib *fib, uint32_t more)
 		r_ = -ENOMEM;                                               \
 	if (r_ == 0) {                                                      \
 		s_ = inactive_side(fib);                                    \
-		r_ = side_apply(s_, &t_, err);                              \
+		r_ = side_apply_grow(fib, s_, &t_, err);                    \
 	}                                                                   \
 	if (r_ == 0) {                                                      \
 		t_.commit = true;                                           \
@@ -1136,7 +1256,7 @@ pg_fib_route_add_bulk(struct pg_fib *fib, enum pg_route_origin origin,
 		}
 	}
 	side = inactive_side(fib);
-	ret = side_apply(side, &t, err);
+	ret = side_apply_grow(fib, side, &t, err);
 	if (ret != 0)
 		goto out;
 	pthread_mutex_lock(&fib->lock);
@@ -1209,7 +1329,7 @@ pg_fib_route_del_bulk(struct pg_fib *fib, enum pg_route_origin origin,
 		goto out;
 	}
 	side = inactive_side(fib);
-	ret = side_apply(side, &t, err);
+	ret = side_apply_grow(fib, side, &t, err);
 	if (ret != 0)
 		goto out;
 	t.commit = true;
@@ -1600,8 +1720,15 @@ lookup_agrees(struct pg_fib_side *s, uint32_t ip)
  * with rte_fib's own. Otherwise nh_bytes stays 0: rte_fib_lookup_bulk.
  */
 static void
-side_bind_lookup(struct pg_fib *fib, struct pg_fib_side *s, const struct rte_fib_conf *fc)
+side_bind_lookup(struct pg_fib *fib, struct pg_fib_side *s)
 {
+	/* What table_build() asked rte_fib for. */
+	struct rte_fib_conf fc0 = { .default_nh = PG_NH_IDX_DEFAULT };
+	const struct rte_fib_conf *fc = &fc0;
+
+	fc0.dir24_8.num_tbl8 = fib->side_tbl8[s - fib->side];
+	fc0.dir24_8.nh_sz = fc0.dir24_8.num_tbl8 <= MAX_NEXTHOPS_2B ? RTE_FIB_DIR24_8_2B :
+								     RTE_FIB_DIR24_8_4B;
 	const struct dir24_8_head *h = rte_fib_get_dp(s->v4);
 	uint32_t i;
 
@@ -1632,27 +1759,17 @@ refuse:
 	FIB_LOG(WARNING, "rte_fib layout not recognised: rte_fib_lookup_bulk, not the inline lookup");
 }
 
-static int
-side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int socket,
-	    char err[PG_CONF_ERR_LEN])
+/* A DIR-24-8 table of @p n_tbl8 groups holding the route list; NULL with
+ * @p err filled. */
+static struct rte_fib *
+table_build(const struct pg_fib *fib, uint32_t n_tbl8, char err[PG_CONF_ERR_LEN])
 {
 	static unsigned int instance;
 	struct rte_fib_conf fc;
+	struct rte_fib *v4;
 	char name[32];
 	uint32_t i;
 
-	s->nh = rte_zmalloc_socket("pg_nexthops", fib->nh_cap * sizeof(*s->nh),
-				   RTE_CACHE_LINE_SIZE, socket);
-	if (s->nh == NULL) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: out of memory for %u next hops",
-			 fib->nh_cap);
-		return -ENOMEM;
-	}
-	memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
-	s->grp = fib->grp;
-	s->grp_pkts = fib->grp_pkts;
-	s->grp_members = fib->max_group_members;
-	s->grp_worker_stride = fib->max_groups * fib->max_group_members;
 	memset(&fc, 0, sizeof(fc));
 	fc.type = RTE_FIB_DIR24_8;
 	/* Misses read the DEFAULT slot, which mirrors the default route. */
@@ -1664,12 +1781,12 @@ side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int sock
 						       RTE_FIB_DIR24_8_4B;
 	fc.dir24_8.num_tbl8 = n_tbl8;
 	snprintf(name, sizeof(name), "pg_fib%u", instance++);
-	s->v4 = rte_fib_create(name, socket, &fc);
-	if (s->v4 == NULL) {
+	v4 = rte_fib_create(name, fib->socket, &fc);
+	if (v4 == NULL) {
 		snprintf(err, PG_CONF_ERR_LEN,
 			 "routes: cannot create the table (%u routes, %u tbl8 groups): %s",
 			 fib->max_routes, n_tbl8, rte_strerror(rte_errno));
-		return -ENOMEM;
+		return NULL;
 	}
 	for (i = 0; i < fib->n_routes; i++) {
 		const struct pg_fib_route *r = &fib->routes[i];
@@ -1678,14 +1795,38 @@ side_create(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8, int sock
 
 		if (r->len == 0)
 			continue;
-		ret = fib_add(s->v4, r->prefix, r->len, r->nh);
+		ret = fib_add(v4, r->prefix, r->len, r->nh);
 		if (ret != 0) {
-			snprintf(err, PG_CONF_ERR_LEN, "routes: cannot install %s/%u: %s",
-				 ip_str(r->prefix, a), r->len, strerror(-ret));
-			return ret;
+			snprintf(err, PG_CONF_ERR_LEN, "routes: cannot install %s/%u: %s%s",
+				 ip_str(r->prefix, a), r->len, strerror(-ret),
+				 ret == -ENOSPC ? " (too few tbl8 groups)" : "");
+			rte_fib_free(v4);
+			return NULL;
 		}
 	}
-	side_bind_lookup(fib, s, &fc);
+	return v4;
+}
+
+static int
+side_create(struct pg_fib *fib, struct pg_fib_side *s, char err[PG_CONF_ERR_LEN])
+{
+	s->nh = rte_zmalloc_socket("pg_nexthops", fib->nh_cap * sizeof(*s->nh),
+				   RTE_CACHE_LINE_SIZE, fib->socket);
+	if (s->nh == NULL) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: out of memory for %u next hops",
+			 fib->nh_cap);
+		return -ENOMEM;
+	}
+	memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
+	s->grp = fib->grp;
+	s->grp_pkts = fib->grp_pkts;
+	s->grp_members = fib->max_group_members;
+	s->grp_worker_stride = fib->max_groups * fib->max_group_members;
+	s->v4 = table_build(fib, fib->n_tbl8, err);
+	if (s->v4 == NULL)
+		return -ENOMEM;
+	*side_tbl8(fib, s) = fib->n_tbl8;
+	side_bind_lookup(fib, s);
 	return 0;
 }
 
@@ -1741,13 +1882,51 @@ conf_group(struct pg_fib *fib, const struct pg_conf_ecmp *e, uint32_t *value,
 	return 0;
 }
 
+/*
+ * Copy @p s, which no worker reads, rebuilt from the route list with
+ * @p n_tbl8 groups; its next hops stay. The new table is made before the
+ * old one goes, so a copy is never lost (for a moment three tables exist).
+ */
+static int
+side_rebuild(struct pg_fib *fib, struct pg_fib_side *s, uint32_t n_tbl8)
+{
+	char err[PG_CONF_ERR_LEN];
+	struct rte_fib *v4 = table_build(fib, n_tbl8, err);
+
+	if (v4 == NULL) {
+		FIB_LOG(ERR, "%s", err);
+		return -ENOMEM;
+	}
+	if (*side_tbl8(fib, s) != 0 && n_tbl8 > *side_tbl8(fib, s))
+		FIB_LOG(INFO, "table copy %u grows: %u -> %u tbl8 groups (%u-byte entries)",
+			(unsigned int)(s - fib->side), *side_tbl8(fib, s), n_tbl8,
+			n_tbl8 <= MAX_NEXTHOPS_2B ? 2 : 4);
+	rte_fib_free(s->v4);
+	s->v4 = v4;
+	*side_tbl8(fib, s) = n_tbl8;
+	/* The inline lookup's tbl24, tbl8 and entry size are this table's
+	 * now (the copy is published only after this). */
+	side_bind_lookup(fib, s);
+	fib->tbl8_rebuilds++;
+	return 0;
+}
+
+/* Groups rounded up as rte_fib rounds them, at most the /24s there are. */
+static uint32_t
+tbl8_round(uint32_t n)
+{
+	const uint32_t r = RTE_ALIGN_CEIL(RTE_MAX(n, 1u), TBL8_ALIGN);
+
+	return RTE_MIN(r, 1u << 24);
+}
+
 struct pg_fib *
 pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	      const struct pg_fib_limits *limits, int socket, char err[PG_CONF_ERR_LEN])
 {
 	const struct pg_fib_limits none = { 0 };
 	struct pg_fib *fib;
-	uint32_t cand, n_long = 0, n_tbl8, i, j;
+	uint32_t cand, n_long = 0, i, j;
 
 	if (limits == NULL)
 		limits = &none;
@@ -1882,10 +2061,16 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 		fib->default_nh = fib->routes[0].nh;
 	fib->ctl_nh[PG_NH_IDX_DEFAULT] = fib->ctl_nh[fib->default_nh];
 
-	/* Headroom for /25../32 routes added at run time. */
-	n_tbl8 = limits->max_tbl8 ? limits->max_tbl8 : RTE_MAX(n_long + n_long / 2, MIN_TBL8);
-	if (side_create(fib, &fib->side[0], n_tbl8, socket, err) != 0 ||
-	    side_create(fib, &fib->side[1], n_tbl8, socket, err) != 0) {
+	/* Headroom for /25../32 routes added at run time; more when a
+	 * change needs it (side_apply_grow()), up to max_tbl8. */
+	fib->max_tbl8 = tbl8_round(limits->tbl8_limit ? limits->tbl8_limit :
+				   RTE_MAX(limits->max_tbl8, DEFAULT_TBL8_LIMIT));
+	fib->n_tbl8 = tbl8_round(limits->max_tbl8 ? limits->max_tbl8 :
+				 RTE_MAX(n_long + n_long / 2, MIN_TBL8));
+	fib->n_tbl8 = RTE_MIN(fib->n_tbl8, fib->max_tbl8);
+	fib->socket = socket;
+	if (side_create(fib, &fib->side[0], err) != 0 ||
+	    side_create(fib, &fib->side[1], err) != 0) {
 		pg_fib_free(fib);
 		return NULL;
 	}

@@ -34,7 +34,11 @@
  * a DIR-24-8 table in place can recycle a tbl8 group a reader is still
  * using; two copies cost memory (tbl24 is 32 MiB with 2-byte entries, 64
  * MiB with the 4-byte ones tables over 32767 tbl8 groups need, per copy)
- * and buy changes that are never seen half-done.
+ * and buy changes that are never seen half-done. A change that needs more
+ * tbl8 groups than a copy has rebuilds that copy, while no worker reads it,
+ * with more (so the two copies may differ in entry size for a moment, 2-
+ * and 4-byte): a reader takes everything it reads, the rte_fib and its
+ * layout included, from the one copy it loaded for the burst.
  *
  * Threads: workers call only pg_fib_active() and read what it returns. The
  * change functions run on one control thread. The route list and next-hop
@@ -179,7 +183,11 @@ struct pg_fib_port {
 /** Sizes fixed at creation (both copies). */
 struct pg_fib_limits {
 	uint32_t max_routes;     /**< 0: twice the configured ones, at least 65536 */
-	uint32_t max_tbl8;       /**< 0: from the configured routes, at least 4096 */
+	/** tbl8 groups at start (one per /24 holding routes longer than /24;
+	 * rounded up to a multiple of 64); 0: 1.5 x the configured ones, at
+	 * least 4096. A change that needs more makes the copies grow. */
+	uint32_t max_tbl8;
+	uint32_t tbl8_limit;     /**< growth stops here; 0: max(max_tbl8, 131072) */
 	uint32_t max_nexthops;   /**< 0: 4096; at most 32767 (2-byte entries); groups use one each */
 	uint32_t max_groups;     /**< ECMP next-hop groups; 0: 1024; at most 32767 */
 	uint32_t max_group_members; /**< 0: 16; at most PG_FIB_GROUP_MAX_MEMBERS */
@@ -222,6 +230,14 @@ struct pg_fib {
 	uint32_t max_routes;
 	uint32_t n_neighbors;
 	uint64_t changes;               /**< committed changes, for telemetry */
+	/* tbl8 room: a change that needs more groups rebuilds the copy no
+	 * worker reads with more, the other one after the publish. */
+	uint32_t n_tbl8;                /**< groups a copy is built with now */
+	uint32_t max_tbl8;              /**< what n_tbl8 may grow to */
+	uint32_t side_tbl8[2];          /**< groups of each copy; 0: left behind
+					 *   (rebuilt at the next change) */
+	uint64_t tbl8_rebuilds;         /**< copies rebuilt (grown, caught up) */
+	int socket;
 	unsigned int n_ports;
 	struct pg_fib_port ports[PG_FIB_MAX_PORTS];
 };

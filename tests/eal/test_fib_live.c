@@ -242,7 +242,7 @@ END_TEST
  * and the next change that fits works on both copies. */
 START_TEST(table_full_changes_nothing)
 {
-	const struct pg_fib_limits lim = { .max_tbl8 = 3 };
+	const struct pg_fib_limits lim = { .max_tbl8 = 3, .tbl8_limit = 3 };
 	char err[PG_CONF_ERR_LEN];
 	uint32_t n, i, full;
 
@@ -320,6 +320,214 @@ check_copies_match(unsigned int samples)
 				  best != NULL ? best->nh : PG_NH_IDX_DEFAULT);
 	}
 }
+
+/* ---- growing tbl8 room --------------------------------------------------- */
+
+/* Route k of a long-route load: 20.0.0.0 + k * 256 + 16 /28, each in a /24
+ * of its own (one tbl8 group each), out of port k & 1. */
+static uint32_t
+long_prefix(uint32_t k)
+{
+	return PG_IPV4(20, 0, 0, 16) + (k << 8);
+}
+
+static void
+long_specs(struct pg_fib_route_spec *v, uint32_t first, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		v[i].prefix = long_prefix(first + i);
+		v[i].len = 28;
+		v[i].port = (int16_t)((first + i) & 1);
+		v[i].line = i + 1;
+	}
+}
+
+static int
+load_long(uint32_t first, uint32_t n, char err[PG_CONF_ERR_LEN])
+{
+	struct pg_fib_route_spec *v = calloc(n, sizeof(*v));
+	int ret;
+
+	ck_assert_ptr_nonnull(v);
+	long_specs(v, first, n);
+	ret = pg_fib_route_add_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, n, err);
+	free(v);
+	return ret;
+}
+
+/* The next hop of routes out of port @p p: its connected subnet's. */
+static uint32_t
+port_nh(uint32_t p)
+{
+	const struct pg_fib_route *r = p == 0 ? pg_fib_find(fib, PG_IPV4(192, 0, 2, 0), 24) :
+					       pg_fib_find(fib, PG_IPV4(198, 51, 100, 0), 24);
+
+	ck_assert_ptr_nonnull(r);
+	return r->nh;
+}
+
+/* The next-hop index long route @p k has (present) or a miss (absent)
+ * gives, in both copies: inside the /28 and just outside it. */
+static void
+check_long_one(uint32_t k, bool present)
+{
+	const uint32_t in = long_prefix(k) + 5, out = long_prefix(k) - 15;
+	const uint64_t want = present ? port_nh(k & 1) : PG_NH_IDX_DEFAULT;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		ck_assert_msg(side_lookup(&fib->side[i], in) == want,
+			      "copy %u, route %u: nh %lu, want %lu", i, k,
+			      (unsigned long)side_lookup(&fib->side[i], in), (unsigned long)want);
+		ck_assert_uint_eq(side_lookup(&fib->side[i], out), PG_NH_IDX_DEFAULT);
+	}
+}
+
+/* check_long_one() for some 2000 routes of [first, first + n), its ends
+ * included. */
+static void
+check_long(uint32_t first, uint32_t n, bool present)
+{
+	const uint32_t step = n / 2000 + 1;
+	uint32_t k;
+
+	for (k = first; k < first + n; k += step)
+		check_long_one(k, present);
+	if (n != 0)
+		check_long_one(first + n - 1, present);
+}
+
+/* The copies are as big as each other and as the table says. */
+static void
+check_sizes(void)
+{
+	ck_assert_uint_eq(fib->side_tbl8[0], fib->n_tbl8);
+	ck_assert_uint_eq(fib->side_tbl8[1], fib->n_tbl8);
+	ck_assert_uint_le(fib->n_tbl8, fib->max_tbl8);
+}
+
+/* 10 000 /24s with a /28 each: 4096 groups at start, the load makes the
+ * copies grow and goes in whole. */
+START_TEST(tbl8_grows_past_start_room)
+{
+	enum { N = 10000 };
+	char err[PG_CONF_ERR_LEN];
+	const uint32_t n0 = fib->n_routes;
+	struct pg_fib_route_spec *v = calloc(N, sizeof(*v));
+
+	ck_assert_uint_eq(fib->n_tbl8, 4096);
+	ck_assert_int_eq(load_long(0, N, err), 0);
+	ck_assert_uint_eq(fib->n_routes, n0 + N);
+	ck_assert_uint_ge(fib->n_tbl8, N);
+	ck_assert_uint_le(fib->n_tbl8, 32767);     /* 2-byte entries still */
+	ck_assert_uint_eq(fib->tbl8_rebuilds, 2);  /* one rebuild per copy */
+	check_sizes();
+	check_long(0, N, true);
+	ck_assert_uint_eq(nh_of(PG_IPV4(172, 16, 1, 1))->type, PG_NH_UNRESOLVED);
+	/* The grown copies take changes like any: one route, then all out. */
+	ck_assert_int_eq(pg_fib_route_add(fib, PG_IPV4(10, 0, 0, 1), 32, 0, 0, err), 0);
+	ck_assert_uint_eq(nh_of(PG_IPV4(10, 0, 0, 1))->type, PG_NH_UNRESOLVED);
+	ck_assert_ptr_nonnull(v);
+	long_specs(v, 0, N);
+	ck_assert_int_eq(pg_fib_route_del_bulk(fib, PG_ROUTE_ORIGIN_STATIC, v, N, err), 0);
+	check_long(0, N, false);
+	check_sizes();
+	free(v);
+}
+END_TEST
+
+/* Single adds grow the room too, both copies each time. */
+START_TEST(tbl8_grows_route_by_route)
+{
+	const struct pg_fib_limits lim = { .max_tbl8 = 64 };
+	char err[PG_CONF_ERR_LEN];
+	uint32_t k;
+
+	teardown();
+	fib = make(&lim);
+	ck_assert_uint_eq(fib->n_tbl8, 64);
+	for (k = 0; k < 300; k++) {
+		ck_assert_msg(pg_fib_route_add(fib, long_prefix(k), 28, 0, (int)(k & 1), err) == 0,
+			      "%s", err);
+		check_sizes();
+	}
+	ck_assert_uint_eq(fib->n_tbl8, 512);
+	check_long(0, 300, true);
+}
+END_TEST
+
+/* Past tbl8_limit a load is refused whole: nothing in either copy, the
+ * routes there before still answered, and what fits still goes in. */
+START_TEST(tbl8_refused_at_limit_changes_nothing)
+{
+	const struct pg_fib_limits lim = { .max_tbl8 = 64, .tbl8_limit = 256 };
+	char err[PG_CONF_ERR_LEN];
+	uint32_t n0;
+
+	teardown();
+	fib = make(&lim);
+	ck_assert_int_eq(load_long(0, 100, err), 0);
+	n0 = fib->n_routes;
+	ck_assert_int_eq(load_long(100, 200, err), -ENOSPC);
+	ck_assert_msg(strstr(err, "table full") != NULL && strstr(err, "256 tbl8 groups") != NULL,
+		      "%s", err);
+	ck_assert_uint_eq(fib->n_routes, n0);
+	ck_assert_ptr_null(pg_fib_find(fib, long_prefix(100), 28));
+	check_long(0, 100, true);
+	check_long(100, 200, false);
+	ck_assert_uint_eq(nh_of(PG_IPV4(198, 51, 100, 2))->type, PG_NH_FORWARD);
+	/* One copy grew to the limit before the refusal: the next change
+	 * brings the other one level. */
+	ck_assert_uint_eq(fib->n_tbl8, 256);
+	ck_assert_int_eq(load_long(100, 100, err), 0);
+	check_sizes();
+	check_long(0, 200, true);
+	/* 200 /24s and the ports' two: 60 more do not fit 256. */
+	ck_assert_int_eq(load_long(200, 60, err), -ENOSPC);
+	check_long(200, 60, false);
+	check_sizes();
+}
+END_TEST
+
+/* Past 32704 groups the copies take 4-byte entries. A load refused at
+ * the limit leaves the copy it grew with 4-byte entries beside the one
+ * workers read, with 2-byte ones, until the next change: both answer
+ * right, and that change levels them. */
+START_TEST(tbl8_grows_to_4byte_entries)
+{
+	enum { N = 20100 };
+	const struct pg_fib_limits lim = { .max_tbl8 = 20000, .tbl8_limit = 40000 };
+	char err[PG_CONF_ERR_LEN];
+	const struct pg_fib_side *active;
+
+	teardown();
+	fib = make(&lim);
+	ck_assert_uint_eq(fib->n_tbl8, 20032);     /* rounded as rte_fib does */
+	ck_assert_int_eq(load_long(0, N, err), 0);
+	ck_assert_uint_eq(fib->n_tbl8, 32704);     /* 2-byte entries while they do */
+	check_sizes();
+	/* 40 100 /24s: refused at 40 000 groups. */
+	ck_assert_int_eq(load_long(N, 20000, err), -ENOSPC);
+	active = pg_fib_active(fib);
+	ck_assert_uint_eq(fib->side_tbl8[active - fib->side], 32704);
+	ck_assert_uint_eq(fib->side_tbl8[1 - (active - fib->side)], 40000);
+	check_long(0, N, true);
+	check_long(N, 20000, false);
+	/* The next change publishes the 4-byte copy, rebuilds the other. */
+	ck_assert_int_eq(pg_fib_route_del(fib, long_prefix(7), 28, err), 0);
+	ck_assert_ptr_ne(pg_fib_active(fib), active);
+	check_sizes();
+	ck_assert_uint_eq(fib->n_tbl8, 40000);
+	check_long(7, 1, false);
+	check_long(8, N - 8, true);
+	ck_assert_int_eq(load_long(N, 10000, err), 0);
+	check_long(N, 10000, true);
+	ck_assert_uint_eq(nh_of(PG_IPV4(198, 51, 100, 2))->type, PG_NH_FORWARD);
+}
+END_TEST
 
 /* A bulk load is one change: all routes or none; the later line wins. */
 START_TEST(bulk_load_all_or_nothing)
@@ -537,6 +745,124 @@ START_TEST(reader_never_sees_stale_or_torn)
 }
 END_TEST
 
+/* ---- a reader on another lcore while the copies grow --------------------- */
+/* (live_reader.h's state, probes of its own) */
+
+enum { GROW_BATCH = 2500, GROW_BATCHES = 14 };
+static volatile uint32_t batches_loaded;
+static uint32_t grow_nh[2], grow_conf_nh;
+
+/* One probe: what table @p v4 answers for long route @p k, checked
+ * against what it may answer; 0 if fine. */
+static int
+grow_probe(struct rte_fib *v4, uint32_t k, bool may_miss, bool may_hit, uint64_t *answer)
+{
+	uint32_t ip = long_prefix(k) + 1;
+	uint64_t nh = UINT64_MAX;
+
+	rte_fib_lookup_bulk(v4, &ip, &nh, 1);
+	*answer = nh;
+	if (nh == PG_NH_IDX_DEFAULT)
+		return may_miss ? 0 : -1;
+	return may_hit && nh == grow_nh[k & 1] ? 0 : -1;
+}
+
+static int
+grow_reader_main(void *arg)
+{
+	uint32_t round = 0;
+
+	(void)arg;
+	rte_rcu_qsbr_thread_register(live_rcu, 0);
+	rte_rcu_qsbr_thread_online(live_rcu, 0);
+	while (!__atomic_load_n(&live_stop, __ATOMIC_ACQUIRE)) {
+		const uint32_t g = __atomic_load_n(&batches_loaded, __ATOMIC_ACQUIRE);
+		/* The burst's copy and its table, read once as fwd.c does:
+		 * lookups below only through them. */
+		const struct pg_fib_side *s = pg_fib_active(fib);
+		struct rte_fib *v4 = s->v4;
+		uint32_t conf_ip = PG_IPV4(172, 16, 1, 1);
+		uint64_t conf_nh = UINT64_MAX;
+		const uint32_t n_done = g * GROW_BATCH;
+		/* The last route returned, an older one, one of the load under
+		 * way (either answer), one two loads on (a miss: the load
+		 * after this one may be published already, but cannot return
+		 * before this round ends, so the next cannot start). */
+		const uint32_t k[4] = { n_done - 1, (round * 7919u) % RTE_MAX(n_done, 1u),
+					n_done + round % GROW_BATCH, n_done + 2 * GROW_BATCH + 5 };
+		const bool hit[4] = { true, true, true, false };
+		const bool miss[4] = { false, false, true, true };
+		uint64_t a[4], b;
+		unsigned int i, spin;
+		int bad = 0;
+
+		for (i = g == 0 ? 2 : 0; i < 4; i++)
+			bad |= grow_probe(v4, k[i], miss[i], hit[i], &a[i]);
+		/* Held a while, as a burst holds it: the copy must not
+		 * change under us (the writer waits for us). */
+		for (spin = 0; spin < 200; spin++)
+			rte_pause();
+		for (i = g == 0 ? 2 : 0; i < 4; i++)
+			bad |= grow_probe(v4, k[i], miss[i], hit[i], &b) != 0 || b != a[i];
+		rte_fib_lookup_bulk(v4, &conf_ip, &conf_nh, 1);
+		bad |= conf_nh != grow_conf_nh;
+		if (bad && live_bad++ == 0)
+			fprintf(stderr, "grow reader: batches %u done, route %u: nh %lu\n",
+				g, k[0], (unsigned long)a[0]);
+		live_checks++;
+		round++;
+		rte_rcu_qsbr_quiescent(live_rcu, 0);
+	}
+	rte_rcu_qsbr_thread_offline(live_rcu, 0);
+	return 0;
+}
+
+/* Loads that make the copies grow three times (8192 -> 16384 -> 32704
+ * 2-byte -> 40000 4-byte) while a reader looks up through the copy it
+ * holds: never a wrong or stale answer, never a copy changing under it. */
+START_TEST(reader_during_growth)
+{
+	const struct pg_fib_limits lim = { .max_tbl8 = 8192, .tbl8_limit = 40000 };
+	char err[PG_CONF_ERR_LEN];
+	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
+	uint32_t b;
+
+	teardown();
+	fib = make(&lim);
+	grow_nh[0] = port_nh(0);
+	grow_nh[1] = port_nh(1);
+	grow_conf_nh = pg_fib_lookup(fib, PG_IPV4(172, 16, 1, 1));
+	ck_assert_uint_lt(lcore, RTE_MAX_LCORE);
+	live_rcu = pg_rcu_create(1, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(live_rcu);
+	pg_fib_set_rcu(fib, live_rcu);
+	batches_loaded = 0;
+	live_stop = 0;
+	live_checks = live_bad = 0;
+	ck_assert_int_eq(rte_eal_remote_launch(grow_reader_main, NULL, lcore), 0);
+	for (b = 0; b < GROW_BATCHES; b++) {
+		const int ret = load_long(b * GROW_BATCH, GROW_BATCH, err);
+
+		if (ret != 0) {
+			__atomic_store_n(&live_stop, 1, __ATOMIC_RELEASE);
+			rte_eal_wait_lcore(lcore);
+			ck_abort_msg("batch %u: %s", b, err);
+		}
+		__atomic_store_n(&batches_loaded, b + 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&live_stop, 1, __ATOMIC_RELEASE);
+	rte_eal_wait_lcore(lcore);
+	pg_fib_set_rcu(fib, NULL);
+	pg_rcu_free(live_rcu);
+	ck_assert_uint_eq(fib->n_tbl8, 40000);
+	ck_assert_uint_eq(fib->tbl8_rebuilds, 6);
+	check_sizes();
+	check_long(0, GROW_BATCH * GROW_BATCHES, true);
+	ck_assert_uint_gt(live_checks, 0);
+	ck_assert_uint_eq(live_bad, 0);
+}
+END_TEST
+
 static Suite *
 live_suite(void)
 {
@@ -552,10 +878,15 @@ live_suite(void)
 	tcase_add_test(tc, neighbor_resolves_routes);
 	tcase_add_test(tc, default_route_follows_gateway);
 	tcase_add_test(tc, table_full_changes_nothing);
+	tcase_add_test(tc, tbl8_grows_past_start_room);
+	tcase_add_test(tc, tbl8_grows_route_by_route);
+	tcase_add_test(tc, tbl8_refused_at_limit_changes_nothing);
+	tcase_add_test(tc, tbl8_grows_to_4byte_entries);
 	tcase_add_test(tc, copies_stay_equal);
 	tcase_add_test(tc, bulk_load_all_or_nothing);
 	tcase_add_test(tc, bulk_delete_all_or_nothing);
 	tcase_add_test(tc, reader_never_sees_stale_or_torn);
+	tcase_add_test(tc, reader_during_growth);
 	suite_add_tcase(s, tc);
 	return s;
 }

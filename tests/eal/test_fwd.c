@@ -348,6 +348,116 @@ START_TEST(burst_l2_broadcast_not_forwarded)
 }
 END_TEST
 
+/* ---- forwarding while the table grows (entry size changes) -------------- */
+
+/* Route k of a long-route load: 20.0.0.0 + k * 256 + 16 /28 via the wan
+ * neighbor, each in a /24 of its own (one tbl8 group each). */
+static uint32_t
+grow_prefix(uint32_t k)
+{
+	return PG_IPV4(20, 0, 0, 16) + (k << 8);
+}
+
+static int
+grow_load(struct pg_fib *f, uint32_t first, uint32_t n)
+{
+	struct pg_fib_route_spec *v = calloc(n, sizeof(*v));
+	char err[PG_CONF_ERR_LEN];
+	uint32_t i;
+	int ret;
+
+	ck_assert_ptr_nonnull(v);
+	for (i = 0; i < n; i++) {
+		v[i].prefix = grow_prefix(first + i);
+		v[i].len = 28;
+		v[i].gw = PG_IPV4(198, 51, 100, 2);
+		v[i].port = -1;
+		v[i].line = i + 1;
+	}
+	ret = pg_fib_route_add_bulk(f, PG_ROUTE_ORIGIN_STATIC, v, n, err);
+	free(v);
+	return ret;
+}
+
+/*
+ * One burst through pg_fwd_burst: packets to long routes 0..n_in-1 (spread)
+ * must leave on wan to the neighbor's MAC, packets to long routes from
+ * n_in on (not installed) are no_route drops.
+ */
+static void
+grow_burst(struct pg_fwd_lcore *lc, struct pg_lcore_stats *st, uint32_t n_in, uint32_t n_all)
+{
+	struct rte_mbuf *in[PG_BURST], *out[64];
+	const uint64_t fwd0 = st->forwarded, nr0 = st->drop[PG_DROP_no_route];
+	uint16_t i, n, n_fwd = 0;
+
+	for (i = 0; i < PG_BURST; i++) {
+		/* Even slots: installed routes; odd: not (while there are). */
+		const uint32_t k = i % 2 == 0 || n_all == n_in ?
+				   (uint32_t)(((uint64_t)i * 7919u) % n_in) :
+				   n_in + (uint32_t)(((uint64_t)i * 131u) % (n_all - n_in));
+
+		in[i] = mk_udp(grow_prefix(k) + 3, 64);
+		n_fwd += i % 2 == 0 || n_all == n_in;
+	}
+	pg_fwd_count_rx(st, 0, PG_BURST);
+	pg_fwd_burst(lc, 0, in, PG_BURST);
+	pg_fwd_tx_flush_all(lc);
+	ck_assert_uint_eq(st->forwarded - fwd0, n_fwd);
+	ck_assert_uint_eq(st->drop[PG_DROP_no_route] - nr0, PG_BURST - n_fwd);
+	n = drain(1, out, 64);
+	ck_assert_uint_eq(n, n_fwd);
+	for (i = 0; i < n; i++)
+		ck_assert_uint_eq(rte_pktmbuf_mtod(out[i], struct rte_ether_hdr *)->dst_addr
+				  .addr_bytes[5], 0x99);
+	rte_pktmbuf_free_bulk(out, n);
+}
+
+/*
+ * Loads that make the table grow past 32704 tbl8 groups switch its copies
+ * from 2- to 4-byte entries; a load refused at the limit leaves a 4-byte
+ * copy beside the 2-byte one workers read until the next change publishes
+ * it. Bursts between the changes go out right whatever size the copy
+ * they read has: a data path that took the entry size (or tbl24 and tbl8)
+ * once, not from the copy of each burst, fails here.
+ */
+START_TEST(burst_across_table_growth)
+{
+	const struct pg_fib_limits lim = { .max_tbl8 = 64, .tbl8_limit = 40000 };
+	struct pg_fwd_ctx ctx;
+	struct pg_fwd_lcore lc;
+	struct pg_lcore_stats st;
+	char err[PG_CONF_ERR_LEN];
+	unsigned int base = rte_mempool_in_use_count(pool);
+	struct pg_fib *f = pg_fib_create(conf, fports, &lim, SOCKET_ID_ANY, err);
+	const struct pg_fib_side *was;
+
+	ck_assert_msg(f != NULL, "%s", err);
+	init_lcore(&ctx, &lc, &st);
+	ctx.fib = f;
+	ck_assert_int_eq(grow_load(f, 0, 20000), 0);
+	ck_assert_uint_eq(f->side_tbl8[0], 32704);          /* 2-byte entries */
+	ck_assert_uint_eq(f->side_tbl8[1], 32704);
+	grow_burst(&lc, &st, 20000, 41000);
+	/* Refused: the copy workers do not read grew to 4-byte entries. */
+	ck_assert_int_eq(grow_load(f, 20000, 21000), -ENOSPC);
+	was = pg_fib_active(f);
+	ck_assert_uint_eq(f->side_tbl8[was - f->side], 32704);
+	ck_assert_uint_eq(f->side_tbl8[1 - (was - f->side)], 40000);
+	grow_burst(&lc, &st, 20000, 41000);
+	/* The next change publishes it: bursts read 4-byte entries. */
+	ck_assert_int_eq(grow_load(f, 20000, 10000), 0);
+	ck_assert_ptr_ne(pg_fib_active(f), was);
+	ck_assert_uint_eq(f->side_tbl8[0], 40000);
+	ck_assert_uint_eq(f->side_tbl8[1], 40000);
+	grow_burst(&lc, &st, 30000, 41000);
+	ck_assert_int_eq(grow_load(f, 30000, 9000), 0);
+	grow_burst(&lc, &st, 39000, 39000);
+	ck_assert_uint_eq(rte_mempool_in_use_count(pool), base);
+	pg_fib_free(f);
+}
+END_TEST
+
 /* ARP request from 192.0.2.10 (02:..:aa) for 192.0.2.1, broadcast. */
 static const uint8_t arp_tmpl[60] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0xaa, 0x08, 0x06,
@@ -473,6 +583,7 @@ fwd_suite(void)
 	tcase_add_test(tc, fib_large_table_matches_reference);
 	tcase_add_test(tc, burst_forwards_and_counts);
 	tcase_add_test(tc, burst_l2_broadcast_not_forwarded);
+	tcase_add_test(tc, burst_across_table_growth);
 	if (PG_COUNT_MALLOC)
 		tcase_add_test(tc, malloc_counter_counts);
 	tcase_add_test(tc, steady_state_allocates_nothing);
@@ -510,7 +621,9 @@ setup_ports(void)
 int
 main(int argc, char **argv)
 {
-	char *eal_args[] = { argv[0], "--no-huge", "-m", "512", "--no-pci",
+	/* 1 GB: burst_across_table_growth holds three tables of up to 103 MiB
+	 * for a moment, beside the shared one. */
+	char *eal_args[] = { argv[0], "--no-huge", "-m", "1024", "--no-pci",
 		"--in-memory", "--log-level", "lib.eal:warning",
 		"--vdev", "net_ring0", "--vdev", "net_ring1", NULL };
 	char err[PG_CONF_ERR_LEN];

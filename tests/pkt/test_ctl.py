@@ -55,7 +55,7 @@ def traffic():
 class Running:
     """pktgate on an infinite replay, control socket at tmp/run/ctl.sock."""
 
-    def __init__(self, conf_text=None, wait=True, frames=None):
+    def __init__(self, conf_text=None, wait=True, frames=None, extra=""):
         self.tmp = tempfile.mkdtemp(prefix="pg-ctl-")
         self.sock = os.path.join(self.tmp, "run", "ctl.sock")
         self.prefix = unique_prefix("pgctl")
@@ -65,7 +65,7 @@ class Running:
         lan = "net_pcap0," + ",".join(["rx_pcap=%s" % inp] * q) + ",infinite_rx=1"
         self.conf = os.path.join(self.tmp, "c.yaml")
         with open(self.conf, "w") as f:
-            f.write(conf_text if conf_text is not None else config(self.sock))
+            f.write(conf_text if conf_text is not None else config(self.sock, extra))
         self.out = open(os.path.join(self.tmp, "stdout"), "w+")
         self.err = open(os.path.join(self.tmp, "stderr"), "w+")
         self.cmd = ([pgtest.PKTGATE] + eal_args(self.prefix, [lan, "net_null0,no-rx=1"])
@@ -771,6 +771,40 @@ def nd_resolves_ipv6_next_hops():
         err.close()
         cleanup_prefix(prefix)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@case
+def ctl_route_load_grows_tbl8_room():
+    """`route load` of more /24s with routes longer than /24 than the
+    table's start room (limits.ipv4_tbl8_groups: 64) goes in whole: the
+    copies grow. Past limits.ipv4_tbl8_groups_max (1024) a load is refused
+    whole, naming the limit, and the table keeps what it had."""
+    mem = pgtest.EAL_MEM_MB
+    pgtest.EAL_MEM_MB = 512    # growing builds a third table (32 MiB tbl24) for a moment
+    r = Running(extra="limits: {ipv4_tbl8_groups: 64, ipv4_tbl8_groups_max: 1024}\n")
+    pgtest.EAL_MEM_MB = mem
+    r.start()
+    try:
+        n0 = json.loads(r.ctl("--json", "route", "list", "0").stdout)["count"]
+        ok = os.path.join(r.tmp, "long.routes")
+        with open(ok, "w") as f:
+            for i in range(600):
+                f.write("10.%d.%d.7/32 via %s\n" % (100 + i // 256, i % 256, GW_IP))
+        j = json.loads(r.ctl("--json", "route", "load", ok).stdout)
+        assert j["ok"] and j["loaded"] == 600 and j["routes"] == n0 + 600, j
+        rj = json.loads(r.ctl("--json", "route", "list", str(n0 + 599)).stdout)
+        assert rj["count"] == n0 + 600, rj
+        big = os.path.join(r.tmp, "more.routes")
+        with open(big, "w") as f:
+            for i in range(500):
+                f.write("10.%d.%d.9/32 port wan\n" % (110 + i // 256, i % 256))
+        p = r.ctl("route", "load", big, check=False)
+        assert p.returncode == 1 and "table full" in p.stderr and \
+            "all 1024 tbl8 groups in use" in p.stderr, p.where
+        rj = json.loads(r.ctl("--json", "route", "list", "0").stdout)
+        assert rj["count"] == n0 + 600, rj
+    finally:
+        r.close()
 
 
 if __name__ == "__main__":

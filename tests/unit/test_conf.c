@@ -1729,6 +1729,40 @@ START_TEST(test_fpm)
 }
 END_TEST
 
+/* limits: 0 (pktgate sizes) when absent; ranges and order checked. */
+START_TEST(test_limits)
+{
+	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL, NULL));
+
+	ck_assert_uint_eq(c->limits.ipv4_tbl8_groups, 0);
+	ck_assert_uint_eq(c->limits.ipv4_tbl8_groups_max, 0);
+	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nlimits:\n"
+			  "  ipv4_tbl8_groups: 65536\n  ipv4_tbl8_groups_max: 262144\n"));
+	ck_assert_uint_eq(c->limits.ipv4_tbl8_groups, 65536);
+	ck_assert_uint_eq(c->limits.ipv4_tbl8_groups_max, 262144);
+	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nlimits: {}\n"));
+	ck_assert_uint_eq(c->limits.ipv4_tbl8_groups, 0);
+	pg_conf_free(c);
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  lcores: [1]\nlimits:\n  ipv4_tbl8_groups: 20000000\n"),
+		     "limits.ipv4_tbl8_groups", "out of range (64..16777216)");
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  lcores: [1]\nlimits:\n  ipv4_tbl8_groups_max: 10\n"),
+		     "limits.ipv4_tbl8_groups_max", "out of range");
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  lcores: [1]\nlimits:\n  ipv4_tbl8_groups: lots\n"),
+		     "limits.ipv4_tbl8_groups", "'lots'");
+	expect_error(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nlimits:\n"
+			 "  ipv4_tbl8_groups: 100000\n  ipv4_tbl8_groups_max: 50000\n"),
+		     "limits.ipv4_tbl8_groups_max", "below limits.ipv4_tbl8_groups 100000");
+	expect_error(doc(NULL, NULL, NULL,
+			 "workers:\n  lcores: [1]\nlimits:\n  tbl8_groups: 100\n"),
+		     "tbl8_groups", NULL);
+}
+END_TEST
+
 /* ports[].mtu: 68..65535 (1280.. with ipv6), default 1500. */
 START_TEST(test_port_mtu)
 {
@@ -1963,6 +1997,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_many_routes_duplicate);
 	tcase_add_test(tc, test_arp);
 	tcase_add_test(tc, test_fpm);
+	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_acl_too_many_rules);
 	suite_add_tcase(s, tc);
 
