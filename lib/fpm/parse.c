@@ -195,6 +195,24 @@ get_ip4(const struct nlattr *a)
 	return ntohl(v);
 }
 
+/* IPv6 gateway attribute (16 bytes, checked) into r->gw6. */
+static void
+get_ip6(const struct nlattr *a, struct pg_fpm_route *r)
+{
+	if (a == NULL)
+		return;
+	memcpy(r->gw6, mnl_attr_get_payload(a), 16);
+	r->has_gw6 = 1;
+}
+
+static bool
+ip6_zero(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, 16) == 0;
+}
+
 /* A message's fixed header (@p hdr_len bytes), then its attributes into
  * @p tb. Returns the header, or NULL with @p err filled. */
 static const void *
@@ -246,6 +264,8 @@ multipath_hops(const struct nlattr *mp, uint8_t family, struct pg_fpm_route *r,
 		if (*n == 0) {
 			r->oif = (uint32_t)rh.rtnh_ifindex;
 			r->gw = family == AF_INET ? get_ip4(tb[RTA_GATEWAY]) : 0;
+			if (family == AF_INET6)
+				get_ip6(tb[RTA_GATEWAY], r);
 		}
 		if (*n < PG_FPM_MAX_ECMP && family == AF_INET)
 			r->gws[r->n_gw++] = get_ip4(tb[RTA_GATEWAY]);
@@ -277,22 +297,54 @@ nh_resolve(struct pg_fpm_parser *p, uint32_t id, struct pg_fpm_route *r)
 	}
 	if (nh == NULL)
 		return PG_FPM_IGN_unknown_nexthop;
-	if (nh->family == AF_INET6)
-		return PG_FPM_IGN_ipv6;
-	r->gw = nh->gw;
 	r->oif = nh->oif;
+	if (r->family == AF_INET6) {
+		/* No IPv6 ECMP yet: the first member only. */
+		if (nh->family == AF_INET && nh->gw != 0)
+			return PG_FPM_IGN_family;
+		if (!ip6_zero(nh->gw6)) {
+			memcpy(r->gw6, nh->gw6, 16);
+			r->has_gw6 = 1;
+		}
+		if (g->group_n > 1)
+			p->c.ecmp_truncated++;
+		return -1;
+	}
+	if (nh->family == AF_INET6)
+		return PG_FPM_IGN_v4_via_v6;
+	r->gw = nh->gw;
 	for (k = 0; n > 1 && k < n; k++) {
 		const struct pg_fpm_nh *m = pg_fpm_nh_find(p, g->group[k]);
 
 		if (m == NULL)
 			return PG_FPM_IGN_unknown_nexthop;
 		if (m->family == AF_INET6)
-			return PG_FPM_IGN_ipv6;
+			return PG_FPM_IGN_v4_via_v6;
 		r->gws[r->n_gw++] = m->gw;
 	}
 	if (g->group_n > PG_FPM_MAX_ECMP)
 		p->c.ecmp_truncated++;
 	return -1;
+}
+
+/* IPv6 RTA_DST (16 bytes, checked; NULL for ::/0) masked to @p len. */
+static void
+prefix6(const struct nlattr *a, uint8_t len, uint8_t out[16])
+{
+	unsigned int i;
+
+	memset(out, 0, 16);
+	if (a == NULL)
+		return;
+	memcpy(out, mnl_attr_get_payload(a), 16);
+	for (i = 0; i < 16; i++) {
+		if (len >= 8) {
+			len -= 8;
+			continue;
+		}
+		out[i] &= (uint8_t)(0xff00u >> len);
+		len = 0;
+	}
 }
 
 /*
@@ -335,6 +387,7 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 		return -1;
 	}
 	memset(&r, 0, sizeof(r));
+	r.family = rtm->rtm_family;
 	if (tb[RTA_MULTIPATH] != NULL &&
 	    multipath_hops(tb[RTA_MULTIPATH], rtm->rtm_family, &r, &hops, err) < 0)
 		return -1;
@@ -346,12 +399,11 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 		p->c.ignored[PG_FPM_IGN_table]++;
 		return 0;
 	}
-	if (rtm->rtm_family == AF_INET6) {
-		p->c.ignored[PG_FPM_IGN_ipv6]++;
-		return 0;
-	}
 	r.len = rtm->rtm_dst_len;
-	r.prefix = r.len == 0 ? 0 : get_ip4(tb[RTA_DST]) & (UINT32_MAX << (32 - r.len));
+	if (rtm->rtm_family == AF_INET6)
+		prefix6(tb[RTA_DST], r.len, r.prefix6);
+	else
+		r.prefix = r.len == 0 ? 0 : get_ip4(tb[RTA_DST]) & (UINT32_MAX << (32 - r.len));
 	r.protocol = rtm->rtm_protocol;
 	r.op = add ? PG_FPM_ROUTE_ADD : PG_FPM_ROUTE_DEL;
 	if (add) {
@@ -364,10 +416,13 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 		} else if (tb[RTA_NH_ID] != NULL) {
 			why = nh_resolve(p, get_u32(tb[RTA_NH_ID]), &r);
 		} else if (hops == 0) {
-			r.gw = get_ip4(tb[RTA_GATEWAY]);
+			if (r.family == AF_INET6)
+				get_ip6(tb[RTA_GATEWAY], &r);
+			else
+				r.gw = get_ip4(tb[RTA_GATEWAY]);
 			r.oif = get_u32(tb[RTA_OIF]);
 		}
-		if (why < 0 && r.gw == 0 && r.oif == 0)
+		if (why < 0 && r.gw == 0 && !r.has_gw6 && r.oif == 0)
 			why = PG_FPM_IGN_no_nexthop;
 		if (why >= 0) {
 			/* zebra replaced the prefix with what we cannot install:
@@ -376,6 +431,10 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 			r.op = PG_FPM_ROUTE_DEL;
 			r.gw = r.oif = 0;
 			r.n_gw = 0;
+			r.has_gw6 = 0;
+			memset(r.gw6, 0, sizeof(r.gw6));
+		} else if (r.family == AF_INET6 && hops > 1) {
+			p->c.ecmp_truncated++;  /* no IPv6 ECMP yet: first hop */
 		} else if (hops > PG_FPM_MAX_ECMP) {
 			p->c.ecmp_truncated++;
 		}
@@ -428,6 +487,8 @@ do_nexthop(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply, char
 	nh.oif = get_u32(tb[NHA_OIF]);
 	if (nhm->nh_family == AF_INET)
 		nh.gw = get_ip4(tb[NHA_GATEWAY]);
+	else if (nhm->nh_family == AF_INET6 && tb[NHA_GATEWAY] != NULL)
+		memcpy(nh.gw6, mnl_attr_get_payload(tb[NHA_GATEWAY]), 16);
 	if (glen > 0) {
 		struct nexthop_grp g;
 

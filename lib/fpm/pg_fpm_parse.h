@@ -16,8 +16,8 @@
  * anything in it takes effect: a malformed message rejects the frame and
  * leaves the next-hop objects as they were.
  *
- * What comes out is a list of IPv4 route changes of table main (254), each
- * with the gateway (and OIF) it goes through, next-hop objects
+ * What comes out is a list of IPv4 and IPv6 route changes of table main
+ * (254), each with the gateway (and OIF) it goes through, next-hop objects
  * (RTM_NEWNEXTHOP, RTA_NH_ID) already resolved. Everything else is counted
  * by reason and dropped here.
  */
@@ -45,21 +45,26 @@ enum pg_fpm_op {
 				 *   zebra replaced must not stay */
 };
 
-/** One IPv4 route change; addresses in host order. */
+/** One route change; IPv4 addresses in host order, IPv6 in network order.
+ * IPv6 has no ECMP yet: a multipath route keeps its first member. */
 struct pg_fpm_route {
-	uint32_t prefix;        /**< host bits cleared */
-	uint32_t gw;            /**< 0: none (a connected route) */
+	uint32_t prefix;        /**< IPv4, host bits cleared */
+	uint32_t gw;            /**< IPv4; 0: none (a connected route) */
 	uint32_t oif;           /**< zebra's ifindex, 0: none */
 	uint8_t len;
 	uint8_t op;             /**< enum pg_fpm_op */
 	uint8_t protocol;       /**< rtm_protocol: 2 connected, 196 static, ... */
 	uint8_t n_gw;           /**< ECMP: gateways in gws[] (gw is gws[0]); 0 or 1: gw only */
 	uint32_t gws[PG_FPM_MAX_ECMP];
+	uint8_t family;         /**< AF_INET or AF_INET6 */
+	uint8_t has_gw6;        /**< IPv6: gw6 is set */
+	uint8_t prefix6[16];    /**< IPv6, host bits cleared */
+	uint8_t gw6[16];        /**< IPv6 gateway (link-local ones need oif) */
 };
 
 /** Why a message changed nothing (X-macro: name, description). */
 #define PG_FPM_IGNORE_REASONS(X) \
-	X(ipv6, "IPv6 table not yet live") \
+	X(v4_via_v6, "IPv4 route via an IPv6 gateway (RFC 5549)") \
 	X(table, "table other than main (254)") \
 	X(type, "route type other than unicast (blackhole, unreachable, prohibit)") \
 	X(family, "address family other than IPv4/IPv6") \
@@ -69,7 +74,9 @@ struct pg_fpm_route {
 	X(mpls, "MPLS encapsulation") \
 	X(connected_own, "connected route of one of our port subnets") \
 	X(no_port, "gateway not in any port subnet") \
-	X(rejected, "the table refused the route")
+	X(rejected, "the table refused the route") \
+	X(no_ipv6, "IPv6 route, but no port has IPv6") \
+	X(no_oif, "link-local gateway whose OIF is no mirror interface")
 
 enum pg_fpm_ignore {
 #define PG_FPM_X_ENUM(name, desc) PG_FPM_IGN_##name,
@@ -94,6 +101,7 @@ struct pg_fpm_parse_counters {
 struct pg_fpm_nh {
 	uint32_t id;
 	uint32_t gw;            /**< IPv4 gateway, host order; 0: none */
+	uint8_t gw6[16];        /**< IPv6 gateway; all zero: none */
 	uint32_t oif;
 	uint32_t group_first;   /**< a group: its first member's id, else 0 */
 	uint16_t group_n;       /**< members in the group (0: a single hop) */

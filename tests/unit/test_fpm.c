@@ -348,21 +348,129 @@ START_TEST(ignored_with_reasons)
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	fb_done(&f, nlh);
 	ck_assert_int_eq(parse(&f), 0);
-	/* other tables and IPv6: nothing; a blackhole and a route without a
-	 * next hop in the main table replace the old route by none */
-	ck_assert_uint_eq(n_out, 2);
-	ck_assert_uint_eq(out[0].op, PG_FPM_ROUTE_DEL);
-	ck_assert_uint_eq(out[0].prefix, IP(10, 6, 0, 0));
+	/* other tables: nothing; IPv6 out of an OIF: a route; a blackhole and
+	 * a route without a next hop in the main table replace the old route
+	 * by none */
+	ck_assert_uint_eq(n_out, 3);
+	ck_assert_uint_eq(out[0].family, AF_INET6);
+	ck_assert_uint_eq(out[0].op, PG_FPM_ROUTE_ADD);
+	ck_assert_uint_eq(out[0].oif, 2);
 	ck_assert_uint_eq(out[1].op, PG_FPM_ROUTE_DEL);
-	ck_assert_uint_eq(out[1].prefix, IP(10, 7, 0, 0));
-	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_ipv6], 1);
+	ck_assert_uint_eq(out[1].prefix, IP(10, 6, 0, 0));
+	ck_assert_uint_eq(out[2].op, PG_FPM_ROUTE_DEL);
+	ck_assert_uint_eq(out[2].prefix, IP(10, 7, 0, 0));
 	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_table], 2);
 	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_type], 1);
 	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_no_nexthop], 1);
 	ck_assert_uint_eq(P.c.ignored[PG_FPM_IGN_msg_type], 1);
 	ck_assert_uint_eq(P.c.messages, 6);
 	ck_assert_uint_eq(P.c.errors, 0);
-	ck_assert_str_eq(pg_fpm_ignore_names[PG_FPM_IGN_ipv6], "ipv6");
+	ck_assert_str_eq(pg_fpm_ignore_names[PG_FPM_IGN_no_oif], "no_oif");
+}
+END_TEST
+
+static void
+add_route6(struct fb *f, uint16_t type, const uint8_t dst[16], uint8_t len,
+	   const uint8_t *gw, uint32_t oif, uint32_t nh_id)
+{
+	struct nlmsghdr *nlh = fb_msg(f, type);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = len;
+	rtm->rtm_table = 254;
+	rtm->rtm_protocol = 196;
+	rtm->rtm_type = type == RTM_DELROUTE ? 0 : RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, 16, dst);
+	if (nh_id)
+		mnl_attr_put_u32(nlh, RTA_NH_ID, nh_id);
+	if (gw != NULL)
+		mnl_attr_put(nlh, RTA_GATEWAY, 16, gw);
+	if (oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, oif);
+	fb_done(f, nlh);
+}
+
+START_TEST(ipv6_routes)
+{
+	static struct fb f;
+	/* host bits set: they must come out cleared */
+	const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x09, 0, 0, 0xff, [15] = 1 };
+	const uint8_t want[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x09 };
+	const uint8_t glob[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 2 };
+	const uint8_t ll[16] = { 0xfe, 0x80, [15] = 0x22 };
+	struct nlmsghdr *nlh;
+	struct nhmsg *nhm;
+	unsigned int cut;
+
+	fb_init(&f);
+	add_route6(&f, RTM_NEWROUTE, dst, 48, glob, 0, 0);
+	add_route6(&f, RTM_NEWROUTE, dst, 64, ll, 7, 0);
+	nlh = fb_msg(&f, RTM_NEWNEXTHOP);               /* a link-local NH object */
+	nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+	nhm->nh_family = AF_INET6;
+	mnl_attr_put_u32(nlh, NHA_ID, 9);
+	mnl_attr_put(nlh, NHA_GATEWAY, 16, ll);
+	mnl_attr_put_u32(nlh, NHA_OIF, 8);
+	fb_done(&f, nlh);
+	add_route6(&f, RTM_NEWROUTE, dst, 56, NULL, 0, 9);
+	add_route6(&f, RTM_DELROUTE, dst, 48, NULL, 0, 0);
+	ck_assert_int_eq(parse(&f), 0);
+	ck_assert_uint_eq(n_out, 4);
+	ck_assert_uint_eq(out[0].family, AF_INET6);
+	ck_assert_uint_eq(out[0].op, PG_FPM_ROUTE_ADD);
+	ck_assert_uint_eq(out[0].len, 48);
+	ck_assert_mem_eq(out[0].prefix6, want, 16);
+	ck_assert_uint_eq(out[0].has_gw6, 1);
+	ck_assert_mem_eq(out[0].gw6, glob, 16);
+	ck_assert_uint_eq(out[0].oif, 0);
+	ck_assert_mem_eq(out[1].gw6, ll, 16);
+	ck_assert_uint_eq(out[1].oif, 7);
+	ck_assert_uint_eq(out[2].len, 56);
+	ck_assert_uint_eq(out[2].has_gw6, 1);
+	ck_assert_mem_eq(out[2].gw6, ll, 16);
+	ck_assert_uint_eq(out[2].oif, 8);
+	ck_assert_uint_eq(out[3].op, PG_FPM_ROUTE_DEL);
+	ck_assert_mem_eq(out[3].prefix6, want, 16);
+	ck_assert_uint_eq(out[3].len, 48);
+
+	/* cut anywhere inside an IPv6 route: the frame is refused */
+	fb_init(&f);
+	add_route6(&f, RTM_NEWROUTE, dst, 64, ll, 7, 0);
+	{
+		const size_t full = f.len;
+
+		for (cut = PG_FPM_HDR_LEN + 1; cut < full; cut++) {
+			f.len = cut;
+			ck_assert_int_lt(parse(&f), 0);
+			ck_assert_uint_eq(n_out, 0);
+		}
+		f.len = full;
+		ck_assert_int_eq(parse(&f), 0);
+		ck_assert_uint_eq(n_out, 1);
+	}
+
+	/* a 4-byte gateway on an IPv6 route */
+	fb_init(&f);
+	nlh = fb_msg(&f, RTM_NEWROUTE);
+	{
+		struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+		rtm->rtm_family = AF_INET6;
+		rtm->rtm_dst_len = 48;
+		rtm->rtm_table = 254;
+		rtm->rtm_type = RTN_UNICAST;
+	}
+	mnl_attr_put(nlh, RTA_DST, 16, dst);
+	put_ip4(nlh, RTA_GATEWAY, IP(198, 51, 100, 2));
+	fb_done(&f, nlh);
+	ck_assert_int_lt(parse(&f), 0);
+	ck_assert_ptr_nonnull(strstr(err, "RTA_GATEWAY"));
+	/* prefix length 129 */
+	fb_init(&f);
+	add_route6(&f, RTM_NEWROUTE, dst, 129, glob, 0, 0);
+	ck_assert_int_lt(parse(&f), 0);
+	ck_assert_ptr_nonnull(strstr(err, "prefix length 129"));
 }
 END_TEST
 
@@ -514,6 +622,7 @@ main(void)
 	tcase_add_test(tc, nexthop_objects_then_route);
 	tcase_add_test(tc, del_then_new_in_one_frame);
 	tcase_add_test(tc, ignored_with_reasons);
+	tcase_add_test(tc, ipv6_routes);
 	tcase_add_test(tc, bad_headers);
 	tcase_add_test(tc, garbage);
 	tcase_add_test(tc, truncated_at_every_byte);
