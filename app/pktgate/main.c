@@ -271,6 +271,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 			fail(EXIT_FAILURE, err);
 			goto out_punt;
 		}
+		pg_fpm_set_fib6(fpm, fib6);
 		/* zebra names our mirror interfaces as routes' OIF. */
 		for (i = 0; i < ports.n_ports; i++)
 			if (pg_punt_ifindex(punt, (uint16_t)i) != 0)

@@ -15,6 +15,7 @@
 #include <rte_common.h>
 #include <rte_log.h>
 
+#include "pg_fib6.h"
 #include "pg_fpm.h"
 
 RTE_LOG_REGISTER_SUFFIX(pg_fpm_logtype, fpm, INFO);
@@ -44,6 +45,13 @@ struct held_group {
 	uint32_t gws[PG_FPM_MAX_ECMP];
 };
 
+/* An IPv6 FPM route present when the connection came (resync). */
+struct stale6 {
+	uint8_t prefix[16];
+	uint8_t len;
+	uint8_t stale;
+};
+
 /* A change and its place in the batch: sorted by prefix, then arrival. */
 struct change {
 	struct pg_fpm_route r;
@@ -52,6 +60,7 @@ struct change {
 
 struct pg_fpm {
 	struct pg_fib *fib;
+	struct pg_fib6 *fib6;           /**< NULL: no port has IPv6 */
 	struct pg_conf_fpm conf;
 	int listen_fd;
 	int fd;                         /**< the client, -1: none */
@@ -66,6 +75,8 @@ struct pg_fpm {
 	struct change *sorted;
 	struct pg_fib_route_spec *specs;    /**< the batch's additions */
 	struct pg_fib_route_spec *dels;     /**< the batch's DELROUTEs */
+	struct pg_fib6_route_spec *specs6;  /**< the batch's IPv6 additions */
+	struct pg_fib6_route_spec *dels6;   /**< and deletions */
 	struct held_group *held;        /**< this batch's groups (at most max_groups) */
 	unsigned int n_held, held_cap;
 
@@ -74,6 +85,8 @@ struct pg_fpm {
 	uint64_t *stale_key;
 	uint8_t *stale;
 	uint32_t n_stale;
+	struct stale6 *stale6;          /**< the same for IPv6, sorted */
+	uint32_t n_stale6;
 	bool resync_pending;
 
 	/* Mirror interfaces (pg_fpm_map_ifindex()): ifindex -> port. */
@@ -137,9 +150,11 @@ pg_fpm_create(const struct pg_conf_fpm *conf, struct pg_fib *fib, char err[PG_CO
 	f->specs = malloc(BATCH_CAP * sizeof(*f->specs));
 	f->dels = malloc(BATCH_CAP * sizeof(*f->dels));
 	f->sorted = malloc(BATCH_CAP * sizeof(*f->sorted));
+	f->specs6 = malloc(BATCH_CAP * sizeof(*f->specs6));
+	f->dels6 = malloc(BATCH_CAP * sizeof(*f->dels6));
 	f->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (f->buf == NULL || f->batch == NULL || f->specs == NULL || f->dels == NULL ||
-	    f->sorted == NULL || f->listen_fd < 0) {
+	    f->sorted == NULL || f->specs6 == NULL || f->dels6 == NULL || f->listen_fd < 0) {
 		snprintf(err, PG_CONF_ERR_LEN, "fpm: cannot set up the listener: %s",
 			 f->listen_fd < 0 ? strerror(errno) : "out of memory");
 		goto fail;
@@ -178,6 +193,9 @@ pg_fpm_free(struct pg_fpm *f)
 	free(f->dels);
 	free(f->held);
 	free(f->sorted);
+	free(f->specs6);
+	free(f->dels6);
+	free(f->stale6);
 	free(f->stale_key);
 	free(f->stale);
 	pthread_mutex_destroy(&f->lock);
@@ -190,6 +208,117 @@ key_cmp(const void *a, const void *b)
 	const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+static int
+stale6_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, offsetof(struct stale6, stale));
+}
+
+static void
+stale6_add(struct stale6 *v, uint32_t *n, const struct pg_fib6_route *r)
+{
+	if (r->origin != PG_ROUTE_ORIGIN_FPM)
+		return;
+	memcpy(v[*n].prefix, r->prefix, 16);
+	v[*n].len = r->len;
+	v[*n].stale = 1;
+	(*n)++;
+}
+
+/* IPv6 part of resync_begin(); without memory its stale routes stay. */
+static void
+resync_begin6(struct pg_fpm *f)
+{
+	const struct pg_fib6 *fib6 = f->fib6;
+	uint32_t i, n = 0;
+
+	free(f->stale6);
+	f->stale6 = NULL;
+	f->n_stale6 = 0;
+	if (fib6 == NULL)
+		return;
+	f->stale6 = malloc(RTE_MAX(fib6->n_routes + fib6->n_shadow, 1u) * sizeof(*f->stale6));
+	if (f->stale6 == NULL) {
+		FPM_LOG(ERR, "resync: out of memory, stale IPv6 routes will not be removed");
+		return;
+	}
+	for (i = 0; i < fib6->n_routes; i++)
+		stale6_add(f->stale6, &n, &fib6->routes[i]);
+	for (i = 0; i < fib6->n_shadow; i++)
+		stale6_add(f->stale6, &n, &fib6->shadow[i]);
+	qsort(f->stale6, n, sizeof(*f->stale6), stale6_cmp);
+	f->n_stale6 = n;
+}
+
+static void
+resync_seen6(struct pg_fpm *f, const uint8_t prefix[16], uint8_t len)
+{
+	struct stale6 k = { .len = len };
+	struct stale6 *hit;
+
+	memcpy(k.prefix, prefix, 16);
+	hit = f->n_stale6 == 0 ? NULL :
+		bsearch(&k, f->stale6, f->n_stale6, sizeof(k), stale6_cmp);
+	if (hit != NULL)
+		hit->stale = 0;
+}
+
+static void
+del6_spec(struct pg_fib6_route_spec *s, const uint8_t prefix[16], uint8_t len, uint32_t line)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->prefix, prefix, 16);
+	s->len = len;
+	s->line = line;
+	s->port = -1;
+}
+
+/* IPv6 routes of @p n specs removed as one change, else one by one
+ * (one never installed fails the bulk). Returns how many went. */
+static uint32_t
+del_routes6(struct pg_fpm *f, struct pg_fib6_route_spec *v, uint32_t n)
+{
+	char err[PG_CONF_ERR_LEN];
+	uint32_t i, removed = 0;
+
+	if (n == 0)
+		return 0;
+	if (pg_fib6_route_del_bulk(f->fib6, PG_ROUTE_ORIGIN_FPM, v, n, err) == 0)
+		return n;
+	for (i = 0; i < n; i++)
+		if (pg_fib6_route_del_origin(f->fib6, PG_ROUTE_ORIGIN_FPM, v[i].prefix, v[i].len,
+					     err) == 0)
+			removed++;
+	return removed;
+}
+
+/* IPv6 routes zebra did not send again: one change, as for IPv4. */
+static uint32_t
+resync_finish6(struct pg_fpm *f)
+{
+	struct pg_fib6_route_spec *v = malloc(RTE_MAX(f->n_stale6, 1u) * sizeof(*v));
+	char err[PG_CONF_ERR_LEN];
+	uint32_t i, n = 0, removed = 0;
+
+	for (i = 0; i < f->n_stale6 && v != NULL; i++)
+		if (f->stale6[i].stale) {
+			del6_spec(&v[n], f->stale6[i].prefix, f->stale6[i].len, n + 1);
+			n++;
+		}
+	if (v != NULL)
+		removed = del_routes6(f, v, n);
+	else
+		for (i = 0; i < f->n_stale6; i++)
+			if (f->stale6[i].stale &&
+			    pg_fib6_route_del_origin(f->fib6, PG_ROUTE_ORIGIN_FPM,
+						     f->stale6[i].prefix, f->stale6[i].len,
+						     err) == 0)
+				removed++;
+	free(v);
+	f->n_stale6 = 0;
+	return removed;
 }
 
 /* Mark every FPM route (installed or waiting behind a winner) stale. */
@@ -220,6 +349,7 @@ resync_begin(struct pg_fpm *f)
 	qsort(f->stale_key, n, sizeof(*f->stale_key), key_cmp);
 	memset(f->stale, 1, n);
 	f->n_stale = n;
+	resync_begin6(f);
 }
 
 /* zebra sent the prefix again (or deleted it): not stale any more. */
@@ -269,6 +399,7 @@ resync_finish(struct pg_fpm *f)
 				removed++;
 	}
 	free(v);
+	removed += resync_finish6(f);
 	f->st.stale_removed += removed;
 	f->resync_pending = false;
 	f->n_stale = 0;
@@ -285,6 +416,7 @@ drop_client(struct pg_fpm *f)
 			f->st.peer);
 		f->resync_pending = false;
 		f->n_stale = 0;
+		f->n_stale6 = 0;
 	}
 	close(f->fd);
 	f->fd = -1;
@@ -326,20 +458,44 @@ accept_clients(struct pg_fpm *f, double now)
 		pg_fpm_parser_reset(&f->parser);
 		resync_begin(f);
 		FPM_LOG(INFO, "zebra connected from %s: %u FPM routes stale until re-sent",
-			f->st.peer, f->n_stale);
+			f->st.peer, f->n_stale + f->n_stale6);
 		sl = sizeof(sa);
 	}
+}
+
+/* Order of two changes' prefixes: IPv4 first, then by prefix and length. */
+static int
+prefix_cmp(const struct pg_fpm_route *x, const struct pg_fpm_route *y)
+{
+	uint64_t kx, ky;
+	int c;
+
+	if (x->family != y->family)
+		return x->family == AF_INET6 ? 1 : -1;
+	if (x->family == AF_INET6) {
+		c = memcmp(x->prefix6, y->prefix6, 16);
+		return c != 0 ? c : (int)x->len - (int)y->len;
+	}
+	kx = route_key(x->prefix, x->len);
+	ky = route_key(y->prefix, y->len);
+	return kx < ky ? -1 : kx > ky;
 }
 
 static int
 change_cmp(const void *a, const void *b)
 {
 	const struct change *x = a, *y = b;
-	const uint64_t kx = route_key(x->r.prefix, x->r.len), ky = route_key(y->r.prefix, y->r.len);
+	const int c = prefix_cmp(&x->r, &y->r);
 
-	if (kx != ky)
-		return kx < ky ? -1 : 1;
+	if (c != 0)
+		return c;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void
+pg_fpm_set_fib6(struct pg_fpm *f, struct pg_fib6 *fib6)
+{
+	f->fib6 = fib6;
 }
 
 void
@@ -389,6 +545,100 @@ route_port(struct pg_fpm *f, const struct pg_fpm_route *r)
 	/* An OIF that is no mirror interface of ours. */
 	f->parser.c.ignored[PG_FPM_IGN_no_port]++;
 	return -1;
+}
+
+/*
+ * Port of an IPv6 route, or -1 (counted) when it cannot be installed. A
+ * link-local gateway is known by address and port: the OIF (a mirror
+ * interface) names the port. A global one's port holds its prefix.
+ */
+static int
+route6_port(struct pg_fpm *f, const struct pg_fpm_route *r)
+{
+	int port;
+
+	if (r->has_gw6 && pg_fib6_is_link_local(r->gw6)) {
+		port = oif_port(f, r->oif);
+		if (port < 0)
+			f->parser.c.ignored[PG_FPM_IGN_no_oif]++;
+		return port;
+	}
+	if (r->has_gw6) {
+		port = pg_fib6_port_of(f->fib6, r->gw6);
+		if (port < 0)
+			f->parser.c.ignored[PG_FPM_IGN_no_port]++;
+		return port;
+	}
+	/* No gateway: as for IPv4, our connected prefixes stay the table's. */
+	if (pg_fib6_port_of(f->fib6, r->prefix6) >= 0 || r->protocol == PROTO_CONNECTED) {
+		f->parser.c.ignored[PG_FPM_IGN_connected_own]++;
+		return -1;
+	}
+	port = oif_port(f, r->oif);
+	if (port < 0)
+		f->parser.c.ignored[PG_FPM_IGN_no_port]++;
+	return port;
+}
+
+/* An IPv6 change of the batch into specs6 or dels6 (a NEWROUTE that
+ * cannot be installed deletes: the route it replaced must not stay). */
+static void
+batch_route6(struct pg_fpm *f, const struct pg_fpm_route *r, uint32_t *n_specs,
+	     uint32_t *n_dels)
+{
+	struct pg_fib6_route_spec *s;
+	int port = -1;
+
+	if (f->fib6 == NULL) {
+		if (r->op == PG_FPM_ROUTE_ADD)
+			f->parser.c.ignored[PG_FPM_IGN_no_ipv6]++;
+		return;
+	}
+	if (f->resync_pending)
+		resync_seen6(f, r->prefix6, r->len);
+	if (r->op == PG_FPM_ROUTE_ADD)
+		port = route6_port(f, r);
+	if (port < 0) {
+		del6_spec(&f->dels6[*n_dels], r->prefix6, r->len, *n_dels + 1);
+		(*n_dels)++;
+		return;
+	}
+	s = &f->specs6[(*n_specs)++];
+	del6_spec(s, r->prefix6, r->len, *n_specs);
+	s->port = (int16_t)port;
+	s->has_gw = r->has_gw6;
+	memcpy(s->gw, r->gw6, 16);
+}
+
+/* The batch's IPv6 changes: deletions as one change, additions as one,
+ * else one by one (the bad ones counted, the first reason kept). */
+static void
+apply_batch6(struct pg_fpm *f, uint32_t n_specs, uint32_t n_dels)
+{
+	char err[PG_CONF_ERR_LEN];
+	uint32_t i;
+
+	f->st.routes_deleted += del_routes6(f, f->dels6, n_dels);
+	if (n_specs == 0 ||
+	    pg_fib6_route_add_bulk(f->fib6, PG_ROUTE_ORIGIN_FPM, f->specs6, n_specs, err) == 0) {
+		f->st.routes_added += n_specs;
+		return;
+	}
+	for (i = 0; i < n_specs; i++) {
+		const struct pg_fib6_route_spec *s = &f->specs6[i];
+
+		if (pg_fib6_route_add_origin(f->fib6, PG_ROUTE_ORIGIN_FPM, s->prefix, s->len,
+					     s->has_gw ? s->gw : NULL, s->port, err) == 0) {
+			f->st.routes_added++;
+		} else {
+			f->parser.c.ignored[PG_FPM_IGN_rejected]++;
+			set_error(f, err);
+			if (pg_fib6_route_del_origin(f->fib6, PG_ROUTE_ORIGIN_FPM, s->prefix,
+						     s->len, err) == 0)
+				f->st.routes_deleted++;
+		}
+	}
+	FPM_LOG(WARNING, "some IPv6 routes refused by the table, last: %s", f->st.last_error);
 }
 
 /* Give back the batch's group holds: its routes hold their own now. */
@@ -504,7 +754,7 @@ static void
 apply_batch(struct pg_fpm *f)
 {
 	char err[PG_CONF_ERR_LEN];
-	uint32_t i, n_specs = 0, n_dels = 0;
+	uint32_t i, n_specs = 0, n_dels = 0, n_specs6 = 0, n_dels6 = 0;
 	int ret;
 
 	if (f->n_batch == 0)
@@ -519,9 +769,12 @@ apply_batch(struct pg_fpm *f)
 		struct pg_fib_route_spec *s;
 		int port;
 
-		if (i + 1 < f->n_batch && f->sorted[i + 1].r.prefix == r->prefix &&
-		    f->sorted[i + 1].r.len == r->len)
+		if (i + 1 < f->n_batch && prefix_cmp(&f->sorted[i + 1].r, r) == 0)
 			continue;               /* a later change of the same prefix */
+		if (r->family == AF_INET6) {
+			batch_route6(f, r, &n_specs6, &n_dels6);
+			continue;
+		}
 		if (f->resync_pending)
 			resync_seen(f, route_key(r->prefix, r->len));
 		if (r->op == PG_FPM_ROUTE_DEL) {
@@ -556,6 +809,8 @@ apply_batch(struct pg_fpm *f)
 		n_specs++;
 	}
 	f->n_batch = 0;
+	if (n_specs6 + n_dels6 > 0)
+		apply_batch6(f, n_specs6, n_dels6);
 	del_routes(f, n_dels);
 	if (n_specs == 0) {
 		groups_release(f);

@@ -67,6 +67,13 @@ struct pg_fpm *pg_fpm_create(const struct pg_conf_fpm *conf, struct pg_fib *fib,
  */
 void pg_fpm_map_ifindex(struct pg_fpm *f, int ifindex, uint16_t port);
 
+/**
+ * The IPv6 table IPv6 routes go to (origin fpm as well); without one
+ * they are counted as no_ipv6. Call before the first poll.
+ */
+struct pg_fib6;
+void pg_fpm_set_fib6(struct pg_fpm *f, struct pg_fib6 *fib6);
+
 /** Accept, read and apply what arrived; remove stale routes when due. */
 void pg_fpm_poll(struct pg_fpm *f, double now);
 

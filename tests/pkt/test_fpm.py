@@ -20,14 +20,18 @@ import sys
 import tempfile
 import time
 
+from scapy.layers.inet6 import IPv6  # noqa: E402
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
-from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, IP, LAN_MAC, UDP,  # noqa: E402
-                    WAN_MAC, Ether, Raw, base_config, case, cleanup_prefix,
+from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, IP, LAN_IP, LAN_LEN,  # noqa: E402
+                    LAN_MAC, UDP, WAN_IP, WAN_LEN, WAN_MAC, Config, Ether, Port, Raw,
+                    base_config, case, cleanup_prefix,
                     eal_args, main, parse_summary, read_pcap, unique_prefix,
                     wait_for_socket, wait_until, write_pcap)
 
 GW2_IP, GW2_MAC = "198.51.100.3", "02:00:00:00:00:98"
+HOST6, GW6 = "2001:db8:1::10", "2001:db8:2::2"
 QUIET_MS = 1000
 
 # --- netlink / FPM encoding (linux/rtnetlink.h, linux/nexthop.h)
@@ -62,7 +66,8 @@ def route(t, prefix, gw=None, oif=None, nh_id=None, proto=PROTO_STATIC, family=A
     if nh_id is not None:
         body += attr(RTA_NH_ID, struct.pack("=I", nh_id))
     if gw is not None:
-        body += attr(RTA_GATEWAY, ip4(gw))
+        body += attr(RTA_GATEWAY, ip4(gw) if family == AF_INET
+                     else socket.inet_pton(socket.AF_INET6, gw))
     if oif is not None:
         body += attr(RTA_OIF, struct.pack("=I", oif))
     return nlmsg(t, body)
@@ -150,20 +155,37 @@ def traffic():
     return pkts + [e / IP(src=HOST_IP, dst="8.8.8.8") / UDP() / Raw(b"c" * 40)] * 400
 
 
+def traffic6():
+    """IPv6: one packet into the FPM prefix per round, the rest to nobody."""
+    e = Ether(dst=LAN_MAC, src=HOST_MAC)
+    return ([e / IPv6(src=HOST6, dst="2001:db8:77::1", hlim=64) / UDP() / Raw(b"a" * 40)] +
+            [e / IPv6(src=HOST6, dst="2001:db8:99::1") / UDP() / Raw(b"c" * 40)] * 400)
+
+
+def config6():
+    """Both ports with IPv6: the live IPv6 table exists."""
+    return Config(
+        ports=[Port("lan", "net_pcap0", LAN_IP, LAN_LEN, LAN_MAC, ip6="2001:db8:1::1/64"),
+               Port("wan", "net_pcap1", WAN_IP, WAN_LEN, WAN_MAC, ip6="2001:db8:2::1/64")],
+        neighbors=[(HOST_IP, HOST_MAC, "lan"), (GW_IP, GW_MAC, "wan"),
+                   (HOST6, HOST_MAC, "lan"), (GW6, GW_MAC, "wan")])
+
+
 class Running:
-    def __init__(self):
+    def __init__(self, v6=False):
         self.tmp = tempfile.mkdtemp(prefix="pg-fpm-")
         self.prefix = unique_prefix("pgfpm")
         self.port = free_port()
-        cfg = base_config(routes=[("203.0.113.0/24", "via", GW_IP)],
-                          neighbors=[(HOST_IP, HOST_MAC, "lan"), (GW_IP, GW_MAC, "wan"),
-                                     (GW2_IP, GW2_MAC, "wan")])
+        cfg = config6() if v6 else base_config(
+            routes=[("203.0.113.0/24", "via", GW_IP)],
+            neighbors=[(HOST_IP, HOST_MAC, "lan"), (GW_IP, GW_MAC, "wan"),
+                       (GW2_IP, GW2_MAC, "wan")])
         self.cfg = cfg
         text = cfg.text() + ("fpm:\n  listen: \"127.0.0.1:%d\"\n  resync_quiet_ms: %d\n"
                              % (self.port, QUIET_MS))
         inp = os.path.join(self.tmp, "in.pcap")
         empty = os.path.join(self.tmp, "empty.pcap")
-        write_pcap(inp, traffic())
+        write_pcap(inp, traffic6() if v6 else traffic())
         write_pcap(empty, [])
         q = pgtest.TOPOLOGY["queues"]      # as test_telemetry.py: q of each
         self.outs = [os.path.join(self.tmp, "out_wan_q%d.pcap" % i) for i in range(q)]
@@ -175,7 +197,11 @@ class Running:
             f.write(text)
         self.out = open(os.path.join(self.tmp, "stdout"), "w+")
         self.err = open(os.path.join(self.tmp, "stderr"), "w+")
+        mem = pgtest.EAL_MEM_MB
+        if v6:
+            pgtest.EAL_MEM_MB = 512    # the IPv6 table's two TRIE copies
         cmd = [pgtest.PKTGATE] + eal_args(self.prefix, [lan, wan]) + ["--", "-c", conf]
+        pgtest.EAL_MEM_MB = mem
         self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
         self.tel = None
         try:
@@ -190,6 +216,9 @@ class Running:
 
     def routes(self):
         return [r for r in self.q("/pktgate/routes,0")["routes"]]
+
+    def routes6(self):
+        return [r for r in self.q("/pktgate/routes6,0")["routes"]]
 
     def log(self):
         self.out.flush()
@@ -229,6 +258,14 @@ def no_route_for(r, prefix):
     return wait_until(lambda: not any(x.startswith(prefix + " ") for x in r.routes()))
 
 
+def has_route6(r, text):
+    return wait_until(lambda: text in r.routes6())
+
+
+def no_route6_for(r, prefix):
+    return wait_until(lambda: not any(x.startswith(prefix + " ") for x in r.routes6()))
+
+
 @case
 def fpm_routes_resync_garbage():
     r = Running()
@@ -266,7 +303,7 @@ def fpm_routes_resync_garbage():
         assert f["routes_added"] == 3 and f["errors"] == 0, f
         ign = f["ignored"]
         assert ign["connected_own"] == 1 and ign["no_port"] == 1, ign
-        assert ign["ipv6"] == 1 and ign["unknown_nexthop"] == 1, ign
+        assert ign["no_ipv6"] == 1 and ign["unknown_nexthop"] == 1, ign
         assert f["peer"].startswith("127.0.0.1:"), f
 
         # --- packets follow: forwarded grows while the routes are there
@@ -407,6 +444,70 @@ def fpm_ecmp_groups():
         assert has_route(r, "10.88.0.0/16 via 198.51.100.3 port wan fpm"), r.routes()
         assert wait_until(lambda: r.q("/pktgate/nhgroups")["count"] == 0), \
             r.q("/pktgate/nhgroups")
+        rc, log = r.stop()
+        assert rc == 0, log[-2000:]
+    finally:
+        if z is not None:
+            z.close()
+        r.close()
+
+
+@case
+def fpm_ipv6_routes():
+    """IPv6 routes go to the live IPv6 table with origin fpm: a global
+    gateway names its port, a link-local one needs an OIF that is a mirror
+    interface (none here: counted no_oif), our connected prefix stays the table's, a delete
+    stops the traffic (ip6_no_route), and a resync removes what zebra did
+    not send again."""
+    r = Running(v6=True)
+    z = None
+    try:
+        z = Zebra(r.port)
+        assert wait_until(lambda: r.q("/pktgate/fpm")["connected"] == 1), "not connected"
+        z.send(frame(route(RTM_NEWROUTE, "2001:db8:77::/48", gw=GW6, family=AF_INET6),
+                     route(RTM_NEWROUTE, "2001:db8:66::/48", gw="fe80::22", oif=5,
+                           family=AF_INET6),
+                     route(RTM_NEWROUTE, "2001:db8:2::/64", oif=5, proto=PROTO_CONNECTED,
+                           family=AF_INET6),
+                     route(RTM_NEWROUTE, "2001:db8:55::/48", gw="2001:db8:9::1",
+                           family=AF_INET6)))
+        assert has_route6(r, "2001:db8:77::/48 via %s port wan fpm" % GW6), r.routes6()
+        f = fpm_when(r, lambda f: f["frames"] == 1)
+        assert f and f["routes_added"] == 1 and f["errors"] == 0, r.q("/pktgate/fpm")
+        ign = f["ignored"]
+        assert ign["no_oif"] == 1 and ign["connected_own"] == 1 and ign["no_port"] == 1, ign
+        rt = r.routes6()
+        for p in ("2001:db8:66::/48", "2001:db8:55::/48"):
+            assert not any(x.startswith(p + " ") for x in rt), rt
+        assert not any(x.startswith("2001:db8:2::/64 ") and "fpm" in x for x in rt), rt
+        # packets follow the route
+        s1 = r.q("/pktgate/stats")
+        assert wait_until(lambda: r.q("/pktgate/stats")["forwarded"] > s1["forwarded"] + 20)
+
+        # a delete: the traffic stops (ip6_no_route grows, forwarded does not)
+        z.send(frame(route(RTM_DELROUTE, "2001:db8:77::/48", family=AF_INET6)))
+        assert no_route6_for(r, "2001:db8:77::/48"), r.routes6()
+        f = fpm_when(r, lambda f: f["routes_deleted"] == 1)
+        assert f, r.q("/pktgate/fpm")
+        time.sleep(0.3)         # packets in flight before the change
+        s2 = r.q("/pktgate/stats")
+        assert wait_until(lambda: r.q("/pktgate/stats")["ip6_no_route"] >
+                          s2["ip6_no_route"] + 100)
+        assert r.q("/pktgate/stats")["forwarded"] == s2["forwarded"]
+
+        # resync: two routes, zebra restarts and sends one again
+        z.send(frame(route(RTM_NEWROUTE, "2001:db8:44::/48", gw=GW6, family=AF_INET6),
+                     route(RTM_NEWROUTE, "2001:db8:45::/48", gw=GW6, family=AF_INET6)))
+        assert has_route6(r, "2001:db8:45::/48 via %s port wan fpm" % GW6), r.routes6()
+        z.close()
+        z = Zebra(r.port)
+        z.send(frame(route(RTM_NEWROUTE, "2001:db8:44::/48", gw=GW6, family=AF_INET6)))
+        f = fpm_when(r, lambda f: f["stale_removed"] >= 1)
+        assert f and f["stale_removed"] == 1 and f["resync_pending"] == 0, f
+        rt = r.routes6()
+        assert "2001:db8:44::/48 via %s port wan fpm" % GW6 in rt, rt
+        assert not any(x.startswith("2001:db8:45::/48 ") for x in rt), rt
+        z.close()
         rc, log = r.stop()
         assert rc == 0, log[-2000:]
     finally:
