@@ -434,6 +434,39 @@ START_TEST(ipv6_routes)
 	ck_assert_mem_eq(out[3].prefix6, want, 16);
 	ck_assert_uint_eq(out[3].len, 48);
 
+	/* multipath: no IPv6 ECMP yet, the first hop and ecmp_truncated */
+	fb_init(&f);
+	nlh = fb_msg(&f, RTM_NEWROUTE);
+	{
+		struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		uint8_t mp[2][sizeof(struct rtnexthop) + 20];
+		unsigned int k;
+
+		rtm->rtm_family = AF_INET6;
+		rtm->rtm_dst_len = 48;
+		rtm->rtm_table = 254;
+		rtm->rtm_type = RTN_UNICAST;
+		mnl_attr_put(nlh, RTA_DST, 16, dst);
+		for (k = 0; k < 2; k++) {
+			struct rtnexthop rh = { .rtnh_len = sizeof(mp[k]),
+						.rtnh_ifindex = (int)(4 + k) };
+			struct nlattr a = { .nla_len = 20, .nla_type = RTA_GATEWAY };
+
+			memcpy(mp[k], &rh, sizeof(rh));
+			memcpy(mp[k] + sizeof(rh), &a, sizeof(a));
+			memcpy(mp[k] + sizeof(rh) + sizeof(a), k == 0 ? glob : ll, 16);
+		}
+		mnl_attr_put(nlh, RTA_MULTIPATH, sizeof(mp), mp);
+	}
+	fb_done(&f, nlh);
+	ck_assert_int_eq(parse(&f), 0);
+	ck_assert_uint_eq(n_out, 1);
+	ck_assert_uint_eq(out[0].op, PG_FPM_ROUTE_ADD);
+	ck_assert_mem_eq(out[0].gw6, glob, 16);
+	ck_assert_uint_eq(out[0].oif, 4);
+	ck_assert_uint_eq(out[0].n_gw, 0);
+	ck_assert_uint_eq(P.c.ecmp_truncated, 1);
+
 	/* cut anywhere inside an IPv6 route: the frame is refused */
 	fb_init(&f);
 	add_route6(&f, RTM_NEWROUTE, dst, 64, ll, 7, 0);
