@@ -6,7 +6,8 @@ their own, next to a pktgate (net_null ports) listening for FPM on the
 namespace's loopback. A kernel veth carries the WAN subnet so that zebra
 resolves the next hop (docs/frr.md). A static route added with vtysh must
 appear in /pktgate/routes with origin fpm, `no ip route` must remove it;
-two static routes for one prefix must become an ECMP next-hop group.
+two static routes for one prefix must become an ECMP next-hop group; an
+`ipv6 route` must reach the IPv6 table the same way.
 Every process and the namespace are removed again, by PID and by name.
 
 Needs root and /usr/lib/frr/zebra (exit 77, meson's SKIP, otherwise).
@@ -33,6 +34,8 @@ VETH, PEER = "pgfw" + TAG, "pgfp" + TAG      # both ends in NS
 WAN_NET_IP = "198.51.100.1/24"                # the kernel's view of the WAN port
 GW = "198.51.100.2"
 GW2 = "198.51.100.3"                          # no neighbor: an unresolved member
+WAN_NET_IP6 = "2001:db8:2::1/64"
+GW6 = "2001:db8:2::2"
 
 
 def wait_until(pred, timeout=30.0):
@@ -61,18 +64,24 @@ class Env:
         sh("ip", "link", "set", "lo", "up", ns=NS)
         sh("ip", "link", "add", VETH, "type", "veth", "peer", "name", PEER, ns=NS)
         sh("ip", "addr", "add", WAN_NET_IP, "dev", VETH, ns=NS)
+        sh("ip", "addr", "add", WAN_NET_IP6, "dev", VETH, "nodad", ns=NS)
         sh("ip", "link", "set", VETH, "up", ns=NS)
         sh("ip", "link", "set", PEER, "up", ns=NS)
         # pktgate, listening for FPM on the namespace's loopback
-        cfg = Config(ports=[Port("lan", "net_null0", "192.0.2.1", 24, "02:00:00:00:00:01"),
+        cfg = Config(ports=[Port("lan", "net_null0", "192.0.2.1", 24, "02:00:00:00:00:01",
+                                 ip6="2001:db8:1::1/64"),
                             Port("wan", "net_null1", "198.51.100.1", 24,
-                                 "02:00:00:00:00:02")],
-                     neighbors=[(GW, "02:00:00:00:00:99", "wan")])
+                                 "02:00:00:00:00:02", ip6=WAN_NET_IP6)],
+                     neighbors=[(GW, "02:00:00:00:00:99", "wan"),
+                                (GW6, "02:00:00:00:00:99", "wan")])
         conf = os.path.join(self.tmp, "pktgate.yaml")
         with open(conf, "w") as f:
             f.write(cfg.text() + "fpm:\n  listen: \"127.0.0.1:2620\"\n")
+        mem = pgtest.EAL_MEM_MB
+        pgtest.EAL_MEM_MB = 512        # the IPv6 table's two TRIE copies
         pg = self.spawn("pktgate", [pgtest.PKTGATE] + eal_args(
             self.prefix, ["net_null0,no-rx=1", "net_null1,no-rx=1"]) + ["--", "-c", conf])
+        pgtest.EAL_MEM_MB = mem
         self.tel = wait_for_socket(self.prefix, pg)
         # FRR: its files in a directory the frr user owns
         run = os.path.join(self.tmp, "frr")
@@ -104,6 +113,9 @@ class Env:
 
     def routes(self):
         return self.q("/pktgate/routes,0")["routes"]
+
+    def routes6(self):
+        return self.q("/pktgate/routes6,0")["routes"]
 
     def logs(self):
         out = []
@@ -170,6 +182,16 @@ def frr_static_route_over_fpm():
         assert wait_until(lambda: not any(r.startswith("10.77.") for r in e.routes())), \
             "%s\n%s" % (e.routes(), e.logs())
         assert wait_until(lambda: e.q("/pktgate/fpm")["routes_deleted"] >= 1)
+        # IPv6: a static route via a global gateway, then its removal
+        e.vtysh("conf t", "ipv6 route 2001:db8:77::/48 " + GW6)
+        want6 = "2001:db8:77::/48 via %s port wan fpm" % GW6
+        assert wait_until(lambda: want6 in e.routes6()), \
+            "%s not in %s\n%s%s" % (want6, e.routes6(), e.q("/pktgate/fpm"), e.logs())
+        e.vtysh("conf t", "no ipv6 route 2001:db8:77::/48 " + GW6)
+        assert wait_until(lambda: not any(r.startswith("2001:db8:77::") for r in e.routes6())), \
+            "%s\n%s" % (e.routes6(), e.logs())
+        f = e.q("/pktgate/fpm")
+        assert f["errors"] == 0 and f["resets"] == 0 and f["ignored"]["no_ipv6"] == 0, f
     finally:
         e.close()
 
