@@ -258,6 +258,13 @@ def no_route_for(r, prefix):
     return wait_until(lambda: not any(x.startswith(prefix + " ") for x in r.routes()))
 
 
+def close_all(r, z):
+    """End of a case: the fake zebra's socket, then pktgate."""
+    if z is not None:
+        z.close()
+    r.close()
+
+
 def has_route6(r, text):
     return wait_until(lambda: text in r.routes6())
 
@@ -410,9 +417,7 @@ def fpm_routes_resync_garbage():
         assert macs.get("10.77.1.1") == {GW_MAC, GW2_MAC}, macs
         assert macs.get("10.88.1.1") == {GW2_MAC}, macs
     finally:
-        if z is not None:
-            z.close()
-        r.close()
+        close_all(r, z)
 
 
 @case
@@ -447,9 +452,7 @@ def fpm_ecmp_groups():
         rc, log = r.stop()
         assert rc == 0, log[-2000:]
     finally:
-        if z is not None:
-            z.close()
-        r.close()
+        close_all(r, z)
 
 
 @case
@@ -511,9 +514,7 @@ def fpm_ipv6_routes():
         rc, log = r.stop()
         assert rc == 0, log[-2000:]
     finally:
-        if z is not None:
-            z.close()
-        r.close()
+        close_all(r, z)
 
 
 if __name__ == "__main__":
