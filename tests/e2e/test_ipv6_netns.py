@@ -34,6 +34,7 @@ from netns_util import mac_of, ping, sh, teardown  # noqa: E402
 pgtest.EAL_MEM_MB = 512     # room for the IPv6 TRIE, see test_ipv6.py
 TAG = "%d" % os.getpid()
 NS_A, NS_B = "pg-e2e6-a-" + TAG, "pg-e2e6-b-" + TAG
+DENIED_PORT = 23                  # lan's ACL denies TCP to it
 IF_A, IF_B = "pg6a" + TAG, "pg6b" + TAG          # root-namespace ends
 PEER_A, PEER_B = "pg6na" + TAG, "pg6nb" + TAG    # namespace ends
 A6, B6 = "2001:db8:1::10", "2001:db8:2::2"
@@ -85,6 +86,9 @@ class Env:
                                                    (B6, self.mac["b"], "wan")],
                      routes=[],
                      arp={"retry_ms": 200} if DYNAMIC else None)
+        # the firewall: telnet from the lan side is denied, the rest allowed
+        cfg.extra = ("acl:\n  - port: lan\n    rules:\n"
+                     "      - {action: deny, proto: tcp, dport: %d}\n" % DENIED_PORT)
         conf = os.path.join(self.tmp, "c.yaml")
         with open(conf, "w") as f:
             f.write(cfg.text())
@@ -159,6 +163,38 @@ def ping6_a_to_b_and_back():
     assert "ttl=63" in out, "one hop must take one off the hop limit:\n" + out
     ping6(NS_B, A6, count=3)
     ping6(NS_A, WAN6, count=3)           # pktgate's other address, via lan
+
+
+CONNECT = """
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).close()
+    print("connected")
+except ConnectionRefusedError:
+    print("refused")
+except OSError as e:
+    print("timeout" if isinstance(e, socket.timeout) else "error %s" % e)
+"""
+
+
+def tcp_connect(ns, dst, port):
+    return sh("/usr/bin/python3", "-c", CONNECT, dst, str(port), ns=ns,
+              timeout=20).stdout.strip()
+
+
+@case
+def tcp_to_a_denied_port_is_dropped_by_the_acl():
+    """Nothing listens on B: a SYN that pktgate forwards comes back as B's
+    RST ("refused"); one to the port lan's ACL denies never reaches B
+    ("timeout") and is counted as acl_deny."""
+    e = env()
+    before = e.tel.query("/pktgate/stats").get("acl_deny", 0)
+    assert tcp_connect(NS_A, B6, DENIED_PORT + 1) == "refused"
+    assert tcp_connect(NS_A, B6, DENIED_PORT) == "timeout"
+    after = e.tel.query("/pktgate/stats")
+    assert after["acl_deny"] - before >= 1, after
+    # the other direction has no list: B reaches A's closed port
+    assert tcp_connect(NS_B, A6, DENIED_PORT) == "refused"
 
 
 @case
