@@ -14,7 +14,6 @@ Needs root (exit 77, meson's SKIP, otherwise).
 usage: test_punt.py PKTGATE [case-name-substring...]
 """
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,8 +22,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import (Config, Port, case, main,  # noqa: E402
-                    parse_summary, unique_prefix, wait_for_socket)
-from netns_util import mac_of, ping, sh, teardown  # noqa: E402
+                    parse_summary, unique_prefix)
+from netns_util import (mac_of, ping, sh, start_pktgate, stop_pktgate,  # noqa: E402
+                        teardown)
 
 TAG = "%d" % os.getpid()
 NS_G, NS_P = "pg-punt-g-" + TAG, "pg-punt-p-" + TAG
@@ -83,26 +83,8 @@ class Env:
         q = pgtest.TOPOLOGY["queues"]
         eal = pgtest.eal_args(self.prefix, ["net_af_packet0,iface=%s,qpairs=%d" % (IF_G, q)],
                               log_levels=())
-        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
-        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
-        cmd = (["ip", "netns", "exec", NS_G, pgtest.PKTGATE] + eal
-               + ["--", "-c", conf, "--duration", "120"])
-        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
-        try:
-            self.tel = wait_for_socket(self.prefix, self.proc)
-        except AssertionError:
-            self.err.seek(0)
-            raise AssertionError("pktgate did not come up:\n" + self.err.read()[-3000:])
-
-    def stop(self):
-        if self.tel is not None:
-            self.tel.close()
-            self.tel = None
-        self.proc.send_signal(signal.SIGINT)
-        rc = self.proc.wait(timeout=30)
-        self.out.seek(0)
-        self.err.seek(0)
-        return rc, self.out.read(), self.err.read()
+        start_pktgate(self, [pgtest.PKTGATE] + eal + ["--", "-c", conf, "--duration", "120"],
+                      ns=NS_G)
 
     def close(self):
         teardown(self, (NS_G, NS_P), ())
@@ -143,7 +125,7 @@ def tcp_through_the_exception_path():
         # the kernel resolved the peer by its own ARP (reply punted to it)
         neigh = sh("ip", "neigh", "show", P_IP, "dev", TAP, ns=NS_G).stdout
         assert mac_of(IF_P, NS_P) in neigh, neigh
-        rc, out, err = env.stop()
+        rc, out, err = stop_pktgate(env)
         assert rc == 0, err[-2000:]
         s = parse_summary(out)
         assert s["punted"] == tel["punted"] and s["ctl_tx"] >= lan["from_kernel"], s["lines"]
