@@ -74,9 +74,9 @@ def start_pktgate(env, cmd, ns=None):
     env.proc = subprocess.Popen(cmd, cwd=env.tmp, stdout=env.out, stderr=env.err)
     try:
         env.tel = wait_for_socket(env.prefix, env.proc)
-    except AssertionError:
+    except (AssertionError, OSError) as e:      # OSError: it died while we asked
         env.err.seek(0)
-        raise AssertionError("pktgate did not come up:\n" + env.err.read()[-3000:])
+        raise AssertionError("pktgate did not come up (%s):\n%s" % (e, env.err.read()[-3000:]))
 
 
 def stop_pktgate(env):
