@@ -149,7 +149,10 @@ def tcp_through_the_exception_path():
         rc, out, err = stop_pktgate(env)
         assert rc == 0, err[-2000:]
         s = parse_summary(out)
-        assert s["punted"] == tel["punted"] and s["ctl_tx"] >= lan["from_kernel"], s["lines"]
+        # at least what telemetry saw: G's kernel may still send (and be
+        # answered) between that snapshot and the SIGINT
+        assert s["punted"] >= tel["punted"] and s["ctl_tx"] >= lan["from_kernel"], (
+            tel, s["lines"])
         assert s["rx"] == s["forwarded"] + s["local"] + s["drops"], s["lines"]
     finally:
         env.close()
