@@ -14,6 +14,7 @@
 #include "check.h"
 #include "control.h"
 #include "ctl.h"
+#include "pg_punt.h"
 #include "pg_telemetry.h"
 
 /* Entries per page of route list / neighbor list (about 100 bytes each:
@@ -421,6 +422,14 @@ h_route_del(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 	return change_end(v, cmd, ret, e, out, err, errlen, true);
 }
 
+/* The command's address as pg_punt_neigh_set() takes it. */
+static const void *
+cmd_addr(const struct pg_cmd *cmd)
+{
+	return cmd->addr.family == AF_INET6 ? (const void *)cmd->addr.v6 :
+					      (const void *)&cmd->addr.v4;
+}
+
 static int
 h_neighbor_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
 	       void *arg)
@@ -437,6 +446,9 @@ h_neighbor_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t 
 	else
 		ret = pg_fib_neigh_set(v->fib, cmd->addr.v4, cmd->mac, port,
 				       PG_FIB_NEIGH_STATIC, e);
+	if (ret == 0)
+		pg_punt_neigh_set(v->punt, v->conf, port, cmd->addr.family, cmd_addr(cmd),
+				  cmd->mac);
 	return change_end(v, cmd, ret, e, out, err, errlen, false);
 }
 
@@ -454,6 +466,8 @@ h_neighbor_del(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t 
 		ret = pg_fib6_neigh_del(v->fib6, cmd->addr.v6, port, e);
 	else
 		ret = pg_fib_neigh_del(v->fib, cmd->addr.v4, e);
+	if (ret == 0)
+		pg_punt_neigh_del(v->punt, v->conf, port, cmd->addr.family, cmd_addr(cmd));
 	return change_end(v, cmd, ret, e, out, err, errlen, false);
 }
 

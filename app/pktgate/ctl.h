@@ -20,6 +20,8 @@
 #include "pg_worker.h"
 
 /** Everything the handlers read; the control thread keeps it current. */
+struct pg_punt;
+
 struct pg_ctl_view {
 	const struct pg_conf *conf;
 	const struct pg_ports *ports;
@@ -28,6 +30,8 @@ struct pg_ctl_view {
 	struct pg_fib6 *fib6;           /**< the live IPv6 table; NULL: IPv6 off */
 	const struct pg_workers *workers;
 	struct pg_acl_ctl *acl;         /**< firewall lists (acl reload) */
+	const struct pg_punt *punt;     /**< mirrors (neighbor changes go to the
+					     * kernel's table too); NULL: none */
 };
 
 /**

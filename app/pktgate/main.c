@@ -299,6 +299,7 @@ run(const struct pg_cli *cli, struct pg_conf *conf)
 	ctl_view.fib6 = fib6;
 	ctl_view.workers = &workers;
 	ctl_view.acl = &acl_ctl;
+	ctl_view.punt = punt;
 	pg_ctl_handlers_init(&handlers, &ctl_view);
 	if (conf->control_socket[0] != '\0') {
 		ctlsock = pg_ctlsock_create(conf->control_socket, &handlers, err, sizeof(err));

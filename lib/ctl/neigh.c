@@ -1,47 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 pktgate authors
  */
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_arp.h>
-#include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_log.h>
-#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
 #include "pg_neigh.h"
+#include "pg_neigh_table.h"
 
 RTE_LOG_REGISTER_SUFFIX(pg_neigh_logtype, neigh, INFO);
 #define NEIGH_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, pg_neigh_logtype, "pktgate.neigh: " fmt "\n", ##__VA_ARGS__)
 
-/* Events read per ring and tick: bounds a tick's work under an ARP storm. */
-#define EVENTS_PER_TICK 256
-
-struct entry {
-	uint32_t ip;
-	uint16_t port;
-	uint8_t mac[6];          /**< last learned */
-	struct pg_neigh_timer t;
-};
-
 struct pg_neigh {
 	struct pg_fib *fib;
-	struct pg_neigh_params p;
-	struct rte_mempool *pool;
-	struct rte_ring *inject;
-	unsigned int n_rings;
-	struct rte_ring **events;
-	struct rte_hash *index;        /**< ip -> position in entries[] */
-	struct entry *entries;
-	pthread_mutex_t lock;          /**< vs telemetry */
-	struct pg_neigh_counters c;
+	struct pg_neigh_table t;       /**< keyed by the IPv4 address alone */
 };
 
 static const char *const state_names[] = {
@@ -167,89 +145,28 @@ pg_neigh_rings_free(struct rte_ring **rings, unsigned int n)
 	free(rings);
 }
 
-struct pg_neigh *
-pg_neigh_create(struct pg_fib *fib, const struct pg_neigh_params *params,
-		unsigned int n_workers, struct rte_mempool *pool, int socket)
-{
-	static unsigned int instance;
-	struct rte_hash_parameters hp;
-	struct pg_neigh *n;
-	char name[RTE_RING_NAMESIZE];
+/* ---- ARP ------------------------------------------------------------------- */
 
-	n = calloc(1, sizeof(*n));
-	if (n == NULL)
-		return NULL;
-	pthread_mutex_init(&n->lock, NULL);
-	pg_neigh_params_defaults(&n->p, params);
-	n->fib = fib;
-	n->pool = pool;
-	n->n_rings = n_workers;
-	n->events = pg_neigh_rings_create("pg_nev", instance, n_workers,
-					  sizeof(struct pg_neigh_event), socket);
-	n->entries = calloc(n->p.max_entries, sizeof(*n->entries));
-	if (n->events == NULL || n->entries == NULL)
-		goto fail;
-	snprintf(name, sizeof(name), "pg_ninj%u", instance);
-	n->inject = rte_ring_create(name, 256, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	memset(&hp, 0, sizeof(hp));
-	snprintf(name, sizeof(name), "pg_nidx%u", instance++);
-	hp.name = name;
-	hp.entries = n->p.max_entries;
-	hp.key_len = sizeof(uint32_t);
-	hp.hash_func = rte_jhash;
-	hp.socket_id = socket;
-	n->index = rte_hash_create(&hp);
-	if (n->inject == NULL || n->index == NULL)
-		goto fail;
-	return n;
-fail:
-	pg_neigh_free(n);
-	return NULL;
+static bool
+arp_may_learn(void *ctx, const union pg_neigh_key *k, uint16_t port)
+{
+	const struct pg_neigh *n = ctx;
+
+	return pg_fib_neigh_kind(n->fib, k->ip4) == PG_FIB_NEIGH_NONE &&
+	       pg_fib_port_of(n->fib, k->ip4) == (int)port;
 }
 
-void
-pg_neigh_free(struct pg_neigh *n)
-{
-	struct rte_mbuf *m;
-
-	if (n == NULL)
-		return;
-	pg_neigh_rings_free(n->events, n->n_rings);
-	if (n->inject != NULL) {
-		while (rte_ring_sc_dequeue(n->inject, (void **)&m) == 0)
-			rte_pktmbuf_free(m);
-		rte_ring_free(n->inject);
-	}
-	rte_hash_free(n->index);
-	free(n->entries);
-	pthread_mutex_destroy(&n->lock);
-	free(n);
-}
-
-struct rte_ring *
-pg_neigh_event_ring(struct pg_neigh *n, unsigned int i)
-{
-	return i < n->n_rings ? n->events[i] : NULL;
-}
-
-struct rte_ring *
-pg_neigh_inject_ring(struct pg_neigh *n)
-{
-	return n->inject;
-}
-
-/* An ARP request for @p e->ip: broadcast, or unicast to the MAC we knew
- * when re-checking a reachable entry (RFC 1122 2.3.2.1). */
+/* An ARP request for @p e: broadcast, or unicast to the MAC we knew when
+ * re-checking a reachable entry (RFC 1122 2.3.2.1). */
 static void
-send_request(struct pg_neigh *n, const struct entry *e, bool unicast)
+arp_build_request(void *ctx, const struct pg_neigh_entry *e, bool unicast,
+		  struct rte_mbuf *m)
 {
+	const struct pg_neigh *n = ctx;
 	const struct pg_fib_port *p = &n->fib->ports[e->port];
-	struct rte_mbuf *m = rte_pktmbuf_alloc(n->pool);
 	struct rte_ether_hdr *eth;
 	struct rte_arp_hdr *arp;
 
-	if (m == NULL)
-		return;
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, RTE_ETHER_MIN_LEN -
 							  RTE_ETHER_CRC_LEN);
 	memset(eth, 0, RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
@@ -267,183 +184,126 @@ send_request(struct pg_neigh *n, const struct entry *e, bool unicast)
 	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
 	arp->arp_data.arp_sha = p->mac;
 	arp->arp_data.arp_sip = rte_cpu_to_be_32(p->ip4);
-	arp->arp_data.arp_tip = rte_cpu_to_be_32(e->ip);
-	m->hash.usr = e->port;
-	if (rte_ring_sp_enqueue(n->inject, m) != 0) {
-		rte_pktmbuf_free(m);
-		n->c.inject_full++;
-		return;
-	}
-	n->c.requests++;
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(e->k.ip4);
 }
 
-static struct entry *
-find(struct pg_neigh *n, uint32_t ip)
+static int
+arp_install(void *ctx, const struct pg_neigh_entry *e, const uint8_t mac[6])
 {
-	const int pos = rte_hash_lookup(n->index, &ip);
-
-	return pos < 0 ? NULL : &n->entries[pos];
-}
-
-static void
-forget(struct pg_neigh *n, struct entry *e)
-{
-	const uint32_t ip = e->ip;
-
-	rte_hash_del_key(n->index, &ip);
-	memset(e, 0, sizeof(*e));
-}
-
-static void
-on_resolve(struct pg_neigh *n, const struct pg_neigh_event *ev, double now)
-{
-	struct entry *e = find(n, ev->ip);
-	int pos;
-
-	if (e != NULL) {
-		/* Asked already, or known; a failed address waits its hold. */
-		if (pg_neigh_timer_resolve(&e->t, &n->p, now, false) == PG_NEIGH_ACT_ASK)
-			send_request(n, e, false);
-		return;
-	}
-	/* Configured neighbors, and addresses off our subnets, are not ours
-	 * to resolve. */
-	if (pg_fib_neigh_kind(n->fib, ev->ip) != PG_FIB_NEIGH_NONE ||
-	    pg_fib_port_of(n->fib, ev->ip) != (int)ev->port)
-		return;
-	pos = rte_hash_add_key(n->index, &ev->ip);
-	if (pos < 0) {
-		n->c.table_full++;
-		return;
-	}
-	e = &n->entries[pos];
-	memset(e, 0, sizeof(*e));
-	e->ip = ev->ip;
-	e->port = ev->port;
-	pg_neigh_timer_resolve(&e->t, &n->p, now, true);
-	send_request(n, e, false);
-}
-
-static void
-on_seen(struct pg_neigh *n, const struct pg_neigh_event *ev, double now)
-{
-	struct entry *e = find(n, ev->ip);
+	struct pg_neigh *n = ctx;
 	char err[PG_CONF_ERR_LEN], a[20];
-	int pos;
 
-	if (e == NULL && ev->kind == PG_NEIGH_EV_ASKED_US &&
-	    pg_fib_neigh_kind(n->fib, ev->ip) == PG_FIB_NEIGH_NONE &&
-	    pg_fib_port_of(n->fib, ev->ip) == (int)ev->port) {
-		pos = rte_hash_add_key(n->index, &ev->ip);
-		if (pos < 0) {
-			n->c.table_full++;
-			return;
-		}
-		e = &n->entries[pos];
-		memset(e, 0, sizeof(*e));
-		e->ip = ev->ip;
-		e->port = ev->port;
-		e->t.state = PG_NEIGH_INCOMPLETE;
-	}
-	/* Otherwise only what we asked for is learned. */
-	if (e == NULL || e->port != ev->port)
-		return;
-	if (e->t.state != PG_NEIGH_REACHABLE || memcmp(e->mac, ev->mac, 6) != 0) {
-		if (pg_fib_neigh_set(n->fib, e->ip, ev->mac, e->port,
-				     PG_FIB_NEIGH_DYNAMIC, err) != 0) {
-			NEIGH_LOG(WARNING, "%s: not learned: %s",
-				  pg_conf_ip4_str(e->ip, a, sizeof(a)), err);
-			forget(n, e);
-			return;
-		}
-	}
-	memcpy(e->mac, ev->mac, 6);
-	if (pg_neigh_timer_answered(&e->t, &n->p, now))
-		n->c.learned++;
+	if (pg_fib_neigh_set(n->fib, e->k.ip4, mac, e->port, PG_FIB_NEIGH_DYNAMIC, err) == 0)
+		return 0;
+	NEIGH_LOG(WARNING, "%s: not learned: %s", pg_conf_ip4_str(e->k.ip4, a, sizeof(a)), err);
+	return -1;
 }
 
-/* Timers of one entry. */
 static void
-age(struct pg_neigh *n, struct entry *e, double now)
+arp_expire(void *ctx, const struct pg_neigh_entry *e)
 {
+	struct pg_neigh *n = ctx;
 	char err[PG_CONF_ERR_LEN];
 
-	switch (pg_neigh_timer_age(&e->t, &n->p, now, &n->c)) {
-	case PG_NEIGH_ACT_ASK:
-		send_request(n, e, false);
-		break;
-	case PG_NEIGH_ACT_ASK_UNICAST:
-		send_request(n, e, true);
-		break;
-	case PG_NEIGH_ACT_EXPIRED:
-		/* Gone: routes through it stop until it answers again. */
-		if (pg_fib_neigh_kind(n->fib, e->ip) == PG_FIB_NEIGH_DYNAMIC)
-			pg_fib_neigh_del(n->fib, e->ip, err);
-		forget(n, e);
-		break;
-	case PG_NEIGH_ACT_FORGET:
-		forget(n, e);
-		break;
-	default:
-		break;
+	if (pg_fib_neigh_kind(n->fib, e->k.ip4) == PG_FIB_NEIGH_DYNAMIC)
+		pg_fib_neigh_del(n->fib, e->k.ip4, err);
+}
+
+static void
+arp_decode(const void *ev, union pg_neigh_key *k, uint16_t *port, uint8_t *kind,
+	   const uint8_t **mac)
+{
+	const struct pg_neigh_event *e = ev;
+
+	k->ip4 = e->ip;
+	*port = e->port;
+	*kind = e->kind;
+	*mac = e->mac;
+}
+
+static const struct pg_neigh_ops arp_ops = {
+	.may_learn = arp_may_learn,
+	.build_request = arp_build_request,
+	.install = arp_install,
+	.expire = arp_expire,
+	.decode = arp_decode,
+};
+
+struct pg_neigh *
+pg_neigh_create(struct pg_fib *fib, const struct pg_neigh_params *params,
+		unsigned int n_workers, struct rte_mempool *pool, int socket)
+{
+	static unsigned int instance;
+	struct pg_neigh_table_params tp = {
+		.tag = "pg_n",
+		.instance = instance++,
+		.key_len = sizeof(uint32_t),
+		.n_rings = n_workers,
+		.event_size = sizeof(struct pg_neigh_event),
+		.pool = pool,
+		.socket = socket,
+	};
+	struct pg_neigh *n;
+	char name[RTE_RING_NAMESIZE];
+
+	n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	n->fib = fib;
+	snprintf(name, sizeof(name), "pg_ninj%u", tp.instance);
+	tp.inject = rte_ring_create(name, 256, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (pg_neigh_table_init(&n->t, &tp, params, &arp_ops, n) != 0 || tp.inject == NULL) {
+		pg_neigh_free(n);
+		return NULL;
 	}
+	return n;
+}
+
+void
+pg_neigh_free(struct pg_neigh *n)
+{
+	struct rte_mbuf *m;
+
+	if (n == NULL)
+		return;
+	pg_neigh_table_fini(&n->t);
+	if (n->t.inject != NULL) {
+		while (rte_ring_sc_dequeue(n->t.inject, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(n->t.inject);
+	}
+	free(n);
+}
+
+struct rte_ring *
+pg_neigh_event_ring(struct pg_neigh *n, unsigned int i)
+{
+	return i < n->t.n_rings ? n->t.events[i] : NULL;
+}
+
+struct rte_ring *
+pg_neigh_inject_ring(struct pg_neigh *n)
+{
+	return n->t.inject;
 }
 
 void
 pg_neigh_poll(struct pg_neigh *n, double now)
 {
-	struct pg_neigh_event ev[EVENTS_PER_TICK];
-	const void *key;
-	void *data;
-	uint32_t iter = 0;
-	unsigned int r, i, k;
-	int pos;
-
-	pthread_mutex_lock(&n->lock);
-	for (r = 0; r < n->n_rings; r++) {
-		k = rte_ring_sc_dequeue_burst_elem(n->events[r], ev, sizeof(ev[0]),
-						   EVENTS_PER_TICK, NULL);
-		n->c.events += k;
-		for (i = 0; i < k; i++) {
-			if (ev[i].kind == PG_NEIGH_EV_RESOLVE)
-				on_resolve(n, &ev[i], now);
-			else
-				on_seen(n, &ev[i], now);
-		}
-	}
-	while ((pos = rte_hash_iterate(n->index, &key, &data, &iter)) >= 0)
-		age(n, &n->entries[pos], now);
-	pthread_mutex_unlock(&n->lock);
+	pg_neigh_table_poll(&n->t, now);
 }
 
 bool
 pg_neigh_state_of(struct pg_neigh *n, uint32_t ip, enum pg_neigh_state *st)
 {
-	const struct entry *e;
+	const union pg_neigh_key k = { .ip4 = ip };
 
-	pthread_mutex_lock(&n->lock);
-	e = find(n, ip);
-	if (e != NULL)
-		*st = (enum pg_neigh_state)e->t.state;
-	pthread_mutex_unlock(&n->lock);
-	return e != NULL;
+	return pg_neigh_table_state_of(&n->t, &k, st);
 }
 
 void
 pg_neigh_counters(struct pg_neigh *n, struct pg_neigh_counters *out,
 		  unsigned int *incomplete)
 {
-	const void *key;
-	void *data;
-	uint32_t iter = 0;
-	int pos;
-
-	pthread_mutex_lock(&n->lock);
-	*out = n->c;
-	*incomplete = 0;
-	while ((pos = rte_hash_iterate(n->index, &key, &data, &iter)) >= 0)
-		if (n->entries[pos].t.state == PG_NEIGH_INCOMPLETE ||
-		    n->entries[pos].t.state == PG_NEIGH_FAILED)
-			(*incomplete)++;
-	pthread_mutex_unlock(&n->lock);
+	pg_neigh_table_counters(&n->t, out, incomplete);
 }

@@ -3,54 +3,121 @@
  */
 
 /*
- * The IPv6 resolver (pg_neigh6.h). Its state machine and rings are
- * neigh.c's (pg_neigh_timer_*(), pg_neigh_rings_*()); what differs is the
- * key (address and port), the message (Neighbor Solicitation) and the
- * table (pg_fib6).
+ * The IPv6 resolver (pg_neigh6.h). Its entries, state machine and rings
+ * are neigh_table.c's and neigh.c's; what differs is here: the key
+ * (address and port), the message (Neighbor Solicitation) and the table
+ * (pg_fib6).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
 #include "pg_neigh6.h"
+#include "pg_neigh_table.h"
 #include "pg_pkt6.h"
 
 RTE_LOG_REGISTER_SUFFIX(pg_neigh6_logtype, neigh6, INFO);
 #define NEIGH6_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, pg_neigh6_logtype, "pktgate.neigh6: " fmt "\n", ##__VA_ARGS__)
 
-#define EVENTS_PER_TICK 256
-
-struct key {
-	uint8_t ip[16];
-	uint16_t port;
-	uint16_t zero;
-};
-
-struct entry {
-	struct key k;
-	uint8_t mac[6];
-	struct pg_neigh_timer t;
-};
-
 struct pg_neigh6 {
 	struct pg_fib6 *fib;
-	struct pg_neigh_params p;
-	struct rte_mempool *pool;
-	struct rte_ring *inject;
-	unsigned int n_rings;
-	struct rte_ring **events;
-	struct rte_hash *index;        /**< key -> position in entries[] */
-	struct entry *entries;
-	pthread_mutex_t lock;          /**< vs telemetry */
-	struct pg_neigh_counters c;
+	struct pg_neigh_table t;       /**< keyed by address and port */
+};
+
+static const uint8_t *
+key_ip(const union pg_neigh_key *k)
+{
+	return k->ip6.ip;
+}
+
+/* Ours to resolve: on that port's link, not configured, not us. */
+static bool
+nd_may_learn(void *ctx, const union pg_neigh_key *k, uint16_t port)
+{
+	const struct pg_neigh6 *n = ctx;
+	const uint8_t *ip = key_ip(k);
+
+	if (port >= n->fib->n_ports || !n->fib->port[port].enabled)
+		return false;
+	if (!pg_fib6_is_link_local(ip) && pg_fib6_port_of(n->fib, ip) != (int)port)
+		return false;
+	if (memcmp(ip, n->fib->port[port].global, 16) == 0 ||
+	    memcmp(ip, n->fib->port[port].ll, 16) == 0)
+		return false;
+	return pg_fib6_neigh_kind(n->fib, ip, port) == PG_FIB_NEIGH_NONE;
+}
+
+/* A Neighbor Solicitation for @p e: multicast, or unicast to the MAC we
+ * knew when re-checking a reachable entry. */
+static void
+nd_build_request(void *ctx, const struct pg_neigh_entry *e, bool unicast,
+		 struct rte_mbuf *m)
+{
+	const struct pg_neigh6 *n = ctx;
+	const struct pg_fib6_port *p = &n->fib->port[e->port];
+	const uint32_t len = sizeof(struct rte_ether_hdr) + PG_IP6_HLEN + PG_ND_NS_LEN;
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, len);
+	const uint8_t *ip = key_ip(&e->k);
+
+	pg_nd_ns_build(eth, &p->mac, pg_fib6_is_link_local(ip) ? p->ll : p->global, ip,
+		       unicast ? e->mac : NULL);
+}
+
+static int
+nd_install(void *ctx, const struct pg_neigh_entry *e, const uint8_t mac[6])
+{
+	struct pg_neigh6 *n = ctx;
+	char err[PG_CONF_ERR_LEN], a[PG_CONF_IP6_STRLEN];
+
+	if (pg_fib6_neigh_set(n->fib, key_ip(&e->k), mac, e->port, PG_FIB_NEIGH_DYNAMIC,
+			      err) == 0)
+		return 0;
+	NEIGH6_LOG(WARNING, "%s: not learned: %s", pg_conf_ip6_str(key_ip(&e->k), a, sizeof(a)),
+		   err);
+	return -1;
+}
+
+static void
+nd_expire(void *ctx, const struct pg_neigh_entry *e)
+{
+	struct pg_neigh6 *n = ctx;
+	char err[PG_CONF_ERR_LEN];
+
+	if (pg_fib6_neigh_kind(n->fib, key_ip(&e->k), e->port) == PG_FIB_NEIGH_DYNAMIC)
+		pg_fib6_neigh_del(n->fib, key_ip(&e->k), e->port, err);
+}
+
+static void
+key_of(union pg_neigh_key *k, const uint8_t ip[16], uint16_t port)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->ip6.ip, ip, 16);
+	k->ip6.port = port;
+}
+
+static void
+nd_decode(const void *ev, union pg_neigh_key *k, uint16_t *port, uint8_t *kind,
+	  const uint8_t **mac)
+{
+	const struct pg_neigh6_event *e = ev;
+
+	key_of(k, e->ip, e->port);
+	*port = e->port;
+	*kind = e->kind;
+	*mac = e->mac;
+}
+
+static const struct pg_neigh_ops nd_ops = {
+	.may_learn = nd_may_learn,
+	.build_request = nd_build_request,
+	.install = nd_install,
+	.expire = nd_expire,
+	.decode = nd_decode,
 };
 
 struct pg_neigh6 *
@@ -59,38 +126,27 @@ pg_neigh6_create(struct pg_fib6 *fib, const struct pg_neigh_params *params,
 		 int socket)
 {
 	static unsigned int instance;
-	struct rte_hash_parameters hp;
+	const struct pg_neigh_table_params tp = {
+		.tag = "pg_n6",
+		.instance = instance++,
+		.key_len = sizeof(((union pg_neigh_key *)0)->ip6),
+		.n_rings = n_workers,
+		.event_size = sizeof(struct pg_neigh6_event),
+		.pool = pool,
+		.inject = inject,
+		.socket = socket,
+	};
 	struct pg_neigh6 *n;
-	char name[RTE_RING_NAMESIZE];
 
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
 		return NULL;
-	pthread_mutex_init(&n->lock, NULL);
-	pg_neigh_params_defaults(&n->p, params);
 	n->fib = fib;
-	n->pool = pool;
-	n->inject = inject;
-	n->n_rings = n_workers;
-	n->events = pg_neigh_rings_create("pg_n6ev", instance, n_workers,
-					  sizeof(struct pg_neigh6_event), socket);
-	n->entries = calloc(n->p.max_entries, sizeof(*n->entries));
-	if (n->events == NULL || n->entries == NULL)
-		goto fail;
-	memset(&hp, 0, sizeof(hp));
-	snprintf(name, sizeof(name), "pg_n6idx%u", instance++);
-	hp.name = name;
-	hp.entries = n->p.max_entries;
-	hp.key_len = sizeof(struct key);
-	hp.hash_func = rte_jhash;
-	hp.socket_id = socket;
-	n->index = rte_hash_create(&hp);
-	if (n->index == NULL)
-		goto fail;
+	if (pg_neigh_table_init(&n->t, &tp, params, &nd_ops, n) != 0) {
+		pg_neigh6_free(n);
+		return NULL;
+	}
 	return n;
-fail:
-	pg_neigh6_free(n);
-	return NULL;
 }
 
 void
@@ -98,225 +154,35 @@ pg_neigh6_free(struct pg_neigh6 *n)
 {
 	if (n == NULL)
 		return;
-	pg_neigh_rings_free(n->events, n->n_rings);
-	rte_hash_free(n->index);
-	free(n->entries);
-	pthread_mutex_destroy(&n->lock);
+	pg_neigh_table_fini(&n->t);
 	free(n);
 }
 
 struct rte_ring *
 pg_neigh6_event_ring(struct pg_neigh6 *n, unsigned int i)
 {
-	return i < n->n_rings ? n->events[i] : NULL;
-}
-
-/* A Neighbor Solicitation for @p e: multicast, or unicast to the MAC we
- * knew when re-checking a reachable entry. */
-static void
-send_solicit(struct pg_neigh6 *n, const struct entry *e, bool unicast)
-{
-	const struct pg_fib6_port *p = &n->fib->port[e->k.port];
-	const uint32_t len = sizeof(struct rte_ether_hdr) + PG_IP6_HLEN + PG_ND_NS_LEN;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(n->pool);
-	struct rte_ether_hdr *eth;
-
-	if (m == NULL)
-		return;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, len);
-	pg_nd_ns_build(eth, &p->mac, pg_fib6_is_link_local(e->k.ip) ? p->ll : p->global,
-		       e->k.ip, unicast ? e->mac : NULL);
-	m->hash.usr = e->k.port;
-	if (rte_ring_sp_enqueue(n->inject, m) != 0) {
-		rte_pktmbuf_free(m);
-		n->c.inject_full++;
-		return;
-	}
-	n->c.requests++;
-}
-
-static struct entry *
-find(struct pg_neigh6 *n, const struct key *k)
-{
-	const int pos = rte_hash_lookup(n->index, k);
-
-	return pos < 0 ? NULL : &n->entries[pos];
-}
-
-static void
-forget(struct pg_neigh6 *n, struct entry *e)
-{
-	const struct key k = e->k;
-
-	rte_hash_del_key(n->index, &k);
-	memset(e, 0, sizeof(*e));
-}
-
-/* Ours to resolve: on that port's link, not configured, not us. */
-static bool
-resolvable(struct pg_neigh6 *n, const struct key *k)
-{
-	if (k->port >= n->fib->n_ports || !n->fib->port[k->port].enabled)
-		return false;
-	if (!pg_fib6_is_link_local(k->ip) && pg_fib6_port_of(n->fib, k->ip) != (int)k->port)
-		return false;
-	if (memcmp(k->ip, n->fib->port[k->port].global, 16) == 0 ||
-	    memcmp(k->ip, n->fib->port[k->port].ll, 16) == 0)
-		return false;
-	return pg_fib6_neigh_kind(n->fib, k->ip, k->port) != PG_FIB_NEIGH_STATIC;
-}
-
-static struct entry *
-add(struct pg_neigh6 *n, const struct key *k)
-{
-	struct entry *e;
-	const int pos = rte_hash_add_key(n->index, k);
-
-	if (pos < 0) {
-		n->c.table_full++;
-		return NULL;
-	}
-	e = &n->entries[pos];
-	memset(e, 0, sizeof(*e));
-	e->k = *k;
-	e->t.state = PG_NEIGH_INCOMPLETE;
-	return e;
-}
-
-static void
-on_resolve(struct pg_neigh6 *n, const struct key *k, double now)
-{
-	struct entry *e = find(n, k);
-
-	if (e != NULL) {
-		/* Asked already, or known; a failed address waits its hold. */
-		if (pg_neigh_timer_resolve(&e->t, &n->p, now, false) == PG_NEIGH_ACT_ASK)
-			send_solicit(n, e, false);
-		return;
-	}
-	if (!resolvable(n, k) || pg_fib6_neigh_kind(n->fib, k->ip, k->port) != PG_FIB_NEIGH_NONE)
-		return;
-	e = add(n, k);
-	if (e == NULL)
-		return;
-	pg_neigh_timer_resolve(&e->t, &n->p, now, true);
-	send_solicit(n, e, false);
-}
-
-static void
-on_seen(struct pg_neigh6 *n, const struct key *k, const struct pg_neigh6_event *ev,
-	double now)
-{
-	struct entry *e = find(n, k);
-	char err[PG_CONF_ERR_LEN], a[PG_CONF_IP6_STRLEN];
-
-	/* A solicitation for us with its sender's address: learned (RFC 4861
-	 * 7.2.3); otherwise only what we asked for. */
-	if (e == NULL && ev->kind == PG_NEIGH_EV_ASKED_US && resolvable(n, k) &&
-	    pg_fib6_neigh_kind(n->fib, k->ip, k->port) == PG_FIB_NEIGH_NONE)
-		e = add(n, k);
-	if (e == NULL)
-		return;
-	if (e->t.state != PG_NEIGH_REACHABLE || memcmp(e->mac, ev->mac, 6) != 0) {
-		if (pg_fib6_neigh_set(n->fib, k->ip, ev->mac, k->port, PG_FIB_NEIGH_DYNAMIC,
-				      err) != 0) {
-			NEIGH6_LOG(WARNING, "%s: not learned: %s",
-				   pg_conf_ip6_str(k->ip, a, sizeof(a)), err);
-			forget(n, e);
-			return;
-		}
-	}
-	memcpy(e->mac, ev->mac, 6);
-	if (pg_neigh_timer_answered(&e->t, &n->p, now))
-		n->c.learned++;
-}
-
-static void
-age(struct pg_neigh6 *n, struct entry *e, double now)
-{
-	char err[PG_CONF_ERR_LEN];
-
-	switch (pg_neigh_timer_age(&e->t, &n->p, now, &n->c)) {
-	case PG_NEIGH_ACT_ASK:
-		send_solicit(n, e, false);
-		break;
-	case PG_NEIGH_ACT_ASK_UNICAST:
-		send_solicit(n, e, true);
-		break;
-	case PG_NEIGH_ACT_EXPIRED:
-		if (pg_fib6_neigh_kind(n->fib, e->k.ip, e->k.port) == PG_FIB_NEIGH_DYNAMIC)
-			pg_fib6_neigh_del(n->fib, e->k.ip, e->k.port, err);
-		forget(n, e);
-		break;
-	case PG_NEIGH_ACT_FORGET:
-		forget(n, e);
-		break;
-	default:
-		break;
-	}
+	return i < n->t.n_rings ? n->t.events[i] : NULL;
 }
 
 void
 pg_neigh6_poll(struct pg_neigh6 *n, double now)
 {
-	struct pg_neigh6_event ev[EVENTS_PER_TICK];
-	const void *kp;
-	void *data;
-	uint32_t iter = 0;
-	unsigned int r, i, k;
-	int pos;
-
-	pthread_mutex_lock(&n->lock);
-	for (r = 0; r < n->n_rings; r++) {
-		k = rte_ring_sc_dequeue_burst_elem(n->events[r], ev, sizeof(ev[0]),
-						   EVENTS_PER_TICK, NULL);
-		n->c.events += k;
-		for (i = 0; i < k; i++) {
-			struct key key = { .port = ev[i].port };
-
-			memcpy(key.ip, ev[i].ip, 16);
-			if (ev[i].kind == PG_NEIGH_EV_RESOLVE)
-				on_resolve(n, &key, now);
-			else
-				on_seen(n, &key, &ev[i], now);
-		}
-	}
-	while ((pos = rte_hash_iterate(n->index, &kp, &data, &iter)) >= 0)
-		age(n, &n->entries[pos], now);
-	pthread_mutex_unlock(&n->lock);
+	pg_neigh_table_poll(&n->t, now);
 }
 
 bool
 pg_neigh6_state_of(struct pg_neigh6 *n, const uint8_t ip[16], uint16_t port,
 		   enum pg_neigh_state *st)
 {
-	struct key k = { .port = port };
-	const struct entry *e;
+	union pg_neigh_key k;
 
-	memcpy(k.ip, ip, 16);
-	pthread_mutex_lock(&n->lock);
-	e = find(n, &k);
-	if (e != NULL)
-		*st = (enum pg_neigh_state)e->t.state;
-	pthread_mutex_unlock(&n->lock);
-	return e != NULL;
+	key_of(&k, ip, port);
+	return pg_neigh_table_state_of(&n->t, &k, st);
 }
 
 void
 pg_neigh6_counters(struct pg_neigh6 *n, struct pg_neigh_counters *out,
 		   unsigned int *incomplete)
 {
-	const void *kp;
-	void *data;
-	uint32_t iter = 0;
-	int pos;
-
-	pthread_mutex_lock(&n->lock);
-	*out = n->c;
-	*incomplete = 0;
-	while ((pos = rte_hash_iterate(n->index, &kp, &data, &iter)) >= 0)
-		if (n->entries[pos].t.state == PG_NEIGH_INCOMPLETE ||
-		    n->entries[pos].t.state == PG_NEIGH_FAILED)
-			(*incomplete)++;
-	pthread_mutex_unlock(&n->lock);
+	pg_neigh_table_counters(&n->t, out, incomplete);
 }

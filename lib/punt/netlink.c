@@ -5,7 +5,8 @@
 /*
  * The kernel side of a mirror interface, over rtnetlink (libmnl): its
  * addresses and the neighbors pktgate already knows. One request, one
- * acknowledgement; only at start, on the control thread.
+ * acknowledgement; at start, and for pktgate-ctl's neighbor changes
+ * (punt_neigh.c), on the control thread.
  */
 
 #include <arpa/inet.h>
@@ -82,24 +83,43 @@ pg_punt_nl_addr(int ifindex, int family, const void *addr, uint8_t len)
 	return nl_request(nlh);
 }
 
+/* A neighbor message for @p addr on @p ifindex in @p buf. */
+static struct nlmsghdr *
+neigh_msg(char *buf, uint16_t type, uint16_t flags, int ifindex, int family,
+	  const void *addr, uint16_t state)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ndmsg *nd;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	nd->ndm_family = (uint8_t)family;
+	nd->ndm_ifindex = ifindex;
+	nd->ndm_state = state;
+	mnl_attr_put(nlh, NDA_DST, family == AF_INET ? 4 : 16, addr);
+	return nlh;
+}
+
 int
 pg_punt_nl_neigh(int ifindex, int family, const void *addr, const uint8_t mac[6])
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ndmsg *nd;
-
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
-	nd->ndm_family = (uint8_t)family;
-	nd->ndm_ifindex = ifindex;
 	/* Reachable, not permanent: when it ages the kernel confirms it by
 	 * its own (unicast) ARP, whose reply reaches it through the mirror. */
-	nd->ndm_state = NUD_REACHABLE;
-	mnl_attr_put(nlh, NDA_DST, family == AF_INET ? 4 : 16, addr);
+	struct nlmsghdr *nlh = neigh_msg(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE,
+					 ifindex, family, addr, NUD_REACHABLE);
+
 	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
 	return nl_request(nlh);
+}
+
+int
+pg_punt_nl_neigh_del(int ifindex, int family, const void *addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return nl_request(neigh_msg(buf, RTM_DELNEIGH, 0, ifindex, family, addr, 0));
 }
 
 int

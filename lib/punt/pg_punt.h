@@ -71,4 +71,16 @@ int pg_punt_ifindex(const struct pg_punt *pu, uint16_t port);
 /** A snapshot of the counters (any thread). */
 void pg_punt_get_stats(const struct pg_punt *pu, struct pg_punt_stats *out);
 
+/**
+ * Control thread: a neighbor pktgate-ctl added (set) or deleted, copied
+ * to the kernel table of the mirror it belongs on (punt_neigh.c). @p port:
+ * the port the command named, or -1; @p addr: AF_INET a uint32_t in host
+ * order, AF_INET6 16 bytes. Nothing without a mirror (or with @p pu NULL);
+ * a refusal is logged, the table change stands.
+ */
+void pg_punt_neigh_set(const struct pg_punt *pu, const struct pg_conf *conf, int port,
+		       int family, const void *addr, const uint8_t mac[6]);
+void pg_punt_neigh_del(const struct pg_punt *pu, const struct pg_conf *conf, int port,
+		       int family, const void *addr);
+
 #endif /* PG_PUNT_H */

@@ -152,17 +152,6 @@ tap_start(struct punt_port *pp, const struct pg_conf_port *cp, struct rte_mempoo
 	return 0;
 }
 
-/* Is @p a inside @p prefix/@p len (IPv6, network order)? */
-static bool
-in_prefix6(const uint8_t a[16], const uint8_t prefix[16], unsigned int len)
-{
-	const unsigned int bytes = len / 8, bits = len % 8;
-
-	if (memcmp(a, prefix, bytes) != 0)
-		return false;
-	return bits == 0 || ((a[bytes] ^ prefix[bytes]) & (0xff00 >> bits)) == 0;
-}
-
 /* The kernel side: addresses of the port, and the neighbors pktgate was
  * given, so that the kernel needs no ARP for them. */
 static int
@@ -203,7 +192,7 @@ tap_kernel_setup(struct punt_port *pp, const struct pg_conf *conf, unsigned int 
 	for (k = 0; cp->has_ip6 && k < conf->n_neighbors6; k++) {
 		const struct pg_conf_neighbor6 *nb = &conf->neighbors6[k];
 
-		if (!in_prefix6(nb->ip, cp->ip6, cp->ip6_len))
+		if (!pg_punt_in_prefix6(nb->ip, cp->ip6, cp->ip6_len))
 			continue;
 		ret = pg_punt_nl_neigh(pp->ifindex, AF_INET6, nb->ip, nb->mac);
 		if (ret != 0)

@@ -17,36 +17,46 @@
 
 #ifdef PG_STAGE_CYCLES
 
+enum { ST_STAGE, ST_CYCLES, ST_PACKETS, ST_CALLS, ST_CPP };
+static const struct pg_tel_col stage_cols[] = {
+	[ST_STAGE] = { "stage", PG_TEL_COL_STR },
+	[ST_CYCLES] = { "cycles", PG_TEL_COL_U64 },
+	[ST_PACKETS] = { "packets", PG_TEL_COL_U64 },
+	[ST_CALLS] = { "calls", PG_TEL_COL_U64 },
+	[ST_CPP] = { "cycles_per_100_packets", PG_TEL_COL_U64 },
+};
+
+/* One row: a stage's name, cycles, packets, calls and cycles per 100 of
+ * @p n packets. */
+static void
+stage_row(struct pg_tel_table *tab, const char *name, uint64_t cycles, uint64_t pkts,
+	  uint64_t calls, uint64_t n)
+{
+	pg_tel_table_str(tab, ST_STAGE, name);
+	pg_tel_table_u64(tab, ST_CYCLES, cycles);
+	pg_tel_table_u64(tab, ST_PACKETS, pkts);
+	pg_tel_table_u64(tab, ST_CALLS, calls);
+	pg_tel_table_u64(tab, ST_CPP, pg_stage_per_100(cycles, n));
+}
+
 /* The table of one total: stage, cycles, packets, calls and cycles per 100
  * of the total's packets (pg_stage_pkts()), so the rows add up to "total". */
 static void
 stage_table(const struct pg_stage_total *t, struct rte_tel_data *d)
 {
-	struct rte_tel_data *name = pg_tel_str_array(), *cyc = pg_tel_u64_array();
-	struct rte_tel_data *pkts = pg_tel_u64_array(), *calls = pg_tel_u64_array();
-	struct rte_tel_data *cpp = pg_tel_u64_array();
 	const uint64_t n = pg_stage_pkts(t);
+	struct pg_tel_table tab;
 	uint64_t all_calls = 0;
 	unsigned int i;
 
+	PG_TEL_TABLE_INIT(&tab, stage_cols);
 	for (i = 0; i < PG_STAGE_MAX; i++) {
-		rte_tel_data_add_array_string(name, pg_stage_names[i]);
-		tel_array_u64(cyc, t->s[i].cycles);
-		tel_array_u64(pkts, t->s[i].pkts);
-		tel_array_u64(calls, t->s[i].calls);
-		tel_array_u64(cpp, pg_stage_per_100(t->s[i].cycles, n));
+		stage_row(&tab, pg_stage_names[i], t->s[i].cycles, t->s[i].pkts, t->s[i].calls,
+			  n);
 		all_calls += t->s[i].calls;
 	}
-	rte_tel_data_add_array_string(name, "total");
-	tel_array_u64(cyc, t->cycles);
-	tel_array_u64(pkts, n);
-	tel_array_u64(calls, all_calls);
-	tel_array_u64(cpp, pg_stage_per_100(t->cycles, n));
-	pg_tel_put_column(d, "stage", name);
-	pg_tel_put_column(d, "cycles", cyc);
-	pg_tel_put_column(d, "packets", pkts);
-	pg_tel_put_column(d, "calls", calls);
-	pg_tel_put_column(d, "cycles_per_100_packets", cpp);
+	stage_row(&tab, "total", t->cycles, n, all_calls, n);
+	pg_tel_table_put(&tab, d);
 }
 
 static int

@@ -21,12 +21,50 @@
 #define tel_array_u64 rte_tel_data_add_array_u64
 #endif
 
-/** A new column of u64 / of strings (NULL when out of memory). */
+/* ---- tel_table.c ---- */
+
+/** A new column of u64 / of strings, a new dict (NULL when out of memory). */
 struct rte_tel_data *pg_tel_u64_array(void);
 struct rte_tel_data *pg_tel_str_array(void);
+struct rte_tel_data *pg_tel_dict(void);
 
-/** Hand a column to the reply dict, which frees it. */
+/** Hand a column (or dict) to the reply dict, which frees it; NULL is skipped. */
 void pg_tel_put_column(struct rte_tel_data *d, const char *name, struct rte_tel_data *col);
+
+enum pg_tel_col_type {
+	PG_TEL_COL_U64,
+	PG_TEL_COL_STR,
+};
+
+/** One column of a table: its key in the reply and what it holds. */
+struct pg_tel_col {
+	const char *name;
+	enum pg_tel_col_type type;
+};
+
+#define PG_TEL_TABLE_MAX_COLS 16
+
+/**
+ * A table of columns: declared once as an array of struct pg_tel_col
+ * (indexed by an enum of the command's own), filled cell by cell, and put
+ * into the reply dict in declaration order after the command's scalar
+ * keys. A new column is one line in the declaration (and its enum) plus
+ * its cell.
+ */
+struct pg_tel_table {
+	const struct pg_tel_col *cols;
+	unsigned int n;
+	struct rte_tel_data *data[PG_TEL_TABLE_MAX_COLS];
+};
+
+/** Allocate @p n columns (RTE_DIM of the declaration). */
+void pg_tel_table_init(struct pg_tel_table *t, const struct pg_tel_col *cols, unsigned int n);
+#define PG_TEL_TABLE_INIT(t, cols) pg_tel_table_init((t), (cols), RTE_DIM(cols))
+/** Append a cell to column @p col (an index into the declaration). */
+void pg_tel_table_u64(struct pg_tel_table *t, unsigned int col, uint64_t v);
+void pg_tel_table_str(struct pg_tel_table *t, unsigned int col, const char *v);
+/** Hand every column to @p d (in declaration order); @p t is empty after. */
+void pg_tel_table_put(struct pg_tel_table *t, struct rte_tel_data *d);
 
 /** An lcore id parameter ("3"): 0 and *id, or -EINVAL. */
 int pg_tel_lcore_param(const char *params, unsigned int *id);

@@ -93,34 +93,6 @@ cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
-static struct rte_tel_data *
-u64_array(void)
-{
-	struct rte_tel_data *a = rte_tel_data_alloc();
-
-	if (a != NULL)
-		rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
-	return a;
-}
-
-static struct rte_tel_data *
-str_array(void)
-{
-	struct rte_tel_data *a = rte_tel_data_alloc();
-
-	if (a != NULL)
-		rte_tel_data_start_array(a, RTE_TEL_STRING_VAL);
-	return a;
-}
-
-/* Hand a column to the reply dict, which frees it. */
-static void
-put_column(struct rte_tel_data *d, const char *name, struct rte_tel_data *col)
-{
-	if (col != NULL && rte_tel_data_add_dict_container(d, name, col, 0) != 0)
-		rte_tel_data_free(col);
-}
-
 static int
 one_lcore(unsigned int lcore, struct rte_tel_data *d)
 {
@@ -165,13 +137,24 @@ one_lcore(unsigned int lcore, struct rte_tel_data *d)
 	return -EINVAL;
 }
 
+enum { LC_LCORE, LC_ROLE, LC_RX, LC_TX, LC_FWD, LC_DROPS, LC_BUSY };
+static const struct pg_tel_col lcore_cols[] = {
+	[LC_LCORE] = { "lcore", PG_TEL_COL_U64 },
+	[LC_ROLE] = { "role", PG_TEL_COL_STR },
+	[LC_RX] = { "rx", PG_TEL_COL_U64 },
+	[LC_TX] = { "tx", PG_TEL_COL_U64 },
+	[LC_FWD] = { "forwarded", PG_TEL_COL_U64 },
+	[LC_DROPS] = { "drops", PG_TEL_COL_U64 },
+	[LC_BUSY] = { "busy_pct", PG_TEL_COL_U64 },
+};
+
 /* No param: one column per field, one row per lcore (the control lcore
  * first). With an lcore id: that lcore's counters, drops by reason. */
 static int
 cmd_lcores(const char *cmd __rte_unused, const char *params,
 	   struct rte_tel_data *d)
 {
-	struct rte_tel_data *lcore, *role, *rx, *tx, *fwd, *drops, *busy;
+	struct pg_tel_table t;
 	unsigned int w, r;
 
 	if (params != NULL && *params != '\0') {
@@ -181,21 +164,12 @@ cmd_lcores(const char *cmd __rte_unused, const char *params,
 			return -EINVAL;
 		return one_lcore(id, d);
 	}
-	lcore = u64_array();
-	role = str_array();
-	rx = u64_array();
-	tx = u64_array();
-	fwd = u64_array();
-	drops = u64_array();
-	busy = u64_array();
+	PG_TEL_TABLE_INIT(&t, lcore_cols);
 	rte_tel_data_start_dict(d);
-	tel_array_u64(lcore, view.main_lcore);
-	rte_tel_data_add_array_string(role, "control");
-	tel_array_u64(rx, 0);
-	tel_array_u64(tx, 0);
-	tel_array_u64(fwd, 0);
-	tel_array_u64(drops, 0);
-	tel_array_u64(busy, 0);
+	pg_tel_table_u64(&t, LC_LCORE, view.main_lcore);
+	pg_tel_table_str(&t, LC_ROLE, "control");
+	for (r = LC_RX; r <= LC_BUSY; r++)      /* the control lcore counts nothing */
+		pg_tel_table_u64(&t, r, 0);
 	for (w = 0; w < view.workers->n; w++) {
 		const struct pg_worker *wk = view.workers->w[w];
 		const struct pg_lcore_stats *s = &wk->stats;
@@ -203,21 +177,15 @@ cmd_lcores(const char *cmd __rte_unused, const char *params,
 
 		for (r = 0; r < PG_DROP_MAX; r++)
 			sum += pg_stats_read(&s->drop[r]);
-		tel_array_u64(lcore, wk->lcore_id);
-		rte_tel_data_add_array_string(role, pg_worker_role_name(wk->role));
-		tel_array_u64(rx, pg_stats_read(&s->rx));
-		tel_array_u64(tx, pg_stats_read(&s->tx));
-		tel_array_u64(fwd, pg_stats_read(&s->forwarded));
-		tel_array_u64(drops, sum);
-		tel_array_u64(busy, (uint64_t)pg_stats_busy_pct(s));
+		pg_tel_table_u64(&t, LC_LCORE, wk->lcore_id);
+		pg_tel_table_str(&t, LC_ROLE, pg_worker_role_name(wk->role));
+		pg_tel_table_u64(&t, LC_RX, pg_stats_read(&s->rx));
+		pg_tel_table_u64(&t, LC_TX, pg_stats_read(&s->tx));
+		pg_tel_table_u64(&t, LC_FWD, pg_stats_read(&s->forwarded));
+		pg_tel_table_u64(&t, LC_DROPS, sum);
+		pg_tel_table_u64(&t, LC_BUSY, (uint64_t)pg_stats_busy_pct(s));
 	}
-	put_column(d, "lcore", lcore);
-	put_column(d, "role", role);
-	put_column(d, "rx", rx);
-	put_column(d, "tx", tx);
-	put_column(d, "forwarded", fwd);
-	put_column(d, "drops", drops);
-	put_column(d, "busy_pct", busy);
+	pg_tel_table_put(&t, d);
 	return 0;
 }
 
@@ -301,13 +269,27 @@ one_port(unsigned int i, const struct pg_stats_total *t, struct rte_tel_data *d)
 	return 0;
 }
 
+enum { PT_NAME, PT_DEV, PT_MAC, PT_IP4, PT_RXQ, PT_TXQ, PT_RX, PT_TX, PT_RXD, PT_TXD };
+static const struct pg_tel_col port_cols[] = {
+	[PT_NAME] = { "name", PG_TEL_COL_STR },
+	[PT_DEV] = { "device", PG_TEL_COL_STR },
+	[PT_MAC] = { "mac", PG_TEL_COL_STR },
+	[PT_IP4] = { "ipv4", PG_TEL_COL_STR },
+	[PT_RXQ] = { "rx_queues", PG_TEL_COL_U64 },
+	[PT_TXQ] = { "tx_queues", PG_TEL_COL_U64 },
+	[PT_RX] = { "rx", PG_TEL_COL_U64 },
+	[PT_TX] = { "tx", PG_TEL_COL_U64 },
+	[PT_RXD] = { "rx_drops", PG_TEL_COL_U64 },
+	[PT_TXD] = { "tx_drops", PG_TEL_COL_U64 },
+};
+
 /* No param: one column per field, one row per port. With a port name or
  * index: that port in detail. */
 static int
 cmd_ports(const char *cmd __rte_unused, const char *params,
 	  struct rte_tel_data *d)
 {
-	struct rte_tel_data *name, *dev, *mac, *ip4, *rxq, *txq, *rx, *tx, *rxd, *txd;
+	struct pg_tel_table tab;
 	struct pg_stats_total t;
 	unsigned int i;
 
@@ -317,16 +299,7 @@ cmd_ports(const char *cmd __rte_unused, const char *params,
 
 		return idx < 0 ? -EINVAL : one_port((unsigned int)idx, &t, d);
 	}
-	name = str_array();
-	dev = str_array();
-	mac = str_array();
-	ip4 = str_array();
-	rxq = u64_array();
-	txq = u64_array();
-	rx = u64_array();
-	tx = u64_array();
-	rxd = u64_array();
-	txd = u64_array();
+	PG_TEL_TABLE_INIT(&tab, port_cols);
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < view.ports->n_ports; i++) {
 		const struct pg_port *p = &view.ports->port[i];
@@ -334,27 +307,18 @@ cmd_ports(const char *cmd __rte_unused, const char *params,
 
 		rte_ether_format_addr(m, sizeof(m), &p->mac);
 		port_addr(p, a, sizeof(a));
-		rte_tel_data_add_array_string(name, p->name);
-		rte_tel_data_add_array_string(dev, p->device);
-		rte_tel_data_add_array_string(mac, m);
-		rte_tel_data_add_array_string(ip4, a);
-		tel_array_u64(rxq, p->n_rxq);
-		tel_array_u64(txq, p->n_txq);
-		tel_array_u64(rx, t.port[i].rx);
-		tel_array_u64(tx, t.port[i].tx);
-		tel_array_u64(rxd, t.port[i].rx_drops);
-		tel_array_u64(txd, t.port[i].tx_drops);
+		pg_tel_table_str(&tab, PT_NAME, p->name);
+		pg_tel_table_str(&tab, PT_DEV, p->device);
+		pg_tel_table_str(&tab, PT_MAC, m);
+		pg_tel_table_str(&tab, PT_IP4, a);
+		pg_tel_table_u64(&tab, PT_RXQ, p->n_rxq);
+		pg_tel_table_u64(&tab, PT_TXQ, p->n_txq);
+		pg_tel_table_u64(&tab, PT_RX, t.port[i].rx);
+		pg_tel_table_u64(&tab, PT_TX, t.port[i].tx);
+		pg_tel_table_u64(&tab, PT_RXD, t.port[i].rx_drops);
+		pg_tel_table_u64(&tab, PT_TXD, t.port[i].tx_drops);
 	}
-	put_column(d, "name", name);
-	put_column(d, "device", dev);
-	put_column(d, "mac", mac);
-	put_column(d, "ipv4", ip4);
-	put_column(d, "rx_queues", rxq);
-	put_column(d, "tx_queues", txq);
-	put_column(d, "rx", rx);
-	put_column(d, "tx", tx);
-	put_column(d, "rx_drops", rxd);
-	put_column(d, "tx_drops", txd);
+	pg_tel_table_put(&tab, d);
 	return 0;
 }
 
@@ -408,7 +372,7 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 	tel_dict_u64(d, "count", view.fib->n_routes);
 	tel_dict_u64(d, "offset", off);
 	tel_dict_u64(d, "page_size", PAGE_SIZE_ENTRIES);
-	list = str_array();
+	list = pg_tel_str_array();
 	for (i = off; list != NULL && i < view.fib->n_routes &&
 	     i < off + PAGE_SIZE_ENTRIES; i++) {
 		const struct pg_fib_route *r = &view.fib->routes[i];
@@ -436,9 +400,19 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 		rte_tel_data_add_array_string(list, line);
 	}
 	pg_fib_unlock(view.fib);
-	put_column(d, "routes", list);
+	pg_tel_put_column(d, "routes", list);
 	return 0;
 }
+
+enum { NG_GROUP, NG_ROUTES, NG_VIA, NG_PORT, NG_STATE, NG_PACKETS };
+static const struct pg_tel_col nhgroup_cols[] = {
+	[NG_GROUP] = { "group", PG_TEL_COL_U64 },
+	[NG_ROUTES] = { "routes", PG_TEL_COL_U64 },
+	[NG_VIA] = { "via", PG_TEL_COL_STR },
+	[NG_PORT] = { "port", PG_TEL_COL_STR },
+	[NG_STATE] = { "state", PG_TEL_COL_STR },
+	[NG_PACKETS] = { "packets", PG_TEL_COL_U64 },
+};
 
 /*
  * ECMP next-hop groups, one row per member: its group, gateway, port,
@@ -450,26 +424,12 @@ static int
 cmd_nhgroups(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
 	const struct pg_fib *fib = view.fib;
-	struct rte_tel_data *grp = rte_tel_data_alloc(), *routes = rte_tel_data_alloc();
-	struct rte_tel_data *via = str_array(), *port = str_array(), *state = str_array();
-	struct rte_tel_data *pkts = rte_tel_data_alloc();
+	struct pg_tel_table t;
 	unsigned long off, g, rows = 0;
 
-	if (page_offset(params, &off) != 0) {
-		rte_tel_data_free(grp);
-		rte_tel_data_free(routes);
-		rte_tel_data_free(via);
-		rte_tel_data_free(port);
-		rte_tel_data_free(state);
-		rte_tel_data_free(pkts);
+	if (page_offset(params, &off) != 0)
 		return -EINVAL;
-	}
-	if (grp != NULL)
-		rte_tel_data_start_array(grp, RTE_TEL_U64_VAL);
-	if (routes != NULL)
-		rte_tel_data_start_array(routes, RTE_TEL_U64_VAL);
-	if (pkts != NULL)
-		rte_tel_data_start_array(pkts, RTE_TEL_U64_VAL);
+	PG_TEL_TABLE_INIT(&t, nhgroup_cols);
 	rte_tel_data_start_dict(d);
 	pg_fib_lock(fib);
 	tel_dict_u64(d, "count", fib->n_groups);
@@ -491,27 +451,18 @@ cmd_nhgroups(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 			const struct pg_nexthop *h = &fib->ctl_nh[nh[k]];
 			char a[20];
 
-			if (grp != NULL)
-				rte_tel_data_add_array_u64(grp, g);
-			if (routes != NULL)
-				rte_tel_data_add_array_u64(routes,
-							   fib->nh_ref[fib->groups[g].nh]);
-			rte_tel_data_add_array_string(via, pg_conf_ip4_str(fib->nh_ip[nh[k]], a,
-									   sizeof(a)));
-			rte_tel_data_add_array_string(port, view.ports->port[h->port].name);
-			rte_tel_data_add_array_string(state, h->type == PG_NH_FORWARD ?
-						      "resolved" : "unresolved");
-			if (pkts != NULL)
-				rte_tel_data_add_array_u64(pkts, p[k]);
+			pg_tel_table_u64(&t, NG_GROUP, g);
+			pg_tel_table_u64(&t, NG_ROUTES, fib->nh_ref[fib->groups[g].nh]);
+			pg_tel_table_str(&t, NG_VIA, pg_conf_ip4_str(fib->nh_ip[nh[k]], a,
+								    sizeof(a)));
+			pg_tel_table_str(&t, NG_PORT, view.ports->port[h->port].name);
+			pg_tel_table_str(&t, NG_STATE, h->type == PG_NH_FORWARD ?
+					 "resolved" : "unresolved");
+			pg_tel_table_u64(&t, NG_PACKETS, p[k]);
 		}
 	}
 	pg_fib_unlock(fib);
-	put_column(d, "group", grp);
-	put_column(d, "routes", routes);
-	put_column(d, "via", via);
-	put_column(d, "port", port);
-	put_column(d, "state", state);
-	put_column(d, "packets", pkts);
+	pg_tel_table_put(&t, d);
 	return 0;
 }
 
@@ -527,20 +478,38 @@ put_neigh_counters(struct rte_tel_data *d, const struct pg_neigh_counters *c,
 	tel_dict_u64(d, "failed", c->failed);
 }
 
+/* /pktgate/neighbors and /pktgate/neighbors6: one row per neighbor. */
+enum { NB_IP, NB_MAC, NB_PORT, NB_STATE };
+static const struct pg_tel_col neigh_cols[] = {
+	[NB_IP] = { "ip", PG_TEL_COL_STR },
+	[NB_MAC] = { "mac", PG_TEL_COL_STR },
+	[NB_PORT] = { "port", PG_TEL_COL_STR },
+	[NB_STATE] = { "state", PG_TEL_COL_STR },
+};
+
+/* One neighbor's row; @p ip as text. */
+static void
+neigh_row(struct pg_tel_table *t, const char *ip, const struct pg_nexthop *h, uint8_t kind)
+{
+	char m[20];
+
+	pg_tel_table_str(t, NB_IP, ip);
+	pg_tel_table_str(t, NB_MAC, pg_conf_mac_str(h->l2, m, sizeof(m)));
+	pg_tel_table_str(t, NB_PORT, view.ports->port[h->port].name);
+	pg_tel_table_str(t, NB_STATE, kind == PG_FIB_NEIGH_DYNAMIC ? "learned" : "static");
+}
+
 static int
 cmd_neighbors(const char *cmd __rte_unused, const char *params,
 	      struct rte_tel_data *d)
 {
 	const struct pg_fib *fib = view.fib;
-	struct rte_tel_data *ip, *mac, *port, *state;
+	struct pg_tel_table t;
 	unsigned long off, i, k = 0;
 
 	if (page_offset(params, &off) != 0)
 		return -EINVAL;
-	ip = str_array();
-	mac = str_array();
-	port = str_array();
-	state = str_array();
+	PG_TEL_TABLE_INIT(&t, neigh_cols);
 	rte_tel_data_start_dict(d);
 	if (view.neigh != NULL) {
 		struct pg_neigh_counters c;
@@ -554,22 +523,15 @@ cmd_neighbors(const char *cmd __rte_unused, const char *params,
 	tel_dict_u64(d, "count", fib->n_neighbors);
 	tel_dict_u64(d, "offset", off);
 	for (i = 0; i < fib->n_nh && k < off + PAGE_SIZE_ENTRIES; i++) {
-		const struct pg_nexthop *h = &fib->ctl_nh[i];
-		char a[20], m[20];
+		char a[20];
 
 		if (!fib->nh_neigh[i] || k++ < off)
 			continue;
-		rte_tel_data_add_array_string(ip, pg_conf_ip4_str(fib->nh_ip[i], a, sizeof(a)));
-		rte_tel_data_add_array_string(mac, pg_conf_mac_str(h->l2, m, sizeof(m)));
-		rte_tel_data_add_array_string(port, view.ports->port[h->port].name);
-		rte_tel_data_add_array_string(state, fib->nh_neigh[i] == PG_FIB_NEIGH_DYNAMIC ?
-					      "learned" : "static");
+		neigh_row(&t, pg_conf_ip4_str(fib->nh_ip[i], a, sizeof(a)), &fib->ctl_nh[i],
+			  fib->nh_neigh[i]);
 	}
 	pg_fib_unlock(fib);
-	put_column(d, "ip", ip);
-	put_column(d, "mac", mac);
-	put_column(d, "port", port);
-	put_column(d, "state", state);
+	pg_tel_table_put(&t, d);
 	return 0;
 }
 
@@ -585,7 +547,7 @@ cmd_routes6(const char *cmd __rte_unused, const char *params,
 
 	if (page_offset(params, &off) != 0)
 		return -EINVAL;
-	list = str_array();
+	list = pg_tel_str_array();
 	rte_tel_data_start_dict(d);
 	if (f6 != NULL)
 		pg_fib6_lock(f6);
@@ -612,7 +574,7 @@ cmd_routes6(const char *cmd __rte_unused, const char *params,
 	}
 	if (f6 != NULL)
 		pg_fib6_unlock(f6);
-	put_column(d, "routes", list);
+	pg_tel_put_column(d, "routes", list);
 	return 0;
 }
 
@@ -622,15 +584,12 @@ cmd_neighbors6(const char *cmd __rte_unused, const char *params,
 	       struct rte_tel_data *d)
 {
 	const struct pg_fib6 *f6 = view.fib6;
-	struct rte_tel_data *ip, *mac, *port, *state;
+	struct pg_tel_table t;
 	unsigned long off, i, k = 0;
 
 	if (page_offset(params, &off) != 0)
 		return -EINVAL;
-	ip = str_array();
-	mac = str_array();
-	port = str_array();
-	state = str_array();
+	PG_TEL_TABLE_INIT(&t, neigh_cols);
 	rte_tel_data_start_dict(d);
 	if (view.neigh6 != NULL) {
 		struct pg_neigh_counters c;
@@ -645,23 +604,16 @@ cmd_neighbors6(const char *cmd __rte_unused, const char *params,
 	tel_dict_u64(d, "count", f6 != NULL ? f6->n_neighbors : 0);
 	tel_dict_u64(d, "offset", off);
 	for (i = 0; f6 != NULL && i < f6->n_nh && k < off + PAGE_SIZE_ENTRIES; i++) {
-		const struct pg_nexthop *h = &f6->ctl_nh[i];
-		char a[PG_CONF_IP6_STRLEN], m[20];
+		char a[PG_CONF_IP6_STRLEN];
 
 		if (!f6->nh_neigh[i] || k++ < off)
 			continue;
-		rte_tel_data_add_array_string(ip, pg_conf_ip6_str(f6->nh_ip[i], a, sizeof(a)));
-		rte_tel_data_add_array_string(mac, pg_conf_mac_str(h->l2, m, sizeof(m)));
-		rte_tel_data_add_array_string(port, view.ports->port[h->port].name);
-		rte_tel_data_add_array_string(state, f6->nh_neigh[i] == PG_FIB_NEIGH_DYNAMIC ?
-					      "learned" : "static");
+		neigh_row(&t, pg_conf_ip6_str(f6->nh_ip[i], a, sizeof(a)), &f6->ctl_nh[i],
+			  f6->nh_neigh[i]);
 	}
 	if (f6 != NULL)
 		pg_fib6_unlock(f6);
-	put_column(d, "ip", ip);
-	put_column(d, "mac", mac);
-	put_column(d, "port", port);
-	put_column(d, "state", state);
+	pg_tel_table_put(&t, d);
 	return 0;
 }
 
@@ -671,51 +623,67 @@ mode_name(void)
 	return view.workers->mode == PG_MODE_PIPELINE ? "pipeline" : "rtc";
 }
 
+enum { RG_NAME, RG_PROD, RG_CONS, RG_SIZE, RG_ENQ, RG_DEQ, RG_FULL, RG_COUNT, RG_PEAK };
+static const struct pg_tel_col ring_cols[] = {
+	[RG_NAME] = { "name", PG_TEL_COL_STR },
+	[RG_PROD] = { "producer_lcore", PG_TEL_COL_U64 },
+	[RG_CONS] = { "consumer_lcore", PG_TEL_COL_U64 },
+	[RG_SIZE] = { "size", PG_TEL_COL_U64 },
+	[RG_ENQ] = { "enqueued", PG_TEL_COL_U64 },
+	[RG_DEQ] = { "dequeued", PG_TEL_COL_U64 },
+	[RG_FULL] = { "dropped_full", PG_TEL_COL_U64 },
+	[RG_COUNT] = { "count", PG_TEL_COL_U64 },
+	[RG_PEAK] = { "peak", PG_TEL_COL_U64 },
+};
+
 /* One row per ring: who feeds it, who drains it, how full it got. */
 static int
 cmd_rings(const char *cmd __rte_unused, const char *params __rte_unused,
 	  struct rte_tel_data *d)
 {
-	struct rte_tel_data *name, *prod, *cons, *size, *enq, *deq, *full, *count, *peak;
 	const struct pg_workers *ws = view.workers;
+	struct pg_tel_table t;
 	unsigned int i;
 
-	name = str_array();
-	prod = u64_array();
-	cons = u64_array();
-	size = u64_array();
-	enq = u64_array();
-	deq = u64_array();
-	full = u64_array();
-	count = u64_array();
-	peak = u64_array();
+	PG_TEL_TABLE_INIT(&t, ring_cols);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "mode", mode_name());
 	tel_dict_u64(d, "n_rings", ws->n_links);
 	for (i = 0; i < ws->n_links && i < RTE_TEL_MAX_ARRAY_ENTRIES; i++) {
 		const struct pg_ring_link *l = &ws->links[i];
 
-		rte_tel_data_add_array_string(name, l->name);
-		tel_array_u64(prod, l->producer_lcore);
-		tel_array_u64(cons, l->consumer_lcore);
-		tel_array_u64(size, l->size);
-		tel_array_u64(enq, pg_stats_read(&l->prod.enqueued));
-		tel_array_u64(deq, pg_stats_read(&l->cons.dequeued));
-		tel_array_u64(full, pg_stats_read(&l->prod.dropped_full));
-		tel_array_u64(count, rte_ring_count(l->ring));
-		tel_array_u64(peak, pg_stats_read(&l->prod.peak));
+		pg_tel_table_str(&t, RG_NAME, l->name);
+		pg_tel_table_u64(&t, RG_PROD, l->producer_lcore);
+		pg_tel_table_u64(&t, RG_CONS, l->consumer_lcore);
+		pg_tel_table_u64(&t, RG_SIZE, l->size);
+		pg_tel_table_u64(&t, RG_ENQ, pg_stats_read(&l->prod.enqueued));
+		pg_tel_table_u64(&t, RG_DEQ, pg_stats_read(&l->cons.dequeued));
+		pg_tel_table_u64(&t, RG_FULL, pg_stats_read(&l->prod.dropped_full));
+		pg_tel_table_u64(&t, RG_COUNT, rte_ring_count(l->ring));
+		pg_tel_table_u64(&t, RG_PEAK, pg_stats_read(&l->prod.peak));
 	}
-	put_column(d, "name", name);
-	put_column(d, "producer_lcore", prod);
-	put_column(d, "consumer_lcore", cons);
-	put_column(d, "size", size);
-	put_column(d, "enqueued", enq);
-	put_column(d, "dequeued", deq);
-	put_column(d, "dropped_full", full);
-	put_column(d, "count", count);
-	put_column(d, "peak", peak);
+	pg_tel_table_put(&t, d);
 	return 0;
 }
+
+/* /pktgate/acl: the rules' columns, then the lists'. */
+enum {
+	AC_PORT, AC_DIR, AC_RULE, AC_TEXT, AC_ACTION, AC_HITS,
+	AC_LPORT, AC_LDIR, AC_LDEF, AC_LDHITS, AC_LRULES
+};
+static const struct pg_tel_col acl_cols[] = {
+	[AC_PORT] = { "port", PG_TEL_COL_STR },
+	[AC_DIR] = { "direction", PG_TEL_COL_STR },
+	[AC_RULE] = { "rule", PG_TEL_COL_U64 },
+	[AC_TEXT] = { "text", PG_TEL_COL_STR },
+	[AC_ACTION] = { "action", PG_TEL_COL_STR },
+	[AC_HITS] = { "hits", PG_TEL_COL_U64 },
+	[AC_LPORT] = { "list_port", PG_TEL_COL_STR },
+	[AC_LDIR] = { "list_direction", PG_TEL_COL_STR },
+	[AC_LDEF] = { "list_default", PG_TEL_COL_STR },
+	[AC_LDHITS] = { "list_default_hits", PG_TEL_COL_U64 },
+	[AC_LRULES] = { "list_rules", PG_TEL_COL_U64 },
+};
 
 /*
  * Firewall: one row per rule (a page of PAGE_SIZE_ENTRIES from the offset
@@ -725,25 +693,14 @@ cmd_rings(const char *cmd __rte_unused, const char *params __rte_unused,
 static int
 cmd_acl(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
-	struct rte_tel_data *port, *dir, *rule, *text, *action, *hits;
-	struct rte_tel_data *lport, *ldir, *ldef, *ldhits, *lrules;
 	const struct pg_acl *acl;
+	struct pg_tel_table t;
 	unsigned long off, row = 0;
 	unsigned int i, k, n;
 
 	if (page_offset(params, &off) != 0)
 		return -EINVAL;
-	port = str_array();
-	dir = str_array();
-	rule = u64_array();
-	text = str_array();
-	action = str_array();
-	hits = u64_array();
-	lport = str_array();
-	ldir = str_array();
-	ldef = str_array();
-	ldhits = u64_array();
-	lrules = u64_array();
+	PG_TEL_TABLE_INIT(&t, acl_cols);
 	rte_tel_data_start_dict(d);
 	if (view.acl != NULL)
 		pg_acl_lock(view.acl);
@@ -760,38 +717,27 @@ cmd_acl(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 		pg_acl_list_info(acl, i, &li);
 		pname = view.ports->port[li.port].name;
 		dname = li.dir == PG_ACL_IN ? "in" : "out";
-		rte_tel_data_add_array_string(lport, pname);
-		rte_tel_data_add_array_string(ldir, dname);
-		rte_tel_data_add_array_string(ldef,
-			pg_conf_acl_action_name((enum pg_acl_action)li.def));
-		tel_array_u64(ldhits, pg_acl_hits(acl, i, li.n_rules));
-		tel_array_u64(lrules, li.n_rules);
+		pg_tel_table_str(&t, AC_LPORT, pname);
+		pg_tel_table_str(&t, AC_LDIR, dname);
+		pg_tel_table_str(&t, AC_LDEF, pg_conf_acl_action_name((enum pg_acl_action)li.def));
+		pg_tel_table_u64(&t, AC_LDHITS, pg_acl_hits(acl, i, li.n_rules));
+		pg_tel_table_u64(&t, AC_LRULES, li.n_rules);
 		for (k = 0; k < li.n_rules; k++, row++) {
 			if (row < off || row >= off + PAGE_SIZE_ENTRIES)
 				continue;
-			rte_tel_data_add_array_string(port, pname);
-			rte_tel_data_add_array_string(dir, dname);
-			tel_array_u64(rule, k);
-			rte_tel_data_add_array_string(text, pg_acl_rule_text(acl, i, k));
-			rte_tel_data_add_array_string(action,
-				pg_conf_acl_action_name(pg_acl_rule_action(acl, i, k)));
-			tel_array_u64(hits, pg_acl_hits(acl, i, k));
+			pg_tel_table_str(&t, AC_PORT, pname);
+			pg_tel_table_str(&t, AC_DIR, dname);
+			pg_tel_table_u64(&t, AC_RULE, k);
+			pg_tel_table_str(&t, AC_TEXT, pg_acl_rule_text(acl, i, k));
+			pg_tel_table_str(&t, AC_ACTION,
+					 pg_conf_acl_action_name(pg_acl_rule_action(acl, i, k)));
+			pg_tel_table_u64(&t, AC_HITS, pg_acl_hits(acl, i, k));
 		}
 	}
 	if (view.acl != NULL)
 		pg_acl_unlock(view.acl);
 	tel_dict_u64(d, "n_rules", row);
-	put_column(d, "port", port);
-	put_column(d, "direction", dir);
-	put_column(d, "rule", rule);
-	put_column(d, "text", text);
-	put_column(d, "action", action);
-	put_column(d, "hits", hits);
-	put_column(d, "list_port", lport);
-	put_column(d, "list_direction", ldir);
-	put_column(d, "list_default", ldef);
-	put_column(d, "list_default_hits", ldhits);
-	put_column(d, "list_rules", lrules);
+	pg_tel_table_put(&t, d);
 	return 0;
 }
 
@@ -801,7 +747,7 @@ static int
 cmd_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	 struct rte_tel_data *d)
 {
-	struct rte_tel_data *reasons = str_array();
+	struct rte_tel_data *reasons = pg_tel_str_array();
 	unsigned int r;
 
 	rte_tel_data_start_dict(d);
@@ -814,7 +760,7 @@ cmd_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	tel_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
 	for (r = 0; reasons != NULL && r < PG_DROP_MAX; r++)
 		rte_tel_data_add_array_string(reasons, pg_drop_names[r]);
-	put_column(d, "drop_reasons", reasons);
+	pg_tel_put_column(d, "drop_reasons", reasons);
 	return 0;
 }
 
@@ -853,14 +799,10 @@ cmd_fpm(const char *cmd __rte_unused, const char *params __rte_unused,
 	tel_dict_u64(d, "ecmp_truncated", s->parse.ecmp_truncated);
 	tel_dict_u64(d, "errors", s->parse.errors);
 	rte_tel_data_add_dict_string(d, "last_error", s->last_error);
-	ign = rte_tel_data_alloc();
-	if (ign != NULL) {
-		rte_tel_data_start_dict(ign);
-		for (i = 0; i < PG_FPM_IGN_MAX; i++)
-			tel_dict_u64(ign, pg_fpm_ignore_names[i], s->parse.ignored[i]);
-		if (rte_tel_data_add_dict_container(d, "ignored", ign, 0) != 0)
-			rte_tel_data_free(ign);
-	}
+	ign = pg_tel_dict();
+	for (i = 0; ign != NULL && i < PG_FPM_IGN_MAX; i++)
+		tel_dict_u64(ign, pg_fpm_ignore_names[i], s->parse.ignored[i]);
+	pg_tel_put_column(d, "ignored", ign);
 	free(s);
 	return 0;
 }
@@ -889,18 +831,17 @@ cmd_punt(const char *cmd __rte_unused, const char *params __rte_unused,
 	tel_dict_u64(d, "punt_full", t.drop[PG_DROP_punt_full]);
 	for (i = 0; i < s->n_ports; i++) {
 		const struct pg_punt_port_stats *p = &s->port[i];
-		struct rte_tel_data *c = rte_tel_data_alloc();
+		struct rte_tel_data *c = pg_tel_dict();
 
 		if (c == NULL)
 			break;
-		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_string(c, "tap", p->tap);
 		tel_dict_u64(c, "ifindex", (uint64_t)p->ifindex);
 		tel_dict_u64(c, "to_kernel", p->to_kernel);
 		tel_dict_u64(c, "to_kernel_drops", p->to_kernel_drops);
 		tel_dict_u64(c, "from_kernel", p->from_kernel);
 		tel_dict_u64(c, "from_kernel_drops", p->from_kernel_drops);
-		rte_tel_data_add_dict_container(d, p->port, c, 0);
+		pg_tel_put_column(d, p->port, c);
 	}
 	free(s);
 	return 0;
@@ -918,25 +859,6 @@ pg_tel_lcore_param(const char *params, unsigned int *id)
 		return -EINVAL;
 	*id = (unsigned int)v;
 	return 0;
-}
-
-/* The column helpers for the commands in files of their own. */
-struct rte_tel_data *
-pg_tel_u64_array(void)
-{
-	return u64_array();
-}
-
-struct rte_tel_data *
-pg_tel_str_array(void)
-{
-	return str_array();
-}
-
-void
-pg_tel_put_column(struct rte_tel_data *d, const char *name, struct rte_tel_data *col)
-{
-	put_column(d, name, col);
 }
 
 static int

@@ -7,7 +7,7 @@ import shutil
 import signal
 import subprocess
 
-from pgtest import cleanup_prefix
+from pgtest import cleanup_prefix, wait_for_socket
 
 
 def sh(*cmd, check=True, timeout=30, ns=None):
@@ -60,6 +60,36 @@ def remove_stale(pattern):
                 "/proc/" + m.group(1)):
             print("removing stale namespace %s" % name)
             sh("ip", "netns", "del", name, check=False)
+
+
+def start_pktgate(env, cmd, ns=None):
+    """Run pktgate (cmd: its command line) in env.tmp, inside namespace ns
+    if given, its stdout and stderr in the files env.tmp/stdout and
+    env.tmp/stderr; return once its telemetry answers. Sets env.proc,
+    env.out, env.err and env.tel (env has tmp and prefix)."""
+    if ns is not None:
+        cmd = ["ip", "netns", "exec", ns] + list(cmd)
+    env.out = open(os.path.join(env.tmp, "stdout"), "w+")
+    env.err = open(os.path.join(env.tmp, "stderr"), "w+")
+    env.proc = subprocess.Popen(cmd, cwd=env.tmp, stdout=env.out, stderr=env.err)
+    try:
+        env.tel = wait_for_socket(env.prefix, env.proc)
+    except (AssertionError, OSError) as e:      # OSError: it died while we asked
+        env.err.seek(0)
+        raise AssertionError("pktgate did not come up (%s):\n%s" % (e, env.err.read()[-3000:]))
+
+
+def stop_pktgate(env):
+    """SIGINT pktgate (by its PID) and wait for it; return (exit code,
+    stdout, stderr). teardown() still closes the files."""
+    if env.tel is not None:
+        env.tel.close()
+        env.tel = None
+    env.proc.send_signal(signal.SIGINT)
+    rc = env.proc.wait(timeout=30)
+    env.out.seek(0)
+    env.err.seek(0)
+    return rc, env.out.read(), env.err.read()
 
 
 def teardown(env, namespaces, ifaces):

@@ -19,8 +19,6 @@ usage: test_ipv6_netns.py PKTGATE [case-name-substring...]
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 
@@ -28,8 +26,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import (Config, Port, case, main,  # noqa: E402
-                    parse_summary, unique_prefix, wait_for_socket)
-from netns_util import mac_of, ping, sh, teardown  # noqa: E402
+                    parse_summary, unique_prefix)
+from netns_util import (mac_of, ping, sh, start_pktgate, stop_pktgate,  # noqa: E402
+                        teardown)
 
 pgtest.EAL_MEM_MB = 512     # room for the IPv6 TRIE, see test_ipv6.py
 TAG = "%d" % os.getpid()
@@ -95,25 +94,8 @@ class Env:
         q = pgtest.TOPOLOGY["queues"]
         vdevs = ["net_af_packet0,iface=%s,qpairs=%d" % (IF_A, q),
                  "net_af_packet1,iface=%s,qpairs=%d" % (IF_B, q)]
-        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
-        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
-        cmd = ([pgtest.PKTGATE] + pgtest.eal_args(self.prefix, vdevs, log_levels=())
-               + ["--", "-c", conf, "--duration", "240"])
-        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
-        try:
-            self.tel = wait_for_socket(self.prefix, self.proc)
-        except AssertionError:
-            self.err.seek(0)
-            raise AssertionError("pktgate did not come up:\n" + self.err.read()[-3000:])
-
-    def stop(self):
-        if self.tel is not None:
-            self.tel.close()
-            self.tel = None
-        self.proc.send_signal(signal.SIGINT)
-        rc = self.proc.wait(timeout=30)
-        self.out.seek(0)
-        return rc, self.out.read()
+        start_pktgate(self, [pgtest.PKTGATE] + pgtest.eal_args(self.prefix, vdevs, log_levels=())
+                      + ["--", "-c", conf, "--duration", "240"])
 
     def close(self):
         teardown(self, (NS_A, NS_B), (IF_A, IF_B))
@@ -233,7 +215,7 @@ def e2e6_telemetry_and_summary():
         assert nb["learned"] == len(nb["ip"]) and nb["nd_solicits"] >= 1, nb
     else:
         assert nb["state"] == ["static", "static"], nb
-    rc, out = e.stop()
+    rc, out, _ = stop_pktgate(e)
     assert rc == 0, out
     s = parse_summary(out)
     assert s is not None and s["rx"] == s["forwarded"] + s["local"] + s["drops"], out

@@ -19,7 +19,6 @@ usage: test_netns.py PKTGATE [case-name-substring...]
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,8 +28,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
 from pgtest import (Config, Port, case, main,  # noqa: E402
-                    parse_summary, unique_prefix, wait_for_socket)
-from netns_util import mac_of, need, ping, remove_stale, sh, teardown  # noqa: E402
+                    parse_summary, unique_prefix)
+from netns_util import (mac_of, need, ping, remove_stale, sh,  # noqa: E402
+                        start_pktgate, stop_pktgate, teardown)
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
 NS_A, NS_B = "pg-e2e-a-" + TAG, "pg-e2e-b-" + TAG
@@ -51,7 +51,6 @@ class Env:
         self.tel = None
         self.tmp = tempfile.mkdtemp(prefix="pg-e2e-")
         self.prefix = unique_prefix("pge2e")
-        self.result = None
 
     def setup(self):
         for ns, rif, pif, ip, gw in ((NS_A, IF_A, PEER_A, A_IP, LAN_IP),
@@ -90,27 +89,7 @@ class Env:
         vdevs = ["net_af_packet0,iface=%s,qpairs=%d" % (IF_A, q),
                  "net_af_packet1,iface=%s,qpairs=%d" % (IF_B, q)]
         eal = pgtest.eal_args(self.prefix, vdevs, log_levels=())
-        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
-        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
-        cmd = [pgtest.PKTGATE] + eal + ["--", "-c", conf, "--duration", "240"]
-        self.proc = subprocess.Popen(cmd, cwd=self.tmp, stdout=self.out, stderr=self.err)
-        try:
-            self.tel = wait_for_socket(self.prefix, self.proc)
-        except AssertionError:
-            self.err.seek(0)
-            raise AssertionError("pktgate did not come up:\n" + self.err.read()[-3000:])
-
-    def stop(self):
-        """SIGINT pktgate (by its PID); return (rc, stdout, stderr)."""
-        if self.tel is not None:
-            self.tel.close()
-            self.tel = None
-        self.proc.send_signal(signal.SIGINT)
-        rc = self.proc.wait(timeout=30)
-        self.out.seek(0)
-        self.err.seek(0)
-        self.result = (rc, self.out.read(), self.err.read())
-        return self.result
+        start_pktgate(self, [pgtest.PKTGATE] + eal + ["--", "-c", conf, "--duration", "240"])
 
     def close(self):
         teardown(self, (NS_A, NS_B), (IF_A, IF_B))
@@ -320,7 +299,7 @@ if DYNAMIC:
 @case
 def sigint_stops_cleanly():
     e = env()
-    rc, out, err = e.stop()
+    rc, out, err = stop_pktgate(e)
     assert rc == 0, "exit %d\n%s" % (rc, err[-3000:])
     assert "stopping (signal)" in out, out
     s = parse_summary(out)
