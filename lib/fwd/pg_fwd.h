@@ -41,6 +41,10 @@ struct pg_fwd_port {
 	/** A kernel interface mirrors the port: what is for us and not
 	 * handled here is punted to it (docs/punt.md). In the padding. */
 	uint8_t punt;
+	/** 1: the port's RX does not check IPv4 header checksums (offload
+	 * off), so the hot loop verifies every header in software without
+	 * reading the mbuf's checksum flags; 0: the flags are honoured. */
+	uint8_t sw_cksum;
 };
 
 /** Shared; tables inside change only by pointer swaps behind rcu. */
