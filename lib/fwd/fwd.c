@@ -636,7 +636,24 @@ enum hop_mode {
 	HOP_ARRAY,      /* in b->hop already (stage 2 ran: rte_fib, egress ACL) */
 	HOP_WALK_2B,    /* walk the table here, 2-byte entries */
 	HOP_WALK_4B,    /* 4-byte entries */
+	HOP_TBL8,       /* b->hop holds the tbl24 entry (2-byte), finish the walk */
 };
+
+/* Read the tbl24 entry of each destination into b->hop, prefetching the
+ * tbl8 line of those that need one (2-byte entries). Returns whether any
+ * did. */
+static inline bool
+tbl24_pass(const struct pg_fib_side *fib, struct burst_state *b, unsigned int n)
+{
+	uint64_t ext = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		b->hop[i] = pg_fib_walk4_2b_start(fib->tbl24, fib->tbl8, b->dst[i]);
+		ext |= b->hop[i];
+	}
+	return (ext & PG_FIB_EXT_ENT) != 0;
+}
 
 /*
  * Stage 3: TTL, rewrite, into the egress TX buffer. One test on the next
@@ -662,6 +679,7 @@ stage3(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
 	 * changes: the MTU test is one register compare (decision 0009). */
 	uint16_t tmtu = ctx->port[0].mtu;
 	uint64_t not_fwd = 0;      /* bit i: b->pkts[i] was not forwarded */
+	bool tbl8_seen = false;    /* HOP_WALK_2B: some route was longer than /24 */
 	unsigned int i;
 
 	for (i = 0; i < n_ip; i++) {
@@ -669,7 +687,10 @@ stage3(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
 		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 		const uint32_t hop = mode == HOP_ARRAY ? (uint32_t)b->hop[i] :
-				     mode == HOP_WALK_2B ? pg_fib_walk4_2b(t24, t8, b->dst[i]) :
+				     mode == HOP_WALK_2B ?
+				     pg_fib_walk4_2b_seen(t24, t8, b->dst[i], &tbl8_seen) :
+				     mode == HOP_TBL8 ?
+				     pg_fib_walk4_2b_finish(t8, (uint32_t)b->hop[i], b->dst[i]) :
 				     pg_fib_walk4_4b(t24, t8, b->dst[i]);
 		const struct pg_nexthop *nh = &nhs[hop];
 		unsigned int r;
@@ -727,6 +748,8 @@ stage3(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
 		}
 	}
 	tb->n = tn;
+	if (mode == HOP_WALK_2B && unlikely(tbl8_seen))
+		lc->tbl8_seen = true;
 	/* Only the slow path lets options through: count from its mask. */
 	return unlikely(opt_mask != 0) ? (uint64_t)__builtin_popcountll(opt_mask & ~not_fwd) : 0;
 }
@@ -780,9 +803,17 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		/* Stage 2 inside stage 3: one table read per packet, so its
 		 * cycles count under rewrite and lookup stays near zero. */
 		PG_STAGE_MARK(st, PG_STAGE_lookup, n_ip);
-		if (likely(nh_bytes == 2 && !l2_mcast))
+		if (likely(nh_bytes == 2 && !l2_mcast && !lc->tbl8_seen))
 			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_WALK_2B,
 					 false);
+		else if (nh_bytes == 2 && lc->tbl8_seen) {
+			/* The last burst had routes longer than /24 (big
+			 * tables): read every tbl24 entry first, prefetching
+			 * the tbl8 lines, so those dependent reads overlap. */
+			lc->tbl8_seen = tbl24_pass(fib, &b, n_ip);
+			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_TBL8,
+					 true);
+		}
 		else if (nh_bytes == 2)
 			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_WALK_2B,
 					 true);

@@ -99,6 +99,9 @@ struct pg_fwd_lcore {
 	uint16_t txq;              /**< our TX queue on every port */
 	uint16_t rcu_id;           /**< our reader id in ctx->rcu */
 	uint16_t n_local_pending;  /**< answers waiting in tx_local[] */
+	/** The last burst had a destination whose route is longer than /24
+	 * (a tbl8 read): the next one prefetches tbl8 lines (fwd.c). */
+	bool tbl8_seen;
 	struct rte_ring *neigh_events;   /**< to the control thread (NULL: none) */
 	struct rte_ring *inject;         /**< frames the control thread sends via us */
 	struct rte_ring *punt;           /**< to the exception path (NULL: none) */
