@@ -88,26 +88,20 @@ def run(label, argv, out, packets, toggle=None):
         proc.wait()
     if not ok:
         print("%s: did not send %d packets, see %s" % (label, packets, log), file=sys.stderr)
-    threads = [os.path.join(out, f) for f in os.listdir(out)
-               if f.startswith("cg-%s.out-" % label)]
-    best, best_ir = None, -1
-    for t in threads:
-        with open(t) as f:
-            for line in f:
-                if line.startswith("summary:"):
-                    ir = int(line.split()[1])
-                    if ir > best_ir:
-                        best, best_ir = t, ir
-                    break
+    # The polling thread: the one that called net_pcap's RX most (not the
+    # heaviest: on a loaded machine EAL init on the main thread can
+    # outweigh a poller that got little CPU).
+    best, best_calls = None, 0
+    for f in sorted(os.listdir(out)):
+        if f.startswith("cg-%s.out-" % label):
+            calls = rx_calls(annotate(os.path.join(out, f), "--tree=caller"))
+            if calls > best_calls:
+                best, best_calls = os.path.join(out, f), calls
     return best, log
 
 
-def breakdown(path):
-    incl = annotate(path, "--inclusive=yes")
-    excl = annotate(path)
-    tree = annotate(path, "--tree=caller")
-    total = num(re.search(r"([\d,]+) \S*\s*PROGRAM TOTALS", incl).group(1))
-    # calls of net_pcap's RX function from outside the PMDs
+def rx_calls(tree):
+    """Calls of net_pcap's RX function from outside the PMDs."""
     calls = 0
     pat = re.compile(r"<\s+(\S+) \((\S+)x\)( \[[^\]]+\])?\n\s*[\d,]+ \([^)]*\)\s*\*\s+\S+ "
                      r"\[[^\]]*net_pcap[^\]]*\]")
@@ -115,7 +109,14 @@ def breakdown(path):
         if "net_pcap" in (m.group(3) or "") or "net_null" in (m.group(3) or ""):
             continue
         calls = max(calls, num(m.group(2)))
-    pkts = calls * BURST
+    return calls
+
+
+def breakdown(path):
+    incl = annotate(path, "--inclusive=yes")
+    excl = annotate(path)
+    total = num(re.search(r"([\d,]+) \S*\s*PROGRAM TOTALS", incl).group(1))
+    pkts = rx_calls(annotate(path, "--tree=caller")) * BURST
 
     def heaviest_incl(obj):
         best = 0
@@ -126,8 +127,8 @@ def breakdown(path):
     rx, tx = heaviest_incl("net_pcap.so"), heaviest_incl("net_null.so")
     funcs = []
     for line in excl.splitlines():
-        m = re.match(r"\s*([\d,]+) \([^)]*\)\s+(\S+)(?: \[(.*)\])?$", line)
-        if m and pkts and num(m.group(1)) / pkts >= 0.1:
+        m = re.match(r"\s*([\d,]+) \([^)]*\)\s+(\S+:\S+)(?: \[(.*)\])?$", line)
+        if m and pkts and num(m.group(1)) / pkts >= 0.1 and len(funcs) < 25:
             funcs.append((num(m.group(1)) / pkts, m.group(2).split("/")[-1],
                           (m.group(3) or "").split("/")[-1]))
     return {"total": total, "packets": pkts, "rx": rx, "tx": tx, "funcs": funcs}
