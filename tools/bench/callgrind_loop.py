@@ -42,17 +42,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 PYTHON = "/usr/bin/python3"
 BURST = 32
 
-CONFIG = """# written by tools/bench/callgrind_loop.py
-ports:
-  - {name: lan, device: net_pcap0, ipv4: 192.0.2.1/24, mac: 02:00:00:00:00:01}
-  - {name: wan, device: net_null0, ipv4: 203.0.113.1/24, mac: 02:00:00:00:01:01}
-neighbors:
-  - {ip: 203.0.113.2, mac: 02:00:00:00:00:99, port: wan}
-workers:
-  lcores: [1]
-routes:
-  - {prefix: 198.18.0.0/16, via: 203.0.113.2}
-"""
+CONFIG = os.path.join(REPO, "tools", "bench", "callgrind.yaml")
 
 
 def annotate(path, *opts):
@@ -164,9 +154,7 @@ def main():
         subprocess.run([PYTHON, os.path.join(REPO, "tools", "gen_flows.py"), "--flows", "256",
                         "--size", "64", "--dst-mac", "02:00:00:00:00:01", "--out", pcap,
                         "198.18.1.0/24"], check=True, stdout=subprocess.DEVNULL)
-    cfg = os.path.join(args.out, "pktgate.yaml")
-    with open(cfg, "w") as f:
-        f.write(CONFIG)
+    cfg = CONFIG
 
     progs = [("pktgate", [args.pktgate, "-l 0,1", ["-c", cfg]], None),
              ("testpmd-io", [args.testpmd, "-l 0,1",
