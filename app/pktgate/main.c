@@ -68,6 +68,7 @@ fill_ctx(struct pg_fwd_ctx *ctx, const struct pg_ports *ports,
 		ctx->port[i].port_id = ports->port[i].port_id;
 		ctx->port[i].ip4_be = rte_cpu_to_be_32(ports->port[i].ip4);
 		ctx->port[i].mtu = conf->ports[i].mtu;
+		ctx->port[i].sw_cksum = !ports->port[i].rx_ip_cksum;
 		ctx->port_index[ports->port[i].port_id] = (uint8_t)i;
 	}
 }

@@ -22,6 +22,7 @@
  * rte_fib_lookup_bulk(): slower, never wrong.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_fib.h>
@@ -72,6 +73,47 @@ pg_fib_walk4_4b(const void *tbl24, const void *tbl8, uint32_t dst)
 }
 
 #undef PG_FIB_WALK
+
+/**
+ * First half of pg_fib_walk4_2b(): @p dst's tbl24 entry. When it points
+ * to a tbl8 group, that group's line for @p dst is prefetched: the second
+ * read, a dependent miss with big tables, is under way while other
+ * packets are handled. pg_fib_walk4_2b_finish() completes the walk.
+ */
+static inline uint32_t
+pg_fib_walk4_2b_start(const void *tbl24, const void *tbl8, uint32_t dst)
+{
+	const uint32_t e = ((const uint16_t *)tbl24)[dst >> 8];
+
+	if (e & PG_FIB_EXT_ENT)
+		rte_prefetch0(&((const uint16_t *)tbl8)[(e >> 1) * 256u + (dst & 0xff)]);
+	return e;
+}
+
+/**
+ * pg_fib_walk4_2b() that also sets *@p ext when it took the tbl8 read (on
+ * that unlikely branch only).
+ */
+static inline uint32_t
+pg_fib_walk4_2b_seen(const void *tbl24, const void *tbl8, uint32_t dst, bool *ext)
+{
+	uint32_t e = ((const uint16_t *)tbl24)[dst >> 8];
+
+	if (unlikely(e & PG_FIB_EXT_ENT)) {
+		*ext = true;
+		e = ((const uint16_t *)tbl8)[(e >> 1) * 256u + (dst & 0xff)];
+	}
+	return e >> 1;
+}
+
+/** The next-hop index of @p dst from its tbl24 entry @p e (2-byte entries). */
+static inline uint32_t
+pg_fib_walk4_2b_finish(const void *tbl8, uint32_t e, uint32_t dst)
+{
+	if (unlikely(e & PG_FIB_EXT_ENT))
+		e = ((const uint16_t *)tbl8)[(e >> 1) * 256u + (dst & 0xff)];
+	return e >> 1;
+}
 
 /**
  * Next-hop indexes of @p n destinations (host order). A miss gives

@@ -508,7 +508,8 @@ stage3_special(struct pg_fwd_lcore *lc, uint16_t in_port, const struct pg_nextho
  */
 static __rte_noinline bool
 stage1_slow(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
-	    struct drop_list *dl, uint32_t *dst, uint64_t *opt_mask, uint16_t idx)
+	    struct drop_list *dl, uint32_t *dst, uint64_t *opt_mask, uint16_t idx,
+	    bool *l2_mcast)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
@@ -566,6 +567,11 @@ stage1_slow(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m,
 	}
 	if (ip->version_ihl != RTE_IPV4_VHL_DEF)
 		*opt_mask |= UINT64_C(1) << idx;
+	/* Only frames that came this way can be L2 multicast or broadcast
+	 * (the fast test wants our unicast MAC): stage 3 tests for them
+	 * only in bursts that have one. */
+	if (rte_is_multicast_ether_addr(&eth->dst_addr))
+		*l2_mcast = true;
 	*dst = d;
 	return true;
 drop:
@@ -581,19 +587,48 @@ drop:
  */
 static __rte_always_inline void
 stage1(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf *m, uint64_t mac48,
-       const uint8_t *pf_base, unsigned int pf_shift, struct burst_state *b, uint16_t *n_ip,
-       uint64_t *opt_mask, struct drop_list *dl)
+       const uint8_t *pf_base, unsigned int pf_shift, struct burst_state *b, unsigned int *n_ip,
+       uint64_t *opt_mask, bool *l2_mcast, struct drop_list *dl, const bool hw_cksum)
 {
-	uint32_t d;
+	/* Written in place by either path: no local whose address escapes
+	 * into the slow path (it would live on the stack). */
+	uint32_t *d = &b->dst[*n_ip];
 
 	if (likely(pg_ip4_fast_ok48(rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
 				    m->data_len, m->pkt_len, mac48,
-				    m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK, &d)) ||
-	    stage1_slow(lc, in_port, m, dl, &d, opt_mask, *n_ip)) {
-		rte_prefetch0(pf_base + ((uint64_t)d >> pf_shift));
-		b->dst[*n_ip] = d;
+				    hw_cksum ? m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK :
+				    RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN, d)) ||
+	    stage1_slow(lc, in_port, m, dl, d, opt_mask, (uint16_t)*n_ip, l2_mcast)) {
+		rte_prefetch0(pf_base + ((uint64_t)*d >> pf_shift));
 		b->pkts[(*n_ip)++] = m;
 	}
+}
+
+/*
+ * Stage 1 for a burst: the common case passes one fast test; anything else
+ * takes the slow path, which names the drop reason. Two loops so that the
+ * one prefetching packet data PREFETCH_AHEAD packets on needs no bound test
+ * per packet. Inlined twice: with @p hw_cksum false (a port whose RX does
+ * not check checksums) the mbuf's checksum flags are not even read, every
+ * header is verified in software. Returns how many IPv4 packets to route.
+ */
+static __rte_always_inline unsigned int
+stage1_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+	     uint64_t mac48, const uint8_t *pf_base, unsigned int pf_shift,
+	     struct burst_state *b, uint64_t *opt_mask, bool *l2_mcast, struct drop_list *dl,
+	     const bool hw_cksum)
+{
+	unsigned int i, n_ip = 0;
+
+	for (i = 0; i + PREFETCH_AHEAD < n; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		stage1(lc, in_port, pkts[i], mac48, pf_base, pf_shift, b, &n_ip, opt_mask, l2_mcast,
+		       dl, hw_cksum);
+	}
+	for (; i < n; i++)
+		stage1(lc, in_port, pkts[i], mac48, pf_base, pf_shift, b, &n_ip, opt_mask, l2_mcast,
+		       dl, hw_cksum);
+	return n_ip;
 }
 
 /* How stage 3 finds each packet's next hop. */
@@ -601,7 +636,24 @@ enum hop_mode {
 	HOP_ARRAY,      /* in b->hop already (stage 2 ran: rte_fib, egress ACL) */
 	HOP_WALK_2B,    /* walk the table here, 2-byte entries */
 	HOP_WALK_4B,    /* 4-byte entries */
+	HOP_TBL8,       /* b->hop holds the tbl24 entry (2-byte), finish the walk */
 };
+
+/* Read the tbl24 entry of each destination into b->hop, prefetching the
+ * tbl8 line of those that need one (2-byte entries). Returns whether any
+ * did. */
+static inline bool
+tbl24_pass(const struct pg_fib_side *fib, struct burst_state *b, unsigned int n)
+{
+	uint64_t ext = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		b->hop[i] = pg_fib_walk4_2b_start(fib->tbl24, fib->tbl8, b->dst[i]);
+		ext |= b->hop[i];
+	}
+	return (ext & PG_FIB_EXT_ENT) != 0;
+}
 
 /*
  * Stage 3: TTL, rewrite, into the egress TX buffer. One test on the next
@@ -612,8 +664,8 @@ enum hop_mode {
  */
 static __rte_always_inline uint64_t
 stage3(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
-       const struct burst_state *b, uint16_t n_ip, uint64_t opt_mask, struct drop_list *dl,
-       const enum hop_mode mode)
+       const struct burst_state *b, unsigned int n_ip, uint64_t opt_mask, struct drop_list *dl,
+       const enum hop_mode mode, const bool l2_mcast)
 {
 	const struct pg_fwd_ctx *ctx = lc->ctx;
 	const struct pg_nexthop *nhs = fib->nh;
@@ -623,18 +675,26 @@ stage3(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
 	 * paths only touch the answer and error buffers. */
 	struct pg_tx_buf *tb = &lc->tx[0];
 	uint16_t tport = 0, tn = tb->n;
+	/* The egress port's MTU, reloaded with the TX buffer when the port
+	 * changes: the MTU test is one register compare (decision 0009). */
+	uint16_t tmtu = ctx->port[0].mtu;
 	uint64_t not_fwd = 0;      /* bit i: b->pkts[i] was not forwarded */
-	uint16_t i;
+	bool tbl8_seen = false;    /* HOP_WALK_2B: some route was longer than /24 */
+	unsigned int i;
 
 	for (i = 0; i < n_ip; i++) {
 		struct rte_mbuf *m = b->pkts[i];
 		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 		const uint32_t hop = mode == HOP_ARRAY ? (uint32_t)b->hop[i] :
-				     mode == HOP_WALK_2B ? pg_fib_walk4_2b(t24, t8, b->dst[i]) :
+				     mode == HOP_WALK_2B ?
+				     pg_fib_walk4_2b_seen(t24, t8, b->dst[i], &tbl8_seen) :
+				     mode == HOP_TBL8 ?
+				     pg_fib_walk4_2b_finish(t8, (uint32_t)b->hop[i], b->dst[i]) :
 				     pg_fib_walk4_4b(t24, t8, b->dst[i]);
 		const struct pg_nexthop *nh = &nhs[hop];
 		unsigned int r;
+		uint32_t ttlw;
 
 		if (unlikely(nh->type != PG_NH_FORWARD)) {
 			/* ECMP: the flow's member, then on as any route. */
@@ -649,32 +709,37 @@ stage3(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
 			}
 		}
 		/* RFC 1812 5.3.4: a unicast datagram in a link-layer
-		 * broadcast/multicast frame is not forwarded. */
-		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr))) {
+		 * broadcast/multicast frame is not forwarded (only bursts
+		 * with such a frame test). */
+		if (l2_mcast && unlikely(rte_is_multicast_ether_addr(&eth->dst_addr))) {
 			drop(lc, dl, m, PG_DROP_l2_multicast);
 			not_fwd |= UINT64_C(1) << i;
 			continue;
 		}
-		if (unlikely(ip->time_to_live <= 1)) {
-			drop_icmp(lc, dl, fib, in_port, m, PG_DROP_ttl_exceeded, nh);
-			not_fwd |= UINT64_C(1) << i;
-			continue;
-		}
-		/* The one compare the egress MTU costs: ctx->port[] is 16 bytes
-		 * an entry, read by every burst (two ports: one cache line). */
-		if (unlikely(pg_be16(ip->total_length) > ctx->port[nh->port].mtu)) {
-			drop_icmp(lc, dl, fib, in_port, m, mtu_reason(ip), nh);
-			not_fwd |= UINT64_C(1) << i;
-			continue;
-		}
-		pg_ip4_ttl_dec(ip);
-		pg_eth_rewrite(eth, nh->l2);
+		/* The egress port's TX buffer and MTU first (a packet dropped
+		 * below leaves the buffer as it was). */
 		if (unlikely(nh->port != tport)) {
 			tb->n = tn;
 			tport = nh->port;
 			tb = &lc->tx[tport];
 			tn = tb->n;
+			tmtu = ctx->port[tport].mtu;
 		}
+		/* TTL, protocol and checksum: one load for the test and the
+		 * update. */
+		ttlw = pg_ip4_ttl_word(ip);
+		if (unlikely(pg_ip4_ttl_of_word(ttlw) <= 1)) {
+			drop_icmp(lc, dl, fib, in_port, m, PG_DROP_ttl_exceeded, nh);
+			not_fwd |= UINT64_C(1) << i;
+			continue;
+		}
+		if (unlikely(pg_be16(ip->total_length) > tmtu)) {
+			drop_icmp(lc, dl, fib, in_port, m, mtu_reason(ip), nh);
+			not_fwd |= UINT64_C(1) << i;
+			continue;
+		}
+		pg_ip4_ttl_dec_word(ip, ttlw);
+		pg_eth_rewrite(eth, nh->l2);
 		tb->pkts[tn++] = m;
 		if (unlikely(tn == PG_TX_BUF)) {
 			tb->n = tn;
@@ -683,6 +748,8 @@ stage3(struct pg_fwd_lcore *lc, const struct pg_fib_side *fib, uint16_t in_port,
 		}
 	}
 	tb->n = tn;
+	if (mode == HOP_WALK_2B && unlikely(tbl8_seen))
+		lc->tbl8_seen = true;
 	/* Only the slow path lets options through: count from its mask. */
 	return unlikely(opt_mask != 0) ? (uint64_t)__builtin_popcountll(opt_mask & ~not_fwd) : 0;
 }
@@ -706,24 +773,25 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 	struct drop_list dl;
 	uint64_t options;
 	uint64_t opt_mask = 0;     /* bit i: b.pkts[i] carries IP options */
-	uint16_t i, n_ip = 0;
+	/* Some packet to route came in an L2 multicast/broadcast frame
+	 * (stage1_slow()); a port MAC that is not unicast (never configured
+	 * so: conf_validate.c) would let them through the fast test too. */
+	bool l2_mcast = rte_is_multicast_ether_addr(&ctx->port[in_port].mac);
+	unsigned int n_ip = 0;
+	uint16_t i;
 
 	dl.n = 0;
 	pg_fib_prefetch_base(fib, &b, &pf_base, &pf_shift);
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 
-	/* Stage 1: Ethernet and IPv4 header checks; ARP answered here. The
-	 * common case passes one fast test; anything else takes the slow
-	 * path, which names the drop reason. Two loops so that the one
-	 * prefetching packet data PREFETCH_AHEAD packets on needs no bound
-	 * test per packet. */
-	for (i = 0; i + PREFETCH_AHEAD < n; i++) {
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		stage1(lc, in_port, pkts[i], mac48, pf_base, pf_shift, &b, &n_ip, &opt_mask, &dl);
-	}
-	for (; i < n; i++)
-		stage1(lc, in_port, pkts[i], mac48, pf_base, pf_shift, &b, &n_ip, &opt_mask, &dl);
+	/* Stage 1: Ethernet and IPv4 header checks; ARP answered here. */
+	if (ctx->port[in_port].sw_cksum)
+		n_ip = stage1_burst(lc, in_port, pkts, n, mac48, pf_base, pf_shift, &b,
+				    &opt_mask, &l2_mcast, &dl, false);
+	else
+		n_ip = stage1_burst(lc, in_port, pkts, n, mac48, pf_base, pf_shift, &b,
+				    &opt_mask, &l2_mcast, &dl, true);
 	PG_STAGE_MARK(st, PG_STAGE_validate, n);
 
 	/* Stage 1b: the ingress port's ACL, if it has one. */
@@ -735,10 +803,23 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		/* Stage 2 inside stage 3: one table read per packet, so its
 		 * cycles count under rewrite and lookup stays near zero. */
 		PG_STAGE_MARK(st, PG_STAGE_lookup, n_ip);
-		if (likely(nh_bytes == 2))
-			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_WALK_2B);
+		if (likely(nh_bytes == 2 && !l2_mcast && !lc->tbl8_seen))
+			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_WALK_2B,
+					 false);
+		else if (nh_bytes == 2 && lc->tbl8_seen) {
+			/* The last burst had routes longer than /24 (big
+			 * tables): read every tbl24 entry first, prefetching
+			 * the tbl8 lines, so those dependent reads overlap. */
+			lc->tbl8_seen = tbl24_pass(fib, &b, n_ip);
+			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_TBL8,
+					 true);
+		}
+		else if (nh_bytes == 2)
+			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_WALK_2B,
+					 true);
 		else
-			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_WALK_4B);
+			options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_WALK_4B,
+					 true);
 	} else {
 		/* Stage 2: the route lookup for the burst. */
 		route_lookup(fib, b.dst, b.hop, n_ip);
@@ -746,7 +827,7 @@ pg_fwd_burst(struct pg_fwd_lcore *lc, uint16_t in_port, struct rte_mbuf **pkts,
 		/* Stage 2b: the egress ports' ACLs, if any port has one. */
 		if (unlikely(acl != NULL) && pg_acl_has_out(acl) && n_ip != 0)
 			n_ip = acl_filter_out(lc, acl, fib, &b, n_ip, &opt_mask, &dl);
-		options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_ARRAY);
+		options = stage3(lc, fib, in_port, &b, n_ip, opt_mask, &dl, HOP_ARRAY, true);
 	}
 
 	drop_list_free(lc, &dl, in_port);

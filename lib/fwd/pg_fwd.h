@@ -41,6 +41,10 @@ struct pg_fwd_port {
 	/** A kernel interface mirrors the port: what is for us and not
 	 * handled here is punted to it (docs/punt.md). In the padding. */
 	uint8_t punt;
+	/** 1: the port's RX does not check IPv4 header checksums (offload
+	 * off), so the hot loop verifies every header in software without
+	 * reading the mbuf's checksum flags; 0: the flags are honoured. */
+	uint8_t sw_cksum;
 };
 
 /** Shared; tables inside change only by pointer swaps behind rcu. */
@@ -95,6 +99,9 @@ struct pg_fwd_lcore {
 	uint16_t txq;              /**< our TX queue on every port */
 	uint16_t rcu_id;           /**< our reader id in ctx->rcu */
 	uint16_t n_local_pending;  /**< answers waiting in tx_local[] */
+	/** The last burst had a destination whose route is longer than /24
+	 * (a tbl8 read): the next one prefetches tbl8 lines (fwd.c). */
+	bool tbl8_seen;
 	struct rte_ring *neigh_events;   /**< to the control thread (NULL: none) */
 	struct rte_ring *inject;         /**< frames the control thread sends via us */
 	struct rte_ring *punt;           /**< to the exception path (NULL: none) */

@@ -312,32 +312,62 @@ pg_all_zero(const void *p, uint32_t len)
 }
 
 /**
- * Decrement TTL and patch the header checksum incrementally (RFC 1624).
- * TTL and protocol share one 16-bit word, TTL in its high byte, so the
- * word goes down by 0x0100; done in network order this is the classic
- * "checksum += htons(0x0100)" with end-around carry.
+ * TTL, protocol and header checksum as one 32-bit word, as stored: what
+ * pg_ip4_ttl_dec_word() updates, loaded once for the TTL test and the
+ * update.
  */
-static inline void
-pg_ip4_ttl_dec(struct rte_ipv4_hdr *ip)
+static inline uint32_t
+pg_ip4_ttl_word(const struct rte_ipv4_hdr *ip)
 {
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	/* TTL, protocol and checksum as one little-endian word: TTL in bits
-	 * 0-7 (TTL > 0: no borrow), the checksum word as stored in bits
-	 * 16-31, where "+= htons(0x0100)" is += 1; the end-around carry
-	 * adds one more when the stored word was 0xfffe or 0xffff. One load,
-	 * one store. */
 	uint32_t w;
 
 	memcpy(&w, &ip->time_to_live, sizeof(w));
+	return w;
+}
+
+/** The TTL in a word from pg_ip4_ttl_word(). */
+static inline uint8_t
+pg_ip4_ttl_of_word(uint32_t w)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint8_t)w;
+#else
+	return (uint8_t)(w >> 24);
+#endif
+}
+
+/**
+ * Decrement TTL and patch the header checksum incrementally (RFC 1624).
+ * TTL and protocol share one 16-bit word, TTL in its high byte, so the
+ * word goes down by 0x0100; done in network order this is the classic
+ * "checksum += htons(0x0100)" with end-around carry. @p w is
+ * pg_ip4_ttl_word(@p ip), TTL > 0.
+ */
+static inline void
+pg_ip4_ttl_dec_word(struct rte_ipv4_hdr *ip, uint32_t w)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* TTL in bits 0-7 (TTL > 0: no borrow), the checksum word as stored
+	 * in bits 16-31, where "+= htons(0x0100)" is += 1; the end-around
+	 * carry adds one more when the stored word was 0xfffe or 0xffff. One
+	 * store. */
 	w = w - 1 + 0x10000 + ((uint32_t)(w >= 0xfffe0000u) << 16);
 	memcpy(&ip->time_to_live, &w, sizeof(w));
 #else
 	uint32_t c = ip->hdr_checksum;
 
+	RTE_SET_USED(w);
 	c += rte_cpu_to_be_16(0x0100);
 	ip->hdr_checksum = (uint16_t)(c + (c >= 0xffff));
 	ip->time_to_live--;
 #endif
+}
+
+/** pg_ip4_ttl_dec_word() with its own load. */
+static inline void
+pg_ip4_ttl_dec(struct rte_ipv4_hdr *ip)
+{
+	pg_ip4_ttl_dec_word(ip, pg_ip4_ttl_word(ip));
 }
 
 /* ---- Ethernet rewrite ------------------------------------------------------- */

@@ -40,6 +40,7 @@ struct pg_port {
 	uint8_t ip4_len;
 	bool started;
 	bool rss;                  /**< RSS spreads over the RX queues */
+	bool rx_ip_cksum;          /**< RX checks IPv4 checksums (ol_flags) */
 };
 
 struct pg_ports {

@@ -130,7 +130,8 @@ setup_one(struct pg_ports *ports, struct pg_port *port, unsigned int idx,
 		PORT_LOG(WARNING, "%s: %s has no RSS; %u RX queues get what the driver gives them",
 			 port->name, port->device, port->n_rxq);
 	}
-	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+	port->rx_ip_cksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
+	if (port->rx_ip_cksum)
 		eth_conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	/* Fast free needs every mbuf of a TX queue from one pool, refcnt 1:
 	 * true with a single pool (in rtc mode also per socket, but keep the

@@ -49,18 +49,7 @@ EOF
 fi
 
 cfg="$OUT/callgrind.yaml"
-cat > "$cfg" <<EOF
-# written by tools/bench/callgrind_fwd.sh
-ports:
-  - {name: lan, device: net_pcap0, ipv4: 192.0.2.1/24, mac: 02:00:00:00:00:01, rx_desc: 4096}
-  - {name: wan, device: net_null0, ipv4: 203.0.113.1/24, mac: 02:00:00:00:01:01}
-neighbors:
-  - {ip: 203.0.113.2, mac: 02:00:00:00:00:99, port: wan}
-workers:
-  lcores: [1]
-routes:
-  - {prefix: 198.18.0.0/16, via: 203.0.113.2}
-EOF
+cp "$REPO/tools/bench/callgrind.yaml" "$cfg"
 if [ -n "${ROUTES_YAML:-}" ]; then
 	cat "$ROUTES_YAML" >> "$cfg"
 fi
