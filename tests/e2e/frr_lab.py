@@ -34,34 +34,49 @@ def prefixes(n, first="20.0.0.0"):
     return ["%s/24" % ipaddress.IPv4Address(base + (i << 8)) for i in range(n)]
 
 
+def prefixes6(n, first="2001:db8:1000::", plen=48):
+    """n distinct IPv6 prefixes of length plen, consecutive from `first`
+    (2001:db8:1000::/48, 2001:db8:1001::/48, ...)."""
+    base = int(ipaddress.IPv6Address(first))
+    return ["%s/%d" % (ipaddress.IPv6Address(base + (i << (128 - plen))), plen)
+            for i in range(n)]
+
+
 def host_in(prefix, host=1):
-    """An address inside prefix (its network address + host)."""
-    net = ipaddress.IPv4Network(prefix)
+    """An address inside prefix (its network address + host), IPv4 or IPv6."""
+    net = ipaddress.ip_network(prefix)
     return str(net.network_address + host)
 
 
 def bgpd_conf(asn, router_id, neighbor, remote_as, networks=(), nexthop=None,
-              shutdown=False, out_deny=False, hostname=None):
+              shutdown=False, out_deny=False, hostname=None, afi="ipv4"):
     """A bgpd.conf for one eBGP neighbor. networks: prefixes to originate.
     nexthop: announce them with this next hop (third-party next hop, by an
     outbound route-map). shutdown: the neighbor starts administratively down
     (`no neighbor X shutdown` brings it up). out_deny: the outbound
-    route-map starts as deny-all (see set_export())."""
+    route-map starts as deny-all (see set_export()). afi "ipv6": the
+    session carries IPv6 unicast only (neighbor: the peer's IPv6 address;
+    networks and nexthop IPv6), activated explicitly as FRR wants it."""
     lines = ["hostname %s" % (hostname or "bgp%d" % asn),
              "log timestamp precision 3",
              "router bgp %d" % asn,
-             " bgp router-id %s" % router_id,
-             " no bgp ebgp-requires-policy",
-             " no bgp network import-check",
-             " bgp log-neighbor-changes",
-             " neighbor %s remote-as %d" % (neighbor, remote_as),
-             # fast session setup and failure detection in tests
-             " neighbor %s timers 3 9" % neighbor,
-             " neighbor %s timers connect 1" % neighbor,
-             " neighbor %s advertisement-interval 0" % neighbor]
+             " bgp router-id %s" % router_id]
+    if afi != "ipv4":
+        # before the neighbor: it would get IPv4 unicast too, by default
+        lines.append(" no bgp default ipv4-unicast")
+    lines += [" no bgp ebgp-requires-policy",
+              " no bgp network import-check",
+              " bgp log-neighbor-changes",
+              " neighbor %s remote-as %d" % (neighbor, remote_as),
+              # fast session setup and failure detection in tests
+              " neighbor %s timers 3 9" % neighbor,
+              " neighbor %s timers connect 1" % neighbor,
+              " neighbor %s advertisement-interval 0" % neighbor]
     if shutdown:
         lines.append(" neighbor %s shutdown" % neighbor)
-    lines.append(" address-family ipv4 unicast")
+    lines.append(" address-family %s unicast" % afi)
+    if afi != "ipv4":
+        lines.append("  neighbor %s activate" % neighbor)
     lines += ["  network %s" % p for p in networks]
     lines.append("  neighbor %s route-map PG-OUT out" % neighbor)
     lines.append(" exit-address-family")
@@ -69,7 +84,8 @@ def bgpd_conf(asn, router_id, neighbor, remote_as, networks=(), nexthop=None,
         lines.append("route-map PG-OUT deny 5")
     lines.append("route-map PG-OUT permit 10")
     if nexthop:
-        lines.append(" set ip next-hop %s" % nexthop)
+        lines.append((" set ip next-hop %s" if afi == "ipv4"
+                      else " set ipv6 next-hop global %s") % nexthop)
     # route-map changes apply at `clear bgp ... soft out`, not on a timer
     lines.append("bgp route-map delay-timer 0")
     return "\n".join(lines) + "\n"
@@ -172,10 +188,10 @@ class Frr:
         self.procs = []
 
 
-def set_export(frr, neighbor, permit):
+def set_export(frr, neighbor, permit, afi="ipv4"):
     """Announce (permit) or withdraw (deny) everything to neighbor: remove
     or add the deny-all entry in front of the outbound route-map, then
-    re-send (`clear bgp X soft out`). The update (or withdraw) goes out
-    when this returns."""
+    re-send (`clear bgp AFI unicast X soft out`). The update (or withdraw)
+    goes out when this returns."""
     return frr.vtysh("conf t", ("no " if permit else "") + "route-map PG-OUT deny 5",
-                     "end", "clear bgp ipv4 unicast %s soft out" % neighbor)
+                     "end", "clear bgp %s unicast %s soft out" % (afi, neighbor))
