@@ -37,7 +37,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import Config, Port, case, main, unique_prefix, wait_for_socket  # noqa: E402
+from pgtest import (Config, Port, case, link_local, main, unique_prefix,  # noqa: E402
+                    wait_for_socket)
 from netns_util import mac_of, need, ping, remove_stale, sh, teardown  # noqa: E402
 import frr_lab  # noqa: E402
 
@@ -59,15 +60,6 @@ FPM_PORT = 2626
 
 def wait_until(pred, timeout=30.0):
     return pgtest.wait_until(pred, timeout)
-
-
-def link_local(mac):
-    """fe80:: with the modified EUI-64 of mac (RFC 4291 appendix A), as the
-    kernel forms it."""
-    b = [int(x, 16) for x in mac.split(":")]
-    b[0] ^= 2
-    w = [b[0] << 8 | b[1], b[2] << 8 | 0xff, 0xfe << 8 | b[3], b[4] << 8 | b[5]]
-    return "fe80::" + ":".join("%x" % x for x in w)
 
 
 class Env:
@@ -101,6 +93,10 @@ class Env:
                 # no duplicate address detection: addresses usable at once
                 sh("sysctl", "-qw", "net.ipv6.conf.%s.accept_dad=0" % k, ns=ns)
             sh("ip", "link", "set", "lo", "up", ns=ns)
+        # the box forms random link-local addresses (as hosts set to
+        # stable-privacy or random ones do): pktgate's mirrors must carry
+        # pktgate's own all the same
+        sh("sysctl", "-qw", "net.ipv6.conf.default.addr_gen_mode=3", ns=NS_BOX)
         self.link(IF_WAN, NS_BOX, IF_WAN_P, NS_PEER)
         self.link(IF_LAN, NS_BOX, IF_LAN_F, NS_FAR)
         sh("ip", "-6", "addr", "add", PEER6 + "/64", "dev", IF_WAN_P, "nodad", ns=NS_PEER)
