@@ -55,11 +55,6 @@ def wait_until(pred, timeout=30.0):
     return pgtest.wait_until(pred, timeout)
 
 
-def no_offload(ifname, ns=None):
-    sh("ethtool", "-K", ifname, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
-       "gro", "off", ns=ns)
-
-
 class Env:
     """Three namespaces, their veths, pktgate and two FRRs; close() undoes it."""
 
@@ -71,12 +66,7 @@ class Env:
         self.prefix = unique_prefix("pgbgp")
 
     def link(self, a, ns_a, b, ns_b):
-        """veth a (in ns_a) <-> b (in ns_b), both up, offloads off."""
-        sh("ip", "link", "add", a, "netns", ns_a, "type", "veth", "peer", "name", b,
-           "netns", ns_b)
-        for ifn, ns in ((a, ns_a), (b, ns_b)):
-            no_offload(ifn, ns)
-            sh("ip", "link", "set", ifn, "up", ns=ns)
+        frr_lab.veth(a, ns_a, b, ns_b)
 
     def setup(self):
         for ns in (NS_PEER, NS_BOX, NS_FAR):
@@ -131,24 +121,10 @@ class Env:
         return self.tel.query(cmd)
 
     def fpm_routes(self):
-        """The routes of /pktgate/routes with origin fpm, all pages."""
-        out, off = [], 0
-        while True:
-            r = self.q("/pktgate/routes,%d" % off)
-            out += [x for x in r["routes"] if x.endswith(" fpm")]
-            off += r["page_size"]
-            if off >= r["count"]:
-                return out
+        return frr_lab.fpm_routes(self.tel)
 
     def logs(self):
-        out = [f.logs() for f in self.frrs]
-        for name in ("stdout", "stderr"):
-            try:
-                with open(os.path.join(self.tmp, name)) as fh:
-                    out.append("--- pktgate %s\n%s" % (name, fh.read()[-3000:]))
-            except OSError:
-                pass
-        return "\n".join(out)
+        return frr_lab.lab_logs(self.frrs, self.tmp)
 
     def close(self):
         for f in self.frrs:
@@ -157,44 +133,9 @@ class Env:
 
 
 def udp_through(count, expect):
-    """Send `count` datagrams from the peer to TARGET:9999 (through
-    pktgate); return how many the far side saw on its wire (a packet socket
-    on its veth, so that routing in the far kernel plays no part)."""
-    cap = subprocess.Popen(
-        ["ip", "netns", "exec", NS_FAR, "/usr/bin/python3", "-c", r"""
-import socket, struct, sys, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
-s.bind((sys.argv[1], 0)); s.settimeout(0.2)
-print("ready", flush=True)
-n, end = 0, time.time() + float(sys.argv[3])
-want = socket.inet_aton(sys.argv[2])
-while time.time() < end and n < int(sys.argv[4]):
-    try:
-        f = s.recv(2048)
-    except socket.timeout:
-        continue
-    # IPv4, UDP, to TARGET, port 9999
-    if f[14 + 9] == 17 and f[30:34] == want and struct.unpack("!H", f[36:38])[0] == 9999:
-        n += 1
-print(n, flush=True)
-""", IF_LAN_F, TARGET, "3" if expect == 0 else "15", str(count)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    try:
-        assert cap.stdout.readline().strip() == "ready", cap.stderr.read()
-        sh("/usr/bin/python3", "-c", r"""
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for i in range(int(sys.argv[2])):
-    s.sendto(b"bgp-%03d" % i, (sys.argv[1], 9999))
-    time.sleep(0.01)
-""", TARGET, str(count), ns=NS_PEER)
-        out, err = cap.communicate(timeout=30)
-    finally:
-        if cap.poll() is None:
-            cap.kill()
-            cap.wait()
-    assert cap.returncode == 0, err
-    return int(out.strip())
+    """Datagrams from the peer to TARGET:9999 that crossed the far side's
+    wire (frr_lab.udp_through())."""
+    return frr_lab.udp_through(NS_PEER, NS_FAR, IF_LAN_F, TARGET, count, expect)
 
 
 ENV = None

@@ -29,7 +29,6 @@ on failure. Needs root and FRR (exit 77, meson's SKIP, otherwise).
 usage: test_bgp6.py PKTGATE [case-name-substring...]
 """
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,9 +36,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import (Config, Port, case, link_local, main, unique_prefix,  # noqa: E402
-                    wait_for_socket)
-from netns_util import mac_of, need, ping, remove_stale, sh, teardown  # noqa: E402
+from pgtest import Config, Port, case, link_local, unique_prefix, wait_for_socket  # noqa: E402
+from netns_util import mac_of, need, ping, sh, teardown  # noqa: E402
 import frr_lab  # noqa: E402
 
 pgtest.EAL_MEM_MB = 512     # room for the IPv6 TRIE, see test_ipv6.py
@@ -72,19 +70,6 @@ class Env:
         self.tmp = tempfile.mkdtemp(prefix="pg-bgp6-")
         self.prefix = unique_prefix("pgbgp6")
 
-    def link(self, a, ns_a, b, ns_b):
-        """veth a (in ns_a) <-> b (in ns_b), both up, offloads off. The box's
-        ends are pktgate's (af_packet): no kernel IPv6 on them, or that
-        kernel would answer ND there beside pktgate."""
-        sh("ip", "link", "add", a, "netns", ns_a, "type", "veth", "peer", "name", b,
-           "netns", ns_b)
-        for ifn, ns in ((a, ns_a), (b, ns_b)):
-            sh("ethtool", "-K", ifn, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
-               "gro", "off", ns=ns)
-            sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=%d"
-               % (ifn, ns == NS_BOX), ns=ns)
-            sh("ip", "link", "set", ifn, "up", ns=ns)
-
     def setup(self):
         for ns in (NS_PEER, NS_BOX, NS_FAR):
             sh("ip", "netns", "add", ns)
@@ -97,8 +82,9 @@ class Env:
         # stable-privacy or random ones do): pktgate's mirrors must carry
         # pktgate's own all the same
         sh("sysctl", "-qw", "net.ipv6.conf.default.addr_gen_mode=3", ns=NS_BOX)
-        self.link(IF_WAN, NS_BOX, IF_WAN_P, NS_PEER)
-        self.link(IF_LAN, NS_BOX, IF_LAN_F, NS_FAR)
+        # the box's ends are pktgate's (af_packet)
+        frr_lab.veth(IF_WAN, NS_BOX, IF_WAN_P, NS_PEER, no_ipv6=(NS_BOX,))
+        frr_lab.veth(IF_LAN, NS_BOX, IF_LAN_F, NS_FAR, no_ipv6=(NS_BOX,))
         sh("ip", "-6", "addr", "add", PEER6 + "/64", "dev", IF_WAN_P, "nodad", ns=NS_PEER)
         # no route back to the far side: the peer learns it from the box
         # by BGP, via the box's link-local address
@@ -155,24 +141,10 @@ class Env:
         return self.tel.query(cmd)
 
     def fpm_routes6(self):
-        """The routes of /pktgate/routes6 of origin fpm, all pages."""
-        out, off = [], 0
-        while True:
-            r = self.q("/pktgate/routes6,%d" % off)
-            out += [x for x in r["routes"] if " fpm" in x]
-            off += r["page_size"]
-            if off >= r["count"]:
-                return out
+        return frr_lab.fpm_routes(self.tel, "/pktgate/routes6")
 
     def logs(self):
-        out = [f.logs() for f in self.frrs]
-        for name in ("stdout", "stderr"):
-            try:
-                with open(os.path.join(self.tmp, name)) as fh:
-                    out.append("--- pktgate %s\n%s" % (name, fh.read()[-3000:]))
-            except OSError:
-                pass
-        return "\n".join(out)
+        return frr_lab.lab_logs(self.frrs, self.tmp)
 
     def close(self):
         for f in self.frrs:
@@ -181,44 +153,9 @@ class Env:
 
 
 def udp_through(count, expect):
-    """Send `count` datagrams from the far side to [TARGET]:9999 (through
-    pktgate); return how many the peer saw on its wire (a packet socket on
-    its veth: the peer kernel's routing plays no part)."""
-    cap = subprocess.Popen(
-        ["ip", "netns", "exec", NS_PEER, "/usr/bin/python3", "-c", r"""
-import socket, struct, sys, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))
-s.bind((sys.argv[1], 0)); s.settimeout(0.2)
-print("ready", flush=True)
-n, end = 0, time.time() + float(sys.argv[3])
-want = socket.inet_pton(socket.AF_INET6, sys.argv[2])
-while time.time() < end and n < int(sys.argv[4]):
-    try:
-        f = s.recv(2048)
-    except socket.timeout:
-        continue
-    # IPv6, next header UDP, to TARGET, port 9999
-    if f[14 + 6] == 17 and f[38:54] == want and struct.unpack("!H", f[56:58])[0] == 9999:
-        n += 1
-print(n, flush=True)
-""", IF_WAN_P, TARGET, "3" if expect == 0 else "15", str(count)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    try:
-        assert cap.stdout.readline().strip() == "ready", cap.stderr.read()
-        sh("/usr/bin/python3", "-c", r"""
-import socket, sys, time
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-for i in range(int(sys.argv[2])):
-    s.sendto(b"bgp6-%03d" % i, (sys.argv[1], 9999))
-    time.sleep(0.01)
-""", TARGET, str(count), ns=NS_FAR)
-        out, err = cap.communicate(timeout=30)
-    finally:
-        if cap.poll() is None:
-            cap.kill()
-            cap.wait()
-    assert cap.returncode == 0, err
-    return int(out.strip())
+    """Datagrams from the far side to [TARGET]:9999 that crossed the peer's
+    wire (frr_lab.udp_through())."""
+    return frr_lab.udp_through(NS_FAR, NS_PEER, IF_WAN_P, TARGET, count, expect)
 
 
 ENV = None
@@ -329,18 +266,4 @@ def withdraw6_stops_forwarding():
 
 
 if __name__ == "__main__":
-    if os.geteuid() != 0:
-        print("skip: needs root (network namespaces)")
-        sys.exit(77)
-    if not frr_lab.frr_installed():
-        print("skip: FRR is not installed (%s/zebra, bgpd, vtysh)" % frr_lab.FRR)
-        sys.exit(77)
-    for tool in ("ip", "ethtool", "ping"):
-        if shutil.which(tool) is None:
-            sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
-    remove_stale(r"pg-bgp6-(?:peer|box|far)-(\d+)")
-    try:
-        main()
-    finally:
-        if ENV is not None:
-            ENV.close()
+    frr_lab.test_main(r"pg-bgp6-(?:peer|box|far)-(\d+)", lambda: ENV)
