@@ -13,6 +13,7 @@ bgpd.conf (`no bgp network import-check`: no RIB route needed), optionally
 with a third-party next hop set by an outbound route-map.
 """
 import ipaddress
+import json
 import os
 import shutil
 import signal
@@ -192,6 +193,17 @@ class Frr:
         self.procs = []
 
 
+def established(frr, neighbor, afi="ipv4"):
+    """Is frr's BGP session with neighbor up (for address family afi)?"""
+    p = frr.vtysh("show bgp %s unicast summary json" % afi, check=False)
+    try:
+        j = json.loads(p.stdout)
+    except ValueError:
+        return False
+    j = j.get(afi + "Unicast", j)        # the AF's object, wrapped or not
+    return j.get("peers", {}).get(neighbor, {}).get("state") == "Established"
+
+
 def set_export(frr, neighbor, permit, afi="ipv4"):
     """Announce (permit) or withdraw (deny) everything to neighbor: remove
     or add the deny-all entry in front of the outbound route-map, then
@@ -280,6 +292,15 @@ def fpm_routes(tel, cmd="/pktgate/routes"):
         off += r["page_size"]
         if off >= r["count"]:
             return out
+
+
+def fpm_stats_when(tel, pred, timeout=10.0):
+    """/pktgate/fpm once pred(it) holds, else the last one: pktgate
+    publishes these counters once per control tick, after the table
+    changes they count, so a reader can see a change in /pktgate/routes
+    before its count here."""
+    return pgtest.wait_until(lambda: (lambda f: f if pred(f) else None)(
+        tel.query("/pktgate/fpm")), timeout) or tel.query("/pktgate/fpm")
 
 
 def lab_logs(frrs, tmp):

@@ -160,11 +160,8 @@ def bgp_session_up_through_the_exception_path():
     e = env()
     addr = sh("ip", "-4", "-o", "addr", "show", "dev", TAP_WAN, ns=NS_BOX).stdout
     assert WAN_IP + "/24" in addr, addr
-
-    def up():
-        p = e.box.vtysh("show bgp ipv4 unicast summary json", check=False)
-        return PEER_IP in p.stdout and '"state":"Established"' in p.stdout.replace(" ", "")
-    assert wait_until(up, 60), e.box.vtysh("show bgp summary").stdout + e.logs()
+    assert wait_until(lambda: frr_lab.established(e.box, PEER_IP), 60), \
+        e.box.vtysh("show bgp summary").stdout + e.logs()
     # the session's segments went through pktgate: punted to the WAN
     # mirror, and bgpd's sent out of the WAN port
     t = e.q("/pktgate/punt")
@@ -209,7 +206,7 @@ def withdraw_stops_forwarding():
     frr_lab.set_export(e.peer, WAN_IP, permit=False)
     assert wait_until(lambda: e.fpm_routes() == [], 60), \
         "%d fpm routes left\n%s" % (len(e.fpm_routes()), e.q("/pktgate/fpm"))
-    f = e.q("/pktgate/fpm")
+    f = frr_lab.fpm_stats_when(e.tel, lambda f: f["routes_deleted"] >= N_PREFIXES)
     assert f["routes_deleted"] >= N_PREFIXES, f
     before = e.q("/pktgate/stats")
     n = udp_through(20, expect=0)

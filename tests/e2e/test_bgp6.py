@@ -180,11 +180,8 @@ def bgp6_session_up_through_the_exception_path():
     e = env()
     addr = sh("ip", "-6", "-o", "addr", "show", "dev", TAP_WAN, ns=NS_BOX).stdout
     assert WAN6 + "/64" in addr, addr
-
-    def up():
-        p = e.box.vtysh("show bgp ipv6 unicast summary json", check=False)
-        return PEER6 in p.stdout and '"state":"Established"' in p.stdout.replace(" ", "")
-    assert wait_until(up, 60), e.box.vtysh("show bgp summary").stdout + e.logs()
+    assert wait_until(lambda: frr_lab.established(e.box, PEER6, "ipv6"), 60), \
+        e.box.vtysh("show bgp summary").stdout + e.logs()
     # TCP over IPv6 went through pktgate: punted to the WAN mirror, and
     # bgpd's segments sent out of the WAN port
     t = e.q("/pktgate/punt")
@@ -255,7 +252,7 @@ def withdraw6_stops_forwarding():
     frr_lab.set_export(e.peer, WAN6, permit=False, afi="ipv6")
     assert wait_until(lambda: e.fpm_routes6() == [], 60), \
         "%d fpm routes left\n%s" % (len(e.fpm_routes6()), e.q("/pktgate/fpm"))
-    f = e.q("/pktgate/fpm")
+    f = frr_lab.fpm_stats_when(e.tel, lambda f: f["routes_deleted"] >= N_PREFIXES)
     assert f["routes_deleted"] >= N_PREFIXES, f
     before = e.q("/pktgate/stats")
     n = udp_through(20, expect=0)
