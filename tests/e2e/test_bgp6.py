@@ -238,6 +238,11 @@ def traffic6_to_a_learned_prefix_is_forwarded():
         sorted(set(e.fpm_routes6()) ^ want)[:10]
     out = ping(NS_FAR, TARGET, count=4, family="-6")
     assert "ttl=63" in out, out
+    # the answers went back via the box's link-local: pktgate answered the
+    # peer's solicitation for it with the port's MAC
+    box_ll = link_local(e.mac["wan"])
+    n = sh("ip", "-6", "neigh", "show", box_ll, "dev", IF_WAN_P, ns=NS_PEER).stdout
+    assert e.mac["wan"] in n.lower(), n
     n6 = e.q("/pktgate/neighbors6")
     rows = list(zip(n6["ip"], n6["mac"], n6["port"], n6["state"]))
     assert (e.peer_ll, e.mac["peer"], "wan", "learned") in rows, n6
