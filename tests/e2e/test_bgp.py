@@ -24,17 +24,14 @@ on failure. Needs root and FRR (exit 77, meson's SKIP, otherwise).
 usage: test_bgp.py PKTGATE [case-name-substring...]
 """
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import Config, Port, case, main, unique_prefix  # noqa: E402
-from netns_util import (mac_of, need, ping, remove_stale, sh,  # noqa: E402
-                        start_pktgate, teardown)
+from pgtest import Config, Port, case, unique_prefix  # noqa: E402
+from netns_util import mac_of, need, ping, sh, start_pktgate, teardown  # noqa: E402
 import frr_lab  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
@@ -226,18 +223,4 @@ def announce_again_forwards_again():
 
 
 if __name__ == "__main__":
-    if os.geteuid() != 0:
-        print("skip: needs root (network namespaces)")
-        sys.exit(77)
-    if not frr_lab.frr_installed():
-        print("skip: FRR is not installed (%s/zebra, bgpd, vtysh)" % frr_lab.FRR)
-        sys.exit(77)
-    for tool in ("ip", "ethtool", "ping"):
-        if shutil.which(tool) is None:
-            sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
-    remove_stale(r"pg-bgp-(?:peer|box|far)-(\d+)")
-    try:
-        main()
-    finally:
-        if ENV is not None:
-            ENV.close()
+    frr_lab.test_main(r"pg-bgp-(?:peer|box|far)-(\d+)", lambda: ENV)

@@ -29,15 +29,14 @@ on failure. Needs root and FRR (exit 77, meson's SKIP, otherwise).
 usage: test_bgp6.py PKTGATE [case-name-substring...]
 """
 import os
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import Config, Port, case, link_local, unique_prefix, wait_for_socket  # noqa: E402
-from netns_util import mac_of, need, ping, sh, teardown  # noqa: E402
+from pgtest import Config, Port, case, link_local, unique_prefix  # noqa: E402
+from netns_util import mac_of, need, ping, sh, start_pktgate, teardown  # noqa: E402
 import frr_lab  # noqa: E402
 
 pgtest.EAL_MEM_MB = 512     # room for the IPv6 TRIE, see test_ipv6.py
@@ -110,17 +109,8 @@ class Env:
         vdevs = ["net_af_packet0,iface=%s,qpairs=%d" % (IF_LAN, q),
                  "net_af_packet1,iface=%s,qpairs=%d" % (IF_WAN, q)]
         eal = pgtest.eal_args(self.prefix, vdevs, log_levels=())
-        self.out = open(os.path.join(self.tmp, "stdout"), "w+")
-        self.err = open(os.path.join(self.tmp, "stderr"), "w+")
-        self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", NS_BOX, pgtest.PKTGATE] + eal
-            + ["--", "-c", conf, "--duration", "240"],
-            cwd=self.tmp, stdout=self.out, stderr=self.err)
-        try:
-            self.tel = wait_for_socket(self.prefix, self.proc)
-        except AssertionError:
-            self.err.seek(0)
-            raise AssertionError("pktgate did not come up:\n" + self.err.read()[-3000:])
+        start_pktgate(self, [pgtest.PKTGATE] + eal + ["--", "-c", conf, "--duration", "240"],
+                      ns=NS_BOX)
 
         frr_dir = os.path.join(self.tmp, "frr")
         os.mkdir(frr_dir)
