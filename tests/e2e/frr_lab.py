@@ -19,10 +19,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pgtest
-from netns_util import remove_stale, sh
+from netns_util import remove_stale, sh, teardown
 
 FRR = "/usr/lib/frr"
 
@@ -303,17 +304,43 @@ def fpm_stats_when(tel, pred, timeout=10.0):
         tel.query("/pktgate/fpm")), timeout) or tel.query("/pktgate/fpm")
 
 
-def lab_logs(frrs, tmp):
-    """The tails of the FRR daemons' logs and of pktgate's stdout and
-    stderr (files tmp/stdout, tmp/stderr): what a failure shows."""
-    out = [f.logs() for f in frrs]
-    for name in ("stdout", "stderr"):
-        try:
-            with open(os.path.join(tmp, name)) as fh:
-                out.append("--- pktgate %s\n%s" % (name, fh.read()[-3000:]))
-        except OSError:
-            pass
-    return "\n".join(out)
+class Lab:
+    """What a BGP e2e environment holds: pktgate's run (proc, tel, out/err
+    files in tmp, EAL prefix), the FRRs, the namespaces; a test's Env
+    adds its setup(). close() undoes it all, also after a broken setup."""
+
+    def __init__(self, tag, namespaces):
+        self.proc = None
+        self.tel = None
+        self.frrs = []
+        self.namespaces = namespaces
+        self.tmp = tempfile.mkdtemp(prefix="pg-%s-" % tag)
+        self.prefix = pgtest.unique_prefix("pg" + tag)
+
+    def q(self, cmd):
+        return self.tel.query(cmd)
+
+    def logs(self):
+        """The tails of the FRR daemons' logs and of pktgate's stdout and
+        stderr: what a failure shows."""
+        out = [f.logs() for f in self.frrs]
+        for name in ("stdout", "stderr"):
+            try:
+                with open(os.path.join(self.tmp, name)) as fh:
+                    out.append("--- pktgate %s\n%s" % (name, fh.read()[-3000:]))
+            except OSError:
+                pass
+        return "\n".join(out)
+
+    def wait_fpm_connected(self):
+        f = pgtest.wait_until(lambda: (lambda f: f if f["connected"] else None)(
+            self.q("/pktgate/fpm")), 30)
+        assert f, "zebra did not connect over FPM\n" + self.logs()
+
+    def close(self):
+        for f in self.frrs:
+            f.stop()
+        teardown(self, self.namespaces, ())
 
 
 def test_main(stale_pattern, get_env):

@@ -25,13 +25,12 @@ usage: test_bgp.py PKTGATE [case-name-substring...]
 """
 import os
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import Config, Port, case, unique_prefix  # noqa: E402
-from netns_util import mac_of, need, ping, sh, start_pktgate, teardown  # noqa: E402
+from pgtest import Config, Port, case  # noqa: E402
+from netns_util import mac_of, need, ping, sh, start_pktgate  # noqa: E402
 import frr_lab  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
@@ -52,15 +51,11 @@ def wait_until(pred, timeout=30.0):
     return pgtest.wait_until(pred, timeout)
 
 
-class Env:
+class Env(frr_lab.Lab):
     """Three namespaces, their veths, pktgate and two FRRs; close() undoes it."""
 
     def __init__(self):
-        self.proc = None
-        self.tel = None
-        self.frrs = []
-        self.tmp = tempfile.mkdtemp(prefix="pg-bgp-")
-        self.prefix = unique_prefix("pgbgp")
+        super().__init__("bgp", (NS_PEER, NS_BOX, NS_FAR))
 
     def link(self, a, ns_a, b, ns_b):
         frr_lab.veth(a, ns_a, b, ns_b)
@@ -114,19 +109,8 @@ class Env:
         for f in self.frrs:
             f.start()
 
-    def q(self, cmd):
-        return self.tel.query(cmd)
-
     def fpm_routes(self):
         return frr_lab.fpm_routes(self.tel)
-
-    def logs(self):
-        return frr_lab.lab_logs(self.frrs, self.tmp)
-
-    def close(self):
-        for f in self.frrs:
-            f.stop()
-        teardown(self, (NS_PEER, NS_BOX, NS_FAR), ())
 
 
 def udp_through(count, expect):
@@ -147,9 +131,7 @@ def bgp_setup():
     global ENV
     ENV = Env()
     ENV.setup()
-    e = ENV
-    f = wait_until(lambda: (lambda f: f if f["connected"] else None)(e.q("/pktgate/fpm")))
-    assert f, "zebra did not connect over FPM\n" + e.logs()
+    ENV.wait_fpm_connected()
 
 
 @case
