@@ -122,18 +122,33 @@ pg_punt_nl_neigh_del(int ifindex, int family, const void *addr)
 	return nl_request(neigh_msg(buf, RTM_DELNEIGH, 0, ifindex, family, addr, 0));
 }
 
-int
-pg_punt_ipv6_off(const char *ifname)
+/* Write @p val to the sysctl net.ipv6.conf.@p ifname.@p key. */
+static int
+ipv6_conf_set(const char *ifname, const char *key, const char *val)
 {
+	const size_t len = strlen(val);
 	char path[128];
 	int fd, ret = 0;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, "1\n", 2) != 2)
+	if (write(fd, val, len) != (ssize_t)len)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+int
+pg_punt_ipv6_off(const char *ifname)
+{
+	return ipv6_conf_set(ifname, "disable_ipv6", "1\n");
+}
+
+int
+pg_punt_ipv6_no_auto_ll(const char *ifname)
+{
+	/* IN6_ADDR_GEN_MODE_NONE (linux/if_link.h) */
+	return ipv6_conf_set(ifname, "addr_gen_mode", "1\n");
 }

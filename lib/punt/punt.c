@@ -153,13 +153,14 @@ tap_start(struct punt_port *pp, const struct pg_conf_port *cp, struct rte_mempoo
 }
 
 /* The kernel side: addresses of the port, and the neighbors pktgate was
- * given, so that the kernel needs no ARP for them. */
+ * given, so that the kernel needs no ARP or ND for them. */
 static int
 tap_kernel_setup(struct punt_port *pp, const struct pg_conf *conf, unsigned int i,
-		 char err[PG_CONF_ERR_LEN])
+		 const struct pg_port *port, char err[PG_CONF_ERR_LEN])
 {
 	const struct pg_conf_port *cp = &conf->ports[i];
 	const uint32_t ip4 = htonl(cp->ip4);
+	uint8_t ll[16];
 	unsigned int k;
 	int ret;
 
@@ -172,6 +173,13 @@ tap_kernel_setup(struct punt_port *pp, const struct pg_conf *conf, unsigned int 
 	ret = pg_punt_nl_addr(pp->ifindex, AF_INET, &ip4, cp->ip4_len);
 	if (ret == 0 && cp->has_ip6)
 		ret = pg_punt_nl_addr(pp->ifindex, AF_INET6, cp->ip6, cp->ip6_len);
+	/* pktgate's link-local address (the one it answers ND for), which
+	 * BGP announces as next hop beside the global one: see
+	 * pg_punt_ipv6_no_auto_ll(). */
+	if (ret == 0 && cp->has_ip6) {
+		pg_conf_ip6_link_local(port->mac.addr_bytes, ll);
+		ret = pg_punt_nl_addr(pp->ifindex, AF_INET6, ll, 64);
+	}
 	if (ret != 0) {
 		snprintf(err, PG_CONF_ERR_LEN, "ports[%u].tap: cannot set the addresses of %s: %s",
 			 i, pp->tap, strerror(-ret));
@@ -187,12 +195,12 @@ tap_kernel_setup(struct punt_port *pp, const struct pg_conf *conf, unsigned int 
 		if (ret != 0)
 			PUNT_LOG(NOTICE, "%s: neighbor entry refused: %s", pp->tap, strerror(-ret));
 	}
-	/* IPv6 neighbors by the port prefix that holds them (link-local
-	 * ones name no port: the kernel finds them by ND). */
+	/* IPv6 neighbors of the port: global ones (inside its prefix) and
+	 * link-local ones (the config names their port). */
 	for (k = 0; cp->has_ip6 && k < conf->n_neighbors6; k++) {
 		const struct pg_conf_neighbor6 *nb = &conf->neighbors6[k];
 
-		if (!pg_punt_in_prefix6(nb->ip, cp->ip6, cp->ip6_len))
+		if (nb->port != i)
 			continue;
 		ret = pg_punt_nl_neigh(pp->ifindex, AF_INET6, nb->ip, nb->mac);
 		if (ret != 0)
@@ -278,8 +286,16 @@ pg_punt_create(const struct pg_conf *conf, const struct pg_ports *ports,
 		 * MLD report and solicitation are already on their way. */
 		if (!cp->has_ip6 && pg_punt_ipv6_off(pp->tap) != 0)
 			PUNT_LOG(NOTICE, "%s: cannot turn IPv6 off", pp->tap);
+		/* With IPv6: the mirror's link-local address must be pktgate's
+		 * (added by tap_kernel_setup()), not one the kernel forms by
+		 * the host's addr_gen_mode (stable-privacy or random ones are
+		 * not pktgate's, and nobody answers ND for them) after a
+		 * second of duplicate address detection. */
+		if (cp->has_ip6 && pg_punt_ipv6_no_auto_ll(pp->tap) != 0)
+			PUNT_LOG(NOTICE, "%s: cannot keep the kernel from forming its own "
+				 "link-local address", pp->tap);
 		if (tap_start(pp, cp, pool, i, err) != 0 ||
-		    tap_kernel_setup(pp, conf, i, err) != 0)
+		    tap_kernel_setup(pp, conf, i, &ports->port[i], err) != 0)
 			goto fail;
 		pu->by_port[i] = (int8_t)(pu->n_ports - 1);
 		PUNT_LOG(INFO, "%s: kernel interface %s (ifindex %d, ethdev %u)", cp->name,

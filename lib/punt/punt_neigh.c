@@ -6,9 +6,9 @@
  * pktgate-ctl's neighbor changes, copied into the kernel's table on the
  * port's mirror (docs/punt.md "ARP and ND: who is authoritative"): the
  * same rule as at start (tap_kernel_setup() in punt.c), IPv4 neighbors on
- * their port, IPv6 ones inside the port's prefix (link-local ones name no
- * prefix: the kernel finds them by ND). What the resolver learns is not
- * copied: the kernel asks by itself, and its answers reach it.
+ * their port, IPv6 ones inside the port's prefix or, link-local, on the
+ * port the command names. What the resolver learns is not copied: the
+ * kernel asks by itself, and its answers reach it.
  */
 
 #include <arpa/inet.h>
@@ -34,11 +34,13 @@ in_prefix4(uint32_t ip, uint32_t net, unsigned int len)
 
 /* The kernel ifindex of the mirror @p addr's neighbor entry belongs on,
  * or 0: @p port as given (-1: none), else the port whose prefix holds it.
- * IPv6 only inside the port's prefix (as at start). */
+ * IPv6 inside the port's prefix, or link-local on the port given (as at
+ * start). */
 static int
 mirror_of(const struct pg_punt *pu, const struct pg_conf *conf, int port, int family,
 	  const void *addr)
 {
+	static const uint8_t ll[16] = { 0xfe, 0x80 };
 	unsigned int i;
 	uint32_t v4;
 
@@ -50,7 +52,8 @@ mirror_of(const struct pg_punt *pu, const struct pg_conf *conf, int port, int fa
 		if (port >= 0 && i != (unsigned int)port)
 			continue;
 		if (family == AF_INET6)
-			mine = cp->has_ip6 && pg_punt_in_prefix6(addr, cp->ip6, cp->ip6_len);
+			mine = cp->has_ip6 && (pg_punt_in_prefix6(addr, ll, 10) ? port >= 0 :
+					       pg_punt_in_prefix6(addr, cp->ip6, cp->ip6_len));
 		else
 			mine = port >= 0 || in_prefix4(v4, cp->ip4, cp->ip4_len);
 		if (mine)

@@ -36,4 +36,8 @@ pg_punt_in_prefix6(const uint8_t a[16], const uint8_t prefix[16], unsigned int l
 	return bits == 0 || ((a[bytes] ^ prefix[bytes]) & (0xff00 >> bits)) == 0;
 }
 
+/** No link-local address formed by the kernel (addr_gen_mode none): the
+ * caller adds the port's own. Before the link goes up. */
+int pg_punt_ipv6_no_auto_ll(const char *ifname);
+
 #endif /* PG_PUNT_PRIVATE_H */

@@ -2,8 +2,10 @@
 """FRR instances side by side, each in a network namespace of its own, run
 by hand (no systemd, no /etc/frr): Debian's FRR 8.4 daemons with their own
 config files, pid files, zserv socket and vty directory in a directory the
-frr user owns (docs/frr.md). Shared by tests/e2e/test_bgp.py and
-tools/bench/bgp_converge.py.
+frr user owns (docs/frr.md). Shared by tests/e2e/test_bgp.py,
+tests/e2e/test_bgp6.py and tools/bench/bgp_converge.py; the last part
+holds what the two tests share beside FRR (veths, UDP across pktgate,
+the FPM routes pktgate shows, their __main__).
 
 An instance is zebra + bgpd; `fpm` loads zebra's dplane_fpm_nl and points
 it at pktgate. Prefixes to announce are `network` statements of a generated
@@ -11,13 +13,17 @@ bgpd.conf (`no bgp network import-check`: no RIB route needed), optionally
 with a third-party next hop set by an outbound route-map.
 """
 import ipaddress
+import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
+import tempfile
 import time
 
-from netns_util import sh
+import pgtest
+from netns_util import remove_stale, sh, teardown
 
 FRR = "/usr/lib/frr"
 
@@ -34,34 +40,49 @@ def prefixes(n, first="20.0.0.0"):
     return ["%s/24" % ipaddress.IPv4Address(base + (i << 8)) for i in range(n)]
 
 
+def prefixes6(n, first="2001:db8:1000::", plen=48):
+    """n distinct IPv6 prefixes of length plen, consecutive from `first`
+    (2001:db8:1000::/48, 2001:db8:1001::/48, ...)."""
+    base = int(ipaddress.IPv6Address(first))
+    return ["%s/%d" % (ipaddress.IPv6Address(base + (i << (128 - plen))), plen)
+            for i in range(n)]
+
+
 def host_in(prefix, host=1):
-    """An address inside prefix (its network address + host)."""
-    net = ipaddress.IPv4Network(prefix)
+    """An address inside prefix (its network address + host), IPv4 or IPv6."""
+    net = ipaddress.ip_network(prefix)
     return str(net.network_address + host)
 
 
 def bgpd_conf(asn, router_id, neighbor, remote_as, networks=(), nexthop=None,
-              shutdown=False, out_deny=False, hostname=None):
+              shutdown=False, out_deny=False, hostname=None, afi="ipv4"):
     """A bgpd.conf for one eBGP neighbor. networks: prefixes to originate.
     nexthop: announce them with this next hop (third-party next hop, by an
     outbound route-map). shutdown: the neighbor starts administratively down
     (`no neighbor X shutdown` brings it up). out_deny: the outbound
-    route-map starts as deny-all (see set_export())."""
+    route-map starts as deny-all (see set_export()). afi "ipv6": the
+    session carries IPv6 unicast only (neighbor: the peer's IPv6 address;
+    networks and nexthop IPv6), activated explicitly as FRR wants it."""
     lines = ["hostname %s" % (hostname or "bgp%d" % asn),
              "log timestamp precision 3",
              "router bgp %d" % asn,
-             " bgp router-id %s" % router_id,
-             " no bgp ebgp-requires-policy",
-             " no bgp network import-check",
-             " bgp log-neighbor-changes",
-             " neighbor %s remote-as %d" % (neighbor, remote_as),
-             # fast session setup and failure detection in tests
-             " neighbor %s timers 3 9" % neighbor,
-             " neighbor %s timers connect 1" % neighbor,
-             " neighbor %s advertisement-interval 0" % neighbor]
+             " bgp router-id %s" % router_id]
+    if afi != "ipv4":
+        # before the neighbor: it would get IPv4 unicast too, by default
+        lines.append(" no bgp default ipv4-unicast")
+    lines += [" no bgp ebgp-requires-policy",
+              " no bgp network import-check",
+              " bgp log-neighbor-changes",
+              " neighbor %s remote-as %d" % (neighbor, remote_as),
+              # fast session setup and failure detection in tests
+              " neighbor %s timers 3 9" % neighbor,
+              " neighbor %s timers connect 1" % neighbor,
+              " neighbor %s advertisement-interval 0" % neighbor]
     if shutdown:
         lines.append(" neighbor %s shutdown" % neighbor)
-    lines.append(" address-family ipv4 unicast")
+    lines.append(" address-family %s unicast" % afi)
+    if afi != "ipv4":
+        lines.append("  neighbor %s activate" % neighbor)
     lines += ["  network %s" % p for p in networks]
     lines.append("  neighbor %s route-map PG-OUT out" % neighbor)
     lines.append(" exit-address-family")
@@ -69,7 +90,8 @@ def bgpd_conf(asn, router_id, neighbor, remote_as, networks=(), nexthop=None,
         lines.append("route-map PG-OUT deny 5")
     lines.append("route-map PG-OUT permit 10")
     if nexthop:
-        lines.append(" set ip next-hop %s" % nexthop)
+        lines.append((" set ip next-hop %s" if afi == "ipv4"
+                      else " set ipv6 next-hop global %s") % nexthop)
     # route-map changes apply at `clear bgp ... soft out`, not on a timer
     lines.append("bgp route-map delay-timer 0")
     return "\n".join(lines) + "\n"
@@ -172,10 +194,172 @@ class Frr:
         self.procs = []
 
 
-def set_export(frr, neighbor, permit):
+def established(frr, neighbor, afi="ipv4"):
+    """Is frr's BGP session with neighbor up (for address family afi)?"""
+    p = frr.vtysh("show bgp %s unicast summary json" % afi, check=False)
+    try:
+        j = json.loads(p.stdout)
+    except ValueError:
+        return False
+    j = j.get(afi + "Unicast", j)        # the AF's object, wrapped or not
+    return j.get("peers", {}).get(neighbor, {}).get("state") == "Established"
+
+
+def set_export(frr, neighbor, permit, afi="ipv4"):
     """Announce (permit) or withdraw (deny) everything to neighbor: remove
     or add the deny-all entry in front of the outbound route-map, then
-    re-send (`clear bgp X soft out`). The update (or withdraw) goes out
-    when this returns."""
+    re-send (`clear bgp AFI unicast X soft out`). The update (or withdraw)
+    goes out when this returns."""
     return frr.vtysh("conf t", ("no " if permit else "") + "route-map PG-OUT deny 5",
-                     "end", "clear bgp ipv4 unicast %s soft out" % neighbor)
+                     "end", "clear bgp %s unicast %s soft out" % (afi, neighbor))
+
+
+# ---- what the BGP e2e tests share beside FRR ----------------------------------------
+
+def veth(a, ns_a, b, ns_b, no_ipv6=()):
+    """veth a (in ns_a) <-> b (in ns_b), both up, offloads off (or UDP and
+    TCP through net_af_packet are lost). An end in a namespace of no_ipv6
+    gets no kernel IPv6: pktgate's ends, where that kernel would answer
+    Neighbor Discovery beside pktgate."""
+    sh("ip", "link", "add", a, "netns", ns_a, "type", "veth", "peer", "name", b,
+       "netns", ns_b)
+    for ifn, ns in ((a, ns_a), (b, ns_b)):
+        sh("ethtool", "-K", ifn, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+           "gro", "off", ns=ns)
+        if ns in no_ipv6:
+            sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % ifn, ns=ns)
+        sh("ip", "link", "set", ifn, "up", ns=ns)
+
+
+# Counts the UDP datagrams to argv[2] (IPv4 or IPv6), port 9999, on the
+# wire of interface argv[1] for up to argv[3] seconds or argv[4] datagrams.
+_WIRE_COUNT = r"""
+import socket, struct, sys, time
+v6 = ":" in sys.argv[2]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd if v6 else 0x0800))
+s.bind((sys.argv[1], 0)); s.settimeout(0.2)
+print("ready", flush=True)
+want = socket.inet_pton(socket.AF_INET6 if v6 else socket.AF_INET, sys.argv[2])
+# next header / protocol, destination address, UDP destination port
+proto, dst, dport = (20, 38, 56) if v6 else (23, 30, 36)
+n, end = 0, time.time() + float(sys.argv[3])
+while time.time() < end and n < int(sys.argv[4]):
+    try:
+        f = s.recv(2048)
+    except socket.timeout:
+        continue
+    if (f[proto] == 17 and f[dst:dst + len(want)] == want
+            and struct.unpack("!H", f[dport:dport + 2])[0] == 9999):
+        n += 1
+print(n, flush=True)
+"""
+
+
+def udp_through(ns_from, ns_wire, ifname, target, count, expect):
+    """Send `count` datagrams from namespace ns_from to target:9999 (IPv4
+    or IPv6; through pktgate); return how many crossed the wire of ifname
+    in ns_wire (a packet socket there, so that the routing of that
+    namespace plays no part). expect 0: listen 3 s, else up to 15 s."""
+    cap = subprocess.Popen(
+        ["ip", "netns", "exec", ns_wire, "/usr/bin/python3", "-c", _WIRE_COUNT,
+         ifname, target, "3" if expect == 0 else "15", str(count)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    try:
+        assert cap.stdout.readline().strip() == "ready", cap.stderr.read()
+        sh("/usr/bin/python3", "-c", r"""
+import socket, sys, time
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET,
+                  socket.SOCK_DGRAM)
+for i in range(int(sys.argv[2])):
+    s.sendto(b"bgp-%03d" % i, (sys.argv[1], 9999))
+    time.sleep(0.01)
+""", target, str(count), ns=ns_from)
+        out, err = cap.communicate(timeout=30)
+    finally:
+        if cap.poll() is None:
+            cap.kill()
+            cap.wait()
+    assert cap.returncode == 0, err
+    return int(out.strip())
+
+
+def fpm_routes(tel, cmd="/pktgate/routes"):
+    """The routes of origin fpm in /pktgate/routes (or /pktgate/routes6),
+    all pages."""
+    out, off = [], 0
+    while True:
+        r = tel.query("%s,%d" % (cmd, off))
+        out += [x for x in r["routes"] if " fpm" in x]
+        off += r["page_size"]
+        if off >= r["count"]:
+            return out
+
+
+def fpm_stats_when(tel, pred, timeout=10.0):
+    """/pktgate/fpm once pred(it) holds, else the last one: pktgate
+    publishes these counters once per control tick, after the table
+    changes they count, so a reader can see a change in /pktgate/routes
+    before its count here."""
+    return pgtest.wait_until(lambda: (lambda f: f if pred(f) else None)(
+        tel.query("/pktgate/fpm")), timeout) or tel.query("/pktgate/fpm")
+
+
+class Lab:
+    """What a BGP e2e environment holds: pktgate's run (proc, tel, out/err
+    files in tmp, EAL prefix), the FRRs, the namespaces; a test's Env
+    adds its setup(). close() undoes it all, also after a broken setup."""
+
+    def __init__(self, tag, namespaces):
+        self.proc = None
+        self.tel = None
+        self.frrs = []
+        self.namespaces = namespaces
+        self.tmp = tempfile.mkdtemp(prefix="pg-%s-" % tag)
+        self.prefix = pgtest.unique_prefix("pg" + tag)
+
+    def q(self, cmd):
+        return self.tel.query(cmd)
+
+    def logs(self):
+        """The tails of the FRR daemons' logs and of pktgate's stdout and
+        stderr: what a failure shows."""
+        out = [f.logs() for f in self.frrs]
+        for name in ("stdout", "stderr"):
+            try:
+                with open(os.path.join(self.tmp, name)) as fh:
+                    out.append("--- pktgate %s\n%s" % (name, fh.read()[-3000:]))
+            except OSError:
+                pass
+        return "\n".join(out)
+
+    def wait_fpm_connected(self):
+        f = pgtest.wait_until(lambda: (lambda f: f if f["connected"] else None)(
+            self.q("/pktgate/fpm")), 30)
+        assert f, "zebra did not connect over FPM\n" + self.logs()
+
+    def close(self):
+        for f in self.frrs:
+            f.stop()
+        teardown(self, self.namespaces, ())
+
+
+def test_main(stale_pattern, get_env):
+    """The __main__ of a BGP e2e test: exit 77 (meson's SKIP) without root
+    or FRR, remove the namespaces of killed runs (stale_pattern, see
+    remove_stale()), run the cases, and close get_env() (if any) whatever
+    happened."""
+    if os.geteuid() != 0:
+        print("skip: needs root (network namespaces)")
+        sys.exit(77)
+    if not frr_installed():
+        print("skip: FRR is not installed (%s/zebra, bgpd, vtysh)" % FRR)
+        sys.exit(77)
+    for tool in ("ip", "ethtool", "ping"):
+        if shutil.which(tool) is None:
+            sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
+    remove_stale(stale_pattern)
+    try:
+        pgtest.main()
+    finally:
+        if get_env() is not None:
+            get_env().close()

@@ -24,17 +24,13 @@ on failure. Needs root and FRR (exit 77, meson's SKIP, otherwise).
 usage: test_bgp.py PKTGATE [case-name-substring...]
 """
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import Config, Port, case, main, unique_prefix  # noqa: E402
-from netns_util import (mac_of, need, ping, remove_stale, sh,  # noqa: E402
-                        start_pktgate, teardown)
+from pgtest import Config, Port, case  # noqa: E402
+from netns_util import mac_of, need, ping, sh, start_pktgate  # noqa: E402
 import frr_lab  # noqa: E402
 
 TAG = "%d" % os.getpid()          # interface names stay within 15 characters
@@ -55,28 +51,14 @@ def wait_until(pred, timeout=30.0):
     return pgtest.wait_until(pred, timeout)
 
 
-def no_offload(ifname, ns=None):
-    sh("ethtool", "-K", ifname, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
-       "gro", "off", ns=ns)
-
-
-class Env:
+class Env(frr_lab.Lab):
     """Three namespaces, their veths, pktgate and two FRRs; close() undoes it."""
 
     def __init__(self):
-        self.proc = None
-        self.tel = None
-        self.frrs = []
-        self.tmp = tempfile.mkdtemp(prefix="pg-bgp-")
-        self.prefix = unique_prefix("pgbgp")
+        super().__init__("bgp", (NS_PEER, NS_BOX, NS_FAR))
 
     def link(self, a, ns_a, b, ns_b):
-        """veth a (in ns_a) <-> b (in ns_b), both up, offloads off."""
-        sh("ip", "link", "add", a, "netns", ns_a, "type", "veth", "peer", "name", b,
-           "netns", ns_b)
-        for ifn, ns in ((a, ns_a), (b, ns_b)):
-            no_offload(ifn, ns)
-            sh("ip", "link", "set", ifn, "up", ns=ns)
+        frr_lab.veth(a, ns_a, b, ns_b)
 
     def setup(self):
         for ns in (NS_PEER, NS_BOX, NS_FAR):
@@ -127,74 +109,14 @@ class Env:
         for f in self.frrs:
             f.start()
 
-    def q(self, cmd):
-        return self.tel.query(cmd)
-
     def fpm_routes(self):
-        """The routes of /pktgate/routes with origin fpm, all pages."""
-        out, off = [], 0
-        while True:
-            r = self.q("/pktgate/routes,%d" % off)
-            out += [x for x in r["routes"] if x.endswith(" fpm")]
-            off += r["page_size"]
-            if off >= r["count"]:
-                return out
-
-    def logs(self):
-        out = [f.logs() for f in self.frrs]
-        for name in ("stdout", "stderr"):
-            try:
-                with open(os.path.join(self.tmp, name)) as fh:
-                    out.append("--- pktgate %s\n%s" % (name, fh.read()[-3000:]))
-            except OSError:
-                pass
-        return "\n".join(out)
-
-    def close(self):
-        for f in self.frrs:
-            f.stop()
-        teardown(self, (NS_PEER, NS_BOX, NS_FAR), ())
+        return frr_lab.fpm_routes(self.tel)
 
 
 def udp_through(count, expect):
-    """Send `count` datagrams from the peer to TARGET:9999 (through
-    pktgate); return how many the far side saw on its wire (a packet socket
-    on its veth, so that routing in the far kernel plays no part)."""
-    cap = subprocess.Popen(
-        ["ip", "netns", "exec", NS_FAR, "/usr/bin/python3", "-c", r"""
-import socket, struct, sys, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
-s.bind((sys.argv[1], 0)); s.settimeout(0.2)
-print("ready", flush=True)
-n, end = 0, time.time() + float(sys.argv[3])
-want = socket.inet_aton(sys.argv[2])
-while time.time() < end and n < int(sys.argv[4]):
-    try:
-        f = s.recv(2048)
-    except socket.timeout:
-        continue
-    # IPv4, UDP, to TARGET, port 9999
-    if f[14 + 9] == 17 and f[30:34] == want and struct.unpack("!H", f[36:38])[0] == 9999:
-        n += 1
-print(n, flush=True)
-""", IF_LAN_F, TARGET, "3" if expect == 0 else "15", str(count)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    try:
-        assert cap.stdout.readline().strip() == "ready", cap.stderr.read()
-        sh("/usr/bin/python3", "-c", r"""
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for i in range(int(sys.argv[2])):
-    s.sendto(b"bgp-%03d" % i, (sys.argv[1], 9999))
-    time.sleep(0.01)
-""", TARGET, str(count), ns=NS_PEER)
-        out, err = cap.communicate(timeout=30)
-    finally:
-        if cap.poll() is None:
-            cap.kill()
-            cap.wait()
-    assert cap.returncode == 0, err
-    return int(out.strip())
+    """Datagrams from the peer to TARGET:9999 that crossed the far side's
+    wire (frr_lab.udp_through())."""
+    return frr_lab.udp_through(NS_PEER, NS_FAR, IF_LAN_F, TARGET, count, expect)
 
 
 ENV = None
@@ -209,9 +131,7 @@ def bgp_setup():
     global ENV
     ENV = Env()
     ENV.setup()
-    e = ENV
-    f = wait_until(lambda: (lambda f: f if f["connected"] else None)(e.q("/pktgate/fpm")))
-    assert f, "zebra did not connect over FPM\n" + e.logs()
+    ENV.wait_fpm_connected()
 
 
 @case
@@ -219,11 +139,8 @@ def bgp_session_up_through_the_exception_path():
     e = env()
     addr = sh("ip", "-4", "-o", "addr", "show", "dev", TAP_WAN, ns=NS_BOX).stdout
     assert WAN_IP + "/24" in addr, addr
-
-    def up():
-        p = e.box.vtysh("show bgp ipv4 unicast summary json", check=False)
-        return PEER_IP in p.stdout and '"state":"Established"' in p.stdout.replace(" ", "")
-    assert wait_until(up, 60), e.box.vtysh("show bgp summary").stdout + e.logs()
+    assert wait_until(lambda: frr_lab.established(e.box, PEER_IP), 60), \
+        e.box.vtysh("show bgp summary").stdout + e.logs()
     # the session's segments went through pktgate: punted to the WAN
     # mirror, and bgpd's sent out of the WAN port
     t = e.q("/pktgate/punt")
@@ -268,7 +185,7 @@ def withdraw_stops_forwarding():
     frr_lab.set_export(e.peer, WAN_IP, permit=False)
     assert wait_until(lambda: e.fpm_routes() == [], 60), \
         "%d fpm routes left\n%s" % (len(e.fpm_routes()), e.q("/pktgate/fpm"))
-    f = e.q("/pktgate/fpm")
+    f = frr_lab.fpm_stats_when(e.tel, lambda f: f["routes_deleted"] >= N_PREFIXES)
     assert f["routes_deleted"] >= N_PREFIXES, f
     before = e.q("/pktgate/stats")
     n = udp_through(20, expect=0)
@@ -288,18 +205,4 @@ def announce_again_forwards_again():
 
 
 if __name__ == "__main__":
-    if os.geteuid() != 0:
-        print("skip: needs root (network namespaces)")
-        sys.exit(77)
-    if not frr_lab.frr_installed():
-        print("skip: FRR is not installed (%s/zebra, bgpd, vtysh)" % frr_lab.FRR)
-        sys.exit(77)
-    for tool in ("ip", "ethtool", "ping"):
-        if shutil.which(tool) is None:
-            sys.exit("missing %s (packages iproute2, ethtool, iputils-ping)" % tool)
-    remove_stale(r"pg-bgp-(?:peer|box|far)-(\d+)")
-    try:
-        main()
-    finally:
-        if ENV is not None:
-            ENV.close()
+    frr_lab.test_main(r"pg-bgp-(?:peer|box|far)-(\d+)", lambda: ENV)

@@ -25,7 +25,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "pkt"))
 import pgtest  # noqa: E402
-from pgtest import (Config, Port, case, main,  # noqa: E402
+from pgtest import (Config, Port, case, link_local, main,  # noqa: E402
                     parse_summary, unique_prefix)
 from netns_util import (mac_of, ping, sh, start_pktgate, stop_pktgate,  # noqa: E402
                         teardown)
@@ -40,14 +40,6 @@ A6, B6 = "2001:db8:1::10", "2001:db8:2::2"
 WAN_MTU = 1400
 DYNAMIC = os.environ.get("PG_E2E_NEIGHBORS", "static") == "dynamic"
 LAN6, WAN6 = "2001:db8:1::1", "2001:db8:2::1"
-
-
-def link_local(mac):
-    """fe80:: with the modified EUI-64 of mac (RFC 4291 appendix A)."""
-    b = [int(x, 16) for x in mac.split(":")]
-    b[0] ^= 2
-    w = [b[0] << 8 | b[1], b[2] << 8 | 0xff, 0xfe << 8 | b[3], b[4] << 8 | b[5]]
-    return "fe80::" + ":".join("%x" % x for x in w)
 
 
 class Env:

@@ -163,26 +163,25 @@ def tcp_through_the_exception_path():
 @case
 def ctl_neighbors_reach_the_kernel():
     """neighbor add copies the neighbor into the mirror's kernel table as
-    REACHABLE (IPv4, and IPv6 inside the port's prefix), neighbor del takes
-    it out again; a link-local neighbor stays pktgate's own."""
+    REACHABLE (IPv4, IPv6 inside the port's prefix, and link-local on the
+    port the command names), neighbor del takes it out again."""
     if CTL is None:
         raise AssertionError("PKTGATE_CTL is not set (the pktgate-ctl to use)")
     mac = "02:00:00:00:77:77"
     env = Env(ip6=True)
     try:
         env.setup()
-        added = ("10.213.7.77", "2001:db8:7::77")
-        for ip in added:
+        # a link-local neighbor names its port
+        added = (("10.213.7.77",), ("2001:db8:7::77",), ("fe80::77", "port", "lan"))
+        for ip, *port in added:
             assert env.kernel_neigh(ip) == "", "before: " + env.kernel_neigh(ip)
-            env.ctl("neighbor", "add", ip, mac)
+            env.ctl("neighbor", "add", ip, mac, *port)
             got = env.kernel_neigh(ip)
             assert got == "%s lladdr %s REACHABLE" % (ip, mac), got
-        env.ctl("neighbor", "add", "fe80::77", mac, "port", "lan")
-        assert env.kernel_neigh("fe80::77") == "", env.kernel_neigh("fe80::77")
         nb = env.tel.query("/pktgate/neighbors6")
         assert sorted(nb["ip"]) == ["2001:db8:7::77", "fe80::77"], nb
-        for ip in added:
-            env.ctl("neighbor", "del", ip)
+        for ip, *port in added:
+            env.ctl("neighbor", "del", ip, *port)
             got = env.kernel_neigh(ip)
             assert mac not in got and "REACHABLE" not in got, got
         assert env.tel.query("/pktgate/neighbors")["count"] == 0

@@ -105,6 +105,15 @@ class Port:
         self.extra = ""    # more keys of the port's flow mapping (", tap: x")
 
 
+def link_local(mac):
+    """fe80:: with the modified EUI-64 of mac (RFC 4291 appendix A): the
+    link-local address pktgate (and a kernel by default) gives a port."""
+    b = [int(x, 16) for x in mac.split(":")]
+    b[0] ^= 2
+    iid = bytes(b[:3] + [0xff, 0xfe] + b[3:])
+    return str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + iid))
+
+
 def yq(v):
     """IPv6 text in YAML flow style: quoted (it holds ':')."""
     return "'%s'" % v if ":" in v else v

@@ -31,10 +31,13 @@ del pgtest._cases[_n_cases:]
 class Netns:
     """A namespace for one pktgate run, deleted afterwards."""
 
-    def __init__(self):
+    def __init__(self, sysctls=()):
         self.name = "pg-punt-pkt-%d" % os.getpid()
         subprocess.run(["ip", "netns", "add", self.name], check=True)
         subprocess.run(["ip", "-n", self.name, "link", "set", "lo", "up"], check=True)
+        for kv in sysctls:
+            subprocess.run(["ip", "netns", "exec", self.name, "sysctl", "-qw", kv],
+                           check=True)
 
     def close(self):
         subprocess.run(["ip", "netns", "del", self.name], check=False)
@@ -49,10 +52,11 @@ def mirror_config(ring_size=None):
     return cfg
 
 
-def run_in_netns(cfg, frames, idle_ms=1500):
-    """pktgate in its own namespace, lan fed with frames; returns a
-    pgtest.Result (output frames per port, parsed summary)."""
-    ns = Netns()
+def run_in_netns(cfg, frames, idle_ms=1500, sysctls=()):
+    """pktgate in its own namespace (with sysctls "key=value" set there
+    first), lan fed with frames; returns a pgtest.Result (output frames
+    per port, parsed summary)."""
+    ns = Netns(sysctls)
     try:
         return pgtest.run_pktgate(cfg, {"lan": frames}, args=["--idle-exit", str(idle_ms)],
                                   tag="punt", wrap=["ip", "netns", "exec", ns.name])
@@ -111,27 +115,30 @@ def syn_reaches_the_kernel_and_its_rst_leaves_by_the_port():
     identity(s)
 
 
-@case
-def tcp_over_ipv6_reaches_the_kernel():
-    """The mirror of a port with ipv6 carries the IPv6 address too (no
-    DAD delay) and the configured IPv6 neighbor: a SYN to our IPv6
-    address is answered by the kernel's RST out of lan."""
-    lan6, host6 = "2001:db8:1::1", "2001:db8:1::10"
+def ipv6_mirror_config(lan6, neighbor6):
+    """mirror_config() with IPv6 on lan and an IPv6 neighbor there. One rtc
+    worker whatever the topology: the punt code is the same in both modes."""
     cfg = mirror_config()
     cfg.port("lan").ip6 = lan6 + "/64"
-    cfg.neighbors.append((host6, HOST_MAC, "lan"))
-    # One rtc worker whatever the topology: the punt code is the same in
-    # both modes. The live IPv6 table keeps two TRIE copies of 32 MiB
-    # first level each: 512 MB as for the other IPv6 tests.
+    cfg.neighbors.append((neighbor6, HOST_MAC, "lan"))
     cfg.raw_workers = ["  lcores: [%d]" % pgtest.TOPOLOGY["lcores"][0]]
-    frames = [from_host(IPv6(src=host6, dst=lan6) / TCP(sport=40002, dport=179, flags="S",
-                                                        seq=5))]
+    return cfg
+
+
+def run_ipv6_in_netns(cfg, frames, sysctls=()):
+    # The live IPv6 table keeps two TRIE copies of 32 MiB first level
+    # each: 512 MB as for the other IPv6 tests.
     mem = pgtest.EAL_MEM_MB
     pgtest.EAL_MEM_MB = 512
     try:
-        res = run_in_netns(cfg, frames)
+        return run_in_netns(cfg, frames, sysctls=sysctls)
     finally:
         pgtest.EAL_MEM_MB = mem
+
+
+def one_rst6(res, src, dst, sport, dport):
+    """The kernel's one TCP RST among what left by lan (with its own MLD
+    reports and router solicitations), from src:sport to dst:dport."""
     assert res.rc == 0, pgtest.describe(res)
     s = res.summary
     assert s["punted"] == 1 and s["drops"] == 0, s["lines"]
@@ -139,9 +146,39 @@ def tcp_over_ipv6_reaches_the_kernel():
     assert len(rst) == 1, [Ether(f).summary() for f in res.out["lan"]]
     r = rst[0]
     assert (r[IPv6].src, r[IPv6].dst, r[TCP].sport, r[TCP].dport) == \
-        (lan6, host6, 179, 40002), r.summary()
+        (src, dst, sport, dport), r.summary()
     assert r[TCP].flags & 0x04 and r[Ether].dst == HOST_MAC, r.summary()
+    assert r[Ether].src == LAN_MAC, r.summary()
     identity(s)
+
+
+@case
+def tcp_over_ipv6_reaches_the_kernel():
+    """The mirror of a port with ipv6 carries the IPv6 address too (no
+    DAD delay) and the configured IPv6 neighbor: a SYN to our IPv6
+    address is answered by the kernel's RST out of lan."""
+    lan6, host6 = "2001:db8:1::1", "2001:db8:1::10"
+    frames = [from_host(IPv6(src=host6, dst=lan6) / TCP(sport=40002, dport=179, flags="S",
+                                                        seq=5))]
+    res = run_ipv6_in_netns(ipv6_mirror_config(lan6, host6), frames)
+    one_rst6(res, lan6, host6, 179, 40002)
+
+
+@case
+def tcp_to_our_link_local_reaches_the_kernel():
+    """The mirror's link-local address is pktgate's (EUI-64 of the port's
+    MAC), usable at once, whatever the host's addr_gen_mode: here the
+    namespace's default is random link-locals (3), as hosts with
+    stable-privacy or random addresses have. A SYN from a link-local
+    neighbor (configured with its port: the kernel gets it too) to lan's
+    link-local address, as a BGP session between link-local addresses
+    begins, is answered by the kernel's RST from that address."""
+    lan_ll, host_ll = pgtest.link_local(LAN_MAC), "fe80::10"
+    frames = [from_host(IPv6(src=host_ll, dst=lan_ll) / TCP(sport=40003, dport=179,
+                                                            flags="S", seq=9))]
+    res = run_ipv6_in_netns(ipv6_mirror_config("2001:db8:1::1", host_ll), frames,
+                            sysctls=["net.ipv6.conf.default.addr_gen_mode=3"])
+    one_rst6(res, lan_ll, host_ll, 179, 40003)
 
 
 @case
