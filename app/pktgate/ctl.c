@@ -396,7 +396,7 @@ h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 		for (k = 0; k < cmd->n_via; k++)
 			gws[k] = cmd->vias[k].v4;
 		ret = pg_fib_route_add_multi(v->fib, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v4,
-					     cmd->prefix_len, gws, cmd->n_via, e);
+					     cmd->prefix_len, gws, NULL, cmd->n_via, e);
 	} else {
 		ret = pg_fib_route_add(v->fib, cmd->addr.v4, cmd->prefix_len,
 				       cmd->has_via ? cmd->via.v4 : 0, port, e);

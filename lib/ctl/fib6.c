@@ -35,6 +35,9 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib6_logtype, fib6, INFO);
 #define NH_LOCAL(port) (PG_NH_IDX_PORTS + 2u * (port))
 #define NH_UNRESOLVED(port) (PG_NH_IDX_PORTS + 2u * (port) + 1u)
 #define DEFAULT_MAX_NEXTHOPS 4096u
+/* ECMP groups: the IPv4 table's defaults (pg_fib_limits). */
+#define DEFAULT_MAX_GROUPS 1024u
+#define DEFAULT_MAX_GROUP_MEMBERS 16u
 #define MAX_NEXTHOPS_2B 32767u
 #define MIN_MAX_ROUTES 65536u
 /* tbl8 groups (512 bytes each with 2-byte entries) for routes added at
@@ -1200,6 +1203,8 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 	fib->shadow = malloc(fib->max_routes * sizeof(*fib->shadow));
 	if (fib->ctl_nh == NULL || fib->nh_ip == NULL || fib->nh_ref == NULL ||
 	    fib->nh_neigh == NULL || fib->routes == NULL || fib->shadow == NULL ||
+	    pg_nhgroups_init(&fib->groups, DEFAULT_MAX_GROUPS, DEFAULT_MAX_GROUP_MEMBERS,
+			     socket) != 0 ||
 	    first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6 > fib->nh_cap)
 		goto nomem;
 
@@ -1307,6 +1312,7 @@ pg_fib6_free(struct pg_fib6 *fib)
 	free(fib->nh_neigh);
 	free(fib->routes);
 	free(fib->shadow);
+	pg_nhgroups_fini(&fib->groups);
 	pthread_mutex_destroy(&fib->lock);
 	free(fib);
 }

@@ -90,6 +90,7 @@ struct pg_fib6 {
 	uint32_t n_nh;                    /**< indexes in use are below this */
 	uint32_t nh_cap;
 	uint32_t default_nh;              /**< ::/0's next hop, else NO_ROUTE */
+	struct pg_nhgroups groups;        /**< ECMP groups; both copies' grp point here */
 	struct pg_fib6_route *routes;     /**< installed winners, sorted by (prefix, len) */
 	uint32_t n_routes;
 	struct pg_fib6_route *shadow;     /**< candidates that lost to a winner */

@@ -670,8 +670,8 @@ route_group(struct pg_fpm *f, const struct pg_fpm_route *r, struct pg_fib_route_
 		f->parser.c.ignored[PG_FPM_IGN_no_port]++;
 		return false;
 	}
-	if (n > f->fib->max_group_members) {
-		n = f->fib->max_group_members;
+	if (n > f->fib->groups.max_members) {
+		n = f->fib->groups.max_members;
 		f->parser.c.ecmp_truncated++;
 	}
 	s->port = (int16_t)pg_fib_port_of(f->fib, gws[0]);
@@ -698,7 +698,7 @@ route_group(struct pg_fpm *f, const struct pg_fpm_route *r, struct pg_fib_route_
 		f->held = g;
 		f->held_cap = cap;
 	}
-	if (pg_fib_group_hold(f->fib, gws, n,
+	if (pg_fib_group_hold(f->fib, gws, NULL, n,
 			      pg_fib_route_seed(f->fib, PG_ROUTE_ORIGIN_FPM, r->prefix, r->len),
 			      &value, err) != 0) {
 		f->parser.c.ignored[PG_FPM_IGN_rejected]++;

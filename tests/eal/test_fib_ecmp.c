@@ -37,7 +37,7 @@ add(uint32_t prefix, uint8_t len, const uint32_t *gws, unsigned int n)
 {
 	char err[PG_CONF_ERR_LEN];
 	const int ret = pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC, prefix, len,
-					       gws, n, err);
+					       gws, NULL, n, err);
 
 	if (ret != 0)
 		fprintf(stderr, "route add: %s\n", err);
@@ -91,7 +91,7 @@ START_TEST(group_shared_and_freed)
 	/* The same set in another order, with a duplicate: the same group. */
 	ck_assert_int_eq(add(PG_IPV4(172, 16, 0, 0), 12, rev, 3), 0);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(172, 16, 1, 1)), v);
-	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups.n_groups, 1);
 	ck_assert_uint_eq(fib->nh_ref[v], 2);
 	ck_assert_uint_eq(pg_fib_group_members(fib, v, nh, NULL), 2);
 	/* A member without a MAC is an UNRESOLVED next hop, like a single
@@ -103,9 +103,9 @@ START_TEST(group_shared_and_freed)
 					  PG_FIB_NEIGH_STATIC, err), 0);
 	ck_assert_uint_eq(pg_fib_active(fib)->nh[nh[1]].type, PG_NH_FORWARD);
 	ck_assert_int_eq(pg_fib_route_del(fib, PG_IPV4(10, 0, 0, 0), 8, err), 0);
-	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups.n_groups, 1);
 	ck_assert_int_eq(pg_fib_route_del(fib, PG_IPV4(172, 16, 0, 0), 12, err), 0);
-	ck_assert_uint_eq(fib->n_groups, 0);
+	ck_assert_uint_eq(fib->groups.n_groups, 0);
 	/* The group's references went with it: what is left is each
 	 * neighbor's own host route. */
 	ck_assert_uint_eq(fib->nh_ref[nh[0]], 1);
@@ -133,7 +133,7 @@ START_TEST(resilient_buckets)
 			ck_assert(b[i] == GW(2) || b[i] == GW(3));
 	}
 	ck_assert_uint_eq(count(b, GW(2)), 32);
-	ck_assert_uint_eq(fib->n_groups, 1);    /* the old group went */
+	ck_assert_uint_eq(fib->groups.n_groups, 1);    /* the old group went */
 	ck_assert_int_eq(add(PG_IPV4(10, 0, 0, 0), 8, three, 3), 0);   /* .4 back */
 	buckets_of(ip, c);
 	for (i = 0; i < PG_FIB_GROUP_BUCKETS; i++) {
@@ -167,7 +167,7 @@ START_TEST(default_route_group)
 	ck_assert_mem_eq(&fib->side[0].nh[0], &fib->side[1].nh[0], sizeof(struct pg_nexthop));
 	ck_assert_int_eq(pg_fib_route_add(fib, 0, 0, GW(2), -1, err), 0);
 	ck_assert_uint_eq(pg_fib_active(fib)->nh[PG_NH_IDX_DEFAULT].type, PG_NH_FORWARD);
-	ck_assert_uint_eq(fib->n_groups, 0);
+	ck_assert_uint_eq(fib->groups.n_groups, 0);
 	ck_assert_int_eq(pg_fib_route_del(fib, 0, 0, err), 0);
 	ck_assert_uint_eq(pg_fib_active(fib)->nh[PG_NH_IDX_DEFAULT].type, PG_NH_NO_ROUTE);
 }
@@ -189,17 +189,17 @@ START_TEST(limits_refuse_whole)
 	ck_assert_int_eq(add(PG_IPV4(10, 0, 0, 0), 8, a, 2), 0);
 	n_nh = fib->n_nh;
 	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC,
-						PG_IPV4(11, 0, 0, 0), 8, b, 2, err), -ENOSPC);
+						PG_IPV4(11, 0, 0, 0), 8, b, NULL, 2, err), -ENOSPC);
 	ck_assert_msg(strstr(err, "max_groups 1") != NULL, "%s", err);
 	ck_assert_ptr_null(pg_fib_find(fib, PG_IPV4(11, 0, 0, 0), 8));
 	ck_assert_uint_eq(fib->n_nh, n_nh);     /* .4's next hop not kept */
 	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC,
-						PG_IPV4(11, 0, 0, 0), 8, many, 4, err), -EINVAL);
+						PG_IPV4(11, 0, 0, 0), 8, many, NULL, 4, err), -EINVAL);
 	ck_assert_msg(strstr(err, "max_group_members") != NULL, "%s", err);
 	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC,
-						PG_IPV4(11, 0, 0, 0), 8, bad, 2, err), -EINVAL);
+						PG_IPV4(11, 0, 0, 0), 8, bad, NULL, 2, err), -EINVAL);
 	ck_assert_msg(strstr(err, "via 203.0.113.1: not in the subnet") != NULL, "%s", err);
-	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups.n_groups, 1);
 }
 END_TEST
 
@@ -212,7 +212,7 @@ START_TEST(bulk_with_group)
 	char err[PG_CONF_ERR_LEN];
 	uint32_t g;
 
-	ck_assert_int_eq(pg_fib_group_hold(fib, two, 2, 0, &g, err), 0);
+	ck_assert_int_eq(pg_fib_group_hold(fib, two, NULL, 2, 0, &g, err), 0);
 	memset(v, 0, sizeof(v));
 	v[0].prefix = PG_IPV4(10, 0, 0, 0);
 	v[0].len = 8;
@@ -227,7 +227,7 @@ START_TEST(bulk_with_group)
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(10, 1, 2, 200)), g);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(10, 7, 7, 7)), g);
 	ck_assert_int_eq(pg_fib_route_del_bulk(fib, PG_ROUTE_ORIGIN_FPM, v, 2, err), 0);
-	ck_assert_uint_eq(fib->n_groups, 0);
+	ck_assert_uint_eq(fib->groups.n_groups, 0);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(10, 7, 7, 7)), PG_NH_IDX_DEFAULT);
 }
 END_TEST
@@ -260,7 +260,7 @@ START_TEST(config_vias)
 	ck_assert_msg(fib != NULL, "%s", err);
 	v = pg_fib_lookup(fib, PG_IPV4(10, 1, 1, 1));
 	ck_assert(pg_fib_is_group(fib, v));
-	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups.n_groups, 1);
 	ck_assert_uint_eq(fib->nh_ref[v], 2);
 	s = pg_fib_active(fib);
 	ck_assert_uint_eq(s->nh[PG_NH_IDX_DEFAULT].type, PG_NH_GROUP);
