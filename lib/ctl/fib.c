@@ -1351,73 +1351,49 @@ out:
 
 /* ---- ECMP next-hop groups (docs/decisions/0010-ecmp.md) ------------------- */
 
+static void
+owner_ref_drop(void *table, uint32_t nh)
+{
+	ref_drop(table, nh);
+}
+
+static int
+owner_nh_new(void *table, const struct pg_nexthop *e)
+{
+	return nh_new_held(table, e, 0);
+}
+
+static void
+owner_of(struct pg_fib *fib, struct pg_nhgroup_owner *o)
+{
+	o->table = fib;
+	o->nh_ref = fib->nh_ref;
+	o->ref_drop = owner_ref_drop;
+	o->nh_new = owner_nh_new;
+}
+
 /* The last route of group next hop @p nh went: its members' references go
  * and its index is free. */
 static void
 group_free(struct pg_fib *fib, uint32_t nh)
 {
-	const uint32_t g = pg_nexthop_group(&fib->ctl_nh[nh]);
-	const struct pg_fib_group *grp = &fib->groups.groups[g];
-	unsigned int i;
+	struct pg_nhgroup_owner o;
 
-	for (i = 0; i < grp->n; i++)
-		ref_drop(fib, grp->member[i]);
-	pg_nhgroups_del(&fib->groups, g);
+	owner_of(fib, &o);
+	pg_nhgroups_put(&fib->groups, &o, pg_nexthop_group(&fib->ctl_nh[nh]));
 }
 
-/*
- * The route value for member set @p s (one reference held on each member,
- * which the result takes over): one distinct next hop is itself, more are
- * a group, an existing one with the same members and weights (the
- * references go back) or a new one, seeded from route value @p seed.
- * Under the lock. -ENOSPC (references given back) when no group is free.
- */
+/* The route value for member set @p s (pg_nhgroups_hold()), seeded from
+ * route value @p seed. Under the lock. */
 static int
 group_of_held(struct pg_fib *fib, struct pg_nhgroup_set *s, uint32_t seed,
 	      uint32_t *value)
 {
-	uint32_t dropped[PG_FIB_GROUP_MAX_MEMBERS];
-	const unsigned int n_drop = pg_nhgroup_set_normalize(s, dropped);
-	struct pg_nexthop e;
-	unsigned int i;
-	uint16_t gi;
-	int g, idx;
+	struct pg_nhgroup_owner o;
 
-	for (i = 0; i < n_drop; i++)
-		ref_drop(fib, dropped[i]);
-	if (s->n == 1) {
-		*value = s->nh[0];
-		return 0;
-	}
-	g = pg_nhgroups_find(&fib->groups, s);
-	if (g >= 0) {
-		*value = fib->groups.groups[g].nh;
-		fib->nh_ref[*value]++;
-		for (i = 0; i < s->n; i++)
-			ref_drop(fib, s->nh[i]);
-		return 0;
-	}
-	/* A free group's index, then its next hop, then the group. */
-	for (g = 0; g < (int)fib->groups.max_groups && fib->groups.groups[g].nh != 0; g++)
-		;
-	gi = (uint16_t)g;
-	memset(&e, 0, sizeof(e));
-	memcpy(e.l2, &gi, sizeof(gi));
-	e.type = PG_NH_GROUP;
-	idx = g < (int)fib->groups.max_groups ? nh_new_held(fib, &e, 0) : -ENOSPC;
-	if (idx >= 0 && pg_nhgroups_add(&fib->groups, (uint32_t)idx, s,
-					 seed != 0 && pg_fib_is_group(fib, seed) ?
-					 (int)pg_nexthop_group(&fib->ctl_nh[seed]) : -1) != g) {
-		fib->nh_ref[idx] = 0;
-		idx = -ENOSPC;
-	}
-	if (idx < 0) {
-		for (i = 0; i < s->n; i++)
-			ref_drop(fib, s->nh[i]);
-		return -ENOSPC;
-	}
-	*value = (uint32_t)idx;
-	return 0;
+	owner_of(fib, &o);
+	return pg_nhgroups_hold(&fib->groups, &o, s, seed != 0 && pg_fib_is_group(fib, seed) ?
+				(int)pg_nexthop_group(&fib->ctl_nh[seed]) : -1, value);
 }
 
 int
@@ -1790,7 +1766,7 @@ conf_group(struct pg_fib *fib, const struct pg_conf_ecmp *e, uint32_t *value,
 			return -ENOSPC;
 		}
 		set.nh[k] = (uint32_t)i;
-		set.weight[k] = 1;
+		set.weight[k] = e->weight[k] != 0 ? e->weight[k] : 1;
 		fib->nh_ref[i]++;
 	}
 	if (group_of_held(fib, &set, 0, value) != 0) {

@@ -16,6 +16,7 @@
 #include <rte_malloc.h>
 
 #include "pg_conf.h"
+#include "pg_fib.h"
 #include "pg_nhgroup.h"
 
 int
@@ -226,4 +227,60 @@ pg_nhgroups_packets(const struct pg_nhgroups *t, uint32_t g, unsigned int k)
 						(size_t)g * t->max_members + k],
 				       __ATOMIC_RELAXED);
 	return sum;
+}
+
+void
+pg_nhgroups_put(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o, uint32_t g)
+{
+	const struct pg_fib_group *grp = &t->groups[g];
+	unsigned int i;
+
+	for (i = 0; i < grp->n; i++)
+		o->ref_drop(o->table, grp->member[i]);
+	pg_nhgroups_del(t, g);
+}
+
+int
+pg_nhgroups_hold(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o,
+		 struct pg_nhgroup_set *s, int seed, uint32_t *value)
+{
+	uint32_t dropped[PG_FIB_GROUP_MAX_MEMBERS];
+	const unsigned int n_drop = pg_nhgroup_set_normalize(s, dropped);
+	struct pg_nexthop e;
+	unsigned int i;
+	uint16_t gi;
+	int g, idx = -ENOSPC;
+
+	for (i = 0; i < n_drop; i++)
+		o->ref_drop(o->table, dropped[i]);
+	if (s->n == 1) {
+		*value = s->nh[0];
+		return 0;
+	}
+	g = pg_nhgroups_find(t, s);
+	if (g >= 0) {
+		*value = t->groups[g].nh;
+		o->nh_ref[*value]++;
+		for (i = 0; i < s->n; i++)
+			o->ref_drop(o->table, s->nh[i]);
+		return 0;
+	}
+	/* A free group's index, then its next hop, then the group. */
+	for (g = 0; g < (int)t->max_groups && t->groups[g].nh != 0; g++)
+		;
+	if (g < (int)t->max_groups) {
+		gi = (uint16_t)g;
+		memset(&e, 0, sizeof(e));
+		memcpy(e.l2, &gi, sizeof(gi));
+		e.type = PG_NH_GROUP;
+		idx = o->nh_new(o->table, &e);
+	}
+	if (idx < 0) {
+		for (i = 0; i < s->n; i++)
+			o->ref_drop(o->table, s->nh[i]);
+		return -ENOSPC;
+	}
+	pg_nhgroups_add(t, (uint32_t)idx, s, seed);
+	*value = (uint32_t)idx;
+	return 0;
 }

@@ -76,6 +76,34 @@ struct pg_nhgroup_set {
 	uint16_t weight[PG_FIB_GROUP_MAX_MEMBERS];
 };
 
+struct pg_nexthop;
+
+/** The table that owns a group table: its next-hop references. */
+struct pg_nhgroup_owner {
+	void *table;
+	uint32_t *nh_ref;                   /**< the table's reference counts */
+	/** Give back one reference on next hop @p nh (frees a group at 0). */
+	void (*ref_drop)(void *table, uint32_t nh);
+	/** A new next hop @p e that nothing points at yet, with one reference
+	 * held: its index, or a negative errno. */
+	int (*nh_new)(void *table, const struct pg_nexthop *e);
+};
+
+/**
+ * The route value for member set @p s, one reference held on each member,
+ * which the result takes over: one distinct next hop is itself; more are a
+ * group, the existing one with the same members and weights (the member
+ * references go back) or a new one whose buckets are seeded from group
+ * @p seed (-1: none). One reference held on the result. Call under the
+ * owner's lock. -ENOSPC (references given back) when no group is free.
+ */
+int pg_nhgroups_hold(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o,
+		     struct pg_nhgroup_set *s, int seed, uint32_t *value);
+
+/** The last route of group @p g went: the references on its members go
+ * back and the group is free. */
+void pg_nhgroups_put(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o, uint32_t g);
+
 /** Allocate the tables (buckets on @p socket, counters for every worker
  * slot, calloc'd: only used pages are touched). -ENOMEM. */
 int pg_nhgroups_init(struct pg_nhgroups *t, uint32_t max_groups, uint32_t max_members,

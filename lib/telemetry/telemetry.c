@@ -411,6 +411,12 @@ cmd_nhgroups(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 	return pg_tel_nhgroups(view.fib, view.ports, params, d);
 }
 
+static int
+cmd_nhgroups6(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return pg_tel_nhgroups6(view.fib6, view.ports, params, d);
+}
+
 /* A resolver's counters; @p requests names what it sends. */
 static void
 put_neigh_counters(struct rte_tel_data *d, const struct pg_neigh_counters *c,
@@ -508,6 +514,15 @@ cmd_routes6(const char *cmd __rte_unused, const char *params,
 		static const uint8_t zero[16];
 		const char *gw_note = "";
 
+		if (h->type == PG_NH_GROUP) {
+			/* Members and their counters: /pktgate/nhgroups6. */
+			snprintf(line, sizeof(line), "%s/%u ecmp group %u %s",
+				 pg_conf_ip6_str(r->prefix, pfx, sizeof(pfx)), r->len,
+				 pg_nexthop_group(h),
+				 pg_fib_origin_name((enum pg_route_origin)r->origin));
+			rte_tel_data_add_array_string(list, line);
+			continue;
+		}
 		if (memcmp(r->gw, zero, 16) != 0 && h->type == PG_NH_UNRESOLVED)
 			gw_note = " (gateway unresolved)";
 		pg_conf_ip6_str(f6->nh_ip[r->nh], gw, sizeof(gw));
@@ -837,6 +852,7 @@ LOCKED_CMD(cmd_info)
 LOCKED_CMD(cmd_punt)
 LOCKED_CMD(cmd_stages)
 LOCKED_CMD(cmd_nhgroups)
+LOCKED_CMD(cmd_nhgroups6)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -883,7 +899,9 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 			"Parameters: none or lcore id") |
 	       rte_telemetry_register_cmd("/pktgate/nhgroups", cmd_nhgroups_locked,
 			"ECMP groups, a row per member: group, routes, via, port, state, "
-			"weight, buckets, packets. Parameter: first group");
+			"weight, buckets, packets. Parameter: first group") |
+	       rte_telemetry_register_cmd("/pktgate/nhgroups6", cmd_nhgroups6_locked,
+			"IPv6 ECMP groups, as /pktgate/nhgroups. Parameter: first group");
 }
 
 void

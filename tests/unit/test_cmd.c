@@ -182,7 +182,7 @@ static const struct {
 	{ "route add 2001:db8:5::/48 via fe80::1 port",
 	  "route add: missing port NAME after 'port'" },
 	{ "route add 2001:db8:5::/48 via fe80::1 dev wan",
-	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | "
+	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [port NAME] [weight N] [via GW2 ...] | "
 	  "route add PREFIX port NAME)" },
 	/* the request as a whole */
 	{ "", "empty request (try 'help')" },
@@ -214,10 +214,10 @@ static const struct {
 	{ "route del 10.0.0.0/8 now",
 	  "route del: unexpected word 'now' (usage: route del PREFIX)" },
 	{ "route add 10.0.0.0/8 port lan x",
-	  "route add: unexpected word 'x' (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME)" },
+	  "route add: unexpected word 'x' (usage: route add PREFIX via GW [port NAME] [weight N] [via GW2 ...] | route add PREFIX port NAME)" },
 	{ "config check a b", "config check: unexpected word 'b' (usage: config check FILE)" },
 	/* prefixes */
-	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | "
+	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW [port NAME] [weight N] [via GW2 ...] | "
 	  "route add PREFIX port NAME)" },
 	{ "route del", "route del: missing PREFIX (usage: route del PREFIX)" },
 	{ "route load", "route load: missing FILE (usage: route load FILE)" },
@@ -513,9 +513,9 @@ START_TEST(test_dispatch_help)
 
 	pg_cmd_dispatch(&h, "help", buf, sizeof(buf));
 	ck_assert_msg(strncmp(buf, "{\"ok\": true, \"commands\": [{\"usage\": \"route add PREFIX "
-			      "via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME\", \"available\": false}, ",
+			      "via GW [port NAME] [weight N] [via GW2 ...] | route add PREFIX port NAME\", \"available\": false}, ",
 			      strlen("{\"ok\": true, \"commands\": [{\"usage\": \"route add PREFIX "
-				     "via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME\", \"available\": false}, ")) == 0,
+				     "via GW [port NAME] [weight N] [via GW2 ...] | route add PREFIX port NAME\", \"available\": false}, ")) == 0,
 		      "%s", buf);
 	ck_assert_ptr_nonnull(strstr(buf, "{\"usage\": \"stats\", \"available\": true}"));
 	ck_assert_ptr_nonnull(strstr(buf, "{\"usage\": \"help\", \"available\": true}"));
