@@ -15,7 +15,10 @@
  *   - connected prefixes and `port:` routes: -> UNRESOLVED of that port;
  *   - `via:` routes: the gateway's next hop, FORWARD once the gateway is a
  *     known neighbor, UNRESOLVED until then; one next hop per gateway (and
- *     port, for link-local gateways).
+ *     port, for link-local gateways);
+ *   - routes over several gateways: a PG_NH_GROUP next hop naming a group
+ *     of the table's own struct pg_nhgroups (pg_nhgroup.h, ECMP and
+ *     weights as for IPv4, docs/decisions/0010).
  * Precedence for one prefix: local > static > fpm > neighbor > connected;
  * a route that loses is kept and comes back when the winner goes.
  *
