@@ -1118,28 +1118,43 @@ via_weight(const char *field, const char *text, char *addr, size_t addr_len,
 	return 0;
 }
 
+/* Room for one more `vias:` list of @p size bytes at the end of *@p arr
+ * (@p n lists so far), zeroed, after checking the list's length; NULL
+ * with @p err set. */
+static void *
+vias_grow(const struct pg_conf_raw_route *r, unsigned int i, void **arr, unsigned int n,
+	  size_t size, char *err)
+{
+	uint8_t *grown;
+
+	if (r->vias_count < 1 || r->vias_count > PG_CONF_MAX_VIA) {
+		pg_conf_set_err(err, "routes[%u].vias: %u gateways (1..%u)", i, r->vias_count,
+				PG_CONF_MAX_VIA);
+		return NULL;
+	}
+	grown = realloc(*arr, (n + 1) * size);
+	if (grown == NULL) {
+		pg_conf_set_err(err, "routes[%u].vias: out of memory", i);
+		return NULL;
+	}
+	*arr = grown;
+	memset(grown + n * size, 0, size);
+	return grown + n * size;
+}
+
 /* `vias: [a, b, ...]`: an ECMP route (docs/decisions/0010-ecmp.md). */
 static int
 build_route_vias(const struct pg_conf_raw_route *r, unsigned int i, struct pg_conf *conf,
 		 struct pg_conf_route *rt, char *err)
 {
-	struct pg_conf_ecmp *e, *grown;
+	struct pg_conf_ecmp *e = vias_grow(r, i, (void **)&conf->ecmp, conf->n_ecmp,
+					   sizeof(*e), err);
 	char field[48], addr[24];
 	unsigned int k;
 	int port;
 
-	if (r->vias_count < 1 || r->vias_count > PG_CONF_MAX_VIA) {
-		pg_conf_set_err(err, "routes[%u].vias: %u gateways (1..%u)", i, r->vias_count,
-				PG_CONF_MAX_VIA);
+	if (e == NULL)
 		return -1;
-	}
-	grown = realloc(conf->ecmp, (conf->n_ecmp + 1) * sizeof(*grown));
-	if (grown == NULL) {
-		pg_conf_set_err(err, "routes[%u].vias: out of memory", i);
-		return -1;
-	}
-	conf->ecmp = grown;
-	e = &conf->ecmp[conf->n_ecmp];
 	e->n = r->vias_count;
 	for (k = 0; k < r->vias_count; k++) {
 		snprintf(field, sizeof(field), "routes[%u].vias[%u]", i, k);
@@ -1277,23 +1292,14 @@ static int
 build_route6_vias(const struct pg_conf_raw_route *r, unsigned int i, struct pg_conf *conf,
 		  struct pg_conf_route6 *rt, char *err)
 {
-	struct pg_conf_ecmp6 *e, *grown;
+	struct pg_conf_ecmp6 *e = vias_grow(r, i, (void **)&conf->ecmp6, conf->n_ecmp6,
+					    sizeof(*e), err);
 	char field[48], addr[PG_CONF_IP6_STRLEN + 8];
 	unsigned int k;
 	int port;
 
-	if (r->vias_count < 1 || r->vias_count > PG_CONF_MAX_VIA) {
-		pg_conf_set_err(err, "routes[%u].vias: %u gateways (1..%u)", i, r->vias_count,
-				PG_CONF_MAX_VIA);
+	if (e == NULL)
 		return -1;
-	}
-	grown = realloc(conf->ecmp6, (conf->n_ecmp6 + 1) * sizeof(*grown));
-	if (grown == NULL) {
-		pg_conf_set_err(err, "routes[%u].vias: out of memory", i);
-		return -1;
-	}
-	conf->ecmp6 = grown;
-	e = &conf->ecmp6[conf->n_ecmp6];
 	e->n = r->vias_count;
 	for (k = 0; k < r->vias_count; k++) {
 		snprintf(field, sizeof(field), "routes[%u].vias[%u]", i, k);

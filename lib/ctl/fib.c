@@ -1363,13 +1363,15 @@ owner_nh_new(void *table, const struct pg_nexthop *e)
 	return nh_new_held(table, e, 0);
 }
 
+/* The table's side of its groups (pg_nhgroup.h), once ctl_nh exists. */
 static void
-owner_of(struct pg_fib *fib, struct pg_nhgroup_owner *o)
+owner_init(struct pg_fib *fib)
 {
-	o->table = fib;
-	o->nh_ref = fib->nh_ref;
-	o->ref_drop = owner_ref_drop;
-	o->nh_new = owner_nh_new;
+	fib->groups.owner.table = fib;
+	fib->groups.owner.ctl_nh = fib->ctl_nh;
+	fib->groups.owner.nh_ref = fib->nh_ref;
+	fib->groups.owner.ref_drop = owner_ref_drop;
+	fib->groups.owner.nh_new = owner_nh_new;
 }
 
 /* The last route of group next hop @p nh went: its members' references go
@@ -1377,10 +1379,7 @@ owner_of(struct pg_fib *fib, struct pg_nhgroup_owner *o)
 static void
 group_free(struct pg_fib *fib, uint32_t nh)
 {
-	struct pg_nhgroup_owner o;
-
-	owner_of(fib, &o);
-	pg_nhgroups_put(&fib->groups, &o, pg_nexthop_group(&fib->ctl_nh[nh]));
+	pg_nhgroups_put(&fib->groups, nh);
 }
 
 /* The route value for member set @p s (pg_nhgroups_hold()), seeded from
@@ -1389,11 +1388,7 @@ static int
 group_of_held(struct pg_fib *fib, struct pg_nhgroup_set *s, uint32_t seed,
 	      uint32_t *value)
 {
-	struct pg_nhgroup_owner o;
-
-	owner_of(fib, &o);
-	return pg_nhgroups_hold(&fib->groups, &o, s, seed != 0 && pg_fib_is_group(fib, seed) ?
-				(int)pg_nexthop_group(&fib->ctl_nh[seed]) : -1, value);
+	return pg_nhgroups_hold(&fib->groups, s, seed, value);
 }
 
 int
@@ -1527,9 +1522,7 @@ pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin, uint32_t
 const struct pg_fib_group *
 pg_fib_group_of(const struct pg_fib *fib, uint32_t value)
 {
-	if (value >= fib->n_nh || !pg_fib_is_group(fib, value))
-		return NULL;
-	return &fib->groups.groups[pg_nexthop_group(&fib->ctl_nh[value])];
+	return pg_nhgroups_of(&fib->groups, value, fib->n_nh);
 }
 
 unsigned int
@@ -1741,40 +1734,21 @@ conf_gw_nh(struct pg_fib *fib, uint32_t gw, uint16_t port)
 	return k;
 }
 
+static int
+conf_member(void *table, unsigned int k, const void *arg)
+{
+	const struct pg_conf_ecmp *e = arg;
+
+	return conf_gw_nh(table, e->via[k], (uint16_t)pg_fib_port_of(table, e->via[k]));
+}
+
 /* At creation: the group of a `vias:` route, one reference held. */
 static int
 conf_group(struct pg_fib *fib, const struct pg_conf_ecmp *e, uint32_t *value,
 	   char err[PG_CONF_ERR_LEN])
 {
-	struct pg_nhgroup_set set = { .n = e->n };
-	unsigned int k;
-
-	if (e->n > fib->groups.max_members) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: %u gateways in one route: at most %u",
-			 e->n, fib->groups.max_members);
-		return -EINVAL;
-	}
-	for (k = 0; k < e->n; k++) {
-		const int i = conf_gw_nh(fib, e->via[k],
-					 (uint16_t)pg_fib_port_of(fib, e->via[k]));
-
-		if (i < 0) {
-			while (k-- > 0)
-				ref_drop(fib, set.nh[k]);
-			snprintf(err, PG_CONF_ERR_LEN, "routes: next-hop table full (%u)",
-				 fib->nh_cap);
-			return -ENOSPC;
-		}
-		set.nh[k] = (uint32_t)i;
-		set.weight[k] = e->weight[k] != 0 ? e->weight[k] : 1;
-		fib->nh_ref[i]++;
-	}
-	if (group_of_held(fib, &set, 0, value) != 0) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: more ECMP member sets than max_groups %u",
-			 fib->groups.max_groups);
-		return -ENOSPC;
-	}
-	return 0;
+	return pg_nhgroups_conf_hold(&fib->groups, conf_member, e, e->weight, e->n,
+				     fib->nh_cap, value, err);
 }
 
 /*
@@ -1876,6 +1850,7 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	if (fib->ctl_nh == NULL || fib->nh_ip == NULL || fib->nh_ref == NULL ||
 	    fib->nh_neigh == NULL || fib->routes == NULL || fib->shadow == NULL)
 		goto nomem;
+	owner_init(fib);
 
 	nh_fill(&fib->ctl_nh[PG_NH_IDX_NO_ROUTE], fib, PG_NH_NO_ROUTE, 0, NULL);
 	for (i = 0; i < conf->n_ports; i++) {

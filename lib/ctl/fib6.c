@@ -383,22 +383,21 @@ owner_nh_new(void *table, const struct pg_nexthop *e)
 	return nh_new_held(table, e, zero16);
 }
 
+/* The table's side of its groups (pg_nhgroup.h), once ctl_nh exists. */
 static void
-owner_of(struct pg_fib6 *fib, struct pg_nhgroup_owner *o)
+owner_init(struct pg_fib6 *fib)
 {
-	o->table = fib;
-	o->nh_ref = fib->nh_ref;
-	o->ref_drop = owner_ref_drop;
-	o->nh_new = owner_nh_new;
+	fib->groups.owner.table = fib;
+	fib->groups.owner.ctl_nh = fib->ctl_nh;
+	fib->groups.owner.nh_ref = fib->nh_ref;
+	fib->groups.owner.ref_drop = owner_ref_drop;
+	fib->groups.owner.nh_new = owner_nh_new;
 }
 
 static void
 group_free(struct pg_fib6 *fib, uint32_t nh)
 {
-	struct pg_nhgroup_owner o;
-
-	owner_of(fib, &o);
-	pg_nhgroups_put(&fib->groups, &o, pg_nexthop_group(&fib->ctl_nh[nh]));
+	pg_nhgroups_put(&fib->groups, nh);
 }
 
 /* The route value of member set @p s (one reference held on each member),
@@ -407,13 +406,10 @@ static int
 group_of_held(struct pg_fib6 *fib, struct pg_nhgroup_set *s, uint32_t seed,
 	      uint32_t *value)
 {
-	struct pg_nhgroup_owner o;
 	int ret;
 
-	owner_of(fib, &o);
 	pthread_mutex_lock(&fib->lock);
-	ret = pg_nhgroups_hold(&fib->groups, &o, s, seed != 0 && pg_fib6_is_group(fib, seed) ?
-			       (int)pg_nexthop_group(&fib->ctl_nh[seed]) : -1, value);
+	ret = pg_nhgroups_hold(&fib->groups, s, seed, value);
 	pthread_mutex_unlock(&fib->lock);
 	return ret;
 }
@@ -421,9 +417,7 @@ group_of_held(struct pg_fib6 *fib, struct pg_nhgroup_set *s, uint32_t seed,
 const struct pg_fib_group *
 pg_fib6_group_of(const struct pg_fib6 *fib, uint32_t value)
 {
-	if (value >= fib->n_nh || !pg_fib6_is_group(fib, value))
-		return NULL;
-	return &fib->groups.groups[pg_nexthop_group(&fib->ctl_nh[value])];
+	return pg_nhgroups_of(&fib->groups, value, fib->n_nh);
 }
 
 /* A candidate route edit. */
@@ -1259,39 +1253,21 @@ conf_gw_nh(struct pg_fib6 *fib, const uint8_t via[16], uint16_t port)
 	return k;
 }
 
+static int
+conf_member(void *table, unsigned int k, const void *arg)
+{
+	const struct pg_conf_ecmp6 *e = arg;
+
+	return conf_gw_nh(table, e->via[k], e->port[k]);
+}
+
 /* At creation: the group of a `vias:` route, one reference held. */
 static int
 conf_group(struct pg_fib6 *fib, const struct pg_conf_ecmp6 *e, uint32_t *value,
 	   char err[PG_CONF_ERR_LEN])
 {
-	struct pg_nhgroup_set set = { .n = e->n };
-	unsigned int k;
-
-	if (e->n > fib->groups.max_members) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: %u gateways in one route: at most %u",
-			 e->n, fib->groups.max_members);
-		return -EINVAL;
-	}
-	for (k = 0; k < e->n; k++) {
-		const int i = conf_gw_nh(fib, e->via[k], e->port[k]);
-
-		if (i < 0) {
-			while (k-- > 0)
-				ref_drop(fib, set.nh[k]);
-			snprintf(err, PG_CONF_ERR_LEN, "routes: next-hop table full (%u)",
-				 fib->nh_cap);
-			return -ENOSPC;
-		}
-		set.nh[k] = (uint32_t)i;
-		set.weight[k] = e->weight[k] != 0 ? e->weight[k] : 1;
-		fib->nh_ref[i]++;
-	}
-	if (group_of_held(fib, &set, 0, value) != 0) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: more ECMP member sets than max_groups %u",
-			 fib->groups.max_groups);
-		return -ENOSPC;
-	}
-	return 0;
+	return pg_nhgroups_conf_hold(&fib->groups, conf_member, e, e->weight, e->n,
+				     fib->nh_cap, value, err);
 }
 
 /* A TRIE holding the metadata's routes; NULL with @p err filled. */
@@ -1434,6 +1410,7 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 			     socket) != 0 ||
 	    first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6 > fib->nh_cap)
 		goto nomem;
+	owner_init(fib);
 
 	for (i = 0; i < conf->n_ports; i++) {
 		const struct pg_conf_port *p = &conf->ports[i];

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,9 +230,47 @@ pg_nhgroups_packets(const struct pg_nhgroups *t, uint32_t g, unsigned int k)
 	return sum;
 }
 
-void
-pg_nhgroups_put(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o, uint32_t g)
+int
+pg_nhgroups_conf_hold(struct pg_nhgroups *t,
+		      int (*member)(void *table, unsigned int k, const void *arg),
+		      const void *arg, const uint16_t *weights, unsigned int n,
+		      uint32_t nh_cap, uint32_t *value, char *err)
 {
+	const struct pg_nhgroup_owner *o = &t->owner;
+	struct pg_nhgroup_set set = { .n = n };
+	unsigned int k;
+
+	if (n > t->max_members) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: %u gateways in one route: at most %u",
+			 n, t->max_members);
+		return -EINVAL;
+	}
+	for (k = 0; k < n; k++) {
+		const int i = member(o->table, k, arg);
+
+		if (i < 0) {
+			while (k-- > 0)
+				o->ref_drop(o->table, set.nh[k]);
+			snprintf(err, PG_CONF_ERR_LEN, "routes: next-hop table full (%u)", nh_cap);
+			return -ENOSPC;
+		}
+		set.nh[k] = (uint32_t)i;
+		set.weight[k] = weights[k] != 0 ? weights[k] : 1;
+		o->nh_ref[i]++;
+	}
+	if (pg_nhgroups_hold(t, &set, 0, value) != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "routes: more ECMP member sets than max_groups %u",
+			 t->max_groups);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+void
+pg_nhgroups_put(struct pg_nhgroups *t, uint32_t nh)
+{
+	const struct pg_nhgroup_owner *o = &t->owner;
+	const uint32_t g = pg_nexthop_group(&o->ctl_nh[nh]);
 	const struct pg_fib_group *grp = &t->groups[g];
 	unsigned int i;
 
@@ -240,10 +279,19 @@ pg_nhgroups_put(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o, uint32_
 	pg_nhgroups_del(t, g);
 }
 
-int
-pg_nhgroups_hold(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o,
-		 struct pg_nhgroup_set *s, int seed, uint32_t *value)
+const struct pg_fib_group *
+pg_nhgroups_of(const struct pg_nhgroups *t, uint32_t value, uint32_t n_nh)
 {
+	const struct pg_nexthop *e = &t->owner.ctl_nh[value];
+
+	return value < n_nh && e->type == PG_NH_GROUP ? &t->groups[pg_nexthop_group(e)] : NULL;
+}
+
+int
+pg_nhgroups_hold(struct pg_nhgroups *t, struct pg_nhgroup_set *s, uint32_t seed,
+		 uint32_t *value)
+{
+	const struct pg_nhgroup_owner *o = &t->owner;
 	uint32_t dropped[PG_FIB_GROUP_MAX_MEMBERS];
 	const unsigned int n_drop = pg_nhgroup_set_normalize(s, dropped);
 	struct pg_nexthop e;
@@ -280,7 +328,8 @@ pg_nhgroups_hold(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o,
 			o->ref_drop(o->table, s->nh[i]);
 		return -ENOSPC;
 	}
-	pg_nhgroups_add(t, (uint32_t)idx, s, seed);
+	pg_nhgroups_add(t, (uint32_t)idx, s, seed != 0 && o->ctl_nh[seed].type == PG_NH_GROUP ?
+			(int)pg_nexthop_group(&o->ctl_nh[seed]) : -1);
 	*value = (uint32_t)idx;
 	return 0;
 }

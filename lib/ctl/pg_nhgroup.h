@@ -59,6 +59,20 @@ struct pg_fib_group {
 	uint8_t buckets[PG_FIB_GROUP_MAX_MEMBERS];  /**< buckets each member got */
 };
 
+struct pg_nexthop;
+
+/** The table that owns a group table: its next-hop references. */
+struct pg_nhgroup_owner {
+	void *table;
+	const struct pg_nexthop *ctl_nh;    /**< the table's next hops (metadata) */
+	uint32_t *nh_ref;                   /**< the table's reference counts */
+	/** Give back one reference on next hop @p nh (frees a group at 0). */
+	void (*ref_drop)(void *table, uint32_t nh);
+	/** A new next hop @p e that nothing points at yet, with one reference
+	 * held: its index, or a negative errno. */
+	int (*nh_new)(void *table, const struct pg_nexthop *e);
+};
+
 /** The groups of one table. */
 struct pg_nhgroups {
 	struct pg_fib_group *groups;    /**< max_groups entries */
@@ -67,6 +81,8 @@ struct pg_nhgroups {
 	uint32_t max_groups;
 	uint32_t max_members;
 	uint32_t n_groups;              /**< in use */
+	/** Set by the owner after pg_nhgroups_init(). */
+	struct pg_nhgroup_owner owner;
 };
 
 /** A member set being built: next-hop indexes and weights. */
@@ -76,33 +92,38 @@ struct pg_nhgroup_set {
 	uint16_t weight[PG_FIB_GROUP_MAX_MEMBERS];
 };
 
-struct pg_nexthop;
-
-/** The table that owns a group table: its next-hop references. */
-struct pg_nhgroup_owner {
-	void *table;
-	uint32_t *nh_ref;                   /**< the table's reference counts */
-	/** Give back one reference on next hop @p nh (frees a group at 0). */
-	void (*ref_drop)(void *table, uint32_t nh);
-	/** A new next hop @p e that nothing points at yet, with one reference
-	 * held: its index, or a negative errno. */
-	int (*nh_new)(void *table, const struct pg_nexthop *e);
-};
-
 /**
  * The route value for member set @p s, one reference held on each member,
  * which the result takes over: one distinct next hop is itself; more are a
  * group, the existing one with the same members and weights (the member
- * references go back) or a new one whose buckets are seeded from group
- * @p seed (-1: none). One reference held on the result. Call under the
- * owner's lock. -ENOSPC (references given back) when no group is free.
+ * references go back) or a new one whose buckets are seeded from route
+ * value @p seed's group where it can (0 or no group: none). One reference
+ * held on the result. Call under the owner's lock. -ENOSPC (references
+ * given back) when no group is free.
  */
-int pg_nhgroups_hold(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o,
-		     struct pg_nhgroup_set *s, int seed, uint32_t *value);
+int pg_nhgroups_hold(struct pg_nhgroups *t, struct pg_nhgroup_set *s, uint32_t seed,
+		     uint32_t *value);
 
-/** The last route of group @p g went: the references on its members go
- * back and the group is free. */
-void pg_nhgroups_put(struct pg_nhgroups *t, const struct pg_nhgroup_owner *o, uint32_t g);
+/**
+ * At a table's creation: the route value of a `vias:` route of @p n
+ * gateways (one reference held): @p member gives gateway k's next hop
+ * (made if new, no reference taken; negative when the table is full),
+ * @p weights its weight (0: 1). Errors name the limit hit (@p nh_cap
+ * next hops, max_group_members, max_groups) in @p err.
+ */
+int pg_nhgroups_conf_hold(struct pg_nhgroups *t,
+			  int (*member)(void *table, unsigned int k, const void *arg),
+			  const void *arg, const uint16_t *weights, unsigned int n,
+			  uint32_t nh_cap, uint32_t *value, char *err);
+
+/** The last route of group next hop @p nh went: the references on its
+ * members go back and the group is free. */
+void pg_nhgroups_put(struct pg_nhgroups *t, uint32_t nh);
+
+/** The group of route value @p value (@p n_nh: next hops in use), or NULL
+ * when it is no group. Metadata, under the owner's lock. */
+const struct pg_fib_group *pg_nhgroups_of(const struct pg_nhgroups *t, uint32_t value,
+					  uint32_t n_nh);
 
 /** Allocate the tables (buckets on @p socket, counters for every worker
  * slot, calloc'd: only used pages are touched). -ENOMEM. */

@@ -11,7 +11,6 @@
  * holds whole groups.
  */
 #include <errno.h>
-#include <stdlib.h>
 
 #include "pg_fib.h"
 #include "pg_fib6.h"
@@ -37,19 +36,6 @@ member_addr(const struct nhgroup_family *f, uint32_t nh, char *buf, size_t len)
 	return pg_conf_ip4_str(((const uint32_t *)f->nh_ip)[nh], buf, len);
 }
 
-static int
-page_param(const char *params, unsigned long *off)
-{
-	char *end;
-
-	*off = 0;
-	if (params == NULL || *params == '\0')
-		return 0;
-	errno = 0;
-	*off = strtoul(params, &end, 10);
-	return *end == '\0' && errno == 0 && params[0] != '-' ? 0 : -EINVAL;
-}
-
 enum { NG_GROUP, NG_ROUTES, NG_VIA, NG_PORT, NG_STATE, NG_WEIGHT, NG_BUCKETS, NG_PACKETS };
 static const struct pg_tel_col nhgroup_cols[] = {
 	[NG_GROUP] = { "group", PG_TEL_COL_U64 },
@@ -70,7 +56,7 @@ nhgroups_table(const struct nhgroup_family *f, const struct pg_ports *ports,
 	struct pg_tel_table t;
 	unsigned long off, g, rows = 0;
 
-	if (page_param(params, &off) != 0)
+	if (pg_tel_page_offset(params, &off) != 0)
 		return -EINVAL;
 	PG_TEL_TABLE_INIT(&t, nhgroup_cols);
 	rte_tel_data_start_dict(d);

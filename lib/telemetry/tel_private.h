@@ -66,6 +66,9 @@ void pg_tel_table_str(struct pg_tel_table *t, unsigned int col, const char *v);
 /** Hand every column to @p d (in declaration order); @p t is empty after. */
 void pg_tel_table_put(struct pg_tel_table *t, struct rte_tel_data *d);
 
+/** A page's first entry ("128"; none: 0): 0 and *offset, or -EINVAL. */
+int pg_tel_page_offset(const char *params, unsigned long *offset);
+
 /** An lcore id parameter ("3"): 0 and *id, or -EINVAL. */
 int pg_tel_lcore_param(const char *params, unsigned int *id);
 

@@ -821,6 +821,12 @@ pg_tel_lcore_param(const char *params, unsigned int *id)
 	return 0;
 }
 
+int
+pg_tel_page_offset(const char *params, unsigned long *offset)
+{
+	return page_offset(params, offset);
+}
+
 static int
 cmd_stages(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
