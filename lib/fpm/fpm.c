@@ -640,7 +640,11 @@ apply_batch6(struct pg_fpm *f, uint32_t n_specs, uint32_t n_dels)
 	for (i = 0; i < n_specs; i++) {
 		struct pg_fib6_route_spec *s = &f->specs6[i];
 
-		if (pg_fib6_route_add_bulk(f->fib6, PG_ROUTE_ORIGIN_FPM, s, 1, err) == 0) {
+		/* A group's spec goes in as a bulk of one (the group is held). */
+		if ((s->group != 0 ?
+		     pg_fib6_route_add_bulk(f->fib6, PG_ROUTE_ORIGIN_FPM, s, 1, err) :
+		     pg_fib6_route_add_origin(f->fib6, PG_ROUTE_ORIGIN_FPM, s->prefix, s->len,
+					      s->has_gw ? s->gw : NULL, s->port, err)) == 0) {
 			f->st.routes_added++;
 		} else {
 			f->parser.c.ignored[PG_FPM_IGN_rejected]++;
