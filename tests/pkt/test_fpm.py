@@ -443,7 +443,9 @@ def fpm_ecmp_groups():
         z.send(frame(multipath_route("10.88.0.0/16", [(GW2_IP, 5), (GW_IP, 5)])))
         assert has_route(r, "10.77.0.0/16 ecmp group 0 fpm"), r.routes()
         assert has_route(r, "10.88.0.0/16 ecmp group 0 fpm"), r.routes()
-        g = r.q("/pktgate/nhgroups")
+        # the batch holds the group until its routes are in: wait for that
+        g = wait_until(lambda: (lambda g: g if g["routes"] == [2, 2] else None)(
+            r.q("/pktgate/nhgroups"))) or r.q("/pktgate/nhgroups")
         assert g["count"] == 1 and g["via"] == [GW_IP, GW2_IP], g
         assert g["routes"] == [2, 2] and g["state"] == ["resolved"] * 2, g
         f = fpm_when(r, lambda f: f["frames"] == 3)
@@ -554,10 +556,13 @@ def fpm_ipv6_ecmp_weights():
                      route(RTM_NEWROUTE, "10.77.0.0/16", nh_id=20)))
         assert has_route6(r, "2001:db8:78::/48 ecmp group 0 fpm"), r.routes6()
         assert has_route(r, "10.77.0.0/16 ecmp group 0 fpm"), r.routes()
-        g6 = r.q("/pktgate/nhgroups6")
+        # the batch holds the group until its routes are in: wait for that
+        g6 = wait_until(lambda: (lambda g: g if g["routes"] == [2, 2] else None)(
+            r.q("/pktgate/nhgroups6"))) or r.q("/pktgate/nhgroups6")
         assert g6["count"] == 1, g6
         assert rows(g6) == [(GW6, 1, 21, 2), (gw6b, 2, 43, 2)], g6
-        g4 = r.q("/pktgate/nhgroups")
+        g4 = wait_until(lambda: (lambda g: g if g["routes"] == [1, 1] else None)(
+            r.q("/pktgate/nhgroups"))) or r.q("/pktgate/nhgroups")
         assert g4["count"] == 1 and rows(g4) == [(GW_IP, 3, 48, 1), (GW2_IP, 1, 16, 1)], g4
         f = fpm_when(r, lambda f: f["frames"] == 2)
         assert f and f["ecmp_truncated"] == 0 and f["routes_added"] == 3, r.q("/pktgate/fpm")
