@@ -6,7 +6,8 @@
  * weight, groups of link-local (address + port) and global gateways,
  * shared by member set and weights, freed with their last route (and their
  * members with them), resilient buckets, weighted groups, `vias:` in the
- * config, groups in a bulk change, the default route as a group.
+ * config, groups in a bulk change, the default route as a group, and a
+ * reader on another lcore while a route moves from group to group.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,11 +19,14 @@
 #include <check.h>
 
 #include <rte_eal.h>
+#include <rte_fib6.h>
 #include <rte_lcore.h>
 
 #include "pg_conf.h"
 #include "pg_fib6.h"
 #include "pg_nhgroup.h"
+#include "pg_rcu.h"
+#include "live_reader.h"
 
 static const char conf_yaml[] =
 	"ports:\n"
@@ -366,6 +370,93 @@ START_TEST(bulk_with_group)
 }
 END_TEST
 
+/* ---- a reader on another lcore while a route moves between groups ------ */
+
+/* Change k: the route via a group of two gateways whose MACs both end in
+ * gw_after(k) (fe80::N on wan, fe80::1:N on lan), so whichever bucket the
+ * reader's flow takes, live_reader.h sees gateway gw_after(k). */
+static uint8_t reader_dst[16];
+
+static const void *
+r_active(void)
+{
+	return pg_fib6_active(fib);
+}
+
+static uint64_t
+r_lookup(const void *side)
+{
+	uint8_t a[1][16];
+	uint64_t nh;
+
+	memcpy(a[0], reader_dst, 16);
+	rte_fib6_lookup_bulk(((const struct pg_fib6_side *)side)->v6, a, &nh, 1);
+	return nh;
+}
+
+/* The next hop a packet of one flow gets, through the group's buckets as
+ * fwd6 goes (pg_nhgroup_member() without the counter). */
+static const struct pg_nexthop *
+r_nh(const void *side, uint64_t idx)
+{
+	const struct pg_fib6_side *s = side;
+	const struct pg_nexthop *h = &s->nh[idx];
+
+	if (h->type == PG_NH_GROUP)
+		h = &s->nh[s->grp[pg_nexthop_group(h)].nh[pg_fib_group_bucket(0x12345678u)]];
+	return h;
+}
+
+static void
+r_set_rcu(struct rte_rcu_qsbr *rcu)
+{
+	pg_fib6_set_rcu(fib, rcu);
+}
+
+static struct pg_fib6_gw
+reader_gw(unsigned int n, bool lan)
+{
+	char a[32];
+
+	snprintf(a, sizeof(a), lan ? "fe80::1:%u" : "fe80::%u", n);
+	return gw(a, lan ? 0 : 1, 1);
+}
+
+static int
+r_change(uint64_t k)
+{
+	const struct pg_fib6_gw two[] = { reader_gw(gw_after(k), false),
+					  reader_gw(gw_after(k), true) };
+
+	return add("2001:db8:50::", 48, two, 2);
+}
+
+START_TEST(reader_never_sees_stale_or_torn)
+{
+	struct live_reader_ops ops = { r_active, r_lookup, r_nh, r_set_rcu, r_change,
+				       fib->nh_cap };
+	char err[PG_CONF_ERR_LEN];
+	unsigned int n;
+
+	for (n = 10; n < 10 + N_GW; n++) {
+		const uint8_t mac_wan[6] = { 2, 0, 0, 0, 1, (uint8_t)n };
+		const uint8_t mac_lan[6] = { 2, 0, 0, 0, 2, (uint8_t)n };
+		struct pg_fib6_gw w = reader_gw(n, false), l = reader_gw(n, true);
+
+		ck_assert_int_eq(pg_fib6_neigh_set(fib, w.ip, mac_wan, 1, PG_FIB_NEIGH_STATIC,
+						   err), 0);
+		ck_assert_int_eq(pg_fib6_neigh_set(fib, l.ip, mac_lan, 0, PG_FIB_NEIGH_STATIC,
+						   err), 0);
+	}
+	/* Before the first change the address has no route at all. */
+	ck_assert_int_eq(del("::", 0), 0);
+	memcpy(reader_dst, ip6("2001:db8:50::1"), 16);
+	live_reader_run(&ops);
+	/* One group left for the route, and the config's 2001:db8:a0::/48's. */
+	ck_assert_uint_eq(fib->groups.n_groups, 2);
+}
+END_TEST
+
 static Suite *
 ecmp6_suite(void)
 {
@@ -382,6 +473,8 @@ ecmp6_suite(void)
 	tcase_add_test(tc, resilient_buckets);
 	tcase_add_test(tc, config_vias);
 	tcase_add_test(tc, bulk_with_group);
+	tcase_add_test(tc, reader_never_sees_stale_or_torn);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -389,7 +482,7 @@ ecmp6_suite(void)
 int
 main(int argc, char **argv)
 {
-	char *eal_args[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "-l", "0",
+	char *eal_args[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "-l", "0,1",
 		"--file-prefix=pg_test_fib6_ecmp", "--log-level", "lib.eal:warning", NULL };
 	char err[PG_CONF_ERR_LEN];
 	unsigned int i;
