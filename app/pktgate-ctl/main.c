@@ -36,7 +36,7 @@ static const char usage_text[] =
 	"  ports                          per-port counters and settings\n"
 	"  route list [OFFSET]            installed routes, 128 per page\n"
 	"  route add PREFIX via GW        \n"
-	"  route add PREFIX via GW via GW2 ...  ECMP over several gateways\n"
+	"  route add PREFIX via GW [weight N] via GW2 ...  ECMP over several gateways\n"
 	"  route add PREFIX port NAME     \n"
 	"  route del PREFIX               \n"
 	"  neighbor list [OFFSET]         static neighbors, 128 per page\n"

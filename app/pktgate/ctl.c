@@ -117,6 +117,10 @@ route_entry(struct pg_json *out, const struct pg_ctl_view *v, const char *pfx,
 	pg_json_object_close(out);
 }
 
+static void route_group_json(const struct pg_ctl_view *v, struct pg_json *out,
+			     const char *pfx, uint8_t origin, const struct pg_fib_group *g,
+			     const struct pg_nexthop *ctl_nh, const void *nh_ip, bool v6);
+
 static void
 route_entry6(struct pg_json *out, const struct pg_ctl_view *v, const struct pg_fib6 *f6,
 	     const struct pg_fib6_route *r)
@@ -126,6 +130,11 @@ route_entry6(struct pg_json *out, const struct pg_ctl_view *v, const struct pg_f
 	char pfx[PG_CONF_IP6_STRLEN + 4], ip[PG_CONF_IP6_STRLEN], via[PG_CONF_IP6_STRLEN];
 
 	snprintf(pfx, sizeof(pfx), "%s/%u", pg_conf_ip6_str(r->prefix, ip, sizeof(ip)), r->len);
+	if (pg_fib6_is_group(f6, r->nh)) {
+		route_group_json(v, out, pfx, r->origin, pg_fib6_group_of(f6, r->nh), f6->ctl_nh,
+				 f6->nh_ip, true);
+		return;
+	}
 	if (nh->type == PG_NH_FORWARD)
 		pg_conf_ip6_str(f6->nh_ip[r->nh], via, sizeof(via));
 	else if (memcmp(r->gw, zero, 16) != 0)
@@ -135,36 +144,47 @@ route_entry6(struct pg_json *out, const struct pg_ctl_view *v, const struct pg_f
 	route_entry(out, v, pfx, via, nh, r->origin);
 }
 
-/* An ECMP route: its members, each like a single route's next hop. */
+/* An ECMP route of either family: its members, each like a single route's
+ * next hop, with its weight and buckets; @p nh_ip the table's addresses
+ * (uint32_t[] for IPv4, uint8_t[][16] for IPv6). */
 static void
 route_group_json(const struct pg_ctl_view *v, struct pg_json *out, const char *pfx,
-		 const struct pg_fib_route *r)
+		 uint8_t origin, const struct pg_fib_group *g, const struct pg_nexthop *ctl_nh,
+		 const void *nh_ip, bool v6)
 {
-	const struct pg_fib *fib = v->fib;
-	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
-	const unsigned int n = pg_fib_group_members(fib, r->nh, nh, NULL);
-	char vias[PG_FIB_GROUP_MAX_MEMBERS * 16 + 1], ip[20];
+	char vias[PG_FIB_GROUP_MAX_MEMBERS * (PG_CONF_IP6_STRLEN + 1) + 1];
+	char ip[PG_CONF_IP6_STRLEN];
 	unsigned int k;
 	size_t off = 0;
 
 	vias[0] = '\0';
-	for (k = 0; k < n; k++)
-		off += (size_t)snprintf(vias + off, sizeof(vias) - off, "%s%s", k ? "," : "",
-					pg_conf_ip4_str(fib->nh_ip[nh[k]], ip, sizeof(ip)));
+	for (k = 0; k < g->n; k++) {
+		if (v6)
+			pg_conf_ip6_str(((const uint8_t (*)[16])nh_ip)[g->member[k]], ip, sizeof(ip));
+		else
+			pg_conf_ip4_str(((const uint32_t *)nh_ip)[g->member[k]], ip, sizeof(ip));
+		off += (size_t)snprintf(vias + off, sizeof(vias) - off, "%s%s", k ? "," : "", ip);
+	}
 	pg_json_object_open(out, NULL);
 	pg_json_string(out, "prefix", pfx);
 	pg_json_string(out, "via", vias);
 	pg_json_string(out, "port", "-");
 	pg_json_string(out, "type", "ecmp");
-	pg_json_string(out, "origin", pg_fib_origin_name((enum pg_route_origin)r->origin));
+	pg_json_string(out, "origin", pg_fib_origin_name((enum pg_route_origin)origin));
 	pg_json_array_open(out, "members");
-	for (k = 0; k < n; k++) {
-		const struct pg_nexthop *m = &fib->ctl_nh[nh[k]];
+	for (k = 0; k < g->n; k++) {
+		const struct pg_nexthop *m = &ctl_nh[g->member[k]];
 
+		if (v6)
+			pg_conf_ip6_str(((const uint8_t (*)[16])nh_ip)[g->member[k]], ip, sizeof(ip));
+		else
+			pg_conf_ip4_str(((const uint32_t *)nh_ip)[g->member[k]], ip, sizeof(ip));
 		pg_json_object_open(out, NULL);
-		pg_json_string(out, "via", pg_conf_ip4_str(fib->nh_ip[nh[k]], ip, sizeof(ip)));
+		pg_json_string(out, "via", ip);
 		pg_json_string(out, "port", v->ports->port[m->port].name);
 		pg_json_string(out, "type", nh_type_name(m->type));
+		pg_json_uint(out, "weight", g->weight[k]);
+		pg_json_uint(out, "buckets", g->buckets[k]);
 		pg_json_object_close(out);
 	}
 	pg_json_array_close(out);
@@ -203,7 +223,8 @@ h_route_list(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 		snprintf(pfx, sizeof(pfx), "%s/%u", pg_conf_ip4_str(r->prefix, ip, sizeof(ip)),
 			 r->len);
 		if (pg_fib_is_group(fib, r->nh)) {
-			route_group_json(v, out, pfx, r);
+			route_group_json(v, out, pfx, r->origin, pg_fib_group_of(fib, r->nh),
+					 fib->ctl_nh, fib->nh_ip, false);
 			continue;
 		}
 		nh = &fib->ctl_nh[r->nh];
@@ -318,17 +339,23 @@ h_version(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errle
 /* The port a command names, or -1 when it names none; -2 (err set) when
  * the name is unknown. */
 static int
-cmd_port(const struct pg_ctl_view *v, const struct pg_cmd *cmd, char *err, size_t errlen)
+port_named(const struct pg_ctl_view *v, const char *name, char *err, size_t errlen)
 {
 	unsigned int i;
 
-	if (!cmd->has_port)
+	if (name[0] == '\0')
 		return -1;
 	for (i = 0; i < v->ports->n_ports; i++)
-		if (strcmp(v->ports->port[i].name, cmd->port) == 0)
+		if (strcmp(v->ports->port[i].name, name) == 0)
 			return (int)i;
-	snprintf(err, errlen, "port %s: no such port", cmd->port);
+	snprintf(err, errlen, "port %s: no such port", name);
 	return -2;
+}
+
+static int
+cmd_port(const struct pg_ctl_view *v, const struct pg_cmd *cmd, char *err, size_t errlen)
+{
+	return cmd->has_port ? port_named(v, cmd->port, err, errlen) : -1;
 }
 
 /*
@@ -385,7 +412,22 @@ h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 
 	if (change_begin(v, cmd, &port, err, errlen) != 0)
 		return -EINVAL;
-	if (cmd->addr.family == AF_INET6) {
+	if (cmd->addr.family == AF_INET6 && cmd->n_via > 1) {
+		struct pg_fib6_gw gws[PG_CMD_MAX_VIA];
+		unsigned int k;
+
+		for (k = 0; k < cmd->n_via; k++) {
+			const int p = port_named(v, cmd->via_port[k], err, errlen);
+
+			if (p == -2)
+				return -EINVAL;
+			memcpy(gws[k].ip, cmd->vias[k].v6, 16);
+			gws[k].port = (int16_t)p;
+			gws[k].weight = cmd->weight[k];
+		}
+		ret = pg_fib6_route_add_multi(v->fib6, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v6,
+					      cmd->prefix_len, gws, cmd->n_via, e);
+	} else if (cmd->addr.family == AF_INET6) {
 		ret = pg_fib6_route_add_origin(v->fib6, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v6,
 					       cmd->prefix_len, cmd->has_via ? cmd->via.v6 : NULL,
 					       port, e);
@@ -396,7 +438,7 @@ h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 		for (k = 0; k < cmd->n_via; k++)
 			gws[k] = cmd->vias[k].v4;
 		ret = pg_fib_route_add_multi(v->fib, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v4,
-					     cmd->prefix_len, gws, cmd->n_via, e);
+					     cmd->prefix_len, gws, cmd->weight, cmd->n_via, e);
 	} else {
 		ret = pg_fib_route_add(v->fib, cmd->addr.v4, cmd->prefix_len,
 				       cmd->has_via ? cmd->via.v4 : 0, port, e);

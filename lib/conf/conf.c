@@ -964,6 +964,7 @@ pg_conf_free(struct pg_conf *conf)
 	free(conf->neighbors);
 	free(conf->routes);
 	free(conf->ecmp);
+	free(conf->ecmp6);
 	free(conf->neighbors6);
 	free(conf->routes6);
 	free(conf);

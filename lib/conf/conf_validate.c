@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1084,32 +1085,81 @@ route_gw(const struct pg_conf *conf, const char *field, const char *text,
 	return 0;
 }
 
+/* One `vias:` entry: "ADDR" or "ADDR weight N" (N 1..PG_CONF_MAX_WEIGHT,
+ * default 1). The address goes to @p addr. */
+static int
+via_weight(const char *field, const char *text, char *addr, size_t addr_len,
+	   uint16_t *weight, char *err)
+{
+	const char *sp = strchr(text, ' ');
+	unsigned long w;
+	char *end;
+
+	*weight = 1;
+	if (sp == NULL) {
+		snprintf(addr, addr_len, "%s", text);
+		return 0;
+	}
+	if ((size_t)(sp - text) >= addr_len || strncmp(sp, " weight ", 8) != 0) {
+		pg_conf_set_err(err, "%s: '%s' is not 'ADDRESS' or 'ADDRESS weight N'", field,
+				text);
+		return -1;
+	}
+	errno = 0;
+	w = strtoul(sp + 8, &end, 10);
+	if (*end != '\0' || errno != 0 || sp[8] < '1' || sp[8] > '9' || w > PG_CONF_MAX_WEIGHT) {
+		pg_conf_set_err(err, "%s: weight '%s' must be 1..%u", field, sp + 8,
+				PG_CONF_MAX_WEIGHT);
+		return -1;
+	}
+	memcpy(addr, text, (size_t)(sp - text));
+	addr[sp - text] = '\0';
+	*weight = (uint16_t)w;
+	return 0;
+}
+
+/* Room for one more `vias:` list of @p size bytes at the end of *@p arr
+ * (@p n lists so far), zeroed, after checking the list's length; NULL
+ * with @p err set. */
+static void *
+vias_grow(const struct pg_conf_raw_route *r, unsigned int i, void **arr, unsigned int n,
+	  size_t size, char *err)
+{
+	uint8_t *grown;
+
+	if (r->vias_count < 1 || r->vias_count > PG_CONF_MAX_VIA) {
+		pg_conf_set_err(err, "routes[%u].vias: %u gateways (1..%u)", i, r->vias_count,
+				PG_CONF_MAX_VIA);
+		return NULL;
+	}
+	grown = realloc(*arr, (n + 1) * size);
+	if (grown == NULL) {
+		pg_conf_set_err(err, "routes[%u].vias: out of memory", i);
+		return NULL;
+	}
+	*arr = grown;
+	memset(grown + n * size, 0, size);
+	return grown + n * size;
+}
+
 /* `vias: [a, b, ...]`: an ECMP route (docs/decisions/0010-ecmp.md). */
 static int
 build_route_vias(const struct pg_conf_raw_route *r, unsigned int i, struct pg_conf *conf,
 		 struct pg_conf_route *rt, char *err)
 {
-	struct pg_conf_ecmp *e, *grown;
-	char field[48];
+	struct pg_conf_ecmp *e = vias_grow(r, i, (void **)&conf->ecmp, conf->n_ecmp,
+					   sizeof(*e), err);
+	char field[48], addr[24];
 	unsigned int k;
 	int port;
 
-	if (r->vias_count < 1 || r->vias_count > PG_CONF_MAX_VIA) {
-		pg_conf_set_err(err, "routes[%u].vias: %u gateways (1..%u)", i, r->vias_count,
-				PG_CONF_MAX_VIA);
+	if (e == NULL)
 		return -1;
-	}
-	grown = realloc(conf->ecmp, (conf->n_ecmp + 1) * sizeof(*grown));
-	if (grown == NULL) {
-		pg_conf_set_err(err, "routes[%u].vias: out of memory", i);
-		return -1;
-	}
-	conf->ecmp = grown;
-	e = &conf->ecmp[conf->n_ecmp];
 	e->n = r->vias_count;
 	for (k = 0; k < r->vias_count; k++) {
 		snprintf(field, sizeof(field), "routes[%u].vias[%u]", i, k);
-		if (route_gw(conf, field, r->vias[k], r->prefix, &e->via[k], &port, err) != 0)
+		if (via_weight(field, r->vias[k], addr, sizeof(addr), &e->weight[k], err) != 0 ||
+		    route_gw(conf, field, addr, r->prefix, &e->via[k], &port, err) != 0)
 			return -1;
 		if (k == 0)
 			rt->port = (uint16_t)port;
@@ -1189,15 +1239,91 @@ build_route(const struct pg_conf_raw_route *r, unsigned int i,
 	return 0;
 }
 
+/* An IPv6 gateway @p text (of route @p prefix) named by @p field: its
+ * address and port. A link-local one must be a neighbor (which names the
+ * port); a global one lies in a port's prefix. */
+static int
+route6_gw(const struct pg_conf *conf, const char *field, const char *text,
+	  const char *prefix, uint8_t via[16], int *port_out, char *err)
+{
+	unsigned int k;
+	int port;
+
+	if (!is_ip6_text(text)) {
+		pg_conf_set_err(err, "%s: IPv4 gateway %s for the IPv6 prefix %s",
+				field, text, prefix);
+		return -1;
+	}
+	if (!parse_ip6(text, via)) {
+		pg_conf_set_err(err, "%s: '%s' is not an IPv6 address", field, text);
+		return -1;
+	}
+	if (ip6_is_link_local(via)) {
+		/* fe80:: exists on every link: only a neighbor says which. */
+		for (k = 0; k < conf->n_neighbors6; k++)
+			if (memcmp(conf->neighbors6[k].ip, via, 16) == 0)
+				break;
+		if (k == conf->n_neighbors6) {
+			pg_conf_set_err(err,
+				"%s: link-local gateway %s is not a neighbor (a neighbors entry names its port)",
+				field, text);
+			return -1;
+		}
+		*port_out = conf->neighbors6[k].port;
+		return 0;
+	}
+	port = find_subnet6(conf, via);
+	if (port < 0 || ip6_not_host(via) != NULL) {
+		pg_conf_set_err(err, "%s: %s is neither a neighbor nor inside a connected prefix",
+				field, text);
+		return -1;
+	}
+	if (memcmp(via, conf->ports[port].ip6, 16) == 0) {
+		pg_conf_set_err(err, "%s: %s is our own address (port '%s')",
+				field, text, conf->ports[port].name);
+		return -1;
+	}
+	*port_out = port;
+	return 0;
+}
+
+/* `vias:` of an IPv6 route: its gateways (docs/decisions/0010-ecmp.md). */
+static int
+build_route6_vias(const struct pg_conf_raw_route *r, unsigned int i, struct pg_conf *conf,
+		  struct pg_conf_route6 *rt, char *err)
+{
+	struct pg_conf_ecmp6 *e = vias_grow(r, i, (void **)&conf->ecmp6, conf->n_ecmp6,
+					    sizeof(*e), err);
+	char field[48], addr[PG_CONF_IP6_STRLEN + 8];
+	unsigned int k;
+	int port;
+
+	if (e == NULL)
+		return -1;
+	e->n = r->vias_count;
+	for (k = 0; k < r->vias_count; k++) {
+		snprintf(field, sizeof(field), "routes[%u].vias[%u]", i, k);
+		if (via_weight(field, r->vias[k], addr, sizeof(addr), &e->weight[k], err) != 0 ||
+		    route6_gw(conf, field, addr, r->prefix, e->via[k], &port, err) != 0)
+			return -1;
+		e->port[k] = (uint16_t)port;
+	}
+	rt->kind = PG_ROUTE_VIA;
+	rt->port = e->port[0];
+	memcpy(rt->via, e->via[0], 16);
+	rt->ecmp = ++conf->n_ecmp6;
+	return 0;
+}
+
 /* A route whose prefix is IPv6: the same rules as IPv4, in IPv6 terms. */
 static int
 build_route6(const struct pg_conf_raw_route *r, unsigned int i,
-	     const struct pg_conf *conf, struct pg_conf_route6 *rt, char *err)
+	     struct pg_conf *conf, struct pg_conf_route6 *rt, char *err)
 {
-	char a[PG_CONF_IP6_STRLEN];
+	char a[PG_CONF_IP6_STRLEN], field[32];
 	uint8_t net[16];
 	const char *why;
-	unsigned int len, k;
+	unsigned int len;
 	int port;
 
 	if (!parse_ip6_prefix(r->prefix, rt->prefix, &len, &why)) {
@@ -1213,16 +1339,20 @@ build_route6(const struct pg_conf_raw_route *r, unsigned int i,
 		return -1;
 	}
 	rt->len = (uint8_t)len;
-	if (r->vias != NULL) {
-		pg_conf_set_err(err, "routes[%u].vias: ECMP routes are IPv4 only for now", i);
+	rt->ecmp = 0;
+	if (r->via[0] != '\0' && r->vias != NULL) {
+		pg_conf_set_err(err, "routes[%u]: give 'via' (one gateway) or 'vias' "
+				"(a list), not both", i);
 		return -1;
 	}
-	if ((r->via[0] != '\0') == (r->port != NULL)) {
+	if ((r->via[0] != '\0' || r->vias != NULL) == (r->port != NULL)) {
 		pg_conf_set_err(err,
 			"routes[%u]: give exactly one of 'via' or 'port' (got %s)",
-			i, r->via[0] != '\0' ? "both" : "neither");
+			i, r->port != NULL ? "both" : "neither");
 		return -1;
 	}
+	if (r->vias != NULL)
+		return build_route6_vias(r, i, conf, rt, err);
 	if (r->port != NULL) {
 		port = entry_port(conf, "routes", i, r->port, err);
 		if (port < 0)
@@ -1238,44 +1368,10 @@ build_route6(const struct pg_conf_raw_route *r, unsigned int i,
 		memset(rt->via, 0, sizeof(rt->via));
 		return 0;
 	}
-	if (!is_ip6_text(r->via)) {
-		pg_conf_set_err(err,
-			"routes[%u].via: IPv4 gateway %s for the IPv6 prefix %s",
-			i, r->via, r->prefix);
+	snprintf(field, sizeof(field), "routes[%u].via", i);
+	if (route6_gw(conf, field, r->via, r->prefix, rt->via, &port, err) != 0)
 		return -1;
-	}
-	if (!parse_ip6(r->via, rt->via)) {
-		pg_conf_set_err(err, "routes[%u].via: '%s' is not an IPv6 address",
-				i, r->via);
-		return -1;
-	}
 	rt->kind = PG_ROUTE_VIA;
-	if (ip6_is_link_local(rt->via)) {
-		/* fe80:: exists on every link: only a neighbor says which. */
-		for (k = 0; k < conf->n_neighbors6; k++)
-			if (memcmp(conf->neighbors6[k].ip, rt->via, 16) == 0)
-				break;
-		if (k == conf->n_neighbors6) {
-			pg_conf_set_err(err,
-				"routes[%u].via: link-local gateway %s is not a neighbor (a neighbors entry names its port)",
-				i, r->via);
-			return -1;
-		}
-		rt->port = conf->neighbors6[k].port;
-		return 0;
-	}
-	port = find_subnet6(conf, rt->via);
-	if (port < 0 || ip6_not_host(rt->via) != NULL) {
-		pg_conf_set_err(err,
-			"routes[%u].via: %s is neither a neighbor nor inside a connected prefix",
-			i, r->via);
-		return -1;
-	}
-	if (memcmp(rt->via, conf->ports[port].ip6, 16) == 0) {
-		pg_conf_set_err(err, "routes[%u].via: %s is our own address (port '%s')",
-				i, r->via, conf->ports[port].name);
-		return -1;
-	}
 	rt->port = (uint16_t)port;
 	return 0;
 }

@@ -98,11 +98,22 @@ struct pg_conf_route {
 };
 
 #define PG_CONF_MAX_VIA 32        /**< gateways of one ECMP route */
+#define PG_CONF_MAX_WEIGHT 256    /**< of one gateway (NHA_GROUP's weight - 1 is a byte) */
 
 /** The gateways of one `vias:` route (ECMP), in the file's order. */
 struct pg_conf_ecmp {
 	unsigned int n;
 	uint32_t via[PG_CONF_MAX_VIA];
+	uint16_t weight[PG_CONF_MAX_VIA];   /**< `ADDR weight N`, default 1 */
+};
+
+/** The gateways of one IPv6 `vias:` route; link-local ones with their
+ * neighbor's port. */
+struct pg_conf_ecmp6 {
+	unsigned int n;
+	uint8_t via[PG_CONF_MAX_VIA][16];
+	uint16_t port[PG_CONF_MAX_VIA];
+	uint16_t weight[PG_CONF_MAX_VIA];
 };
 
 /** An IPv6 route; the same two kinds as IPv4. */
@@ -111,7 +122,8 @@ struct pg_conf_route6 {
 	uint8_t len;              /**< 0..128 */
 	uint8_t kind;             /**< enum pg_conf_route_kind */
 	uint16_t port;            /**< egress port index (resolved for VIA too) */
-	uint8_t via[16];          /**< gateway, only for PG_ROUTE_VIA */
+	uint8_t via[16];          /**< gateway, only for PG_ROUTE_VIA (the first of vias) */
+	uint32_t ecmp;            /**< `vias:` 1 + index into pg_conf.ecmp6; 0: one gateway */
 };
 
 /* ---- acl: (docs/config.md "acl") ---- */
@@ -209,6 +221,8 @@ struct pg_conf {
 	unsigned int n_routes;
 	struct pg_conf_ecmp *ecmp;            /**< malloc'd: the vias: lists */
 	unsigned int n_ecmp;
+	struct pg_conf_ecmp6 *ecmp6;          /**< malloc'd: IPv6 vias: lists */
+	unsigned int n_ecmp6;
 	/** IPv6 entries of `neighbors:` / `routes:` (the same lists in the
 	 * file, split by address family). */
 	struct pg_conf_neighbor6 *neighbors6;

@@ -1351,177 +1351,66 @@ out:
 
 /* ---- ECMP next-hop groups (docs/decisions/0010-ecmp.md) ------------------- */
 
-/*
- * The buckets of new group @p g: each member gets 64/n of them (the first
- * 64%n one more). A bucket keeps the member @p seed gave it while that
- * member is in the group and under its share, so a member that goes moves
- * only its own flows and a member that comes takes only its share.
- */
 static void
-group_fill(struct pg_fib *fib, uint32_t g, const struct pg_nh_group *seed)
+owner_ref_drop(void *table, uint32_t nh)
 {
-	const struct pg_fib_group *m = &fib->groups[g];
-	struct pg_nh_group *out = &fib->grp[g];
-	uint32_t quota[PG_FIB_GROUP_MAX_MEMBERS], count[PG_FIB_GROUP_MAX_MEMBERS] = { 0 };
-	bool taken[PG_FIB_GROUP_BUCKETS] = { false };
-	uint32_t b, k;
-
-	for (k = 0; k < m->n; k++)
-		quota[k] = PG_FIB_GROUP_BUCKETS / m->n + (k < PG_FIB_GROUP_BUCKETS % m->n);
-	for (b = 0; seed != NULL && b < PG_FIB_GROUP_BUCKETS; b++) {
-		for (k = 0; k < m->n && m->member[k] != seed->nh[b]; k++)
-			;
-		if (k == m->n || count[k] == quota[k])
-			continue;
-		out->nh[b] = m->member[k];
-		out->slot[b] = (uint8_t)k;
-		count[k]++;
-		taken[b] = true;
-	}
-	/* The rest round-robin over the members still under their share. */
-	for (b = 0, k = 0; b < PG_FIB_GROUP_BUCKETS; b++) {
-		if (taken[b])
-			continue;
-		while (count[k % m->n] == quota[k % m->n])
-			k++;
-		out->nh[b] = m->member[k % m->n];
-		out->slot[b] = (uint8_t)(k % m->n);
-		count[k % m->n]++;
-		k++;
-	}
+	ref_drop(table, nh);
 }
 
 static int
-member_cmp(const void *a, const void *b)
+owner_nh_new(void *table, const struct pg_nexthop *e)
 {
-	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return nh_new_held(table, e, 0);
+}
 
-	return x < y ? -1 : x > y;
+/* The table's side of its groups (pg_nhgroup.h), once ctl_nh exists. */
+static void
+owner_init(struct pg_fib *fib)
+{
+	fib->groups.owner.table = fib;
+	fib->groups.owner.ctl_nh = fib->ctl_nh;
+	fib->groups.owner.nh_ref = fib->nh_ref;
+	fib->groups.owner.ref_drop = owner_ref_drop;
+	fib->groups.owner.nh_new = owner_nh_new;
 }
 
 /* The last route of group next hop @p nh went: its members' references go
- * and its index is free. The buckets stay as they are until a new group
- * takes the index, after this change's grace period. */
+ * and its index is free. */
 static void
 group_free(struct pg_fib *fib, uint32_t nh)
 {
-	struct pg_fib_group *g = &fib->groups[pg_nexthop_group(&fib->ctl_nh[nh])];
-	unsigned int i;
-
-	for (i = 0; i < g->n; i++)
-		ref_drop(fib, g->member[i]);
-	g->n = 0;
-	g->nh = 0;
-	fib->n_groups--;
+	pg_nhgroups_put(&fib->groups, nh);
 }
 
-/* The group next hop of the @p n (>= 2, ascending) next hops @p nh, whose
- * references it takes over: an existing one (the references go back) or
- * a new one, one reference held. Under the lock. Returns its next-hop
- * index or -ENOSPC. */
+/* The route value for member set @p s (pg_nhgroups_hold()), seeded from
+ * route value @p seed. Under the lock. */
 static int
-group_get(struct pg_fib *fib, const uint32_t *nh, unsigned int n, uint32_t seed)
-{
-	struct pg_fib_group *g;
-	struct pg_nexthop e;
-	uint32_t i, free_g = UINT32_MAX, w;
-	uint16_t gi;
-	unsigned int k;
-	int idx;
-
-	for (i = 0; i < fib->max_groups; i++) {
-		g = &fib->groups[i];
-		if (g->nh == 0) {
-			if (free_g == UINT32_MAX)
-				free_g = i;
-			continue;
-		}
-		if (g->n != n)
-			continue;
-		for (k = 0; k < n && g->member[k] == nh[k]; k++)
-			;
-		if (k < n)
-			continue;
-		fib->nh_ref[g->nh]++;
-		for (k = 0; k < n; k++)
-			ref_drop(fib, nh[k]);
-		return (int)g->nh;
-	}
-	if (free_g == UINT32_MAX)
-		return -ENOSPC;
-	gi = (uint16_t)free_g;
-	memset(&e, 0, sizeof(e));
-	memcpy(e.l2, &gi, sizeof(gi));
-	e.type = PG_NH_GROUP;
-	idx = nh_new_held(fib, &e, 0);
-	if (idx < 0)
-		return idx;
-	g = &fib->groups[free_g];
-	g->nh = (uint32_t)idx;
-	g->n = (uint8_t)n;
-	for (k = 0; k < n; k++)
-		g->member[k] = (uint16_t)nh[k];
-	/* Nothing points at a free group (its last route went a grace period
-	 * ago): its buckets and counters are written directly. */
-	group_fill(fib, free_g, seed != 0 && pg_fib_is_group(fib, seed) ?
-		   &fib->grp[pg_nexthop_group(&fib->ctl_nh[seed])] : NULL);
-	for (w = 0; w < PG_CONF_MAX_WORKERS; w++)
-		memset(&fib->grp_pkts[(size_t)w * fib->max_groups * fib->max_group_members +
-				      (size_t)free_g * fib->max_group_members],
-		       0, fib->max_group_members * sizeof(uint64_t));
-	fib->n_groups++;
-	return idx;
-}
-
-/*
- * The route value for next hops @p nh (@p n of them, one reference held on
- * each, which the result takes over): one distinct next hop is itself, more
- * are a group. Under the lock. -ENOSPC (references given back) when no
- * group is free.
- */
-static int
-group_of_held(struct pg_fib *fib, uint32_t *nh, unsigned int n, uint32_t seed,
+group_of_held(struct pg_fib *fib, struct pg_nhgroup_set *s, uint32_t seed,
 	      uint32_t *value)
 {
-	unsigned int i, k;
-	int g;
-
-	/* One member per gateway, in index order: the set names the group. */
-	qsort(nh, n, sizeof(nh[0]), member_cmp);
-	for (i = 1, k = 1; i < n; i++) {
-		if (nh[i] == nh[k - 1])
-			ref_drop(fib, nh[i]);
-		else
-			nh[k++] = nh[i];
-	}
-	if (k == 1) {
-		*value = nh[0];
-		return 0;
-	}
-	g = group_get(fib, nh, k, seed);
-	if (g < 0) {
-		for (i = 0; i < k; i++)
-			ref_drop(fib, nh[i]);
-		return -ENOSPC;
-	}
-	*value = (uint32_t)g;
-	return 0;
+	return pg_nhgroups_hold(&fib->groups, s, seed, value);
 }
 
 int
-pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
-		  uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN])
+pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, const uint16_t *weights,
+		  unsigned int n, uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN])
 {
-	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
+	struct pg_nhgroup_set set = { .n = n };
 	int port[PG_FIB_GROUP_MAX_MEMBERS], ret;
 	unsigned int i;
 
-	if (n == 0 || n > fib->max_group_members) {
+	if (n == 0 || n > fib->groups.max_members) {
 		snprintf(err, PG_CONF_ERR_LEN, "%u next hops: must be 1..%u (max_group_members)",
-			 n, fib->max_group_members);
+			 n, fib->groups.max_members);
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
+		set.weight[i] = weights != NULL ? weights[i] : 1;
+		if (set.weight[i] == 0 || set.weight[i] > PG_NHGROUP_MAX_WEIGHT) {
+			snprintf(err, PG_CONF_ERR_LEN, "weight %u: must be 1..%u", set.weight[i],
+				 PG_NHGROUP_MAX_WEIGHT);
+			return -EINVAL;
+		}
 		port[i] = gw_port(fib, gws[i], -1, err);
 		if (port[i] < 0)
 			return port[i];
@@ -1533,20 +1422,20 @@ pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
 
 		if (idx < 0) {
 			while (i-- > 0)
-				ref_drop(fib, nh[i]);
+				ref_drop(fib, set.nh[i]);
 			pthread_mutex_unlock(&fib->lock);
 			snprintf(err, PG_CONF_ERR_LEN, "next-hop table full (%u)", fib->nh_cap);
 			return -ENOSPC;
 		}
 		if (f >= 0)
 			fib->nh_ref[idx]++;
-		nh[i] = (uint32_t)idx;
+		set.nh[i] = (uint32_t)idx;
 	}
-	ret = group_of_held(fib, nh, n, seed, value);
+	ret = group_of_held(fib, &set, seed, value);
 	pthread_mutex_unlock(&fib->lock);
 	if (ret != 0)
 		snprintf(err, PG_CONF_ERR_LEN, "next-hop group table full (max_groups %u)",
-			 fib->max_groups);
+			 fib->groups.max_groups);
 	return ret;
 }
 
@@ -1608,7 +1497,7 @@ pg_fib_route_seed(const struct pg_fib *fib, enum pg_route_origin origin, uint32_
 
 int
 pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin, uint32_t prefix,
-		       uint8_t len, const uint32_t *gws, unsigned int n,
+		       uint8_t len, const uint32_t *gws, const uint16_t *weights, unsigned int n,
 		       char err[PG_CONF_ERR_LEN])
 {
 	uint32_t value;
@@ -1620,8 +1509,8 @@ pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin, uint32_t
 	if (ret != 0)
 		return ret;
 	/* The flows of members that stay keep their member. */
-	ret = pg_fib_group_hold(fib, gws, n, pg_fib_route_seed(fib, origin, prefix, len),
-				&value, err);
+	ret = pg_fib_group_hold(fib, gws, weights, n,
+				pg_fib_route_seed(fib, origin, prefix, len), &value, err);
 	if (ret != 0)
 		return ret;
 	/* A single distinct gateway comes back as a plain next hop: the same. */
@@ -1630,28 +1519,26 @@ pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin, uint32_t
 	return ret;
 }
 
+const struct pg_fib_group *
+pg_fib_group_of(const struct pg_fib *fib, uint32_t value)
+{
+	return pg_nhgroups_of(&fib->groups, value, fib->n_nh);
+}
+
 unsigned int
 pg_fib_group_members(const struct pg_fib *fib, uint32_t value, uint32_t *nh,
 		     uint64_t *packets)
 {
-	const struct pg_fib_group *grp;
-	unsigned int k, w;
-	uint32_t g;
+	const struct pg_fib_group *grp = pg_fib_group_of(fib, value);
+	unsigned int k;
 
-	if (value >= fib->n_nh || !pg_fib_is_group(fib, value))
+	if (grp == NULL)
 		return 0;
-	g = pg_nexthop_group(&fib->ctl_nh[value]);
-	grp = &fib->groups[g];
 	for (k = 0; k < grp->n; k++) {
 		nh[k] = grp->member[k];
-		if (packets == NULL)
-			continue;
-		packets[k] = 0;
-		for (w = 0; w < PG_CONF_MAX_WORKERS; w++)
-			packets[k] += __atomic_load_n(
-				&fib->grp_pkts[(size_t)w * fib->max_groups * fib->max_group_members +
-					       (size_t)g * fib->max_group_members + k],
-				__ATOMIC_RELAXED);
+		if (packets != NULL)
+			packets[k] = pg_nhgroups_packets(&fib->groups,
+							 (uint32_t)(grp - fib->groups.groups), k);
 	}
 	return grp->n;
 }
@@ -1818,10 +1705,10 @@ side_create(struct pg_fib *fib, struct pg_fib_side *s, char err[PG_CONF_ERR_LEN]
 		return -ENOMEM;
 	}
 	memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
-	s->grp = fib->grp;
-	s->grp_pkts = fib->grp_pkts;
-	s->grp_members = fib->max_group_members;
-	s->grp_worker_stride = fib->max_groups * fib->max_group_members;
+	s->grp = fib->groups.grp;
+	s->grp_pkts = fib->groups.pkts;
+	s->grp_members = fib->groups.max_members;
+	s->grp_worker_stride = pg_nhgroups_worker_stride(&fib->groups);
 	s->v4 = table_build(fib, fib->n_tbl8, err);
 	if (s->v4 == NULL)
 		return -ENOMEM;
@@ -1847,39 +1734,21 @@ conf_gw_nh(struct pg_fib *fib, uint32_t gw, uint16_t port)
 	return k;
 }
 
+static int
+conf_member(void *table, unsigned int k, const void *arg)
+{
+	const struct pg_conf_ecmp *e = arg;
+
+	return conf_gw_nh(table, e->via[k], (uint16_t)pg_fib_port_of(table, e->via[k]));
+}
+
 /* At creation: the group of a `vias:` route, one reference held. */
 static int
 conf_group(struct pg_fib *fib, const struct pg_conf_ecmp *e, uint32_t *value,
 	   char err[PG_CONF_ERR_LEN])
 {
-	uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
-	unsigned int k;
-
-	if (e->n > fib->max_group_members) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: %u gateways in one route: at most %u",
-			 e->n, fib->max_group_members);
-		return -EINVAL;
-	}
-	for (k = 0; k < e->n; k++) {
-		const int i = conf_gw_nh(fib, e->via[k],
-					 (uint16_t)pg_fib_port_of(fib, e->via[k]));
-
-		if (i < 0) {
-			while (k-- > 0)
-				ref_drop(fib, nh[k]);
-			snprintf(err, PG_CONF_ERR_LEN, "routes: next-hop table full (%u)",
-				 fib->nh_cap);
-			return -ENOSPC;
-		}
-		nh[k] = (uint32_t)i;
-		fib->nh_ref[i]++;
-	}
-	if (group_of_held(fib, nh, e->n, 0, value) != 0) {
-		snprintf(err, PG_CONF_ERR_LEN, "routes: more ECMP member sets than max_groups %u",
-			 fib->max_groups);
-		return -ENOSPC;
-	}
-	return 0;
+	return pg_nhgroups_conf_hold(&fib->groups, conf_member, e, e->weight, e->n,
+				     fib->nh_cap, value, err);
 }
 
 /*
@@ -1926,7 +1795,7 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 {
 	const struct pg_fib_limits none = { 0 };
 	struct pg_fib *fib;
-	uint32_t cand, n_long = 0, i, j;
+	uint32_t cand, n_long = 0, i, j, max_groups, max_members;
 
 	if (limits == NULL)
 		limits = &none;
@@ -1948,25 +1817,17 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 		pg_fib_free(fib);
 		return NULL;
 	}
-	fib->max_groups = limits->max_groups ? limits->max_groups : DEFAULT_MAX_GROUPS;
-	fib->max_group_members = limits->max_group_members ? limits->max_group_members :
-				 DEFAULT_MAX_GROUP_MEMBERS;
-	if (fib->max_groups > MAX_GROUPS ||
-	    fib->max_group_members > PG_FIB_GROUP_MAX_MEMBERS) {
+	max_groups = limits->max_groups ? limits->max_groups : DEFAULT_MAX_GROUPS;
+	max_members = limits->max_group_members ? limits->max_group_members :
+		      DEFAULT_MAX_GROUP_MEMBERS;
+	if (max_groups > MAX_GROUPS || max_members > PG_FIB_GROUP_MAX_MEMBERS) {
 		snprintf(err, PG_CONF_ERR_LEN,
 			 "fib.max_groups %u / max_group_members %u: at most %u / %u",
-			 fib->max_groups, fib->max_group_members, MAX_GROUPS,
-			 PG_FIB_GROUP_MAX_MEMBERS);
+			 max_groups, max_members, MAX_GROUPS, PG_FIB_GROUP_MAX_MEMBERS);
 		pg_fib_free(fib);
 		return NULL;
 	}
-	fib->groups = calloc(fib->max_groups, sizeof(*fib->groups));
-	fib->grp = rte_zmalloc_socket("pg_nh_groups", fib->max_groups * sizeof(*fib->grp),
-				      RTE_CACHE_LINE_SIZE, socket);
-	/* Per worker: pages are touched only where groups count. */
-	fib->grp_pkts = calloc((size_t)PG_CONF_MAX_WORKERS * fib->max_groups *
-			       fib->max_group_members, sizeof(uint64_t));
-	if (fib->groups == NULL || fib->grp == NULL || fib->grp_pkts == NULL)
+	if (pg_nhgroups_init(&fib->groups, max_groups, max_members, socket) != 0)
 		goto nomem;
 	fib->ctl_nh = calloc(fib->nh_cap, sizeof(*fib->ctl_nh));
 	fib->nh_ip = calloc(fib->nh_cap, sizeof(*fib->nh_ip));
@@ -1989,6 +1850,7 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	if (fib->ctl_nh == NULL || fib->nh_ip == NULL || fib->nh_ref == NULL ||
 	    fib->nh_neigh == NULL || fib->routes == NULL || fib->shadow == NULL)
 		goto nomem;
+	owner_init(fib);
 
 	nh_fill(&fib->ctl_nh[PG_NH_IDX_NO_ROUTE], fib, PG_NH_NO_ROUTE, 0, NULL);
 	for (i = 0; i < conf->n_ports; i++) {
@@ -2100,9 +1962,7 @@ pg_fib_free(struct pg_fib *fib)
 	free(fib->nh_neigh);
 	free(fib->routes);
 	free(fib->shadow);
-	free(fib->groups);
-	rte_free(fib->grp);
-	free(fib->grp_pkts);
+	pg_nhgroups_fini(&fib->groups);
 	pthread_mutex_destroy(&fib->lock);
 	free(fib);
 }

@@ -35,6 +35,9 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib6_logtype, fib6, INFO);
 #define NH_LOCAL(port) (PG_NH_IDX_PORTS + 2u * (port))
 #define NH_UNRESOLVED(port) (PG_NH_IDX_PORTS + 2u * (port) + 1u)
 #define DEFAULT_MAX_NEXTHOPS 4096u
+/* ECMP groups: the IPv4 table's defaults (pg_fib_limits). */
+#define DEFAULT_MAX_GROUPS 1024u
+#define DEFAULT_MAX_GROUP_MEMBERS 16u
 #define MAX_NEXTHOPS_2B 32767u
 #define MIN_MAX_ROUTES 65536u
 /* tbl8 groups (512 bytes each with 2-byte entries) for routes added at
@@ -289,9 +292,13 @@ nh_release(struct pg_fib6 *fib, uint32_t nh)
 		fib->n_nh--;
 }
 
+static void group_free(struct pg_fib6 *fib, uint32_t nh);
+
 static void
 ref_drop(struct pg_fib6 *fib, uint32_t nh)
 {
+	if (fib->nh_ref[nh] == 1 && fib->ctl_nh[nh].type == PG_NH_GROUP)
+		group_free(fib, nh);
 	fib->nh_ref[nh]--;
 	nh_release(fib, nh);
 }
@@ -309,40 +316,108 @@ find_gw_nh(const struct pg_fib6 *fib, const uint8_t ip[16], uint16_t port)
 }
 
 /*
+ * A new next hop @p e (address @p ip) that nothing points at yet, written
+ * into the metadata and straight into both copies (no route points at
+ * it; at creation the copies are made from the metadata later). One
+ * reference held, the caller's. Its index, or -ENOSPC. Under the lock.
+ */
+static int
+nh_new_held(struct pg_fib6 *fib, const struct pg_nexthop *e, const uint8_t ip[16])
+{
+	uint32_t idx;
+	unsigned int s;
+
+	for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
+		if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
+			break;
+	if (idx >= fib->nh_cap)
+		return -ENOSPC;
+	fib->ctl_nh[idx] = *e;
+	memcpy(fib->nh_ip[idx], ip, 16);
+	fib->nh_ref[idx] = 1;
+	if (idx == fib->n_nh)
+		fib->n_nh++;
+	for (s = 0; s < RTE_DIM(fib->side) && fib->side[s].nh != NULL; s++) {
+		fib->side[s].nh[idx] = *e;
+		memcpy(fib->side[s].gw[idx], e->type == PG_NH_UNRESOLVED ? ip : zero16, 16);
+	}
+	return (int)idx;
+}
+
+/*
  * The next hop of gateway @p ip out of @p port with one reference held
- * for the change under way: the existing one, or a new UNRESOLVED one
- * written straight into both copies (no route points at it yet).
+ * for the change under way: the existing one, or a new UNRESOLVED one.
  */
 static int
 gw_hold(struct pg_fib6 *fib, const uint8_t ip[16], uint16_t port, uint32_t *nh)
 {
+	struct pg_nexthop e;
 	int i = find_gw_nh(fib, ip, port);
-	uint32_t idx;
-	unsigned int s;
 
 	if (i >= 0) {
 		fib->nh_ref[i]++;
 		*nh = (uint32_t)i;
 		return 0;
 	}
-	for (idx = first_dynamic_nh(fib); idx < fib->n_nh; idx++)
-		if (fib->nh_ref[idx] == 0 && !fib->nh_neigh[idx])
-			break;
-	if (idx >= fib->nh_cap)
-		return -ENOSPC;
+	nh_fill(&e, fib, PG_NH_UNRESOLVED, port, NULL);
 	pthread_mutex_lock(&fib->lock);
-	nh_fill(&fib->ctl_nh[idx], fib, PG_NH_UNRESOLVED, port, NULL);
-	memcpy(fib->nh_ip[idx], ip, 16);
-	fib->nh_ref[idx] = 1;
-	if (idx == fib->n_nh)
-		fib->n_nh++;
+	i = nh_new_held(fib, &e, ip);
 	pthread_mutex_unlock(&fib->lock);
-	for (s = 0; s < RTE_DIM(fib->side); s++) {
-		fib->side[s].nh[idx] = fib->ctl_nh[idx];
-		memcpy(fib->side[s].gw[idx], ip, 16);
-	}
-	*nh = idx;
+	if (i < 0)
+		return i;
+	*nh = (uint32_t)i;
 	return 0;
+}
+
+/* ---- ECMP groups (pg_nhgroup.h, docs/decisions/0010-ecmp.md) -------------- */
+
+static void
+owner_ref_drop(void *table, uint32_t nh)
+{
+	ref_drop(table, nh);
+}
+
+static int
+owner_nh_new(void *table, const struct pg_nexthop *e)
+{
+	return nh_new_held(table, e, zero16);
+}
+
+/* The table's side of its groups (pg_nhgroup.h), once ctl_nh exists. */
+static void
+owner_init(struct pg_fib6 *fib)
+{
+	fib->groups.owner.table = fib;
+	fib->groups.owner.ctl_nh = fib->ctl_nh;
+	fib->groups.owner.nh_ref = fib->nh_ref;
+	fib->groups.owner.ref_drop = owner_ref_drop;
+	fib->groups.owner.nh_new = owner_nh_new;
+}
+
+static void
+group_free(struct pg_fib6 *fib, uint32_t nh)
+{
+	pg_nhgroups_put(&fib->groups, nh);
+}
+
+/* The route value of member set @p s (one reference held on each member),
+ * seeded from route value @p seed (pg_nhgroups_hold()). */
+static int
+group_of_held(struct pg_fib6 *fib, struct pg_nhgroup_set *s, uint32_t seed,
+	      uint32_t *value)
+{
+	int ret;
+
+	pthread_mutex_lock(&fib->lock);
+	ret = pg_nhgroups_hold(&fib->groups, s, seed, value);
+	pthread_mutex_unlock(&fib->lock);
+	return ret;
+}
+
+const struct pg_fib_group *
+pg_fib6_group_of(const struct pg_fib6 *fib, uint32_t value)
+{
+	return pg_nhgroups_of(&fib->groups, value, fib->n_nh);
 }
 
 /* A candidate route edit. */
@@ -713,7 +788,9 @@ spec_check(const struct pg_fib6 *fib, struct pg_fib6_route_spec *r, bool del,
 	mask6(r->prefix, r->len);
 	if (del)
 		return 0;
-	if (r->has_gw) {
+	if (r->group != 0) {
+		/* checked when it was held */
+	} else if (r->has_gw) {
 		p = addr_port(fib, r->gw, r->port, "via", e);
 		if (p < 0) {
 			snprintf(err, PG_CONF_ERR_LEN, "line %u: %.200s", r->line, e);
@@ -818,6 +895,13 @@ routes_change(struct pg_fib6 *fib, enum pg_route_origin origin, bool del,
 			}
 			continue;
 		}
+		if (v[i].group != 0) {
+			/* Held by the caller; one distinct gateway is a plain one. */
+			e->nh = v[i].group;
+			if (!pg_fib6_is_group(fib, e->nh))
+				memcpy(e->gw, fib->nh_ip[e->nh], 16);
+			continue;
+		}
 		if (!v[i].has_gw) {
 			e->nh = NH_UNRESOLVED(v[i].port);
 			continue;
@@ -890,6 +974,90 @@ pg_fib6_route_del_origin(struct pg_fib6 *fib, enum pg_route_origin origin,
 			 const uint8_t prefix[16], uint8_t len, char err[PG_CONF_ERR_LEN])
 {
 	return route_one(fib, origin, true, prefix, len, NULL, -1, err);
+}
+
+int
+pg_fib6_group_hold(struct pg_fib6 *fib, const struct pg_fib6_gw *gws, unsigned int n,
+		   uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN])
+{
+	struct pg_nhgroup_set set = { .n = n };
+	int port[PG_FIB_GROUP_MAX_MEMBERS], ret;
+	unsigned int i;
+
+	if (n == 0 || n > fib->groups.max_members) {
+		snprintf(err, PG_CONF_ERR_LEN, "%u next hops: must be 1..%u (max_group_members)",
+			 n, fib->groups.max_members);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		set.weight[i] = gws[i].weight != 0 ? gws[i].weight : 1;
+		if (set.weight[i] > PG_NHGROUP_MAX_WEIGHT) {
+			snprintf(err, PG_CONF_ERR_LEN, "weight %u: must be 1..%u", set.weight[i],
+				 PG_NHGROUP_MAX_WEIGHT);
+			return -EINVAL;
+		}
+		port[i] = addr_port(fib, gws[i].ip, gws[i].port, "via", err);
+		if (port[i] < 0)
+			return port[i];
+	}
+	for (i = 0; i < n; i++) {
+		if (gw_hold(fib, gws[i].ip, (uint16_t)port[i], &set.nh[i]) == 0)
+			continue;
+		pthread_mutex_lock(&fib->lock);
+		while (i-- > 0)
+			ref_drop(fib, set.nh[i]);
+		pthread_mutex_unlock(&fib->lock);
+		snprintf(err, PG_CONF_ERR_LEN, "next-hop table full (%u)", fib->nh_cap);
+		return -ENOSPC;
+	}
+	ret = group_of_held(fib, &set, seed, value);
+	if (ret != 0)
+		snprintf(err, PG_CONF_ERR_LEN, "next-hop group table full (max_groups %u)",
+			 fib->groups.max_groups);
+	return ret;
+}
+
+void
+pg_fib6_group_release(struct pg_fib6 *fib, uint32_t value)
+{
+	pthread_mutex_lock(&fib->lock);
+	ref_drop(fib, value);
+	pthread_mutex_unlock(&fib->lock);
+}
+
+uint32_t
+pg_fib6_route_seed(const struct pg_fib6 *fib, enum pg_route_origin origin,
+		   const uint8_t prefix[16], uint8_t len)
+{
+	const struct pg_fib6_route *cur = len <= 128 ? pg_fib6_find(fib, prefix, len) : NULL;
+
+	return cur != NULL && cur->origin == origin ? cur->nh : 0;
+}
+
+int
+pg_fib6_route_add_multi(struct pg_fib6 *fib, enum pg_route_origin origin,
+			const uint8_t prefix[16], uint8_t len, const struct pg_fib6_gw *gws,
+			unsigned int n, char err[PG_CONF_ERR_LEN])
+{
+	struct pg_fib6_route_spec s = { .len = len, .port = -1 };
+	int ret;
+
+	if (n == 1)
+		return pg_fib6_route_add_origin(fib, origin, prefix, len, gws[0].ip,
+						gws[0].port, err);
+	if (!changeable_origin(origin, err))
+		return -EINVAL;
+	/* The flows of members that stay keep their member. */
+	ret = pg_fib6_group_hold(fib, gws, n, pg_fib6_route_seed(fib, origin, prefix, len),
+				 &s.group, err);
+	if (ret != 0)
+		return ret;
+	memcpy(s.prefix, prefix, 16);
+	ret = routes_change(fib, origin, false, &s, 1, err);
+	if (ret != 0)
+		unline(err);
+	pg_fib6_group_release(fib, s.group);
+	return ret;
 }
 
 /* ---- neighbors ------------------------------------------------------------------- */
@@ -1068,6 +1236,40 @@ add_candidate(struct pg_fib6 *fib, const uint8_t prefix[16], uint8_t len, uint8_
 	fib->nh_ref[nh]++;
 }
 
+/* At creation: the next hop of a configured gateway, made UNRESOLVED if
+ * new (the copies are made from the metadata later); -1 when full. */
+static int
+conf_gw_nh(struct pg_fib6 *fib, const uint8_t via[16], uint16_t port)
+{
+	int k = find_gw_nh(fib, via, port);
+
+	if (k < 0) {
+		if (fib->n_nh >= fib->nh_cap)
+			return -1;
+		k = (int)fib->n_nh++;
+		nh_fill(&fib->ctl_nh[k], fib, PG_NH_UNRESOLVED, port, NULL);
+		memcpy(fib->nh_ip[k], via, 16);
+	}
+	return k;
+}
+
+static int
+conf_member(void *table, unsigned int k, const void *arg)
+{
+	const struct pg_conf_ecmp6 *e = arg;
+
+	return conf_gw_nh(table, e->via[k], e->port[k]);
+}
+
+/* At creation: the group of a `vias:` route, one reference held. */
+static int
+conf_group(struct pg_fib6 *fib, const struct pg_conf_ecmp6 *e, uint32_t *value,
+	   char err[PG_CONF_ERR_LEN])
+{
+	return pg_nhgroups_conf_hold(&fib->groups, conf_member, e, e->weight, e->n,
+				     fib->nh_cap, value, err);
+}
+
 /* A TRIE holding the metadata's routes; NULL with @p err filled. */
 static struct rte_fib6 *
 trie_build(const struct pg_fib6 *fib, char err[PG_CONF_ERR_LEN])
@@ -1154,6 +1356,10 @@ side_create(struct pg_fib6 *fib, struct pg_fib6_side *s, char err[PG_CONF_ERR_LE
 	memcpy(s->nh, fib->ctl_nh, fib->nh_cap * sizeof(*s->nh));
 	for (i = 0; i < fib->n_nh; i++)
 		memcpy(s->gw[i], nh_gw(fib, i), 16);
+	s->grp = fib->groups.grp;
+	s->grp_pkts = fib->groups.pkts;
+	s->grp_members = fib->groups.max_members;
+	s->grp_worker_stride = pg_nhgroups_worker_stride(&fib->groups);
 	s->v6 = trie_build(fib, err);
 	return s->v6 != NULL ? 0 : -ENOMEM;
 }
@@ -1200,8 +1406,11 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 	fib->shadow = malloc(fib->max_routes * sizeof(*fib->shadow));
 	if (fib->ctl_nh == NULL || fib->nh_ip == NULL || fib->nh_ref == NULL ||
 	    fib->nh_neigh == NULL || fib->routes == NULL || fib->shadow == NULL ||
+	    pg_nhgroups_init(&fib->groups, DEFAULT_MAX_GROUPS, DEFAULT_MAX_GROUP_MEMBERS,
+			     socket) != 0 ||
 	    first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6 > fib->nh_cap)
 		goto nomem;
+	owner_init(fib);
 
 	for (i = 0; i < conf->n_ports; i++) {
 		const struct pg_conf_port *p = &conf->ports[i];
@@ -1242,15 +1451,22 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 		uint32_t nh = NH_UNRESOLVED(r->port);
 		const uint8_t *gw = NULL;
 
-		if (r->kind == PG_ROUTE_VIA) {
-			int k = find_gw_nh(fib, r->via, r->port);
-
-			gw = r->via;
-			if (k < 0) {
-				k = (int)fib->n_nh++;
-				nh_fill(&fib->ctl_nh[k], fib, PG_NH_UNRESOLVED, r->port, NULL);
-				memcpy(fib->nh_ip[k], r->via, 16);
+		if (r->kind == PG_ROUTE_VIA && r->ecmp != 0) {
+			if (conf_group(fib, &conf->ecmp6[r->ecmp - 1], &nh, err) != 0) {
+				pg_fib6_free(fib);
+				return NULL;
 			}
+			add_candidate(fib, r->prefix, r->len, PG_ROUTE_ORIGIN_STATIC, nh,
+				      pg_fib6_is_group(fib, nh) ? NULL : fib->nh_ip[nh]);
+			ref_drop(fib, nh);      /* the route holds it now */
+			continue;
+		}
+		if (r->kind == PG_ROUTE_VIA) {
+			const int k = conf_gw_nh(fib, r->via, r->port);
+
+			if (k < 0)
+				goto nomem;
+			gw = r->via;
 			nh = (uint32_t)k;
 		}
 		add_candidate(fib, r->prefix, r->len, PG_ROUTE_ORIGIN_STATIC, nh, gw);
@@ -1307,6 +1523,7 @@ pg_fib6_free(struct pg_fib6 *fib)
 	free(fib->nh_neigh);
 	free(fib->routes);
 	free(fib->shadow);
+	pg_nhgroups_fini(&fib->groups);
 	pthread_mutex_destroy(&fib->lock);
 	free(fib);
 }

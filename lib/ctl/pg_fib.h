@@ -55,6 +55,7 @@
 #include <rte_ether.h>
 
 #include "pg_conf.h"
+#include "pg_nhgroup.h"
 
 struct rte_fib;
 struct rte_rcu_qsbr;
@@ -118,26 +119,6 @@ pg_nexthop_unresolved_ip(const struct pg_nexthop *nh)
 	return ip;
 }
 
-/*
- * ECMP (docs/decisions/0010-ecmp.md): a route through a group points at a
- * next hop of type PG_NH_GROUP, which names the group. A group maps a flow
- * hash onto PG_FIB_GROUP_BUCKETS buckets, each naming one member's
- * next-hop index (resilient hashing: a member that goes moves only its
- * own buckets). Group contents never change while a route points at them:
- * a different member set is a different group, written before any route
- * names it, so both copies share one group array. Single-path routes pay
- * nothing: the data path already branches on a next hop that is not
- * FORWARD.
- */
-#define PG_FIB_GROUP_BUCKETS 64u
-#define PG_FIB_GROUP_MAX_MEMBERS 32u
-
-/** One next-hop group as workers read it: bucket -> member. */
-struct pg_nh_group {
-	uint16_t nh[PG_FIB_GROUP_BUCKETS];    /**< member's next-hop index */
-	uint8_t slot[PG_FIB_GROUP_BUCKETS];   /**< member's position (counters) */
-};
-
 /** What workers read: one of the two copies. */
 struct pg_fib_side {
 	struct rte_fib *v4;             /**< prefix -> next-hop index or group */
@@ -152,17 +133,6 @@ struct pg_fib_side {
 	uint32_t grp_members;           /**< counters per group (max_group_members) */
 	uint32_t grp_worker_stride;     /**< counters per worker */
 };
-
-/** The bucket of a flow hash: its top bits after a multiply, so neither the
- * NIC's RETA (low bits) nor the pipeline distributor (top bits of the
- * plain hash) leave a worker with only some of the buckets. */
-static inline uint32_t
-pg_fib_group_bucket(uint32_t hash)
-{
-	return (hash * 2654435761u) >> 26;
-}
-
-static_assert(PG_FIB_GROUP_BUCKETS == 64, "pg_fib_group_bucket() gives 6 bits");
 
 /** Next-hop indexes with a fixed meaning. */
 enum {
@@ -193,13 +163,6 @@ struct pg_fib_limits {
 	uint32_t max_group_members; /**< 0: 16; at most PG_FIB_GROUP_MAX_MEMBERS */
 };
 
-/** Control-plane view of one next-hop group. */
-struct pg_fib_group {
-	uint32_t nh;             /**< its PG_NH_GROUP next hop (routes: nh_ref[nh]); 0: free */
-	uint8_t n;               /**< members */
-	uint16_t member[PG_FIB_GROUP_MAX_MEMBERS];  /**< next-hop indexes, ascending */
-};
-
 struct pg_fib {
 	/** The copy workers read; changed with a release store. */
 	const struct pg_fib_side *active;
@@ -215,12 +178,7 @@ struct pg_fib {
 	uint32_t n_nh;                  /**< indexes in use are below this */
 	uint32_t nh_cap;
 	uint32_t default_nh;            /**< the default route's nh, else NO_ROUTE */
-	struct pg_fib_group *groups;    /**< max_groups entries */
-	struct pg_nh_group *grp;        /**< what both copies' grp point to */
-	uint64_t *grp_pkts;
-	uint32_t max_groups;
-	uint32_t max_group_members;
-	uint32_t n_groups;              /**< in use */
+	struct pg_nhgroups groups;      /**< ECMP groups; both copies' grp point here */
 	struct pg_fib_route *routes;    /**< installed winners, sorted by (prefix, len) */
 	uint32_t n_routes;
 	uint32_t routes_cap;
@@ -343,24 +301,26 @@ int pg_fib_neigh_del(struct pg_fib *fib, uint32_t ip, char err[PG_CONF_ERR_LEN])
 
 /**
  * ECMP: hold the next-hop group of gateways @p gws (1..max_group_members;
- * duplicates count once) for routes to name: *@p value is the group's
- * route value (or a plain next hop for one gateway). Routes with the same
- * member set share one group. A new group takes its buckets from @p seed
+ * duplicates count once, with their first weight) weighted by @p weights
+ * (1..PG_NHGROUP_MAX_WEIGHT; NULL: all equal) for routes to name:
+ * *@p value is the group's route value (or a plain next hop for one
+ * gateway). Routes with the same member set and weights share one group. A new group takes its buckets from @p seed
  * (the next hop the route had, 0 for none) where it can, so that flows of
  * members that stay keep their member. Call pg_fib_group_release() once
  * the routes are in (they hold their own references).
  */
-int pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, unsigned int n,
-		      uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN]);
+int pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, const uint16_t *weights,
+		      unsigned int n, uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN]);
 void pg_fib_group_release(struct pg_fib *fib, uint32_t value);
 
 /**
  * Add or replace the route of @p origin through @p n gateways (ECMP when
- * there are several distinct ones; n == 1 is pg_fib_route_add_origin()).
+ * there are several distinct ones; n == 1 is pg_fib_route_add_origin()),
+ * weighted by @p weights (NULL: equal).
  */
 int pg_fib_route_add_multi(struct pg_fib *fib, enum pg_route_origin origin,
 			   uint32_t prefix, uint8_t len, const uint32_t *gws,
-			   unsigned int n, char err[PG_CONF_ERR_LEN]);
+			   const uint16_t *weights, unsigned int n, char err[PG_CONF_ERR_LEN]);
 
 /** Add or replace the route of @p origin with @p value (a held group's,
  * pg_fib_group_hold()); the route takes its own reference. */
@@ -384,6 +344,10 @@ pg_fib_is_group(const struct pg_fib *fib, uint32_t nh)
  * lock): next-hop indexes, and each one's packets summed over workers. */
 unsigned int pg_fib_group_members(const struct pg_fib *fib, uint32_t value,
 				  uint32_t *nh, uint64_t *packets);
+
+/** The group of route value @p value (metadata, under the lock): members,
+ * weights, buckets; NULL if @p value is no group. */
+const struct pg_fib_group *pg_fib_group_of(const struct pg_fib *fib, uint32_t value);
 
 /** Metadata lock for readers on other control threads (telemetry). */
 void pg_fib_lock(const struct pg_fib *fib);

@@ -15,7 +15,10 @@
  *   - connected prefixes and `port:` routes: -> UNRESOLVED of that port;
  *   - `via:` routes: the gateway's next hop, FORWARD once the gateway is a
  *     known neighbor, UNRESOLVED until then; one next hop per gateway (and
- *     port, for link-local gateways).
+ *     port, for link-local gateways);
+ *   - routes over several gateways: a PG_NH_GROUP next hop naming a group
+ *     of the table's own struct pg_nhgroups (pg_nhgroup.h, ECMP and
+ *     weights as for IPv4, docs/decisions/0010).
  * Precedence for one prefix: local > static > fpm > neighbor > connected;
  * a route that loses is kept and comes back when the winner goes.
  *
@@ -73,6 +76,11 @@ struct pg_fib6_side {
 	struct rte_fib6 *v6;              /**< prefix -> next-hop index */
 	struct pg_nexthop *nh;            /**< nh_cap entries */
 	uint8_t (*gw)[16];                /**< UNRESOLVED gateway's address, else zero */
+	/* ECMP groups, as in struct pg_fib_side. */
+	const struct pg_nh_group *grp;    /**< shared by both copies */
+	uint64_t *grp_pkts;               /**< [worker][group][member] packets */
+	uint32_t grp_members;             /**< counters per group */
+	uint32_t grp_worker_stride;       /**< counters per worker */
 };
 
 struct pg_fib6 {
@@ -90,6 +98,7 @@ struct pg_fib6 {
 	uint32_t n_nh;                    /**< indexes in use are below this */
 	uint32_t nh_cap;
 	uint32_t default_nh;              /**< ::/0's next hop, else NO_ROUTE */
+	struct pg_nhgroups groups;        /**< ECMP groups; both copies' grp point here */
 	struct pg_fib6_route *routes;     /**< installed winners, sorted by (prefix, len) */
 	uint32_t n_routes;
 	struct pg_fib6_route *shadow;     /**< candidates that lost to a winner */
@@ -153,6 +162,7 @@ struct pg_fib6_route_spec {
 	uint8_t has_gw;
 	int16_t port;        /**< -1: the gateway's port */
 	uint8_t gw[16];
+	uint32_t group;      /**< nonzero: a held group's value (gw, port unused) */
 	uint32_t line;       /**< where it came from, for errors */
 };
 
@@ -190,6 +200,45 @@ int pg_fib6_neigh_del(struct pg_fib6 *fib, const uint8_t ip[16], int port,
 /** What the table holds for neighbor @p ip on @p port (-1: its prefix's). */
 enum pg_fib_neigh_kind pg_fib6_neigh_kind(const struct pg_fib6 *fib,
 					  const uint8_t ip[16], int port);
+
+/** One gateway of an ECMP route: a link-local one needs its port. */
+struct pg_fib6_gw {
+	uint8_t ip[16];
+	int16_t port;        /**< -1: the port whose prefix holds ip */
+	uint16_t weight;     /**< 1..PG_NHGROUP_MAX_WEIGHT; 0: 1 */
+};
+
+/**
+ * ECMP (pg_fib_group_hold() for IPv6): hold the group of gateways @p gws
+ * (1..max_group_members; a gateway named twice counts once) for routes to
+ * name; *@p value is the route value (a plain next hop for one gateway).
+ * @p seed: the route's value before (pg_fib6_route_seed()), 0: none.
+ * Give it back with pg_fib6_group_release() once the routes are in.
+ */
+int pg_fib6_group_hold(struct pg_fib6 *fib, const struct pg_fib6_gw *gws, unsigned int n,
+		       uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN]);
+void pg_fib6_group_release(struct pg_fib6 *fib, uint32_t value);
+
+/** The value of the installed route of @p origin for the prefix, or 0. */
+uint32_t pg_fib6_route_seed(const struct pg_fib6 *fib, enum pg_route_origin origin,
+			    const uint8_t prefix[16], uint8_t len);
+
+/** Add or replace the route of @p origin through @p n gateways (ECMP when
+ * there are several distinct ones). */
+int pg_fib6_route_add_multi(struct pg_fib6 *fib, enum pg_route_origin origin,
+			    const uint8_t prefix[16], uint8_t len,
+			    const struct pg_fib6_gw *gws, unsigned int n,
+			    char err[PG_CONF_ERR_LEN]);
+
+/** Is @p nh (a route's next hop) a next-hop group? Metadata. */
+static inline bool
+pg_fib6_is_group(const struct pg_fib6 *fib, uint32_t nh)
+{
+	return fib->ctl_nh[nh].type == PG_NH_GROUP;
+}
+
+/** The group of route value @p value (metadata, under the lock), or NULL. */
+const struct pg_fib_group *pg_fib6_group_of(const struct pg_fib6 *fib, uint32_t value);
 
 /** Port whose prefix holds global @p ip, or -1 (link-local: always -1). */
 int pg_fib6_port_of(const struct pg_fib6 *fib, const uint8_t ip[16]);

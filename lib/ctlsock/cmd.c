@@ -43,7 +43,7 @@ static const struct {
 	parse_fn parse;          /* NULL: no arguments */
 } commands[PG_CMD_MAX] = {
 	[PG_CMD_ROUTE_ADD] = { "route", "add",
-		"route add PREFIX via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME",
+		"route add PREFIX via GW [port NAME] [weight N] [via GW2 ...] | route add PREFIX port NAME",
 		parse_route_add },
 	[PG_CMD_ROUTE_DEL] = { "route", "del", "route del PREFIX", parse_route_del },
 	[PG_CMD_ROUTE_LIST] = { "route", "list", "route list [OFFSET]", parse_offset },
@@ -274,6 +274,37 @@ parse_opt_port(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 	return 0;
 }
 
+/* After `via GW`: an optional `port NAME` (the link of a link-local
+ * gateway) and `weight N` (ECMP), in either order, for gateway n_via. */
+static int
+parse_via_opts(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
+{
+	const char *w;
+	unsigned long v;
+
+	cmd->weight[cmd->n_via] = 1;
+	cmd->via_port[cmd->n_via][0] = '\0';
+	while ((w = next_word(ws)) != NULL) {
+		if (strcmp(w, "port") == 0 && cmd->via_port[cmd->n_via][0] == '\0') {
+			if (parse_port_name(ws, next_word(ws), cmd, err, errlen) != 0)
+				return -1;
+			memcpy(cmd->via_port[cmd->n_via], cmd->port, PG_CMD_NAME_LEN);
+		} else if (strcmp(w, "weight") == 0) {
+			w = next_word(ws);
+			if (w == NULL || parse_dec(w, PG_CMD_MAX_WEIGHT, &v) != 0 || v == 0) {
+				set_err(ws, err, errlen, "invalid weight '%.64s' (1..%d)",
+					w != NULL ? w : "", PG_CMD_MAX_WEIGHT);
+				return -1;
+			}
+			cmd->weight[cmd->n_via] = (uint16_t)v;
+		} else {
+			ws->next--;
+			break;
+		}
+	}
+	return 0;
+}
+
 static int
 parse_route_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 {
@@ -316,6 +347,8 @@ parse_route_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 					cmd->addr.family == AF_INET ? "IPv4" : "IPv6");
 				return -1;
 			}
+			if (parse_via_opts(ws, cmd, err, errlen) != 0)
+				return -1;
 			cmd->n_via++;
 			kind = next_word(ws);
 		} while (kind != NULL && strcmp(kind, "via") == 0);
@@ -323,9 +356,9 @@ parse_route_add(struct words *ws, struct pg_cmd *cmd, char *err, size_t errlen)
 			ws->next--;     /* not ours: no_more_words() names it */
 		cmd->via = cmd->vias[0];
 		cmd->has_via = true;
-		/* A link-local gateway is on the link the port names. */
-		if (parse_opt_port(ws, cmd, err, errlen) != 0)
-			return -1;
+		/* The first gateway's port is the command's (a single route). */
+		cmd->has_port = cmd->via_port[0][0] != '\0';
+		memcpy(cmd->port, cmd->via_port[0], sizeof(cmd->port));
 	} else {
 		set_err(ws, err, errlen, "expected 'via' or 'port' after the prefix, got '%.64s'",
 			kind);

@@ -30,7 +30,7 @@
 #define PG_CMD_MAX_REPLY (64 * 1024) /**< longest reply, newline included */
 
 enum pg_cmd_type {
-	PG_CMD_ROUTE_ADD,        /**< route add PREFIX via GW [via GW2 ...] | route add PREFIX port NAME */
+	PG_CMD_ROUTE_ADD,        /**< route add PREFIX via GW [port NAME] [weight N] [via GW2 ...] | route add PREFIX port NAME */
 	PG_CMD_ROUTE_DEL,        /**< route del PREFIX */
 	PG_CMD_ROUTE_LIST,       /**< route list [OFFSET] */
 	PG_CMD_NEIGHBOR_ADD,     /**< neighbor add IP MAC [port NAME] */
@@ -49,6 +49,7 @@ enum pg_cmd_type {
 /** An address of either family. */
 /** Gateways of one ECMP route add (the table's PG_FIB_GROUP_MAX_MEMBERS). */
 #define PG_CMD_MAX_VIA 32
+#define PG_CMD_MAX_WEIGHT 256
 
 struct pg_cmd_ip {
 	int family;              /**< AF_INET or AF_INET6 */
@@ -65,6 +66,10 @@ struct pg_cmd {
 	/** route add ... via GW via GW2 ...: every gateway, via first (ECMP) */
 	uint8_t n_via;
 	struct pg_cmd_ip vias[PG_CMD_MAX_VIA];
+	/** each gateway's `port NAME` ("": none; a link-local one needs it)
+	 * and `weight N` (1..256, default 1) */
+	char via_port[PG_CMD_MAX_VIA][PG_CMD_NAME_LEN];
+	uint16_t weight[PG_CMD_MAX_VIA];
 	bool has_port;           /**< route add ... port NAME, neighbor add ... port NAME */
 	char port[PG_CMD_NAME_LEN];
 	uint8_t mac[6];          /**< neighbor add */

@@ -37,12 +37,14 @@ route_key(uint32_t prefix, uint8_t len)
 	return (uint64_t)prefix << 8 | len;
 }
 
-/* An ECMP group held during one batch, by gateway list: the routes of a
- * replay share a few groups, and the table's group search is linear. */
+/* An ECMP group held during one batch, by its members (gateways, ports,
+ * weights as one key): the routes of a replay share a few groups, and the
+ * table's group search is linear. */
 struct held_group {
 	uint32_t value;
-	uint8_t n;
-	uint32_t gws[PG_FPM_MAX_ECMP];
+	uint8_t v6;             /* of fib6 */
+	uint16_t key_len;
+	uint8_t key[PG_FPM_MAX_ECMP * sizeof(struct pg_fib6_gw)];
 };
 
 /* An IPv6 FPM route present when the connection came (resync). */
@@ -580,6 +582,9 @@ route6_port(struct pg_fpm *f, const struct pg_fpm_route *r)
 	return port;
 }
 
+static bool route_group6(struct pg_fpm *f, const struct pg_fpm_route *r,
+			 struct pg_fib6_route_spec *s);
+
 /* An IPv6 change of the batch into specs6 or dels6 (a NEWROUTE that
  * cannot be installed deletes: the route it replaced must not stay). */
 static void
@@ -596,8 +601,16 @@ batch_route6(struct pg_fpm *f, const struct pg_fpm_route *r, uint32_t *n_specs,
 	}
 	if (f->resync_pending)
 		resync_seen6(f, r->prefix6, r->len);
-	if (r->op == PG_FPM_ROUTE_ADD)
+	if (r->op == PG_FPM_ROUTE_ADD && r->n_gw > 1) {
+		s = &f->specs6[*n_specs];
+		del6_spec(s, r->prefix6, r->len, *n_specs + 1);
+		if (route_group6(f, r, s)) {
+			(*n_specs)++;
+			return;
+		}
+	} else if (r->op == PG_FPM_ROUTE_ADD) {
 		port = route6_port(f, r);
+	}
 	if (port < 0) {
 		del6_spec(&f->dels6[*n_dels], r->prefix6, r->len, *n_dels + 1);
 		(*n_dels)++;
@@ -625,10 +638,13 @@ apply_batch6(struct pg_fpm *f, uint32_t n_specs, uint32_t n_dels)
 		return;
 	}
 	for (i = 0; i < n_specs; i++) {
-		const struct pg_fib6_route_spec *s = &f->specs6[i];
+		struct pg_fib6_route_spec *s = &f->specs6[i];
 
-		if (pg_fib6_route_add_origin(f->fib6, PG_ROUTE_ORIGIN_FPM, s->prefix, s->len,
-					     s->has_gw ? s->gw : NULL, s->port, err) == 0) {
+		/* A group's spec goes in as a bulk of one (the group is held). */
+		if ((s->group != 0 ?
+		     pg_fib6_route_add_bulk(f->fib6, PG_ROUTE_ORIGIN_FPM, s, 1, err) :
+		     pg_fib6_route_add_origin(f->fib6, PG_ROUTE_ORIGIN_FPM, s->prefix, s->len,
+					      s->has_gw ? s->gw : NULL, s->port, err)) == 0) {
 			f->st.routes_added++;
 		} else {
 			f->parser.c.ignored[PG_FPM_IGN_rejected]++;
@@ -645,8 +661,63 @@ apply_batch6(struct pg_fpm *f, uint32_t n_specs, uint32_t n_dels)
 static void
 groups_release(struct pg_fpm *f)
 {
-	while (f->n_held > 0)
-		pg_fib_group_release(f->fib, f->held[--f->n_held].value);
+	while (f->n_held > 0) {
+		const struct held_group *h = &f->held[--f->n_held];
+
+		if (h->v6)
+			pg_fib6_group_release(f->fib6, h->value);
+		else
+			pg_fib_group_release(f->fib, h->value);
+	}
+}
+
+/* The batch's hold of the group with members @p key (of @p v6's table),
+ * if it has one. */
+static bool
+held_find(const struct pg_fpm *f, bool v6, const void *key, size_t key_len, uint32_t *value)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n_held; i++) {
+		const struct held_group *h = &f->held[i];
+
+		if (h->v6 == v6 && h->key_len == key_len && memcmp(h->key, key, key_len) == 0) {
+			*value = h->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Room for one more hold; false (counted) when out of memory. */
+static bool
+held_room(struct pg_fpm *f)
+{
+	const unsigned int cap = f->held_cap ? 2 * f->held_cap : 16;
+	struct held_group *g;
+
+	if (f->n_held < f->held_cap)
+		return true;
+	g = realloc(f->held, cap * sizeof(*g));
+	if (g == NULL) {
+		f->parser.c.ignored[PG_FPM_IGN_rejected]++;
+		set_error(f, "ECMP route: out of memory");
+		return false;
+	}
+	f->held = g;
+	f->held_cap = cap;
+	return true;
+}
+
+static void
+held_add(struct pg_fpm *f, bool v6, const void *key, size_t key_len, uint32_t value)
+{
+	struct held_group *h = &f->held[f->n_held++];
+
+	h->value = value;
+	h->v6 = v6;
+	h->key_len = (uint16_t)key_len;
+	memcpy(h->key, key, key_len);
 }
 
 /*
@@ -658,57 +729,98 @@ groups_release(struct pg_fpm *f)
 static bool
 route_group(struct pg_fpm *f, const struct pg_fpm_route *r, struct pg_fib_route_spec *s)
 {
-	uint32_t gws[PG_FPM_MAX_ECMP], value;
+	struct {
+		uint32_t gws[PG_FPM_MAX_ECMP];
+		uint16_t weights[PG_FPM_MAX_ECMP];
+	} m;
 	char err[PG_CONF_ERR_LEN];
-	struct held_group *h;
 	unsigned int i, n = 0;
+	uint32_t value;
 
+	memset(&m, 0, sizeof(m));
 	for (i = 0; i < r->n_gw; i++)
-		if (r->gws[i] != 0 && pg_fib_port_of(f->fib, r->gws[i]) >= 0)
-			gws[n++] = r->gws[i];
+		if (r->gws[i] != 0 && pg_fib_port_of(f->fib, r->gws[i]) >= 0) {
+			m.weights[n] = r->weights[i];
+			m.gws[n++] = r->gws[i];
+		}
 	if (n == 0) {
 		f->parser.c.ignored[PG_FPM_IGN_no_port]++;
 		return false;
 	}
-	if (n > f->fib->max_group_members) {
-		n = f->fib->max_group_members;
+	if (n > f->fib->groups.max_members) {
+		n = f->fib->groups.max_members;
 		f->parser.c.ecmp_truncated++;
 	}
-	s->port = (int16_t)pg_fib_port_of(f->fib, gws[0]);
+	s->port = (int16_t)pg_fib_port_of(f->fib, m.gws[0]);
 	if (n == 1) {
-		s->gw = gws[0];
+		s->gw = m.gws[0];
 		return true;
 	}
-	for (i = 0; i < f->n_held; i++) {
-		h = &f->held[i];
-		if (h->n == n && memcmp(h->gws, gws, n * sizeof(gws[0])) == 0) {
-			s->group = h->value;
-			return true;
-		}
-	}
-	if (f->n_held == f->held_cap) {
-		const unsigned int cap = f->held_cap ? 2 * f->held_cap : 16;
-		struct held_group *g = realloc(f->held, cap * sizeof(*g));
-
-		if (g == NULL) {
-			f->parser.c.ignored[PG_FPM_IGN_rejected]++;
-			set_error(f, "ECMP route: out of memory");
-			return false;
-		}
-		f->held = g;
-		f->held_cap = cap;
-	}
-	if (pg_fib_group_hold(f->fib, gws, n,
+	if (held_find(f, false, &m, sizeof(m), &s->group))
+		return true;
+	if (!held_room(f))
+		return false;
+	if (pg_fib_group_hold(f->fib, m.gws, m.weights, n,
 			      pg_fib_route_seed(f->fib, PG_ROUTE_ORIGIN_FPM, r->prefix, r->len),
 			      &value, err) != 0) {
 		f->parser.c.ignored[PG_FPM_IGN_rejected]++;
 		set_error(f, err);
 		return false;
 	}
-	h = &f->held[f->n_held++];
-	h->value = value;
-	h->n = (uint8_t)n;
-	memcpy(h->gws, gws, n * sizeof(gws[0]));
+	held_add(f, false, &m, sizeof(m), value);
+	s->group = value;
+	return true;
+}
+
+/* route_group() for IPv6: a link-local member's port is its OIF's. */
+static bool
+route_group6(struct pg_fpm *f, const struct pg_fpm_route *r, struct pg_fib6_route_spec *s)
+{
+	static const uint8_t zero[16];
+	struct pg_fib6_gw gws[PG_FPM_MAX_ECMP];
+	char err[PG_CONF_ERR_LEN];
+	unsigned int i, n = 0;
+	uint32_t value;
+	int port;
+
+	memset(gws, 0, sizeof(gws));
+	for (i = 0; i < r->n_gw; i++) {
+		if (memcmp(r->gws6[i], zero, 16) == 0)
+			continue;
+		port = pg_fib6_is_link_local(r->gws6[i]) ? oif_port(f, r->oifs[i]) :
+		       pg_fib6_port_of(f->fib6, r->gws6[i]);
+		if (port < 0)
+			continue;
+		memcpy(gws[n].ip, r->gws6[i], 16);
+		gws[n].port = (int16_t)port;
+		gws[n++].weight = r->weights[i];
+	}
+	if (n == 0) {
+		f->parser.c.ignored[PG_FPM_IGN_no_port]++;
+		return false;
+	}
+	if (n > f->fib6->groups.max_members) {
+		n = f->fib6->groups.max_members;
+		f->parser.c.ecmp_truncated++;
+	}
+	s->port = gws[0].port;
+	if (n == 1) {
+		s->has_gw = 1;
+		memcpy(s->gw, gws[0].ip, 16);
+		return true;
+	}
+	if (held_find(f, true, gws, n * sizeof(gws[0]), &s->group))
+		return true;
+	if (!held_room(f))
+		return false;
+	if (pg_fib6_group_hold(f->fib6, gws, n,
+			       pg_fib6_route_seed(f->fib6, PG_ROUTE_ORIGIN_FPM, r->prefix6, r->len),
+			       &value, err) != 0) {
+		f->parser.c.ignored[PG_FPM_IGN_rejected]++;
+		set_error(f, err);
+		return false;
+	}
+	held_add(f, true, gws, n * sizeof(gws[0]), value);
 	s->group = value;
 	return true;
 }

@@ -232,8 +232,9 @@ msg_parse(const struct nlmsghdr *nlh, size_t hdr_len, const struct nlattr *tb[MA
 #define MIN_OF(a, b) ((a) < (b) ? (a) : (b))
 
 /* The hops of an RTA_MULTIPATH ({rtnexthop, nested attrs} records): the
- * first one's gateway and OIF into @p r, the gateways of the first
- * PG_FPM_MAX_ECMP into r->gws (r->n_gw), their count into *n. */
+ * first one's gateway and OIF into @p r, the gateways, OIFs and weights
+ * of the first PG_FPM_MAX_ECMP into r->gws or gws6 (r->n_gw), their count
+ * into *n. */
 static int
 multipath_hops(const struct nlattr *mp, uint8_t family, struct pg_fpm_route *r,
 	       unsigned int *n, char *err)
@@ -267,8 +268,16 @@ multipath_hops(const struct nlattr *mp, uint8_t family, struct pg_fpm_route *r,
 			if (family == AF_INET6)
 				get_ip6(tb[RTA_GATEWAY], r);
 		}
-		if (*n < PG_FPM_MAX_ECMP && family == AF_INET)
-			r->gws[r->n_gw++] = get_ip4(tb[RTA_GATEWAY]);
+		if (*n < PG_FPM_MAX_ECMP) {
+			/* rtnh_hops is the weight - 1 (iproute2's "weight"). */
+			r->weights[r->n_gw] = (uint16_t)(rh.rtnh_hops + 1u);
+			r->oifs[r->n_gw] = (uint32_t)rh.rtnh_ifindex;
+			if (family == AF_INET)
+				r->gws[r->n_gw] = get_ip4(tb[RTA_GATEWAY]);
+			else if (tb[RTA_GATEWAY] != NULL)
+				memcpy(r->gws6[r->n_gw], mnl_attr_get_payload(tb[RTA_GATEWAY]), 16);
+			r->n_gw++;
+		}
 		(*n)++;
 		if ((size_t)RTNH_ALIGN(rh.rtnh_len) >= left)
 			break;
@@ -282,9 +291,10 @@ multipath_hops(const struct nlattr *mp, uint8_t family, struct pg_fpm_route *r,
 	return 0;
 }
 
-/* Resolve a next-hop object to gw/oif; a group to its members' gateways
- * (r->gws, the first member's gw/oif as for a single hop). Returns -1, or
- * why it cannot be (enum pg_fpm_ignore, not yet counted). */
+/* Resolve a next-hop object to gw/oif; a group to its members' gateways,
+ * OIFs and weights (r->gws or gws6, the first member's gw/oif as for a
+ * single hop). Returns -1, or why it cannot be (enum pg_fpm_ignore, not
+ * yet counted). */
 static int
 nh_resolve(struct pg_fpm_parser *p, uint32_t id, struct pg_fpm_route *r)
 {
@@ -299,28 +309,31 @@ nh_resolve(struct pg_fpm_parser *p, uint32_t id, struct pg_fpm_route *r)
 		return PG_FPM_IGN_unknown_nexthop;
 	r->oif = nh->oif;
 	if (r->family == AF_INET6) {
-		/* No IPv6 ECMP yet: the first member only. */
 		if (nh->family == AF_INET && nh->gw != 0)
 			return PG_FPM_IGN_family;
 		if (!ip6_zero(nh->gw6)) {
 			memcpy(r->gw6, nh->gw6, 16);
 			r->has_gw6 = 1;
 		}
-		if (g->group_n > 1)
-			p->c.ecmp_truncated++;
-		return -1;
+	} else {
+		if (nh->family == AF_INET6)
+			return PG_FPM_IGN_v4_via_v6;
+		r->gw = nh->gw;
 	}
-	if (nh->family == AF_INET6)
-		return PG_FPM_IGN_v4_via_v6;
-	r->gw = nh->gw;
 	for (k = 0; n > 1 && k < n; k++) {
 		const struct pg_fpm_nh *m = pg_fpm_nh_find(p, g->group[k]);
 
 		if (m == NULL)
 			return PG_FPM_IGN_unknown_nexthop;
-		if (m->family == AF_INET6)
+		if (r->family == AF_INET6 && m->family == AF_INET && m->gw != 0)
+			return PG_FPM_IGN_family;
+		if (r->family == AF_INET && m->family == AF_INET6)
 			return PG_FPM_IGN_v4_via_v6;
-		r->gws[r->n_gw++] = m->gw;
+		r->gws[k] = m->gw;
+		memcpy(r->gws6[k], m->gw6, 16);
+		r->oifs[k] = m->oif;
+		r->weights[k] = g->weight[k];
+		r->n_gw++;
 	}
 	if (g->group_n > PG_FPM_MAX_ECMP)
 		p->c.ecmp_truncated++;
@@ -433,8 +446,6 @@ do_route(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply,
 			r.n_gw = 0;
 			r.has_gw6 = 0;
 			memset(r.gw6, 0, sizeof(r.gw6));
-		} else if (r.family == AF_INET6 && hops > 1) {
-			p->c.ecmp_truncated++;  /* no IPv6 ECMP yet: first hop */
 		} else if (hops > PG_FPM_MAX_ECMP) {
 			p->c.ecmp_truncated++;
 		}
@@ -499,6 +510,8 @@ do_nexthop(struct pg_fpm_parser *p, const struct nlmsghdr *nlh, bool apply, char
 			memcpy(&g, (const uint8_t *)mnl_attr_get_payload(tb[NHA_GROUP]) +
 			       k * sizeof(g), sizeof(g));
 			nh.group[k] = g.id;
+			/* On the wire the weight is weight - 1 (0: weight 1). */
+			nh.weight[k] = (uint16_t)(g.weight + 1u);
 		}
 		nh.group_first = nh.group[0];
 	}

@@ -45,8 +45,7 @@ enum pg_fpm_op {
 				 *   zebra replaced must not stay */
 };
 
-/** One route change; IPv4 addresses in host order, IPv6 in network order.
- * IPv6 has no ECMP yet: a multipath route keeps its first member. */
+/** One route change; IPv4 addresses in host order, IPv6 in network order. */
 struct pg_fpm_route {
 	uint32_t prefix;        /**< IPv4, host bits cleared */
 	uint32_t gw;            /**< IPv4; 0: none (a connected route) */
@@ -54,12 +53,17 @@ struct pg_fpm_route {
 	uint8_t len;
 	uint8_t op;             /**< enum pg_fpm_op */
 	uint8_t protocol;       /**< rtm_protocol: 2 connected, 196 static, ... */
-	uint8_t n_gw;           /**< ECMP: gateways in gws[] (gw is gws[0]); 0 or 1: gw only */
+	/** ECMP: members in gws[] (IPv4) or gws6[] (IPv6), each with its oif
+	 * and weight (gw/gw6 and oif are the first's); 0 or 1: gw only */
+	uint8_t n_gw;
 	uint32_t gws[PG_FPM_MAX_ECMP];
 	uint8_t family;         /**< AF_INET or AF_INET6 */
 	uint8_t has_gw6;        /**< IPv6: gw6 is set */
 	uint8_t prefix6[16];    /**< IPv6, host bits cleared */
 	uint8_t gw6[16];        /**< IPv6 gateway (link-local ones need oif) */
+	uint16_t weights[PG_FPM_MAX_ECMP];  /**< 1..256 (rtnh_hops, NHA_GROUP weight, + 1) */
+	uint32_t oifs[PG_FPM_MAX_ECMP];     /**< IPv6 members' OIFs */
+	uint8_t gws6[PG_FPM_MAX_ECMP][16];  /**< IPv6 members (zero: none) */
 };
 
 /** Why a message changed nothing (X-macro: name, description). */
@@ -106,6 +110,7 @@ struct pg_fpm_nh {
 	uint32_t group_first;   /**< a group: its first member's id, else 0 */
 	uint16_t group_n;       /**< members in the group (0: a single hop) */
 	uint32_t group[PG_FPM_MAX_ECMP];   /**< the first members' ids */
+	uint16_t weight[PG_FPM_MAX_ECMP];  /**< and weights (nexthop_grp.weight + 1) */
 	uint8_t family;         /**< AF_INET, AF_INET6, 0 for a group */
 	uint8_t reserved;
 };

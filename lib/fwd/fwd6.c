@@ -23,6 +23,7 @@
 
 #include "fwd_private.h"
 #include "pg_acl_worker.h"
+#include "pg_flow_hash.h"
 #include "pg_icmp_error.h"
 #include "pg_neigh6.h"
 #include "pg_pkt6.h"
@@ -54,6 +55,32 @@ static const struct {
 	 * same news: the path's MTU is smaller. */
 	[PG_DROP_ip6_too_big] = { PG_ICMP6_PACKET_TOO_BIG, 0, PG_ICMP_frag_needed },
 };
+
+/* The flow hash of an IPv6 packet for ECMP: the NIC's RSS hash when it
+ * gave one, else the pipeline's symmetric CRC32-C (as ecmp_hash() for
+ * IPv4). */
+static inline uint32_t
+ecmp_hash6(const struct rte_mbuf *m)
+{
+	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+		return m->hash.rss;
+	return pg_flow_hash_ip6(rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, ETH_HLEN),
+				m->data_len - ETH_HLEN);
+}
+
+/*
+ * ECMP (docs/decisions/0010-ecmp.md): the member next hop of group next
+ * hop @p nh that the packet's flow goes to, counted for that member.
+ * Out of line: single-path routes never come here.
+ */
+static __rte_noinline const struct pg_nexthop *
+group_member6(struct pg_fwd_lcore *lc, const struct pg_fib6_side *s6,
+	      const struct pg_nexthop *nh, const struct rte_mbuf *m)
+{
+	return &s6->nh[pg_nhgroup_member(s6->grp, s6->grp_pkts, s6->grp_members,
+					 s6->grp_worker_stride, lc->rcu_id,
+					 pg_nexthop_group(nh), ecmp_hash6(m))];
+}
 
 /*
  * Turn the dropped packet @p m into the ICMPv6 error that reports it, in
@@ -91,6 +118,11 @@ icmp6_error(struct pg_fwd_lcore *lc, const struct pg_fib6 *fib6, uint16_t in_por
 	memcpy(src, ip->src_addr, 16);
 	rte_fib6_lookup_bulk(s6->v6, &src, &hop, 1);
 	back = &s6->nh[hop];
+	/* The hash is symmetric: the way back the reverse flow takes (not
+	 * counted, as for IPv4). */
+	if (back->type == PG_NH_GROUP)
+		back = &s6->nh[s6->grp[pg_nexthop_group(back)].nh[pg_fib_group_bucket(
+			pg_flow_hash_ip6(ip, m->data_len - ETH_HLEN))]];
 	if (!icmp_err_may_send(lc, back))
 		return false;
 	quote = RTE_MIN(pg_icmp6_quote_len(PG_IP6_HLEN + rte_be_to_cpu_16(ip->payload_len)),
@@ -451,10 +483,15 @@ pg_fwd6_burst(struct pg_fwd_lcore *lc, uint16_t in_port)
 		const struct pg_nexthop *nh = &nhs[b.hop[i]];
 
 		if (unlikely(nh->type != PG_NH_FORWARD)) {
-			r = stage3_special(lc, s6, in_port, nh, m);
-			if (r != PG_PKT_OK)
-				drop_icmp6(lc, &dl, fib6, in_port, m, r);
-			continue;
+			/* ECMP: the flow's member, then on as any route. */
+			if (nh->type == PG_NH_GROUP)
+				nh = group_member6(lc, s6, nh, m);
+			if (nh->type != PG_NH_FORWARD) {
+				r = stage3_special(lc, s6, in_port, nh, m);
+				if (r != PG_PKT_OK)
+					drop_icmp6(lc, &dl, fib6, in_port, m, r);
+				continue;
+			}
 		}
 		if (unlikely(pg_ip6_is_link_local(ip->src_addr) ||
 			     pg_ip6_is_link_local(ip->dst_addr))) {

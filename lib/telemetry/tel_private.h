@@ -66,10 +66,24 @@ void pg_tel_table_str(struct pg_tel_table *t, unsigned int col, const char *v);
 /** Hand every column to @p d (in declaration order); @p t is empty after. */
 void pg_tel_table_put(struct pg_tel_table *t, struct rte_tel_data *d);
 
+/** A page's first entry ("128"; none: 0): 0 and *offset, or -EINVAL. */
+int pg_tel_page_offset(const char *params, unsigned long *offset);
+
 /** An lcore id parameter ("3"): 0 and *id, or -EINVAL. */
 int pg_tel_lcore_param(const char *params, unsigned int *id);
 
 /** /pktgate/stages (stages.c); @p params: none or an lcore id. */
 int pg_tel_stages(const struct pg_workers *ws, const char *params, struct rte_tel_data *d);
+
+struct pg_fib;
+struct pg_fib6;
+struct pg_ports;
+
+/** /pktgate/nhgroups, /pktgate/nhgroups6 (nhgroups.c): a page of a table's
+ * ECMP groups, a row per member; @p fib6 NULL: IPv6 off, no groups. */
+int pg_tel_nhgroups(const struct pg_fib *fib, const struct pg_ports *ports,
+		    const char *params, struct rte_tel_data *d);
+int pg_tel_nhgroups6(const struct pg_fib6 *fib6, const struct pg_ports *ports,
+		     const char *params, struct rte_tel_data *d);
 
 #endif /* PG_TEL_PRIVATE_H */

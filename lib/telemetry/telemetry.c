@@ -404,66 +404,17 @@ cmd_routes(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
-enum { NG_GROUP, NG_ROUTES, NG_VIA, NG_PORT, NG_STATE, NG_PACKETS };
-static const struct pg_tel_col nhgroup_cols[] = {
-	[NG_GROUP] = { "group", PG_TEL_COL_U64 },
-	[NG_ROUTES] = { "routes", PG_TEL_COL_U64 },
-	[NG_VIA] = { "via", PG_TEL_COL_STR },
-	[NG_PORT] = { "port", PG_TEL_COL_STR },
-	[NG_STATE] = { "state", PG_TEL_COL_STR },
-	[NG_PACKETS] = { "packets", PG_TEL_COL_U64 },
-};
-
-/*
- * ECMP next-hop groups, one row per member: its group, gateway, port,
- * state and the packets the workers sent its way (summed over workers,
- * since the group was made). A page starts at group @p offset and holds
- * whole groups.
- */
+/* ECMP next-hop groups (nhgroups.c). */
 static int
 cmd_nhgroups(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
-	const struct pg_fib *fib = view.fib;
-	struct pg_tel_table t;
-	unsigned long off, g, rows = 0;
+	return pg_tel_nhgroups(view.fib, view.ports, params, d);
+}
 
-	if (page_offset(params, &off) != 0)
-		return -EINVAL;
-	PG_TEL_TABLE_INIT(&t, nhgroup_cols);
-	rte_tel_data_start_dict(d);
-	pg_fib_lock(fib);
-	tel_dict_u64(d, "count", fib->n_groups);
-	tel_dict_u64(d, "offset", off);
-	tel_dict_u64(d, "max_groups", fib->max_groups);
-	tel_dict_u64(d, "max_group_members", fib->max_group_members);
-	for (g = off; g < fib->max_groups; g++) {
-		uint32_t nh[PG_FIB_GROUP_MAX_MEMBERS];
-		uint64_t p[PG_FIB_GROUP_MAX_MEMBERS];
-		unsigned int n, k;
-
-		if (fib->groups[g].nh == 0)
-			continue;
-		n = pg_fib_group_members(fib, fib->groups[g].nh, nh, p);
-		if (rows + n > PAGE_SIZE_ENTRIES)
-			break;
-		rows += n;
-		for (k = 0; k < n; k++) {
-			const struct pg_nexthop *h = &fib->ctl_nh[nh[k]];
-			char a[20];
-
-			pg_tel_table_u64(&t, NG_GROUP, g);
-			pg_tel_table_u64(&t, NG_ROUTES, fib->nh_ref[fib->groups[g].nh]);
-			pg_tel_table_str(&t, NG_VIA, pg_conf_ip4_str(fib->nh_ip[nh[k]], a,
-								    sizeof(a)));
-			pg_tel_table_str(&t, NG_PORT, view.ports->port[h->port].name);
-			pg_tel_table_str(&t, NG_STATE, h->type == PG_NH_FORWARD ?
-					 "resolved" : "unresolved");
-			pg_tel_table_u64(&t, NG_PACKETS, p[k]);
-		}
-	}
-	pg_fib_unlock(fib);
-	pg_tel_table_put(&t, d);
-	return 0;
+static int
+cmd_nhgroups6(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return pg_tel_nhgroups6(view.fib6, view.ports, params, d);
 }
 
 /* A resolver's counters; @p requests names what it sends. */
@@ -563,6 +514,15 @@ cmd_routes6(const char *cmd __rte_unused, const char *params,
 		static const uint8_t zero[16];
 		const char *gw_note = "";
 
+		if (h->type == PG_NH_GROUP) {
+			/* Members and their counters: /pktgate/nhgroups6. */
+			snprintf(line, sizeof(line), "%s/%u ecmp group %u %s",
+				 pg_conf_ip6_str(r->prefix, pfx, sizeof(pfx)), r->len,
+				 pg_nexthop_group(h),
+				 pg_fib_origin_name((enum pg_route_origin)r->origin));
+			rte_tel_data_add_array_string(list, line);
+			continue;
+		}
 		if (memcmp(r->gw, zero, 16) != 0 && h->type == PG_NH_UNRESOLVED)
 			gw_note = " (gateway unresolved)";
 		pg_conf_ip6_str(f6->nh_ip[r->nh], gw, sizeof(gw));
@@ -861,6 +821,12 @@ pg_tel_lcore_param(const char *params, unsigned int *id)
 	return 0;
 }
 
+int
+pg_tel_page_offset(const char *params, unsigned long *offset)
+{
+	return page_offset(params, offset);
+}
+
 static int
 cmd_stages(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
@@ -892,6 +858,7 @@ LOCKED_CMD(cmd_info)
 LOCKED_CMD(cmd_punt)
 LOCKED_CMD(cmd_stages)
 LOCKED_CMD(cmd_nhgroups)
+LOCKED_CMD(cmd_nhgroups6)
 
 int
 pg_telemetry_init(const struct pg_telemetry_view *v)
@@ -937,8 +904,10 @@ pg_telemetry_init(const struct pg_telemetry_view *v)
 			"Cycles per packet by stage, all and per lcore (-Dstage_cycles=true). "
 			"Parameters: none or lcore id") |
 	       rte_telemetry_register_cmd("/pktgate/nhgroups", cmd_nhgroups_locked,
-			"ECMP next-hop groups, a row per member: group, routes, via, port, "
-			"state, packets. Parameters: first group (default 0)");
+			"ECMP groups, a row per member: group, routes, via, port, state, "
+			"weight, buckets, packets. Parameter: first group") |
+	       rte_telemetry_register_cmd("/pktgate/nhgroups6", cmd_nhgroups6_locked,
+			"IPv6 ECMP groups, as /pktgate/nhgroups. Parameter: first group");
 }
 
 void

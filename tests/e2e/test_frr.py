@@ -7,7 +7,8 @@ namespace's loopback. A kernel veth carries the WAN subnet so that zebra
 resolves the next hop (docs/frr.md). A static route added with vtysh must
 appear in /pktgate/routes with origin fpm, `no ip route` must remove it;
 two static routes for one prefix must become an ECMP next-hop group; an
-`ipv6 route` must reach the IPv6 table the same way.
+`ipv6 route` must reach the IPv6 table the same way, two of them for one
+prefix an IPv6 group.
 Every process and the namespace are removed again, by PID and by name.
 
 Needs root and /usr/lib/frr/zebra (exit 77, meson's SKIP, otherwise).
@@ -36,6 +37,7 @@ GW = "198.51.100.2"
 GW2 = "198.51.100.3"                          # no neighbor: an unresolved member
 WAN_NET_IP6 = "2001:db8:2::1/64"
 GW6 = "2001:db8:2::2"
+GW6B = "2001:db8:2::3"                        # no neighbor: an unresolved member
 
 
 def wait_until(pred, timeout=30.0):
@@ -189,6 +191,23 @@ def frr_static_route_over_fpm():
             "%s not in %s\n%s%s" % (want6, e.routes6(), e.q("/pktgate/fpm"), e.logs())
         e.vtysh("conf t", "no ipv6 route 2001:db8:77::/48 " + GW6)
         assert wait_until(lambda: not any(r.startswith("2001:db8:77::") for r in e.routes6())), \
+            "%s\n%s" % (e.routes6(), e.logs())
+        # IPv6 ECMP: two next hops for one prefix, a group of the IPv6 table
+        e.vtysh("conf t", "ipv6 route 2001:db8:78::/48 " + GW6,
+                "ipv6 route 2001:db8:78::/48 " + GW6B)
+        assert wait_until(lambda: any(r.startswith("2001:db8:78::/48 ecmp group ") and
+                                      r.endswith(" fpm") for r in e.routes6())), \
+            "%s\n%s%s" % (e.routes6(), e.q("/pktgate/fpm"), e.logs())
+        g = e.q("/pktgate/nhgroups6")
+        assert g["count"] == 1 and sorted(g["via"]) == [GW6, GW6B], g
+        assert g["buckets"] == [32, 32], g
+        assert e.q("/pktgate/fpm")["ecmp_truncated"] == 0
+        e.vtysh("conf t", "no ipv6 route 2001:db8:78::/48 " + GW6B)
+        want6 = "2001:db8:78::/48 via %s port wan fpm" % GW6
+        assert wait_until(lambda: want6 in e.routes6()), "%s\n%s" % (e.routes6(), e.logs())
+        assert wait_until(lambda: e.q("/pktgate/nhgroups6")["count"] == 0)
+        e.vtysh("conf t", "no ipv6 route 2001:db8:78::/48 " + GW6)
+        assert wait_until(lambda: not any(r.startswith("2001:db8:78::") for r in e.routes6())), \
             "%s\n%s" % (e.routes6(), e.logs())
         f = e.q("/pktgate/fpm")
         assert f["errors"] == 0 and f["resets"] == 0 and f["ignored"]["no_ipv6"] == 0, f

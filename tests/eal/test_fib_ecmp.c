@@ -37,7 +37,7 @@ add(uint32_t prefix, uint8_t len, const uint32_t *gws, unsigned int n)
 {
 	char err[PG_CONF_ERR_LEN];
 	const int ret = pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC, prefix, len,
-					       gws, n, err);
+					       gws, NULL, n, err);
 
 	if (ret != 0)
 		fprintf(stderr, "route add: %s\n", err);
@@ -91,7 +91,7 @@ START_TEST(group_shared_and_freed)
 	/* The same set in another order, with a duplicate: the same group. */
 	ck_assert_int_eq(add(PG_IPV4(172, 16, 0, 0), 12, rev, 3), 0);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(172, 16, 1, 1)), v);
-	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups.n_groups, 1);
 	ck_assert_uint_eq(fib->nh_ref[v], 2);
 	ck_assert_uint_eq(pg_fib_group_members(fib, v, nh, NULL), 2);
 	/* A member without a MAC is an UNRESOLVED next hop, like a single
@@ -103,9 +103,9 @@ START_TEST(group_shared_and_freed)
 					  PG_FIB_NEIGH_STATIC, err), 0);
 	ck_assert_uint_eq(pg_fib_active(fib)->nh[nh[1]].type, PG_NH_FORWARD);
 	ck_assert_int_eq(pg_fib_route_del(fib, PG_IPV4(10, 0, 0, 0), 8, err), 0);
-	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups.n_groups, 1);
 	ck_assert_int_eq(pg_fib_route_del(fib, PG_IPV4(172, 16, 0, 0), 12, err), 0);
-	ck_assert_uint_eq(fib->n_groups, 0);
+	ck_assert_uint_eq(fib->groups.n_groups, 0);
 	/* The group's references went with it: what is left is each
 	 * neighbor's own host route. */
 	ck_assert_uint_eq(fib->nh_ref[nh[0]], 1);
@@ -133,7 +133,7 @@ START_TEST(resilient_buckets)
 			ck_assert(b[i] == GW(2) || b[i] == GW(3));
 	}
 	ck_assert_uint_eq(count(b, GW(2)), 32);
-	ck_assert_uint_eq(fib->n_groups, 1);    /* the old group went */
+	ck_assert_uint_eq(fib->groups.n_groups, 1);    /* the old group went */
 	ck_assert_int_eq(add(PG_IPV4(10, 0, 0, 0), 8, three, 3), 0);   /* .4 back */
 	buckets_of(ip, c);
 	for (i = 0; i < PG_FIB_GROUP_BUCKETS; i++) {
@@ -167,7 +167,7 @@ START_TEST(default_route_group)
 	ck_assert_mem_eq(&fib->side[0].nh[0], &fib->side[1].nh[0], sizeof(struct pg_nexthop));
 	ck_assert_int_eq(pg_fib_route_add(fib, 0, 0, GW(2), -1, err), 0);
 	ck_assert_uint_eq(pg_fib_active(fib)->nh[PG_NH_IDX_DEFAULT].type, PG_NH_FORWARD);
-	ck_assert_uint_eq(fib->n_groups, 0);
+	ck_assert_uint_eq(fib->groups.n_groups, 0);
 	ck_assert_int_eq(pg_fib_route_del(fib, 0, 0, err), 0);
 	ck_assert_uint_eq(pg_fib_active(fib)->nh[PG_NH_IDX_DEFAULT].type, PG_NH_NO_ROUTE);
 }
@@ -189,17 +189,17 @@ START_TEST(limits_refuse_whole)
 	ck_assert_int_eq(add(PG_IPV4(10, 0, 0, 0), 8, a, 2), 0);
 	n_nh = fib->n_nh;
 	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC,
-						PG_IPV4(11, 0, 0, 0), 8, b, 2, err), -ENOSPC);
+						PG_IPV4(11, 0, 0, 0), 8, b, NULL, 2, err), -ENOSPC);
 	ck_assert_msg(strstr(err, "max_groups 1") != NULL, "%s", err);
 	ck_assert_ptr_null(pg_fib_find(fib, PG_IPV4(11, 0, 0, 0), 8));
 	ck_assert_uint_eq(fib->n_nh, n_nh);     /* .4's next hop not kept */
 	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC,
-						PG_IPV4(11, 0, 0, 0), 8, many, 4, err), -EINVAL);
+						PG_IPV4(11, 0, 0, 0), 8, many, NULL, 4, err), -EINVAL);
 	ck_assert_msg(strstr(err, "max_group_members") != NULL, "%s", err);
 	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC,
-						PG_IPV4(11, 0, 0, 0), 8, bad, 2, err), -EINVAL);
+						PG_IPV4(11, 0, 0, 0), 8, bad, NULL, 2, err), -EINVAL);
 	ck_assert_msg(strstr(err, "via 203.0.113.1: not in the subnet") != NULL, "%s", err);
-	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups.n_groups, 1);
 }
 END_TEST
 
@@ -212,7 +212,7 @@ START_TEST(bulk_with_group)
 	char err[PG_CONF_ERR_LEN];
 	uint32_t g;
 
-	ck_assert_int_eq(pg_fib_group_hold(fib, two, 2, 0, &g, err), 0);
+	ck_assert_int_eq(pg_fib_group_hold(fib, two, NULL, 2, 0, &g, err), 0);
 	memset(v, 0, sizeof(v));
 	v[0].prefix = PG_IPV4(10, 0, 0, 0);
 	v[0].len = 8;
@@ -227,7 +227,7 @@ START_TEST(bulk_with_group)
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(10, 1, 2, 200)), g);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(10, 7, 7, 7)), g);
 	ck_assert_int_eq(pg_fib_route_del_bulk(fib, PG_ROUTE_ORIGIN_FPM, v, 2, err), 0);
-	ck_assert_uint_eq(fib->n_groups, 0);
+	ck_assert_uint_eq(fib->groups.n_groups, 0);
 	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(10, 7, 7, 7)), PG_NH_IDX_DEFAULT);
 }
 END_TEST
@@ -246,6 +246,7 @@ START_TEST(config_vias)
 		"  - {prefix: 0.0.0.0/0, vias: [198.51.100.2, 198.51.100.3]}\n"
 		"  - {prefix: 10.0.0.0/8, vias: [198.51.100.3, 198.51.100.2]}\n"
 		"  - {prefix: 11.0.0.0/8, vias: [198.51.100.4]}\n"
+		"  - {prefix: 12.0.0.0/8, vias: [198.51.100.2 weight 3, 198.51.100.3]}\n"
 		"workers:\n"
 		"  lcores: [1]\n";
 	char err[PG_CONF_ERR_LEN];
@@ -260,7 +261,7 @@ START_TEST(config_vias)
 	ck_assert_msg(fib != NULL, "%s", err);
 	v = pg_fib_lookup(fib, PG_IPV4(10, 1, 1, 1));
 	ck_assert(pg_fib_is_group(fib, v));
-	ck_assert_uint_eq(fib->n_groups, 1);
+	ck_assert_uint_eq(fib->groups.n_groups, 2);   /* and 12/8's weighted one */
 	ck_assert_uint_eq(fib->nh_ref[v], 2);
 	s = pg_fib_active(fib);
 	ck_assert_uint_eq(s->nh[PG_NH_IDX_DEFAULT].type, PG_NH_GROUP);
@@ -269,6 +270,65 @@ START_TEST(config_vias)
 	ck_assert(!pg_fib_is_group(fib, pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1))));
 	ck_assert_uint_eq(s->nh[pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1))].type,
 			  PG_NH_UNRESOLVED);
+	/* `ADDR weight N`: 3:1 is 48/16 buckets, a group of its own. */
+	{
+		uint32_t bk[PG_FIB_GROUP_BUCKETS];
+
+		buckets_of(PG_IPV4(12, 1, 1, 1), bk);
+		ck_assert_uint_ne(pg_fib_lookup(fib, PG_IPV4(12, 1, 1, 1)), v);
+		ck_assert_uint_eq(count(bk, GW(2)), 48);
+		ck_assert_uint_eq(count(bk, GW(3)), 16);
+	}
+}
+END_TEST
+
+/* Weights from pg_fib_route_add_multi(): shares in proportion, the
+ * group found again by members and weights. */
+START_TEST(weighted_groups)
+{
+	const uint32_t two[] = { GW(2), GW(3) };
+	const uint16_t w31[] = { 3, 1 }, w11[] = { 1, 1 }, w_bad[] = { 1, 257 };
+	uint32_t bk[PG_FIB_GROUP_BUCKETS], v;
+	char err[PG_CONF_ERR_LEN];
+	const struct pg_fib_group *g;
+
+	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC, PG_IPV4(10, 0, 0, 0),
+						8, two, w31, 2, err), 0);
+	buckets_of(PG_IPV4(10, 1, 1, 1), bk);
+	ck_assert_uint_eq(count(bk, GW(2)), 48);
+	ck_assert_uint_eq(count(bk, GW(3)), 16);
+	v = pg_fib_lookup(fib, PG_IPV4(10, 1, 1, 1));
+	g = pg_fib_group_of(fib, v);
+	ck_assert_uint_eq(g->weight[0] + g->weight[1], 4);
+	ck_assert_uint_eq(g->buckets[0] + g->buckets[1], 64);
+	/* Equal weights given explicitly: the unweighted group. */
+	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC, PG_IPV4(11, 0, 0, 0),
+						8, two, w11, 2, err), 0);
+	ck_assert_int_eq(add(PG_IPV4(12, 0, 0, 0), 8, two, 2), 0);
+	ck_assert_uint_eq(pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1)),
+			  pg_fib_lookup(fib, PG_IPV4(12, 1, 1, 1)));
+	ck_assert_uint_ne(pg_fib_lookup(fib, PG_IPV4(11, 1, 1, 1)), v);
+	ck_assert_uint_eq(fib->groups.n_groups, 2);
+	/* 1:1 -> 3:1 on the same route: seeded, so GW(2) keeps its 32 and
+	 * takes 16 of GW(3)'s; GW(3) keeps 16 of its own. */
+	{
+		uint32_t before[PG_FIB_GROUP_BUCKETS];
+		unsigned int b, kept = 0;
+
+		buckets_of(PG_IPV4(11, 1, 1, 1), before);
+		ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC,
+							PG_IPV4(11, 0, 0, 0), 8, two,
+							(const uint16_t[]){ 3, 2 }, 2, err), 0);
+		buckets_of(PG_IPV4(11, 1, 1, 1), bk);
+		for (b = 0; b < PG_FIB_GROUP_BUCKETS; b++)
+			kept += bk[b] == before[b];
+		/* 3:2 is 38/26: only the 6 buckets GW(2) gains move. */
+		ck_assert_uint_eq(count(bk, GW(2)), 38);
+		ck_assert_uint_eq(kept, PG_FIB_GROUP_BUCKETS - 6);
+	}
+	ck_assert_int_eq(pg_fib_route_add_multi(fib, PG_ROUTE_ORIGIN_STATIC, PG_IPV4(13, 0, 0, 0),
+						8, two, w_bad, 2, err), -EINVAL);
+	ck_assert_str_eq(err, "weight 257: must be 1..256");
 }
 END_TEST
 
@@ -285,6 +345,7 @@ ecmp_suite(void)
 	tcase_add_test(tc, limits_refuse_whole);
 	tcase_add_test(tc, bulk_with_group);
 	tcase_add_test(tc, config_vias);
+	tcase_add_test(tc, weighted_groups);
 	suite_add_tcase(s, tc);
 	return s;
 }

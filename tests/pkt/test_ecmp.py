@@ -9,19 +9,31 @@ when a member goes only its flows move (each to one other member); the
 flows of the members that stay keep their member. /pktgate/nhgroups
 counts per member.
 
+ecmp6_and_weights: a finite pcap of many IPv6 flows over a group of two
+link-local gateways and many IPv4 flows over a 3:1 weighted group: both
+members of each carry traffic, every flow leaves through one member
+only, the per-member counters of /pktgate/nhgroups6 and /pktgate/nhgroups
+are exactly what each gateway's MAC received and add up to the forwarded
+count, the weighted group has 48/16 buckets; an IPv6 group added over the
+control socket (link-local gateways with their port, a weight) shows in
+route list and /pktgate/nhgroups6.
+
 usage: test_ecmp.py PKTGATE [case-name-substring...]
 """
 import collections
 import os
+import shutil
+import signal
 import struct
+import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pgtest  # noqa: E402
-from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, IP, LAN_MAC, UDP,  # noqa: E402
-                    Ether, Raw, base_config, case, ctl_request, main, read_pcap,
-                    wait_until)
+from pgtest import (GW_IP, GW_MAC, HOST_IP, HOST_MAC, IP, LAN_IP, LAN_LEN,  # noqa: E402
+                    LAN_MAC, UDP, WAN_IP, WAN_LEN, WAN_MAC, Config, Ether, IPv6, Port,
+                    Raw, base_config, case, ctl_request, main, read_pcap, wait_until)
 
 GWS = [(GW_IP, GW_MAC), ("198.51.100.3", "02:00:00:00:00:98"),
        ("198.51.100.4", "02:00:00:00:00:97")]
@@ -154,6 +166,150 @@ def ecmp_flows_stay_and_move():
     assert moved >= share[GWS[2][1]] // 2, "few flows of the removed member moved"
     print("    %d flows moved off the removed member, none of the others; order %s"
           % (moved, "kept" if ring_full == 0 else "not checked (ring_full %d)" % ring_full))
+
+
+# ---- IPv6 groups and weights: a finite run, counters read while it runs ----
+
+LL_A, LL_B = "fe80::a", "fe80::b"
+MAC_A, MAC_B = "02:00:00:00:00:a1", "02:00:00:00:00:b1"
+HOST6 = "2001:db8:1::10"
+PREFIX6 = "2001:db8:100::/48"
+PREFIX_W = "10.60.0.0/16"
+N6 = N4 = 256           # flows
+PER_FLOW = 4
+
+
+def cfg_groups():
+    return Config(
+        ports=[Port("lan", "net_pcap0", LAN_IP, LAN_LEN, LAN_MAC, ip6="2001:db8:1::1/64"),
+               Port("wan", "net_pcap1", WAN_IP, WAN_LEN, WAN_MAC, ip6="2001:db8:2::1/64")],
+        neighbors=[(HOST_IP, HOST_MAC, "lan"), (GW_IP, MAC_A, "wan"),
+                   ("198.51.100.3", MAC_B, "wan"), (HOST6, HOST_MAC, "lan"),
+                   (LL_A, MAC_A, "wan"), (LL_B, MAC_B, "wan")],
+        routes=[(PREFIX6, "vias", [LL_A, LL_B]),
+                (PREFIX_W, "vias", ["%s weight 3" % GW_IP, "198.51.100.3"])])
+
+
+def group_frames():
+    e = Ether(dst=LAN_MAC, src=HOST_MAC)
+    out = []
+    for seq in range(PER_FLOW):
+        for f in range(N6):
+            out.append(e / IPv6(src=HOST6, dst="2001:db8:100:%x::%x" % (f // 16, 1 + f % 16))
+                       / UDP(sport=20000 + f, dport=53) / Raw(b"E6" + struct.pack("!HH", f, seq)))
+        for f in range(N4):
+            out.append(e / IP(src=HOST_IP, dst="10.60.%d.%d" % (f // 16, 1 + f % 16))
+                       / UDP(sport=30000 + f, dport=53) / Raw(b"E4" + struct.pack("!HH", f, seq)))
+    return out
+
+
+def table(g):
+    """A telemetry column table as a list of row dicts."""
+    cols = [k for k, v in g.items() if isinstance(v, list)]
+    return [dict(zip(cols, row)) for row in zip(*(g[c] for c in cols))]
+
+
+@case
+def ecmp6_and_weights():
+    cfg = cfg_groups()
+    tmp = tempfile.mkdtemp(prefix="pg-ecmp6-")
+    prefix = pgtest.unique_prefix("pgecmp6")
+    sock = os.path.join(tmp, "ctl.sock")
+    cfg.extra = "control: {socket: %s}\n" % sock
+    frames = group_frames()
+    # The IPv6 TRIE (32 MiB first level, two copies) needs the room.
+    pgtest.EAL_MEM_MB = max(pgtest.EAL_MEM_MB, 512)
+    vdevs, outs = pgtest.pcap_vdevs(tmp, cfg, {"lan": frames})
+    conf = os.path.join(tmp, "c.yaml")
+    with open(conf, "w") as f:
+        f.write(cfg.text())
+    proc = subprocess.Popen([pgtest.PKTGATE] + pgtest.eal_args(prefix, vdevs)
+                            + ["--", "-c", conf], cwd=tmp,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True)
+    tel = None
+    try:
+        tel = pgtest.wait_for_socket(prefix, proc)
+        want = (N6 + N4) * PER_FLOW
+        # Every frame forwarded (pipeline: after the RX lcore counted it).
+        st = wait_until(lambda: (lambda s: s if s["forwarded"] >= want else None)(
+            tel.query("/pktgate/stats")), timeout=30)
+        assert st and st["forwarded"] == want and st["rx"] == want, \
+            tel.query("/pktgate/stats")
+        g6 = tel.query("/pktgate/nhgroups6")
+        g4 = tel.query("/pktgate/nhgroups")
+        # Over the control socket: link-local gateways with their port, a
+        # weight; shown with weights and buckets.
+        assert wait_until(lambda: os.path.exists(sock))
+        rep = ctl_request(sock, "route add 2001:db8:300::/48 via %s port wan weight 3 "
+                          "via 2001:db8:2::5" % LL_B)
+        assert rep.get("ok"), rep
+        lst = [x for x in ctl_request(sock, "route list")["routes"]
+               if x["prefix"] in ("2001:db8:300::/48", PREFIX6)]
+        g6_after = tel.query("/pktgate/nhgroups6")
+    finally:
+        if tel is not None:
+            tel.close()
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        pgtest.cleanup_prefix(prefix)
+    try:
+        assert proc.returncode == 0, out[-2000:]
+        sent = collections.defaultdict(collections.Counter)   # family -> mac -> packets
+        member = {}                                           # (family, flow) -> macs
+        for o in outs["wan"]:
+            for fr in read_pcap(o):
+                mac = ":".join("%02x" % b for b in fr[:6])
+                assert fr[6:12] == bytes.fromhex(WAN_MAC.replace(":", "")), fr[:14].hex()
+                i = fr.find(b"E6") if fr[12:14] == b"\x86\xdd" else fr.find(b"E4")
+                fam = "v6" if fr[12:14] == b"\x86\xdd" else "v4"
+                flow = struct.unpack("!H", fr[i + 2:i + 4])[0]
+                sent[fam][mac] += 1
+                member.setdefault((fam, flow), set()).add(mac)
+                if fam == "v6":
+                    assert fr[14 + 7] == 63, "hop limit not decremented"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    rows6 = table(g6)
+    assert g6["count"] == 1 and len(rows6) == 2, g6
+    assert sorted(r["via"] for r in rows6) == [LL_A, LL_B], g6
+    assert all(r["port"] == "wan" and r["state"] == "resolved" and r["weight"] == 1
+               and r["buckets"] == 32 for r in rows6), g6
+    by_via = {r["via"]: r["packets"] for r in rows6}
+    print("    IPv6 2 members: %s (frames out %s)" % (by_via, dict(sent["v6"])))
+    assert by_via[LL_A] > 0 and by_via[LL_B] > 0, by_via
+    assert by_via[LL_A] == sent["v6"][MAC_A] and by_via[LL_B] == sent["v6"][MAC_B], \
+        (by_via, sent["v6"])
+    assert sum(by_via.values()) == N6 * PER_FLOW, by_via
+
+    rows4 = table(g4)
+    assert g4["count"] == 1 and len(rows4) == 2, g4
+    w = {r["via"]: (r["weight"], r["buckets"], r["packets"]) for r in rows4}
+    print("    IPv4 3:1: %s (weight, buckets, packets)" % w)
+    assert w[GW_IP][:2] == (3, 48) and w["198.51.100.3"][:2] == (1, 16), w
+    assert w[GW_IP][2] > 0 and w["198.51.100.3"][2] > 0, w
+    assert w[GW_IP][2] == sent["v4"][MAC_A] and w["198.51.100.3"][2] == sent["v4"][MAC_B], \
+        (w, sent["v4"])
+    assert w[GW_IP][2] + w["198.51.100.3"][2] == N4 * PER_FLOW, w
+
+    assert len([k for k in member if k[0] == "v6"]) == N6, "IPv6 flows lost"
+    assert len([k for k in member if k[0] == "v4"]) == N4, "IPv4 flows lost"
+    split = [k for k, macs in member.items() if len(macs) != 1]
+    assert not split, "flows over two members: %s" % split[:5]
+
+    ctl6 = {x["prefix"]: x for x in lst}
+    assert ctl6[PREFIX6]["type"] == "ecmp" and ctl6[PREFIX6]["via"] == "%s,%s" % (LL_A, LL_B), lst
+    m = {x["via"]: x for x in ctl6["2001:db8:300::/48"]["members"]}
+    assert m[LL_B]["weight"] == 3 and m[LL_B]["buckets"] == 48 and m[LL_B]["port"] == "wan", m
+    assert m["2001:db8:2::5"]["weight"] == 1 and m["2001:db8:2::5"]["type"] == "unresolved", m
+    rows = table(g6_after)
+    assert g6_after["count"] == 2 and len(rows) == 4, g6_after
+    assert sorted(r["buckets"] for r in rows if r["weight"] == 3) == [48], g6_after
 
 
 if __name__ == "__main__":

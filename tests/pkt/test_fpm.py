@@ -73,9 +73,11 @@ def route(t, prefix, gw=None, oif=None, nh_id=None, proto=PROTO_STATIC, family=A
     return nlmsg(t, body)
 
 
-def nexthop(nh_id, gw, oif):
-    body = struct.pack("=BBBBI", AF_INET, 0, 11, 0, 0)
-    body += attr(NHA_ID, struct.pack("=I", nh_id)) + attr(NHA_GATEWAY, ip4(gw))
+def nexthop(nh_id, gw, oif, family=AF_INET):
+    body = struct.pack("=BBBBI", family, 0, 11, 0, 0)
+    body += attr(NHA_ID, struct.pack("=I", nh_id))
+    body += attr(NHA_GATEWAY, ip4(gw) if family == AF_INET
+                 else socket.inet_pton(socket.AF_INET6, gw))
     body += attr(NHA_OIF, struct.pack("=I", oif))
     return nlmsg(RTM_NEWNEXTHOP, body)
 
@@ -83,25 +85,32 @@ def nexthop(nh_id, gw, oif):
 RTA_MULTIPATH, NHA_GROUP = 9, 2
 
 
-def group(nh_id, members):
+def group(nh_id, members, weights=None):
     """An ECMP next-hop object: family 0, NHA_GROUP {u32 id, u8 weight-1,
     u8, u16} per member, as zebra 8.4 sends it."""
+    weights = weights or [1] * len(members)
     body = struct.pack("=BBBBI", 0, 0, 11, 0, 0)
     body += attr(NHA_ID, struct.pack("=I", nh_id))
-    body += attr(NHA_GROUP, b"".join(struct.pack("=IBBH", m, 0, 0, 0) for m in members))
+    body += attr(NHA_GROUP, b"".join(struct.pack("=IBBH", m, w - 1, 0, 0)
+                                     for m, w in zip(members, weights)))
     return nlmsg(RTM_NEWNEXTHOP, body)
 
 
-def multipath_route(prefix, hops):
+def multipath_route(prefix, hops, family=AF_INET):
     """RTM_NEWROUTE with RTA_MULTIPATH (zebra's `no fpm use-next-hop-groups`):
-    rtnexthop{len, flags, hops, ifindex} + a nested RTA_GATEWAY per hop."""
+    rtnexthop{len, flags, hops = weight-1, ifindex} + a nested RTA_GATEWAY
+    per hop; hops: (gw, oif) or (gw, oif, weight)."""
     net, plen = prefix.split("/")
-    body = struct.pack("=BBBBBBBBI", AF_INET, int(plen), 0, 0, 254, PROTO_STATIC, 0, 1, 0)
-    body += attr(RTA_DST, ip4(net)) + attr(RTA_PRIORITY, struct.pack("=I", 20))
+    body = struct.pack("=BBBBBBBBI", family, int(plen), 0, 0, 254, PROTO_STATIC, 0, 1, 0)
+    body += attr(RTA_DST, ip4(net) if family == AF_INET
+                 else socket.inet_pton(socket.AF_INET6, net))
+    body += attr(RTA_PRIORITY, struct.pack("=I", 20))
     mp = b""
-    for gw, oif in hops:
-        gwa = attr(RTA_GATEWAY, ip4(gw))
-        mp += struct.pack("=HBBi", 8 + len(gwa), 0, 0, oif) + gwa
+    for hop in hops:
+        gw, oif, w = hop if len(hop) == 3 else hop + (1,)
+        gwa = attr(RTA_GATEWAY, ip4(gw) if family == AF_INET
+                   else socket.inet_pton(socket.AF_INET6, gw))
+        mp += struct.pack("=HBBi", 8 + len(gwa), 0, w - 1, oif) + gwa
     body += attr(RTA_MULTIPATH, mp)
     return nlmsg(RTM_NEWROUTE, body)
 
@@ -434,7 +443,9 @@ def fpm_ecmp_groups():
         z.send(frame(multipath_route("10.88.0.0/16", [(GW2_IP, 5), (GW_IP, 5)])))
         assert has_route(r, "10.77.0.0/16 ecmp group 0 fpm"), r.routes()
         assert has_route(r, "10.88.0.0/16 ecmp group 0 fpm"), r.routes()
-        g = r.q("/pktgate/nhgroups")
+        # the batch holds the group until its routes are in: wait for that
+        g = wait_until(lambda: (lambda g: g if g["routes"] == [2, 2] else None)(
+            r.q("/pktgate/nhgroups"))) or r.q("/pktgate/nhgroups")
         assert g["count"] == 1 and g["via"] == [GW_IP, GW2_IP], g
         assert g["routes"] == [2, 2] and g["state"] == ["resolved"] * 2, g
         f = fpm_when(r, lambda f: f["frames"] == 3)
@@ -511,6 +522,60 @@ def fpm_ipv6_routes():
         assert "2001:db8:44::/48 via %s port wan fpm" % GW6 in rt, rt
         assert not any(x.startswith("2001:db8:45::/48 ") for x in rt), rt
         z.close()
+        rc, log = r.stop()
+        assert rc == 0, log[-2000:]
+    finally:
+        close_all(r, z)
+
+
+def rows(g):
+    """A telemetry column table as (via, weight, buckets, routes) rows."""
+    return sorted(zip(g["via"], g["weight"], g["buckets"], g["routes"]))
+
+
+@case
+def fpm_ipv6_ecmp_weights():
+    """IPv6 RTA_MULTIPATH and IPv6 NHA_GROUP routes become groups of the
+    IPv6 table (no ecmp_truncated), the same members and weights one
+    shared group; weights (weight - 1 on the wire) give the buckets, for
+    IPv4 NHA_GROUP too; traffic into the IPv6 group is forwarded and
+    counted per member."""
+    gw6b = "2001:db8:2::3"
+    r = Running(v6=True)
+    z = None
+    try:
+        z = Zebra(r.port)
+        assert wait_until(lambda: r.q("/pktgate/fpm")["connected"] == 1), "not connected"
+        z.send(frame(multipath_route("2001:db8:77::/48", [(GW6, 5, 1), (gw6b, 5, 2)],
+                                     family=AF_INET6)))
+        assert has_route6(r, "2001:db8:77::/48 ecmp group 0 fpm"), r.routes6()
+        z.send(frame(nexthop(31, GW6, 5, family=AF_INET6),
+                     nexthop(32, gw6b, 5, family=AF_INET6), group(40, [31, 32], [1, 2]),
+                     route(RTM_NEWROUTE, "2001:db8:78::/48", nh_id=40, family=AF_INET6),
+                     nexthop(7, GW_IP, 5), nexthop(8, GW2_IP, 5), group(20, [7, 8], [3, 1]),
+                     route(RTM_NEWROUTE, "10.77.0.0/16", nh_id=20)))
+        assert has_route6(r, "2001:db8:78::/48 ecmp group 0 fpm"), r.routes6()
+        assert has_route(r, "10.77.0.0/16 ecmp group 0 fpm"), r.routes()
+        # the batch holds the group until its routes are in: wait for that
+        g6 = wait_until(lambda: (lambda g: g if g["routes"] == [2, 2] else None)(
+            r.q("/pktgate/nhgroups6"))) or r.q("/pktgate/nhgroups6")
+        assert g6["count"] == 1, g6
+        assert rows(g6) == [(GW6, 1, 21, 2), (gw6b, 2, 43, 2)], g6
+        g4 = wait_until(lambda: (lambda g: g if g["routes"] == [1, 1] else None)(
+            r.q("/pktgate/nhgroups"))) or r.q("/pktgate/nhgroups")
+        assert g4["count"] == 1 and rows(g4) == [(GW_IP, 3, 48, 1), (GW2_IP, 1, 16, 1)], g4
+        f = fpm_when(r, lambda f: f["frames"] == 2)
+        assert f and f["ecmp_truncated"] == 0 and f["routes_added"] == 3, r.q("/pktgate/fpm")
+        # traffic6() sends one flow into 2001:db8:77::/48: forwarded, on one member
+        assert wait_until(lambda: sum(r.q("/pktgate/nhgroups6")["packets"]) > 50), \
+            r.q("/pktgate/nhgroups6")
+        assert len([p for p in r.q("/pktgate/nhgroups6")["packets"] if p]) == 1
+        # a single hop again: the group goes with its last route
+        z.send(frame(route(RTM_NEWROUTE, "2001:db8:77::/48", gw=GW6, family=AF_INET6),
+                     route(RTM_DELROUTE, "2001:db8:78::/48", family=AF_INET6)))
+        assert wait_until(lambda: r.q("/pktgate/nhgroups6")["count"] == 0), \
+            r.q("/pktgate/nhgroups6")
+        assert has_route6(r, "2001:db8:77::/48 via %s port wan fpm" % GW6), r.routes6()
         rc, log = r.stop()
         assert rc == 0, log[-2000:]
     finally:

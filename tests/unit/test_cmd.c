@@ -74,6 +74,23 @@ START_TEST(test_route_add_via)
 	ck_assert(cmd.has_via && cmd.has_port);
 	ck_assert_int_eq(cmd.via.family, AF_INET6);
 	ck_assert_str_eq(cmd.port, "wan");
+	/* ECMP over link-local gateways: each with its port, weights. */
+	ok("route add 2001:db8::/32 via fe80::1 port wan weight 3 via fe80::2 port wan2 "
+	   "via 2001:db8:2::5", PG_CMD_ROUTE_ADD);
+	ck_assert_uint_eq(cmd.n_via, 3);
+	ck_assert_str_eq(cmd.via_port[0], "wan");
+	ck_assert_str_eq(cmd.via_port[1], "wan2");
+	ck_assert_str_eq(cmd.via_port[2], "");
+	ck_assert_uint_eq(cmd.weight[0], 3);
+	ck_assert_uint_eq(cmd.weight[1], 1);
+	ck_assert_uint_eq(cmd.weight[2], 1);
+	ck_assert(cmd.has_port);
+	ck_assert_str_eq(cmd.port, "wan");       /* the first gateway's */
+	ok("route add 10.0.0.0/8 via 10.0.1.2 weight 256 port lan via 10.0.1.3 weight 1",
+	   PG_CMD_ROUTE_ADD);
+	ck_assert_uint_eq(cmd.weight[0], 256);
+	ck_assert_str_eq(cmd.via_port[0], "lan");
+	ck_assert_uint_eq(cmd.weight[1], 1);
 }
 END_TEST
 
@@ -182,8 +199,15 @@ static const struct {
 	{ "route add 2001:db8:5::/48 via fe80::1 port",
 	  "route add: missing port NAME after 'port'" },
 	{ "route add 2001:db8:5::/48 via fe80::1 dev wan",
-	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | "
+	  "route add: unexpected word 'dev' (usage: route add PREFIX via GW [port NAME] [weight N] [via GW2 ...] | "
 	  "route add PREFIX port NAME)" },
+	/* ECMP weights */
+	{ "route add 10.0.0.0/8 via 192.0.2.1 weight 0 via 192.0.2.2",
+	  "route add: invalid weight '0' (1..256)" },
+	{ "route add 10.0.0.0/8 via 192.0.2.1 weight 257",
+	  "route add: invalid weight '257' (1..256)" },
+	{ "route add 10.0.0.0/8 via 192.0.2.1 weight",
+	  "route add: invalid weight '' (1..256)" },
 	/* the request as a whole */
 	{ "", "empty request (try 'help')" },
 	{ " \t \r\n", "empty request (try 'help')" },
@@ -214,10 +238,10 @@ static const struct {
 	{ "route del 10.0.0.0/8 now",
 	  "route del: unexpected word 'now' (usage: route del PREFIX)" },
 	{ "route add 10.0.0.0/8 port lan x",
-	  "route add: unexpected word 'x' (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME)" },
+	  "route add: unexpected word 'x' (usage: route add PREFIX via GW [port NAME] [weight N] [via GW2 ...] | route add PREFIX port NAME)" },
 	{ "config check a b", "config check: unexpected word 'b' (usage: config check FILE)" },
 	/* prefixes */
-	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW [via GW2 ...] [port NAME] | "
+	{ "route add", "route add: missing PREFIX (usage: route add PREFIX via GW [port NAME] [weight N] [via GW2 ...] | "
 	  "route add PREFIX port NAME)" },
 	{ "route del", "route del: missing PREFIX (usage: route del PREFIX)" },
 	{ "route load", "route load: missing FILE (usage: route load FILE)" },
@@ -513,9 +537,9 @@ START_TEST(test_dispatch_help)
 
 	pg_cmd_dispatch(&h, "help", buf, sizeof(buf));
 	ck_assert_msg(strncmp(buf, "{\"ok\": true, \"commands\": [{\"usage\": \"route add PREFIX "
-			      "via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME\", \"available\": false}, ",
+			      "via GW [port NAME] [weight N] [via GW2 ...] | route add PREFIX port NAME\", \"available\": false}, ",
 			      strlen("{\"ok\": true, \"commands\": [{\"usage\": \"route add PREFIX "
-				     "via GW [via GW2 ...] [port NAME] | route add PREFIX port NAME\", \"available\": false}, ")) == 0,
+				     "via GW [port NAME] [weight N] [via GW2 ...] | route add PREFIX port NAME\", \"available\": false}, ")) == 0,
 		      "%s", buf);
 	ck_assert_ptr_nonnull(strstr(buf, "{\"usage\": \"stats\", \"available\": true}"));
 	ck_assert_ptr_nonnull(strstr(buf, "{\"usage\": \"help\", \"available\": true}"));

@@ -789,7 +789,17 @@ START_TEST(test_route_vias)
 	ck_assert_uint_eq(c->ecmp[0].n, 3);
 	ck_assert_uint_eq(c->ecmp[0].via[1], IP4(198, 51, 100, 3));
 	ck_assert_uint_eq(c->ecmp[0].via[2], IP4(192, 0, 2, 9));
+	ck_assert_uint_eq(c->ecmp[0].weight[0], 1);
 	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL,
+		route3("{prefix: 10.0.0.0/8, vias: [198.51.100.2 weight 3, 198.51.100.3]}"), NULL));
+	ck_assert_uint_eq(c->ecmp[0].weight[0], 3);
+	ck_assert_uint_eq(c->ecmp[0].weight[1], 1);
+	ck_assert_uint_eq(c->ecmp[0].via[0], IP4(198, 51, 100, 2));
+	pg_conf_free(c);
+	expect_error(doc(NULL, NULL,
+			 route3("{prefix: 10.0.0.0/8, vias: [198.51.100.2 weight 257]}"), NULL),
+		     "routes[3].vias[0]: weight '257' must be 1..256", NULL);
 	expect_error(doc(NULL, NULL,
 			 route3("{prefix: 10.0.0.0/8, vias: [198.51.100.2, 10.1.1.1]}"), NULL),
 		     "routes[3].vias[1]: 10.1.1.1 is neither a neighbor", "(line 14)");
@@ -1466,6 +1476,53 @@ START_TEST(test_ipv6_route_errors)
 }
 END_TEST
 
+/* ECMP for IPv6: `vias:` of global and link-local (neighbor) gateways,
+ * weighted; the errors name the list entry. */
+START_TEST(test_ipv6_route_vias)
+{
+	const char *nb = "neighbors:\n"
+			 "  - {ip: 'fe80::99', mac: 02:00:00:00:00:99, port: wan}\n"
+			 "  - {ip: 'fe80::98', mac: 02:00:00:00:00:98, port: lan}\n";
+	struct pg_conf *c = parse(doc(ports6, nb, "routes:\n"
+		"  - {prefix: '2001:db8:100::/48', vias: ['fe80::99 weight 4', 'fe80::98',"
+		" '2001:db8:2::7 weight 2']}\n", NULL));
+	const struct pg_conf_route6 *r;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->n_routes6, 1);
+	r = &c->routes6[0];
+	ck_assert_uint_eq(r->kind, PG_ROUTE_VIA);
+	ck_assert_uint_eq(r->ecmp, 1);
+	ck_assert_uint_eq(c->n_ecmp6, 1);
+	ck_assert_uint_eq(c->ecmp6[0].n, 3);
+	ck_assert(ip6_eq(c->ecmp6[0].via[0], "fe80::99"));
+	ck_assert_uint_eq(c->ecmp6[0].port[0], 1);
+	ck_assert_uint_eq(c->ecmp6[0].port[1], 0);
+	ck_assert_uint_eq(c->ecmp6[0].port[2], 1);
+	ck_assert_uint_eq(c->ecmp6[0].weight[0], 4);
+	ck_assert_uint_eq(c->ecmp6[0].weight[1], 1);
+	ck_assert_uint_eq(c->ecmp6[0].weight[2], 2);
+	pg_conf_free(c);
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', vias: ['fe80::99', 'fe80::1']}\n", NULL),
+		     "routes[0].vias[1]", "link-local gateway fe80::1 is not a neighbor");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', vias: ['fe80::99', 198.51.100.2]}\n",
+			 NULL),
+		     "routes[0].vias[1]", "IPv4 gateway 198.51.100.2 for the IPv6 prefix");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', via: 'fe80::99', vias: ['fe80::98']}\n",
+			 NULL),
+		     "routes[0]", "not both");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', vias: ['fe80::99 weight 0']}\n", NULL),
+		     "routes[0].vias[0]", "weight '0' must be 1..256");
+	expect_error(doc(ports6, nb, "routes:\n"
+			 "  - {prefix: '2001:db8:100::/48', vias: ['fe80::99 wait 2']}\n", NULL),
+		     "routes[0].vias[0]", "is not 'ADDRESS' or 'ADDRESS weight N'");
+}
+END_TEST
+
 /* ---- acl: ---- */
 
 /* The valid document plus an acl: section. */
@@ -1981,6 +2038,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_ipv6_port_errors);
 	tcase_add_test(tc, test_ipv6_neighbor_errors);
 	tcase_add_test(tc, test_ipv6_route_errors);
+	tcase_add_test(tc, test_ipv6_route_vias);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("control");

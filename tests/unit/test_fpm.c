@@ -130,8 +130,10 @@ add_nh(struct fb *f, uint16_t type, uint32_t id, uint32_t gw, uint32_t oif)
 	fb_done(f, nlh);
 }
 
+/* A group object; @p weights (NULL: all 1) as the wire has them, - 1. */
 static void
-add_group(struct fb *f, uint32_t id, const uint32_t *members, unsigned int n)
+add_group_w(struct fb *f, uint32_t id, const uint32_t *members, const uint8_t *weights,
+	    unsigned int n)
 {
 	struct nlmsghdr *nlh = fb_msg(f, RTM_NEWNEXTHOP);
 	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
@@ -141,10 +143,18 @@ add_group(struct fb *f, uint32_t id, const uint32_t *members, unsigned int n)
 	nhm->nh_family = 0;
 	mnl_attr_put_u32(nlh, NHA_ID, id);
 	memset(g, 0, sizeof(g));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		g[i].id = members[i];
+		g[i].weight = weights != NULL ? (uint8_t)(weights[i] - 1) : 0;
+	}
 	mnl_attr_put(nlh, NHA_GROUP, n * sizeof(g[0]), g);
 	fb_done(f, nlh);
+}
+
+static void
+add_group(struct fb *f, uint32_t id, const uint32_t *members, unsigned int n)
+{
+	add_group_w(f, id, members, NULL, n);
 }
 
 static struct pg_fpm_parser P;
@@ -250,7 +260,25 @@ START_TEST(nexthop_objects_then_route)
 	ck_assert_uint_eq(out[0].n_gw, 2);
 	ck_assert_uint_eq(out[0].gws[0], IP(198, 51, 100, 2));
 	ck_assert_uint_eq(out[0].gws[1], IP(198, 51, 100, 3));
+	ck_assert_uint_eq(out[0].weights[0], 1);
+	ck_assert_uint_eq(out[0].weights[1], 1);
 	ck_assert_uint_eq(P.c.ecmp_truncated, 0);
+
+	/* weights: NHA_GROUP carries weight - 1 (3 -> 2 on the wire; 256 -> 255) */
+	{
+		const uint8_t w[] = { 3, 255 };
+
+		fb_init(&f);
+		add_group_w(&f, 22, members, w, 2);
+		r.nh_id = 22;
+		add_route(&f, &r);
+		ck_assert_int_eq(parse(&f), 0);
+		ck_assert_uint_eq(n_out, 1);
+		ck_assert_uint_eq(out[0].n_gw, 2);
+		ck_assert_uint_eq(out[0].weights[0], 3);
+		ck_assert_uint_eq(out[0].weights[1], 255);
+		r.nh_id = 20;
+	}
 
 	/* a group over PG_FPM_MAX_ECMP members: the first ones, counted */
 	{
@@ -434,7 +462,7 @@ START_TEST(ipv6_routes)
 	ck_assert_mem_eq(out[3].prefix6, want, 16);
 	ck_assert_uint_eq(out[3].len, 48);
 
-	/* multipath: no IPv6 ECMP yet, the first hop and ecmp_truncated */
+	/* multipath: every hop with its OIF and weight (rtnh_hops + 1) */
 	fb_init(&f);
 	nlh = fb_msg(&f, RTM_NEWROUTE);
 	{
@@ -449,6 +477,7 @@ START_TEST(ipv6_routes)
 		mnl_attr_put(nlh, RTA_DST, 16, dst);
 		for (k = 0; k < 2; k++) {
 			struct rtnexthop rh = { .rtnh_len = sizeof(mp[k]),
+						.rtnh_hops = (uint8_t)(2 * k),
 						.rtnh_ifindex = (int)(4 + k) };
 			struct nlattr a = { .nla_len = 20, .nla_type = RTA_GATEWAY };
 
@@ -464,8 +493,45 @@ START_TEST(ipv6_routes)
 	ck_assert_uint_eq(out[0].op, PG_FPM_ROUTE_ADD);
 	ck_assert_mem_eq(out[0].gw6, glob, 16);
 	ck_assert_uint_eq(out[0].oif, 4);
-	ck_assert_uint_eq(out[0].n_gw, 0);
-	ck_assert_uint_eq(P.c.ecmp_truncated, 1);
+	ck_assert_uint_eq(out[0].n_gw, 2);
+	ck_assert_mem_eq(out[0].gws6[0], glob, 16);
+	ck_assert_mem_eq(out[0].gws6[1], ll, 16);
+	ck_assert_uint_eq(out[0].oifs[0], 4);
+	ck_assert_uint_eq(out[0].oifs[1], 5);
+	ck_assert_uint_eq(out[0].weights[0], 1);
+	ck_assert_uint_eq(out[0].weights[1], 3);
+	ck_assert_uint_eq(P.c.ecmp_truncated, 0);
+
+	/* an IPv6 NHA_GROUP of two link-local objects, weighted 1:4 */
+	{
+		const uint8_t ll2[16] = { 0xfe, 0x80, [15] = 0x23 };
+		const uint32_t members[] = { 9, 10 };
+		const uint8_t w[] = { 1, 4 };
+
+		fb_init(&f);
+		nlh = fb_msg(&f, RTM_NEWNEXTHOP);
+		nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+		nhm->nh_family = AF_INET6;
+		mnl_attr_put_u32(nlh, NHA_ID, 10);
+		mnl_attr_put(nlh, NHA_GATEWAY, 16, ll2);
+		mnl_attr_put_u32(nlh, NHA_OIF, 6);
+		fb_done(&f, nlh);
+		add_group_w(&f, 30, members, w, 2);
+		add_route6(&f, RTM_NEWROUTE, dst, 48, NULL, 0, 30);
+		ck_assert_int_eq(parse(&f), 0);
+		ck_assert_uint_eq(n_out, 1);
+		ck_assert_uint_eq(out[0].op, PG_FPM_ROUTE_ADD);
+		ck_assert_uint_eq(out[0].n_gw, 2);
+		ck_assert_mem_eq(out[0].gw6, ll, 16);
+		ck_assert_uint_eq(out[0].oif, 8);
+		ck_assert_mem_eq(out[0].gws6[0], ll, 16);
+		ck_assert_mem_eq(out[0].gws6[1], ll2, 16);
+		ck_assert_uint_eq(out[0].oifs[0], 8);
+		ck_assert_uint_eq(out[0].oifs[1], 6);
+		ck_assert_uint_eq(out[0].weights[0], 1);
+		ck_assert_uint_eq(out[0].weights[1], 4);
+		ck_assert_uint_eq(P.c.ecmp_truncated, 0);
+	}
 
 	/* cut anywhere inside an IPv6 route: the frame is refused */
 	fb_init(&f);
