@@ -35,7 +35,7 @@ ACCEL=${PG_VM_ACCEL:-kvm}
 if [ "$ACCEL" = kvm ]; then CPU=${PG_VM_CPU:-host,-arch-capabilities}
 else ACCEL=tcg,thread=multi; CPU=${PG_VM_CPU:-max}; fi
 # Modules the guest loads, dependencies first (resolved below).
-MODULES="virtio_pci 9pnet_virtio 9p vhost_net tun tap veth"
+MODULES=(virtio_pci 9pnet_virtio 9p vhost_net tun tap veth)
 
 die() { echo "pg-vm: $*" >&2; exit 1; }
 
@@ -53,7 +53,7 @@ ensure_packages() {
 # (from each module's .modinfo "depends=": the package ships no
 # modules.dep, and depmod may not be installed).
 module_order() {
-	/usr/bin/python3 - "$1" $MODULES <<'EOF'
+	/usr/bin/python3 - "$1" "${MODULES[@]}" <<'EOF'
 import os, re, sys
 root, wanted = sys.argv[1], sys.argv[2:]
 path = {}
@@ -138,8 +138,7 @@ exec switch_root /newroot /bin/sh -c '
 		tee /mnt/share/guest.log
 	echo "pg-vm: done"
 	sync
-	echo o > /proc/sysrq-trigger
-	sleep 10'
+	exec /bin/busybox poweroff -f'
 EOF
 	chmod +x initrd/init
 	(cd initrd && find . | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1) > initrd.gz
