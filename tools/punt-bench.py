@@ -28,10 +28,13 @@ pktgate's main thread), vhost-net's kernel thread for virtio_user
 deferred); their sum is what the exception path costs (the worker polls
 at 100 % either way; the blaster's own sending is not counted). Per
 packet: that sum divided by the packets moved. Rounds alternate the
-backends. Only reports numbers; run as root.
+backends; "virtio_user:pin" is virtio_user with vhost-net's thread moved
+to CPU 0 (the control thread's) once pktgate runs. Only reports numbers;
+run as root.
 
 usage: punt-bench.py PKTGATE [--rounds N] [--seconds S]
-                     [--backends tap,virtio_user] [--paths punt,rst,inject]
+                     [--backends tap,virtio_user,virtio_user:pin]
+                     [--paths punt,rst,inject]
 """
 import argparse
 import json
@@ -71,6 +74,21 @@ def thread_ticks(pid, tid):
     with open("/proc/%d/task/%d/stat" % (pid, tid)) as f:
         w = f.read().rsplit(")", 1)[1].split()
     return int(w[11]) + int(w[12])      # utime + stime
+
+
+def kthreads(prefix):
+    """pids of the (kernel) threads whose name starts with prefix."""
+    found = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                if f.read().split(" (", 1)[1].startswith(prefix):
+                    found.append(int(d))
+        except OSError:
+            continue
+    return found
 
 
 def kthread_ticks(prefix):
@@ -117,7 +135,10 @@ def sample(tel, ns, pid):
             "softirq": kthread_ticks("ksoftirqd/"), "port_tx": port_tx(tel)}
 
 
-def one_round(backend, path, seconds):
+def one_round(variant, path, seconds):
+    # "virtio_user:pin": vhost-net's thread moved to CPU 0 (the control
+    # thread's), away from the worker's CPU 1
+    backend, pin = variant.split(":")[0], variant.endswith(":pin")
     ns = "pg-virtio-bench-%d" % os.getpid()
     tmp = tempfile.mkdtemp(prefix="pg-punt-bench-")
     prefix = pgtest.unique_prefix("pgpuntb")
@@ -158,6 +179,8 @@ def one_round(backend, path, seconds):
         # generous: an emulated guest (tools/vm, tcg) starts slowly
         tel = pgtest.wait_for_socket(prefix, proc, timeout=180, ready_cmd="/pktgate/punt")
         pid = pktgate_pid(ns)
+        for t in kthreads("vhost-%d)" % pid) if pin else ():
+            os.sched_setaffinity(t, {0})
         if path == "inject":
             blaster = subprocess.Popen(["ip", "netns", "exec", ns, "/usr/bin/python3", "-c",
                                         BLASTER, pgtest.HOST_IP, str(seconds + 2)],
@@ -179,7 +202,7 @@ def one_round(backend, path, seconds):
 
         # what the worker got through: punted + punt_full (it polls at
         # 100 %; less means something else took its CPU)
-        r = {"backend": backend, "path": path,
+        r = {"backend": variant, "path": path,
              "worker": rate(lambda s: s["punt"]["punted"] + s["punt"]["punt_full"]),
              "ctl_cpu": cpu(lambda s: s["ctl"]), "vhost_cpu": cpu(lambda s: s["vhost"]),
              "softirq_cpu": cpu(lambda s: s["softirq"]),

@@ -4,7 +4,7 @@
 # Runs inside the tools/vm/pg-vm.sh guest (which has /dev/vhost-net):
 #   tools/vm/pg-vm.sh run tools/vm/guest-punt.sh WORKTREE test
 #       pkt-punt's cases over virtio_user (PG_PUNT_BACKEND=virtio_user)
-#   tools/vm/pg-vm.sh run tools/vm/guest-punt.sh WORKTREE bench [ROUNDS] [SECONDS] [PATHS]
+#   tools/vm/pg-vm.sh run tools/vm/guest-punt.sh WORKTREE bench [ROUNDS] [SECONDS] [PATHS] [BACKENDS]
 #       tools/punt-bench.py, net_tap against virtio_user, alternating,
 #       PATHS (default punt,rst,inject; docs/decisions/0008-exception-path.md)
 # WORKTREE: a built pktgate tree (build/app/pktgate/pktgate), seen
@@ -22,7 +22,7 @@ test)
 	;;
 bench)
 	/usr/bin/python3 "$WT/tools/punt-bench.py" "$PKTGATE" --rounds "${3:-3}" \
-		--seconds "${4:-5}" --backends tap,virtio_user --paths "${5:-punt,rst,inject}"
+		--seconds "${4:-5}" --backends "${6:-tap,virtio_user}" --paths "${5:-punt,rst,inject}"
 	echo "== punt-bench rc=$?"
 	;;
 *)
