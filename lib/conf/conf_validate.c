@@ -629,18 +629,20 @@ build_port_mirror(const struct pg_conf_raw_port *r, unsigned int i,
 	unsigned int j;
 	size_t n;
 
-	if (r->kernel_mirror != NULL && mirror_backend(r->kernel_mirror) >= 0) {
-		p->mirror_backend = (enum pg_conf_mirror_backend)mirror_backend(r->kernel_mirror);
-		mirror = true;
-	} else if (r->kernel_mirror != NULL) {
-		snprintf(path, sizeof(path), "ports[%u].kernel_mirror", i);
-		if (strcmp(r->kernel_mirror, "true") != 0 && strcmp(r->kernel_mirror, "false") != 0) {
-			pg_conf_set_err(err, "%s: expected true, false, tap or virtio_user, got "
-					"'%.64s'", path, r->kernel_mirror);
+	if (r->kernel_mirror != NULL) {
+		const int backend = mirror_backend(r->kernel_mirror);
+
+		if (backend >= 0) {
+			p->mirror_backend = (enum pg_conf_mirror_backend)backend;
+			mirror = true;
+		} else if (strcmp(r->kernel_mirror, "true") == 0 ||
+			   strcmp(r->kernel_mirror, "false") == 0) {
+			mirror = r->kernel_mirror[0] == 't';
+		} else {
+			pg_conf_set_err(err, "ports[%u].kernel_mirror: expected true, false, tap or "
+					"virtio_user, got '%.64s'", i, r->kernel_mirror);
 			return -1;
 		}
-		if (check_bool(path, r->kernel_mirror, &mirror, err) < 0)
-			return -1;
 		if (!mirror && r->tap != NULL) {
 			pg_conf_set_err(err, "ports[%u].tap: given with kernel_mirror: false", i);
 			return -1;
