@@ -194,6 +194,8 @@ static const cyaml_schema_field_t icmp_fields[] = {
 static const cyaml_schema_field_t punt_fields[] = {
 	CYAML_FIELD_STRING_PTR("ring_size", OPT,
 			struct pg_conf_raw_punt, ring_size, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("backend", OPT,
+			struct pg_conf_raw_punt, backend, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 

@@ -109,6 +109,7 @@ struct pg_conf_raw_icmp {
 
 struct pg_conf_raw_punt {
 	char *ring_size;    /* optional */
+	char *backend;      /* optional: tap | virtio_user */
 };
 
 struct pg_conf_raw_limits {

@@ -601,10 +601,23 @@ build_port_ip6(const char *text, unsigned int i, struct pg_conf *conf,
 	return 0;
 }
 
+/* A mirror backend's name (kernel_mirror, punt.backend); -1: none. */
+static int
+mirror_backend(const char *s)
+{
+	if (strcmp(s, "tap") == 0)
+		return PG_CONF_MIRROR_TAP;
+	if (strcmp(s, "virtio_user") == 0)
+		return PG_CONF_MIRROR_VIRTIO_USER;
+	return -1;
+}
+
 /*
  * kernel_mirror / tap: the exception path's kernel interface (docs/punt.md).
  * `tap: NAME` alone turns it on; `kernel_mirror: true` alone names it
- * pg-<port>. The name must be a valid Linux interface name, unique.
+ * pg-<port>; `kernel_mirror: tap|virtio_user` turns it on with that
+ * backend instead of punt.backend's. The name must be a valid Linux
+ * interface name, unique.
  */
 static int
 build_port_mirror(const struct pg_conf_raw_port *r, unsigned int i,
@@ -617,9 +630,19 @@ build_port_mirror(const struct pg_conf_raw_port *r, unsigned int i,
 	size_t n;
 
 	if (r->kernel_mirror != NULL) {
-		snprintf(path, sizeof(path), "ports[%u].kernel_mirror", i);
-		if (check_bool(path, r->kernel_mirror, &mirror, err) < 0)
+		const int backend = mirror_backend(r->kernel_mirror);
+
+		if (backend >= 0) {
+			p->mirror_backend = (enum pg_conf_mirror_backend)backend;
+			mirror = true;
+		} else if (strcmp(r->kernel_mirror, "true") == 0 ||
+			   strcmp(r->kernel_mirror, "false") == 0) {
+			mirror = r->kernel_mirror[0] == 't';
+		} else {
+			pg_conf_set_err(err, "ports[%u].kernel_mirror: expected true, false, tap or "
+					"virtio_user, got '%.64s'", i, r->kernel_mirror);
 			return -1;
+		}
 		if (!mirror && r->tap != NULL) {
 			pg_conf_set_err(err, "ports[%u].tap: given with kernel_mirror: false", i);
 			return -1;
@@ -1679,13 +1702,37 @@ build_icmp(const struct pg_conf_raw_icmp *r, struct pg_conf *conf, char *err)
 	return 0;
 }
 
-/* punt: the exception path's rings (docs/punt.md). */
+/* punt.backend, and the ports' mirrors that name no backend of their own. */
+static int
+build_punt_backend(const struct pg_conf_raw_punt *r, struct pg_conf *conf, char *err)
+{
+	unsigned int i;
+
+	conf->punt_backend = PG_CONF_MIRROR_TAP;
+	if (r != NULL && r->backend != NULL) {
+		if (mirror_backend(r->backend) < 0) {
+			pg_conf_set_err(err, "punt.backend: expected tap or virtio_user, got '%.64s'",
+					r->backend);
+			return -1;
+		}
+		conf->punt_backend = (enum pg_conf_mirror_backend)mirror_backend(r->backend);
+	}
+	for (i = 0; i < conf->n_ports; i++)
+		if (conf->ports[i].tap[0] != '\0' &&
+		    conf->ports[i].mirror_backend == PG_CONF_MIRROR_DEFAULT)
+			conf->ports[i].mirror_backend = conf->punt_backend;
+	return 0;
+}
+
+/* punt: the exception path's rings and backend (docs/punt.md). */
 static int
 build_punt(const struct pg_conf_raw_punt *r, struct pg_conf *conf, char *err)
 {
 	unsigned long v;
 
 	conf->punt_ring_size = PG_CONF_DEFAULT_PUNT_RING;
+	if (build_punt_backend(r, conf, err) < 0)
+		return -1;
 	if (r == NULL || r->ring_size == NULL)
 		return 0;
 	if (check_uint("punt.ring_size", r->ring_size, PG_CONF_MIN_PUNT_RING,

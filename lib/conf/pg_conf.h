@@ -44,6 +44,13 @@
 #define PG_CONF_MAX_ICMP_BURST 100000
 #define PG_CONF_TAP_LEN 16          /**< kernel interface name incl. NUL (IFNAMSIZ) */
 #define PG_CONF_DEFAULT_PUNT_RING 1024
+
+/** The kind of kernel interface that mirrors a port (docs/punt.md). */
+enum pg_conf_mirror_backend {
+	PG_CONF_MIRROR_DEFAULT = 0,   /**< punt.backend's (while parsing only) */
+	PG_CONF_MIRROR_TAP,           /**< DPDK net_tap: /dev/net/tun */
+	PG_CONF_MIRROR_VIRTIO_USER,   /**< DPDK virtio_user on /dev/vhost-net */
+};
 /* limits.ipv4_tbl8_*: one group per /24 (2^24 of them); rte_fib counts
  * groups in 64s. */
 #define PG_CONF_MIN_TBL8 64
@@ -68,6 +75,9 @@ struct pg_conf_port {
 	 * mirrors the port gets what the data path does not handle itself
 	 * (docs/punt.md); tap[0] == 0: none. */
 	char tap[PG_CONF_TAP_LEN];
+	/** How the mirror reaches the kernel: `kernel_mirror: tap|virtio_user`,
+	 * else punt.backend (never PG_CONF_MIRROR_DEFAULT once parsed). */
+	enum pg_conf_mirror_backend mirror_backend;
 };
 
 struct pg_conf_neighbor {
@@ -247,6 +257,8 @@ struct pg_conf {
 	/** punt.ring_size: slots of each worker's ring to the exception path
 	 * (power of two; one slot stays empty). */
 	unsigned int punt_ring_size;
+	/** punt.backend: the mirrors' kind unless a port names its own. */
+	enum pg_conf_mirror_backend punt_backend;
 	unsigned int n_mirrors;           /**< ports with a kernel interface */
 	struct pg_conf_limits limits;
 };

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
+#include <net/if.h>
 #include <linux/if_addr.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -120,6 +121,23 @@ pg_punt_nl_neigh_del(int ifindex, int family, const void *addr)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 
 	return nl_request(neigh_msg(buf, RTM_DELNEIGH, 0, ifindex, family, addr, 0));
+}
+
+int
+pg_punt_nl_link_up(int ifindex, unsigned int mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_request(nlh);
 }
 
 /* Write @p val to the sysctl net.ipv6.conf.@p ifname.@p key. */

@@ -7,7 +7,7 @@
 /**
  * @file
  * The exception path (docs/punt.md): for each port with `kernel_mirror` /
- * `tap`, a kernel interface (DPDK net_tap) carrying the port's MAC, MTU and
+ * `tap`, a kernel interface (DPDK net_tap or virtio_user) carrying the port's MAC, MTU and
  * addresses. Workers punt what is for us and not handled inline into a
  * bounded ring per worker (lib/fwd, punt()); the control thread drains the
  * rings into the tap ports, and sends what the kernel transmits out of the
@@ -28,6 +28,7 @@ struct pg_punt;
 struct pg_punt_port_stats {
 	char port[PG_CONF_NAME_LEN];
 	char tap[PG_CONF_TAP_LEN];
+	const char *backend;       /**< "tap" or "virtio_user" (static string) */
 	int ifindex;               /**< of the kernel interface */
 	uint64_t to_kernel;        /**< punted packets the tap took */
 	uint64_t to_kernel_drops;  /**< punted packets the tap refused */
@@ -48,7 +49,7 @@ struct pg_punt_stats {
 unsigned int pg_punt_mbufs(const struct pg_conf *conf, unsigned int n_fwd);
 
 /**
- * Create the kernel interfaces of @p conf's mirrored ports (net_tap vdevs,
+ * Create the kernel interfaces of @p conf's mirrored ports (net_tap or virtio_user vdevs,
  * hot-plugged and started), give them the port's MAC, MTU and addresses,
  * create a punt ring per forwarding worker and hook everything into @p ws
  * and @p ctx. Call before the workers start. Returns NULL with @p err set

@@ -4,8 +4,9 @@
 
 /*
  * The exception path, control side (docs/punt.md, pg_punt.h): the kernel
- * interfaces (net_tap, docs/decisions/0008-exception-path.md), the rings
- * from the workers, and the way back through the inject ring.
+ * interfaces (net_tap or virtio_user, backend.c,
+ * docs/decisions/0008-exception-path.md), the rings from the workers, and
+ * the way back through the inject ring.
  */
 
 #include <arpa/inet.h>
@@ -30,7 +31,7 @@ RTE_LOG_REGISTER_SUFFIX(pg_punt_logtype, punt, INFO);
 #define PUNT_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, pg_punt_logtype, "pktgate.punt: " fmt "\n", ##__VA_ARGS__)
 
-#define TAP_DESC 512               /* each way, per kernel interface */
+#define TAP_DESC PG_PUNT_DESC      /* each way, per kernel interface */
 #define INJECT_SIZE 1024           /* our own inject ring, without dynamic ARP */
 #define BURST 32
 /* Work per tick and direction: bounds the control thread's tick under a
@@ -39,7 +40,8 @@ RTE_LOG_REGISTER_SUFFIX(pg_punt_logtype, punt, INFO);
 
 struct punt_port {
 	uint16_t port;                 /* pktgate port index */
-	uint16_t tap_id;               /* ethdev id of the net_tap */
+	uint16_t tap_id;               /* ethdev id of the net_tap / virtio_user */
+	enum pg_conf_mirror_backend backend;
 	int ifindex;
 	bool probed, started;
 	char vdev[RTE_DEV_NAME_MAX_LEN];
@@ -86,23 +88,25 @@ any_pool(const struct pg_ports *ports)
 	return NULL;
 }
 
-/* Hot-plug the net_tap: the kernel interface appears with the port's MAC
- * (net_tap gives the kernel side the ethdev's address). */
+/* Hot-plug the vdev (backend.c): the kernel interface appears, and gets
+ * the port's MAC (net_tap at once, virtio_user when it starts). */
 static int
 tap_probe(struct punt_port *pp, const struct pg_port *port, unsigned int i,
 	  char err[PG_CONF_ERR_LEN])
 {
-	const uint8_t *a = port->mac.addr_bytes;
-	char args[96];
+	char args[160];
 	int ret;
 
-	snprintf(pp->vdev, sizeof(pp->vdev), "net_tap_pg%u", pp->port);
-	snprintf(args, sizeof(args), "iface=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x", pp->tap,
-		 a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (pg_punt_vdev(pp->backend, pp->port, pp->tap, port->mac.addr_bytes, pp->vdev,
+			 sizeof(pp->vdev), args, sizeof(args)) != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "ports[%u].tap: vdev arguments too long", i);
+		return -ENAMETOOLONG;
+	}
 	ret = rte_eal_hotplug_add("vdev", pp->vdev, args);
 	if (ret != 0) {
 		snprintf(err, PG_CONF_ERR_LEN, "ports[%u].tap: cannot create kernel interface "
-			 "'%s' (net_tap %s): %s", i, pp->tap, args, strerror(-ret));
+			 "'%s' (%s %s): %s", i, pp->tap, pg_punt_backend_name(pp->backend), args,
+			 strerror(-ret));
 		return ret;
 	}
 	pp->probed = true;
@@ -152,8 +156,10 @@ tap_start(struct punt_port *pp, const struct pg_conf_port *cp, struct rte_mempoo
 	return 0;
 }
 
-/* The kernel side: addresses of the port, and the neighbors pktgate was
- * given, so that the kernel needs no ARP or ND for them. */
+/* The kernel side, the same for both backends: MTU and link up (net_tap
+ * did both already, virtio_user's interface is still down), addresses of
+ * the port, and the neighbors pktgate was given, so that the kernel needs
+ * no ARP or ND for them. */
 static int
 tap_kernel_setup(struct punt_port *pp, const struct pg_conf *conf, unsigned int i,
 		 const struct pg_port *port, char err[PG_CONF_ERR_LEN])
@@ -169,6 +175,12 @@ tap_kernel_setup(struct punt_port *pp, const struct pg_conf *conf, unsigned int 
 		snprintf(err, PG_CONF_ERR_LEN, "ports[%u].tap: kernel interface %s not found "
 			 "after creation", i, pp->tap);
 		return -ENODEV;
+	}
+	ret = pg_punt_nl_link_up(pp->ifindex, cp->mtu);
+	if (ret != 0) {
+		snprintf(err, PG_CONF_ERR_LEN, "ports[%u].tap: cannot set %s up (MTU %u): %s", i,
+			 pp->tap, cp->mtu, strerror(-ret));
+		return ret;
 	}
 	ret = pg_punt_nl_addr(pp->ifindex, AF_INET, &ip4, cp->ip4_len);
 	if (ret == 0 && cp->has_ip6)
@@ -250,6 +262,32 @@ attach(struct pg_punt *pu, struct pg_workers *ws)
 	return 0;
 }
 
+/* Every mirror's device is there (/dev/vhost-net is often not): fail
+ * with one line naming the port before anything is created. */
+static int
+check_backends(const struct pg_conf *conf, char err[PG_CONF_ERR_LEN])
+{
+	const char *dev;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < conf->n_ports; i++) {
+		const struct pg_conf_port *cp = &conf->ports[i];
+
+		if (cp->tap[0] == '\0')
+			continue;
+		ret = pg_punt_backend_check(cp->mirror_backend, &dev);
+		if (ret == 0)
+			continue;
+		snprintf(err, PG_CONF_ERR_LEN, "ports[%u] '%s': the %s kernel mirror needs %s: "
+			 "%s%s", i, cp->name, pg_punt_backend_name(cp->mirror_backend), dev,
+			 strerror(-ret), cp->mirror_backend == PG_CONF_MIRROR_VIRTIO_USER ?
+			 " (modprobe vhost_net, or punt.backend: tap)" : "");
+		return ret;
+	}
+	return 0;
+}
+
 struct pg_punt *
 pg_punt_create(const struct pg_conf *conf, const struct pg_ports *ports,
 	       struct pg_workers *ws, struct pg_fwd_ctx *ctx, char err[PG_CONF_ERR_LEN])
@@ -259,7 +297,7 @@ pg_punt_create(const struct pg_conf *conf, const struct pg_ports *ports,
 	unsigned int i;
 
 	err[0] = '\0';
-	if (conf->n_mirrors == 0)
+	if (conf->n_mirrors == 0 || check_backends(conf, err) != 0)
 		return NULL;
 	pu = calloc(1, sizeof(*pu));
 	if (pu == NULL) {
@@ -276,6 +314,7 @@ pg_punt_create(const struct pg_conf *conf, const struct pg_ports *ports,
 		if (cp->tap[0] == '\0')
 			continue;
 		pp->port = (uint16_t)i;
+		pp->backend = cp->mirror_backend;
 		snprintf(pp->tap, sizeof(pp->tap), "%s", cp->tap);
 		pu->n_ports++;
 		if (tap_probe(pp, &ports->port[i], i, err) != 0)
@@ -298,8 +337,8 @@ pg_punt_create(const struct pg_conf *conf, const struct pg_ports *ports,
 		    tap_kernel_setup(pp, conf, i, &ports->port[i], err) != 0)
 			goto fail;
 		pu->by_port[i] = (int8_t)(pu->n_ports - 1);
-		PUNT_LOG(INFO, "%s: kernel interface %s (ifindex %d, ethdev %u)", cp->name,
-			 pp->tap, pp->ifindex, pp->tap_id);
+		PUNT_LOG(INFO, "%s: kernel interface %s (%s, ifindex %d, ethdev %u)", cp->name,
+			 pp->tap, pg_punt_backend_name(pp->backend), pp->ifindex, pp->tap_id);
 	}
 	if (attach(pu, ws) != 0) {
 		snprintf(err, PG_CONF_ERR_LEN, "cannot allocate the punt rings (punt.ring_size %u)",
@@ -410,7 +449,7 @@ pg_punt_free(struct pg_punt *pu)
 
 		if (pp->started)
 			rte_eth_dev_stop(pp->tap_id);
-		/* Closing the net_tap removes the kernel interface. */
+		/* Closing the vdev removes the kernel interface. */
 		if (pp->probed) {
 			rte_eth_dev_close(pp->tap_id);
 			rte_eal_hotplug_remove("vdev", pp->vdev);
@@ -449,6 +488,7 @@ pg_punt_get_stats(const struct pg_punt *pu, struct pg_punt_stats *out)
 
 		snprintf(o->port, sizeof(o->port), "%s", pu->port_names[pp->port]);
 		snprintf(o->tap, sizeof(o->tap), "%s", pp->tap);
+		o->backend = pg_punt_backend_name(pp->backend);
 		o->ifindex = pp->ifindex;
 		o->to_kernel = __atomic_load_n(&pp->to_kernel, __ATOMIC_RELAXED);
 		o->to_kernel_drops = __atomic_load_n(&pp->to_kernel_drops, __ATOMIC_RELAXED);

@@ -796,6 +796,7 @@ cmd_punt(const char *cmd __rte_unused, const char *params __rte_unused,
 		if (c == NULL)
 			break;
 		rte_tel_data_add_dict_string(c, "tap", p->tap);
+		rte_tel_data_add_dict_string(c, "backend", p->backend);
 		tel_dict_u64(c, "ifindex", (uint64_t)p->ifindex);
 		tel_dict_u64(c, "to_kernel", p->to_kernel);
 		tel_dict_u64(c, "to_kernel_drops", p->to_kernel_drops);

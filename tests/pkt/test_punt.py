@@ -6,7 +6,11 @@ pktgate runs in a network namespace of its own (pg-punt-pkt-PID), so that
 its kernel interface and the port's addresses never touch the machine's
 network: what pktgate punts reaches that namespace's kernel, whose answers
 (a TCP RST to a SYN for a closed port, an ICMP port unreachable) come back
-out of the port's pcap. Needs root (ip netns)."""
+out of the port's pcap. Needs root (ip netns).
+
+PG_PUNT_BACKEND=virtio_user runs the mirror cases over virtio_user
+(needs /dev/vhost-net: tools/vm/pg-vm.sh runs them in a guest that has
+it); the default is net_tap. virtio_user_needs_vhost_net runs either way."""
 
 import os
 import shutil
@@ -21,6 +25,8 @@ from pgtest import (HOST_IP, HOST_MAC, LAN_IP, LAN_MAC, WAN_IP, case,  # noqa: E
 from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, IPv6, Raw  # noqa: E402
 
 TAP = "pg-punt-pkt"
+BACKEND = os.environ.get("PG_PUNT_BACKEND", "tap")
+VHOST_NET = "/dev/vhost-net"
 
 # The fake zebra's encoders, without test_fpm's cases.
 _n_cases = len(pgtest._cases)
@@ -43,12 +49,14 @@ class Netns:
         subprocess.run(["ip", "netns", "del", self.name], check=False)
 
 
-def mirror_config(ring_size=None):
+def mirror_config(ring_size=None, backend=None):
     cfg = pgtest.base_config()
     cfg.port("lan").extra = ", kernel_mirror: true, tap: %s" % TAP
     cfg.port("wan").extra = ", tap: %s-w" % TAP
+    punt = ["backend: %s" % (backend or BACKEND)]
     if ring_size is not None:
-        cfg.extra += "punt: {ring_size: %d}\n" % ring_size
+        punt.append("ring_size: %d" % ring_size)
+    cfg.extra += "punt: {%s}\n" % ", ".join(punt)
     return cfg
 
 
@@ -241,11 +249,46 @@ def config_errors_name_the_field():
     check_config_error(", kernel_mirror: false, tap: x", "",
                        "ports[0].tap: given with kernel_mirror: false")
     check_config_error(", kernel_mirror: yes", "",
-                       "ports[0].kernel_mirror: expected true or false")
+                       "ports[0].kernel_mirror: expected true, false, tap or virtio_user, "
+                       "got 'yes'")
+    check_config_error(", kernel_mirror: true", "punt: {backend: vhost-net}\n",
+                       "punt.backend: expected tap or virtio_user, got 'vhost-net'")
     check_config_error(", tap: 'a/b'", "", "ports[0].tap: 'a/b' may only contain")
     check_config_error(", kernel_mirror: true", "punt: {ring_size: 100}\n",
                        "punt.ring_size: 100 is not a power of two")
     check_config_error(", kernel_mirror: true", "punt: {ring_size: 2}\n", "punt.ring_size")
+
+
+@case
+def virtio_user_needs_vhost_net():
+    """kernel_mirror: virtio_user on a host without /dev/vhost-net (no
+    vhost_net module, as in CI): pktgate does not start, and says so in
+    one line naming the port and the device. With the device (e.g. in the
+    tools/vm guest): the same config starts and the kernel answers a
+    SYN through the virtio_user mirror."""
+    cfg = pgtest.base_config()
+    cfg.port("lan").extra = ", kernel_mirror: virtio_user, tap: %s" % TAP
+    syn = from_host(IP(src=HOST_IP, dst=LAN_IP) / TCP(sport=40000, dport=179, flags="S"))
+    ns = Netns()
+    try:
+        res = pgtest.run_pktgate(cfg, {"lan": [syn]}, args=["--idle-exit", "1500"],
+                                 tag="punt", wrap=["ip", "netns", "exec", ns.name])
+    finally:
+        ns.close()
+    if os.path.exists(VHOST_NET):
+        assert res.rc == 0, pgtest.describe(res)
+        s = res.summary
+        assert s["punted"] == 1 and s["ctl_tx"] == 1, s["lines"]
+        rst = [Ether(f) for f in res.out["lan"]]
+        assert len(rst) == 1 and TCP in rst[0] and rst[0][TCP].flags & 0x04, \
+            [p.summary() for p in rst]
+        print("  (%s present: the virtio_user mirror answered)" % VHOST_NET)
+        return
+    assert res.rc != 0, pgtest.describe(res)
+    ours = [ln for ln in res.stderr.splitlines() if ln.startswith("pktgate:")]
+    assert ours == ["pktgate: ports[0] 'lan': the virtio_user kernel mirror needs "
+                    "/dev/vhost-net: No such file or directory (modprobe vhost_net, "
+                    "or punt.backend: tap)"], res.stderr
 
 
 @case

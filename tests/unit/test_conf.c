@@ -1921,7 +1921,8 @@ START_TEST(test_kernel_mirror)
 	expect_error(doc(one_port("    tap: sixteen-chars-xy\n"), "", "", NULL),
 		     "ports[0].tap: 'sixteen-chars-xy' must be 1..15 characters", "line");
 	expect_error(doc(one_port("    kernel_mirror: on\n"), "", "", NULL),
-		     "ports[0].kernel_mirror: expected true or false, got 'on'", NULL);
+		     "ports[0].kernel_mirror: expected true, false, tap or virtio_user, got 'on'",
+		     NULL);
 	expect_error(doc(one_port("    kernel_mirror: false\n    tap: x\n"), "", "", NULL),
 		     "ports[0].tap: given with kernel_mirror: false", NULL);
 	expect_error(doc(one_port("    tap: 'a b'\n"), "", "", NULL),
@@ -1932,6 +1933,52 @@ START_TEST(test_kernel_mirror)
 	expect_error(yaml, "punt.ring_size: 96 is not a power of two", NULL);
 	snprintf(yaml, sizeof(yaml), "%spunt: {ring_size: 2}\n", doc(NULL, NULL, NULL, NULL));
 	expect_error(yaml, "punt.ring_size: 2 is out of range (4..65536)", NULL);
+}
+END_TEST
+
+/* The mirror's backend: punt.backend for all, kernel_mirror: KIND per port. */
+START_TEST(test_mirror_backend)
+{
+	static char yaml[16384 + 64];
+	struct pg_conf *c;
+
+	c = expect_ok(doc(one_port("    kernel_mirror: true\n"), "", "", NULL));
+	ck_assert_int_eq(c->punt_backend, PG_CONF_MIRROR_TAP);
+	ck_assert_int_eq(c->ports[0].mirror_backend, PG_CONF_MIRROR_TAP);
+	pg_conf_free(c);
+	c = expect_ok(doc(one_port("    kernel_mirror: virtio_user\n"), "", "", NULL));
+	ck_assert_str_eq(c->ports[0].tap, "pg-lan");
+	ck_assert_uint_eq(c->n_mirrors, 1);
+	ck_assert_int_eq(c->ports[0].mirror_backend, PG_CONF_MIRROR_VIRTIO_USER);
+	ck_assert_int_eq(c->punt_backend, PG_CONF_MIRROR_TAP);
+	pg_conf_free(c);
+	snprintf(yaml, sizeof(yaml), "%spunt: {backend: virtio_user}\n",
+		 doc(one_port("    tap: k0\n"), "", "", NULL));
+	c = expect_ok(yaml);
+	ck_assert_int_eq(c->punt_backend, PG_CONF_MIRROR_VIRTIO_USER);
+	ck_assert_int_eq(c->ports[0].mirror_backend, PG_CONF_MIRROR_VIRTIO_USER);
+	ck_assert_str_eq(c->ports[0].tap, "k0");
+	pg_conf_free(c);
+	/* A port's own kind wins over punt.backend. */
+	snprintf(yaml, sizeof(yaml), "%spunt: {backend: virtio_user}\n",
+		 doc(one_port("    kernel_mirror: tap\n    tap: k1\n"), "", "", NULL));
+	c = expect_ok(yaml);
+	ck_assert_int_eq(c->ports[0].mirror_backend, PG_CONF_MIRROR_TAP);
+	ck_assert_str_eq(c->ports[0].tap, "k1");
+	pg_conf_free(c);
+	/* No mirror, no backend. */
+	snprintf(yaml, sizeof(yaml), "%spunt: {backend: virtio_user}\n",
+		 doc(NULL, NULL, NULL, NULL));
+	c = expect_ok(yaml);
+	ck_assert_uint_eq(c->n_mirrors, 0);
+	ck_assert_int_eq(c->ports[0].mirror_backend, PG_CONF_MIRROR_DEFAULT);
+	pg_conf_free(c);
+
+	snprintf(yaml, sizeof(yaml), "%spunt: {backend: vhost}\n", doc(NULL, NULL, NULL, NULL));
+	expect_error(yaml, "punt.backend: expected tap or virtio_user, got 'vhost'", NULL);
+	expect_error(doc(one_port("    kernel_mirror: virtio\n"), "", "", NULL),
+		     "ports[0].kernel_mirror: expected true, false, tap or virtio_user, "
+		     "got 'virtio'", NULL);
 }
 END_TEST
 
@@ -2017,6 +2064,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_port_mtu);
 	tcase_add_test(tc, test_icmp_limits);
 	tcase_add_test(tc, test_kernel_mirror);
+	tcase_add_test(tc, test_mirror_backend);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
