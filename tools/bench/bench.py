@@ -968,6 +968,22 @@ def summarize(runs, workers):
     return out
 
 
+def paired_ratios(sa, sb):
+    """Ratio a/b of the runs of the same round, median (min..max) over rounds.
+
+    The two runs of a round are seconds apart: a host that drifts (CPU
+    frequency, neighbours) between rounds moves both, so the per-round
+    ratio is steadier than the ratio of the two medians, which may come
+    from different rounds."""
+    pa = {r["run"]: r["pps"] for r in sa.get("runs", []) if r.get("pps")}
+    pb = {r["run"]: r["pps"] for r in sb.get("runs", []) if r.get("pps")}
+    rs = [pa[k] / pb[k] for k in sorted(pa) if k in pb and pb[k] > 0]
+    if not rs:
+        return None
+    return {"median": round(statistics.median(rs), 3), "min": round(min(rs), 3),
+            "max": round(max(rs), 3), "rounds": [round(x, 3) for x in rs]}
+
+
 def ring_hop_estimate(results):
     """Cost of the ring hop, from rates only (see the workers sweep notes).
 
@@ -1029,7 +1045,10 @@ def print_point(point, sweep):
             "%s %.2f" % (k, v["median_gbps_l1"]) for k, v in point["results"].items()
             if v.get("median_gbps_l1") is not None))
     for name, r in point["ratios"].items():
-        log("  ratio %-30s %s" % (name, "%.3f" % r if r is not None else "n/a"))
+        pr = point.get("paired_ratios", {}).get(name)
+        log("  ratio %-30s %s%s" % (name, "%.3f" % r if r is not None else "n/a",
+                                    "   per round: median %.3f (%.3f..%.3f)"
+                                    % (pr["median"], pr["min"], pr["max"]) if pr else ""))
     if point.get("ring_hop"):
         h = point["ring_hop"]
         log("  ring hop: pipeline RX lcore %.1f + forwarding lcore %.1f - rtc %.1f = %.1f "
@@ -1263,6 +1282,9 @@ def run_sweep(ctx, sweep):
             ok = sa.get("valid_runs") and sb.get("valid_runs") and sb["median_mpps"] > 0
             point["ratios"]["%s/%s" % (a, b)] = \
                 round(sa["median_mpps"] / sb["median_mpps"], 3) if ok else None
+            paired = paired_ratios(sa, sb)
+            if paired:
+                point.setdefault("paired_ratios", {})["%s/%s" % (a, b)] = paired
         if sweep["title"] == "workers":
             point["ring_hop"] = ring_hop_estimate(point["results"])
         print_point(point, sweep)
