@@ -292,13 +292,11 @@ nh_release(struct pg_fib6 *fib, uint32_t nh)
 		fib->n_nh--;
 }
 
-static void group_free(struct pg_fib6 *fib, uint32_t nh);
-
 static void
 ref_drop(struct pg_fib6 *fib, uint32_t nh)
 {
 	if (fib->nh_ref[nh] == 1 && fib->ctl_nh[nh].type == PG_NH_GROUP)
-		group_free(fib, nh);
+		pg_nhgroups_put(&fib->groups, nh);
 	fib->nh_ref[nh]--;
 	nh_release(fib, nh);
 }
@@ -381,37 +379,6 @@ static int
 owner_nh_new(void *table, const struct pg_nexthop *e)
 {
 	return nh_new_held(table, e, zero16);
-}
-
-/* The table's side of its groups (pg_nhgroup.h), once ctl_nh exists. */
-static void
-owner_init(struct pg_fib6 *fib)
-{
-	fib->groups.owner.table = fib;
-	fib->groups.owner.ctl_nh = fib->ctl_nh;
-	fib->groups.owner.nh_ref = fib->nh_ref;
-	fib->groups.owner.ref_drop = owner_ref_drop;
-	fib->groups.owner.nh_new = owner_nh_new;
-}
-
-static void
-group_free(struct pg_fib6 *fib, uint32_t nh)
-{
-	pg_nhgroups_put(&fib->groups, nh);
-}
-
-/* The route value of member set @p s (one reference held on each member),
- * seeded from route value @p seed (pg_nhgroups_hold()). */
-static int
-group_of_held(struct pg_fib6 *fib, struct pg_nhgroup_set *s, uint32_t seed,
-	      uint32_t *value)
-{
-	int ret;
-
-	pthread_mutex_lock(&fib->lock);
-	ret = pg_nhgroups_hold(&fib->groups, s, seed, value);
-	pthread_mutex_unlock(&fib->lock);
-	return ret;
 }
 
 const struct pg_fib_group *
@@ -1010,7 +977,9 @@ pg_fib6_group_hold(struct pg_fib6 *fib, const struct pg_fib6_gw *gws, unsigned i
 		snprintf(err, PG_CONF_ERR_LEN, "next-hop table full (%u)", fib->nh_cap);
 		return -ENOSPC;
 	}
-	ret = group_of_held(fib, &set, seed, value);
+	pthread_mutex_lock(&fib->lock);
+	ret = pg_nhgroups_hold(&fib->groups, &set, seed, value);
+	pthread_mutex_unlock(&fib->lock);
 	if (ret != 0)
 		snprintf(err, PG_CONF_ERR_LEN, "next-hop group table full (max_groups %u)",
 			 fib->groups.max_groups);
@@ -1410,7 +1379,8 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 			     socket) != 0 ||
 	    first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6 > fib->nh_cap)
 		goto nomem;
-	owner_init(fib);
+	pg_nhgroups_bind(&fib->groups, fib, fib->ctl_nh, fib->nh_ref, owner_ref_drop,
+			 owner_nh_new);
 
 	for (i = 0; i < conf->n_ports; i++) {
 		const struct pg_conf_port *p = &conf->ports[i];

@@ -41,6 +41,18 @@ pg_nhgroups_init(struct pg_nhgroups *t, uint32_t max_groups, uint32_t max_member
 }
 
 void
+pg_nhgroups_bind(struct pg_nhgroups *t, void *table, const struct pg_nexthop *ctl_nh,
+		 uint32_t *nh_ref, void (*ref_drop)(void *table, uint32_t nh),
+		 int (*nh_new)(void *table, const struct pg_nexthop *e))
+{
+	t->owner.table = table;
+	t->owner.ctl_nh = ctl_nh;
+	t->owner.nh_ref = nh_ref;
+	t->owner.ref_drop = ref_drop;
+	t->owner.nh_new = nh_new;
+}
+
+void
 pg_nhgroups_fini(struct pg_nhgroups *t)
 {
 	free(t->groups);

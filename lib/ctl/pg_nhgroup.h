@@ -81,9 +81,15 @@ struct pg_nhgroups {
 	uint32_t max_groups;
 	uint32_t max_members;
 	uint32_t n_groups;              /**< in use */
-	/** Set by the owner after pg_nhgroups_init(). */
+	/** Set by the owner after pg_nhgroups_init() (pg_nhgroups_bind()). */
 	struct pg_nhgroup_owner owner;
 };
+
+/** The owning table's side of @p t, once its next-hop arrays exist:
+ * @p table is passed back to @p ref_drop and @p nh_new. */
+void pg_nhgroups_bind(struct pg_nhgroups *t, void *table, const struct pg_nexthop *ctl_nh,
+		      uint32_t *nh_ref, void (*ref_drop)(void *table, uint32_t nh),
+		      int (*nh_new)(void *table, const struct pg_nexthop *e));
 
 /** A member set being built: next-hop indexes and weights. */
 struct pg_nhgroup_set {
