@@ -1776,20 +1776,22 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	fib->n_ports = conf->n_ports;
 	memcpy(fib->ports, ports, conf->n_ports * sizeof(*ports));
 
-	fib->nh_cap = limits->max_nexthops ? limits->max_nexthops : DEFAULT_MAX_NEXTHOPS;
-	if (fib->nh_cap < first_dynamic_nh(fib) + conf->n_neighbors + conf->n_routes &&
-	    limits->max_nexthops == 0)
-		fib->nh_cap = RTE_MIN(first_dynamic_nh(fib) + conf->n_neighbors +
-				      conf->n_routes, MAX_NEXTHOPS);
+	max_groups = limits->max_groups ? limits->max_groups : DEFAULT_MAX_GROUPS;
+	max_members = limits->max_group_members ? limits->max_group_members :
+		      DEFAULT_MAX_GROUP_MEMBERS;
+	fib->nh_cap = limits->max_nexthops;
+	if (fib->nh_cap == 0) {
+		cand = RTE_MAX(first_dynamic_nh(fib) + conf->n_neighbors + conf->n_routes,
+			       DEFAULT_MAX_NEXTHOPS);
+		cand = pg_nhgroups_nh_room(cand, max_groups, DEFAULT_MAX_GROUPS);
+		fib->nh_cap = RTE_MIN(cand, MAX_NEXTHOPS);
+	}
 	if (fib->nh_cap > MAX_NEXTHOPS) {
 		snprintf(err, PG_CONF_ERR_LEN, "fib.max_nexthops %u: at most %u",
 			 fib->nh_cap, MAX_NEXTHOPS);
 		pg_fib_free(fib);
 		return NULL;
 	}
-	max_groups = limits->max_groups ? limits->max_groups : DEFAULT_MAX_GROUPS;
-	max_members = limits->max_group_members ? limits->max_group_members :
-		      DEFAULT_MAX_GROUP_MEMBERS;
 	if (max_groups > MAX_GROUPS || max_members > PG_FIB_GROUP_MAX_MEMBERS) {
 		snprintf(err, PG_CONF_ERR_LEN,
 			 "fib.max_groups %u / max_group_members %u: at most %u / %u",

@@ -35,7 +35,8 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib6_logtype, fib6, INFO);
 #define NH_LOCAL(port) (PG_NH_IDX_PORTS + 2u * (port))
 #define NH_UNRESOLVED(port) (PG_NH_IDX_PORTS + 2u * (port) + 1u)
 #define DEFAULT_MAX_NEXTHOPS 4096u
-/* ECMP groups: the IPv4 table's defaults (pg_fib_limits). */
+/* ECMP groups: the IPv4 table's defaults (pg_fib_limits); config
+ * limits.ipv6_ecmp_groups / ipv6_ecmp_group_members set others. */
 #define DEFAULT_MAX_GROUPS 1024u
 #define DEFAULT_MAX_GROUP_MEMBERS 16u
 #define MAX_NEXTHOPS_2B 32767u
@@ -1352,17 +1353,23 @@ struct pg_fib6 *
 pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 	       int socket, char err[PG_CONF_ERR_LEN])
 {
+	uint32_t cand, i, j, max_groups, max_members;
 	struct pg_fib6 *fib;
-	uint32_t cand, i, j;
 
 	fib = calloc(1, sizeof(*fib));
 	if (fib == NULL)
 		goto nomem;
 	pthread_mutex_init(&fib->lock, NULL);
 	fib->n_ports = conf->n_ports;
-	cand = first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6;
-	fib->nh_cap = cand < DEFAULT_MAX_NEXTHOPS ? DEFAULT_MAX_NEXTHOPS :
-		      RTE_MIN(cand, MAX_NEXTHOPS_2B);
+	/* limits.ipv6_ecmp_* (checked by lib/conf; 0: the defaults). */
+	max_groups = conf->limits.ipv6_ecmp_groups ? conf->limits.ipv6_ecmp_groups :
+		     DEFAULT_MAX_GROUPS;
+	max_members = conf->limits.ipv6_ecmp_group_members ?
+		      conf->limits.ipv6_ecmp_group_members : DEFAULT_MAX_GROUP_MEMBERS;
+	cand = RTE_MAX(first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6,
+		       DEFAULT_MAX_NEXTHOPS);
+	cand = pg_nhgroups_nh_room(cand, max_groups, DEFAULT_MAX_GROUPS);
+	fib->nh_cap = RTE_MIN(cand, MAX_NEXTHOPS_2B);
 	/* global + link-local + connected per port, one per neighbor and route */
 	cand = 3 * conf->n_ports + conf->n_neighbors6 + conf->n_routes6;
 	fib->max_routes = RTE_MAX(2 * cand, MIN_MAX_ROUTES);
@@ -1375,8 +1382,7 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 	fib->shadow = malloc(fib->max_routes * sizeof(*fib->shadow));
 	if (fib->ctl_nh == NULL || fib->nh_ip == NULL || fib->nh_ref == NULL ||
 	    fib->nh_neigh == NULL || fib->routes == NULL || fib->shadow == NULL ||
-	    pg_nhgroups_init(&fib->groups, DEFAULT_MAX_GROUPS, DEFAULT_MAX_GROUP_MEMBERS,
-			     socket) != 0 ||
+	    pg_nhgroups_init(&fib->groups, max_groups, max_members, socket) != 0 ||
 	    first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6 > fib->nh_cap)
 		goto nomem;
 	pg_nhgroups_bind(&fib->groups, fib, fib->ctl_nh, fib->nh_ref, owner_ref_drop,

@@ -20,6 +20,11 @@
 #include "pg_fib.h"
 #include "pg_nhgroup.h"
 
+static_assert(PG_CONF_MAX_ECMP_MEMBERS == PG_FIB_GROUP_MAX_MEMBERS,
+	      "limits.ipv*_ecmp_group_members' range is the group's");
+static_assert(PG_CONF_MAX_ECMP_GROUPS <= UINT16_MAX / 2,
+	      "a group's index fits a 2-byte next-hop entry");
+
 int
 pg_nhgroups_init(struct pg_nhgroups *t, uint32_t max_groups, uint32_t max_members,
 		 int socket)

@@ -137,6 +137,15 @@ int pg_nhgroups_init(struct pg_nhgroups *t, uint32_t max_groups, uint32_t max_me
 		     int socket);
 void pg_nhgroups_fini(struct pg_nhgroups *t);
 
+/** Next hops for a table of @p nh next hops when it has @p max_groups
+ * groups rather than @p default_groups: each group takes one, so groups
+ * beyond the default get room of their own. */
+static inline uint32_t
+pg_nhgroups_nh_room(uint32_t nh, uint32_t max_groups, uint32_t default_groups)
+{
+	return max_groups > default_groups ? nh + (max_groups - default_groups) : nh;
+}
+
 /** Counters of one worker slot, as workers index them. */
 static inline uint32_t
 pg_nhgroups_worker_stride(const struct pg_nhgroups *t)
