@@ -209,6 +209,18 @@ def table(g):
     return [dict(zip(cols, row)) for row in zip(*(g[c] for c in cols))]
 
 
+def _stop(proc, prefix):
+    """SIGINT our pktgate (killed after 20 s), its EAL files gone: its output."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    pgtest.cleanup_prefix(prefix)
+    return out
+
+
 @case
 def ecmp6_and_weights():
     cfg = cfg_groups()
@@ -250,13 +262,7 @@ def ecmp6_and_weights():
     finally:
         if tel is not None:
             tel.close()
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        pgtest.cleanup_prefix(prefix)
+        out = _stop(proc, prefix)
     try:
         assert proc.returncode == 0, out[-2000:]
         sent = collections.defaultdict(collections.Counter)   # family -> mac -> packets
@@ -354,13 +360,7 @@ def ecmp_limits_from_config():
         finally:
             if tel is not None:
                 tel.close()
-            proc.send_signal(signal.SIGINT)
-            try:
-                out, _ = proc.communicate(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                out, _ = proc.communicate()
-            pgtest.cleanup_prefix(prefix)
+            out = _stop(proc, prefix)
         assert proc.returncode == 0, out[-2000:]
         assert (g6["max_groups"], g6["max_group_members"]) == (2048, 32), g6
         assert (g4["max_groups"], g4["max_group_members"]) == (8, 16), g4

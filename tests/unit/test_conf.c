@@ -1823,7 +1823,21 @@ END_TEST
 /* limits.ipv{4,6}_ecmp_*: 0 (the tables' 1024 x 16) when absent; ranges. */
 START_TEST(test_limits_ecmp)
 {
+	static const struct {
+		const char *line, *path, *msg;
+	} bad[] = {
+		{ "ipv6_ecmp_groups: 32768", "limits.ipv6_ecmp_groups", "out of range (1..32767)" },
+		{ "ipv6_ecmp_groups: 0", "limits.ipv6_ecmp_groups", "out of range (1..32767)" },
+		{ "ipv6_ecmp_group_members: 33", "limits.ipv6_ecmp_group_members",
+		  "out of range (2..32)" },
+		{ "ipv6_ecmp_group_members: 1", "limits.ipv6_ecmp_group_members",
+		  "out of range (2..32)" },
+		{ "ipv4_ecmp_groups: many", "limits.ipv4_ecmp_groups", "'many'" },
+		{ "ipv4_ecmp_group_members: 40", "limits.ipv4_ecmp_group_members",
+		  "out of range (2..32)" },
+	};
 	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL, NULL));
+	unsigned int i;
 
 	ck_assert_uint_eq(c->limits.ipv4_ecmp_groups, 0);
 	ck_assert_uint_eq(c->limits.ipv4_ecmp_group_members, 0);
@@ -1839,24 +1853,13 @@ START_TEST(test_limits_ecmp)
 	ck_assert_uint_eq(c->limits.ipv6_ecmp_group_members, 2);
 	ck_assert_uint_eq(c->limits.ipv4_tbl8_groups, 0);
 	pg_conf_free(c);
-	expect_error(doc(NULL, NULL, NULL,
-			 "workers:\n  lcores: [1]\nlimits:\n  ipv6_ecmp_groups: 32768\n"),
-		     "limits.ipv6_ecmp_groups", "out of range (1..32767)");
-	expect_error(doc(NULL, NULL, NULL,
-			 "workers:\n  lcores: [1]\nlimits:\n  ipv6_ecmp_groups: 0\n"),
-		     "limits.ipv6_ecmp_groups", "out of range (1..32767)");
-	expect_error(doc(NULL, NULL, NULL,
-			 "workers:\n  lcores: [1]\nlimits:\n  ipv6_ecmp_group_members: 33\n"),
-		     "limits.ipv6_ecmp_group_members", "out of range (2..32)");
-	expect_error(doc(NULL, NULL, NULL,
-			 "workers:\n  lcores: [1]\nlimits:\n  ipv6_ecmp_group_members: 1\n"),
-		     "limits.ipv6_ecmp_group_members", "out of range (2..32)");
-	expect_error(doc(NULL, NULL, NULL,
-			 "workers:\n  lcores: [1]\nlimits:\n  ipv4_ecmp_groups: many\n"),
-		     "limits.ipv4_ecmp_groups", "'many'");
-	expect_error(doc(NULL, NULL, NULL,
-			 "workers:\n  lcores: [1]\nlimits:\n  ipv4_ecmp_group_members: 40\n"),
-		     "limits.ipv4_ecmp_group_members", "out of range (2..32)");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char yaml[128];
+
+		snprintf(yaml, sizeof(yaml), "workers:\n  lcores: [1]\nlimits:\n  %s\n",
+			 bad[i].line);
+		expect_error(doc(NULL, NULL, NULL, yaml), bad[i].path, bad[i].msg);
+	}
 }
 END_TEST
 
