@@ -625,10 +625,10 @@ load_group_hold(const struct pg_ctl_view *v, const struct pg_cmd *rc, uint32_t *
  * [weight N] via GW2 ..."; '#' comments, blank lines), loaded as ONE
  * change per family: every line or none. An ECMP line's group is held
  * while the file is read and given back after the change (the routes hold
- * their own references; after a refusal nothing names it and it goes). A file with both
- * families is checked whole (every line of both) before the IPv4 part goes
- * in; only a full IPv6 table can then refuse the IPv6 part, which the
- * error says. The control thread is busy meanwhile (seconds for a full
+ * their own references; after a refusal nothing names it and it goes). A
+ * file with both families is checked whole (every line of both) before the
+ * IPv4 part goes in; only a full IPv6 table can then refuse the IPv6 part,
+ * which the error says. The control thread is busy meanwhile (seconds for a full
  * table); the workers forward on with the old tables until published.
  */
 static int
@@ -687,17 +687,17 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 		group = 0;
 		if (rc.n_via > 1) {
 			ret = load_group_hold(v, &rc, &group, e, sizeof(e));
-			if (ret == 0)
-				ret = held_push(rc.addr.family == AF_INET6 ? &held6 : &held, group);
-			if (ret == -ENOMEM) {
+			if (ret != 0) {
+				snprintf(err, errlen, "%s line %u: %s", cmd->path, lineno, e);
+				ret = -EINVAL;    /* not "out of memory" below */
+				break;
+			}
+			ret = held_push(rc.addr.family == AF_INET6 ? &held6 : &held, group);
+			if (ret != 0) {
 				if (rc.addr.family == AF_INET6)
 					pg_fib6_group_release(v->fib6, group);
 				else
 					pg_fib_group_release(v->fib, group);
-				break;
-			}
-			if (ret != 0) {
-				snprintf(err, errlen, "%s line %u: %s", cmd->path, lineno, e);
 				break;
 			}
 		}
