@@ -402,6 +402,55 @@ table_err(int ret, const char *e, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * The IPv4 gateways of an ECMP command. An IPv4 next hop is found by its
+ * connected subnet, so a gateway's `port NAME` only restates that: one
+ * that agrees is harmless, one that contradicts it is an error (as for a
+ * single `via GW port NAME`). 0, or -EINVAL with @p err set.
+ */
+static int
+cmd_gws4(const struct pg_ctl_view *v, const struct pg_cmd *cmd, uint32_t *gws, char *err,
+	 size_t errlen)
+{
+	char a[20];
+	unsigned int k;
+
+	for (k = 0; k < cmd->n_via; k++) {
+		const int p = port_named(v, cmd->via_port[k], err, errlen);
+		const int subnet = pg_fib_port_of(v->fib, cmd->vias[k].v4);
+
+		if (p == -2)
+			return -EINVAL;
+		if (p >= 0 && subnet >= 0 && p != subnet) {
+			snprintf(err, errlen, "via %s port %s: not in the subnet of that port (%s's)",
+				 pg_conf_ip4_str(cmd->vias[k].v4, a, sizeof(a)), cmd->via_port[k],
+				 v->ports->port[subnet].name);
+			return -EINVAL;
+		}
+		gws[k] = cmd->vias[k].v4;
+	}
+	return 0;
+}
+
+/* The IPv6 gateways of an ECMP command: a link-local one names its port. */
+static int
+cmd_gws6(const struct pg_ctl_view *v, const struct pg_cmd *cmd, struct pg_fib6_gw *gws,
+	 char *err, size_t errlen)
+{
+	unsigned int k;
+
+	for (k = 0; k < cmd->n_via; k++) {
+		const int p = port_named(v, cmd->via_port[k], err, errlen);
+
+		if (p == -2)
+			return -EINVAL;
+		memcpy(gws[k].ip, cmd->vias[k].v6, 16);
+		gws[k].port = (int16_t)p;
+		gws[k].weight = cmd->weight[k];
+	}
+	return 0;
+}
+
 static int
 h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t errlen,
 	    void *arg)
@@ -414,17 +463,9 @@ h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 		return -EINVAL;
 	if (cmd->addr.family == AF_INET6 && cmd->n_via > 1) {
 		struct pg_fib6_gw gws[PG_CMD_MAX_VIA];
-		unsigned int k;
 
-		for (k = 0; k < cmd->n_via; k++) {
-			const int p = port_named(v, cmd->via_port[k], err, errlen);
-
-			if (p == -2)
-				return -EINVAL;
-			memcpy(gws[k].ip, cmd->vias[k].v6, 16);
-			gws[k].port = (int16_t)p;
-			gws[k].weight = cmd->weight[k];
-		}
+		if (cmd_gws6(v, cmd, gws, err, errlen) != 0)
+			return -EINVAL;
 		ret = pg_fib6_route_add_multi(v->fib6, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v6,
 					      cmd->prefix_len, gws, cmd->n_via, e);
 	} else if (cmd->addr.family == AF_INET6) {
@@ -433,10 +474,9 @@ h_route_add(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t err
 					       port, e);
 	} else if (cmd->n_via > 1) {
 		uint32_t gws[PG_CMD_MAX_VIA];
-		unsigned int k;
 
-		for (k = 0; k < cmd->n_via; k++)
-			gws[k] = cmd->vias[k].v4;
+		if (cmd_gws4(v, cmd, gws, err, errlen) != 0)
+			return -EINVAL;
 		ret = pg_fib_route_add_multi(v->fib, PG_ROUTE_ORIGIN_STATIC, cmd->addr.v4,
 					     cmd->prefix_len, gws, cmd->weight, cmd->n_via, e);
 	} else {
@@ -529,13 +569,66 @@ room_for_one(void **arr, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
+/* The route values route load holds for its ECMP lines until the bulk
+ * change has taken its own references. */
+struct held_values {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int
+held_push(struct held_values *h, uint32_t value)
+{
+	if (room_for_one((void **)&h->v, &h->cap, h->n, sizeof(*h->v)) != 0)
+		return -ENOMEM;
+	h->v[h->n++] = value;
+	return 0;
+}
+
+/* The route value of ECMP line @p rc (several `via`, weights, ports as
+ * `route add` takes them), held: *@p value, or an error in @p e. The
+ * table's groups keep the buckets of the route it replaces where they can. */
+static int
+load_group_hold(const struct pg_ctl_view *v, const struct pg_cmd *rc, uint32_t *value,
+		char *e, size_t elen)
+{
+	char te[PG_CONF_ERR_LEN];
+	int ret;
+
+	if (rc->addr.family == AF_INET6) {
+		struct pg_fib6_gw gws[PG_CMD_MAX_VIA];
+
+		if (cmd_gws6(v, rc, gws, e, elen) != 0)
+			return -EINVAL;
+		ret = pg_fib6_group_hold(v->fib6, gws, rc->n_via,
+					 pg_fib6_route_seed(v->fib6, PG_ROUTE_ORIGIN_STATIC,
+							    rc->addr.v6, rc->prefix_len),
+					 value, te);
+	} else {
+		uint32_t gws[PG_CMD_MAX_VIA];
+
+		if (cmd_gws4(v, rc, gws, e, elen) != 0)
+			return -EINVAL;
+		ret = pg_fib_group_hold(v->fib, gws, rc->weight, rc->n_via,
+					pg_fib_route_seed(v->fib, PG_ROUTE_ORIGIN_STATIC,
+							  rc->addr.v4, rc->prefix_len),
+					value, te);
+	}
+	if (ret != 0)
+		snprintf(e, elen, "%s", te);
+	return ret;
+}
+
 /*
  * route load FILE: one `route add` argument list per line ("PREFIX via GW
- * [port NAME]" or "PREFIX port NAME"; '#' comments, blank lines), loaded
- * as ONE change per family: every line or none. A file with both
- * families is checked whole (every line of both) before the IPv4 part goes
- * in; only a full IPv6 table can then refuse the IPv6 part, which the
- * error says. The control thread is busy meanwhile (seconds for a full
+ * [port NAME]", "PREFIX port NAME", or ECMP: "PREFIX via GW [port NAME]
+ * [weight N] via GW2 ..."; '#' comments, blank lines), loaded as ONE
+ * change per family: every line or none. An ECMP line's group is held
+ * while the file is read and given back after the change (the routes hold
+ * their own references; after a refusal nothing names it and it goes). A
+ * file with both families is checked whole (every line of both) before the
+ * IPv4 part goes in; only a full IPv6 table can then refuse the IPv6 part,
+ * which the error says. The control thread is busy meanwhile (seconds for a full
  * table); the workers forward on with the old tables until published.
  */
 static int
@@ -547,8 +640,11 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 	struct pg_fib6_route_spec *specs6 = NULL;
 	size_t cap = 0, n = 0, cap6 = 0, n6 = 0, len = 0;
 	char *line = NULL, e[PG_CONF_ERR_LEN];
+	struct held_values held = { 0 }, held6 = { 0 };
 	unsigned int lineno = 0;
+	uint32_t group;
 	struct pg_cmd rc;
+	size_t i;
 	struct stat st;
 	double t0 = pg_now_s();
 	FILE *f;
@@ -588,11 +684,22 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 			ret = -EINVAL;
 			break;
 		}
+		group = 0;
 		if (rc.n_via > 1) {
-			snprintf(err, errlen, "%s line %u: several via (ECMP): use route add",
-				 cmd->path, lineno);
-			ret = -EINVAL;
-			break;
+			ret = load_group_hold(v, &rc, &group, e, sizeof(e));
+			if (ret != 0) {
+				snprintf(err, errlen, "%s line %u: %s", cmd->path, lineno, e);
+				ret = -EINVAL;    /* not "out of memory" below */
+				break;
+			}
+			ret = held_push(rc.addr.family == AF_INET6 ? &held6 : &held, group);
+			if (ret != 0) {
+				if (rc.addr.family == AF_INET6)
+					pg_fib6_group_release(v->fib6, group);
+				else
+					pg_fib_group_release(v->fib, group);
+				break;
+			}
 		}
 		if (rc.addr.family == AF_INET6) {
 			struct pg_fib6_route_spec *s6;
@@ -608,6 +715,7 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 			s6->has_gw = rc.has_via;
 			memcpy(s6->gw, rc.via.v6, 16);
 			s6->port = (int16_t)port;
+			s6->group = group;
 			s6->line = lineno;
 			ret = pg_fib6_route_check(v->fib6, s6, e);
 			if (ret != 0) {
@@ -623,7 +731,7 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 		specs[n].prefix = rc.addr.v4;
 		specs[n].len = rc.prefix_len;
 		specs[n].gw = rc.has_via ? rc.via.v4 : 0;
-		specs[n].group = 0;
+		specs[n].group = group;
 		specs[n].port = (int16_t)port;
 		specs[n].line = lineno;
 		n++;
@@ -644,6 +752,12 @@ h_route_load(const struct pg_cmd *cmd, struct pg_json *out, char *err, size_t er
 			snprintf(err, errlen, "%s %s%s", cmd->path, e,
 				 n > 0 ? " (the file's IPv4 routes are in)" : "");
 	}
+	for (i = 0; i < held.n; i++)
+		pg_fib_group_release(v->fib, held.v[i]);
+	for (i = 0; i < held6.n; i++)
+		pg_fib6_group_release(v->fib6, held6.v[i]);
+	free(held.v);
+	free(held6.v);
 	free(specs);
 	free(specs6);
 	if (ret != 0)

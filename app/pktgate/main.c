@@ -144,7 +144,7 @@ setup_error_code(int ret)
 }
 
 /* Table room: the defaults (pg_fib.h), plus FRR's share if one is set, and
- * the tbl8 groups of limits: (0: the defaults). Each route costs both
+ * the tbl8 and ECMP groups of limits: (0: the defaults). Each route costs both
  * copies: no more than asked for (tests run in 256 MB). */
 static const struct pg_fib_limits *
 fib_limits(const struct pg_conf *conf, struct pg_fib_limits *lim)
@@ -156,6 +156,8 @@ fib_limits(const struct pg_conf *conf, struct pg_fib_limits *lim)
 		lim->max_routes = RTE_MAX(2 * cand, 65536u) + conf->fpm.max_routes;
 	lim->max_tbl8 = conf->limits.ipv4_tbl8_groups;
 	lim->tbl8_limit = conf->limits.ipv4_tbl8_groups_max;
+	lim->max_groups = conf->limits.ipv4_ecmp_groups;
+	lim->max_group_members = conf->limits.ipv4_ecmp_group_members;
 	return lim;
 }
 

@@ -204,6 +204,14 @@ static const cyaml_schema_field_t limits_fields[] = {
 			struct pg_conf_raw_limits, ipv4_tbl8_groups, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("ipv4_tbl8_groups_max", OPT,
 			struct pg_conf_raw_limits, ipv4_tbl8_groups_max, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ipv4_ecmp_groups", OPT,
+			struct pg_conf_raw_limits, ipv4_ecmp_groups, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ipv4_ecmp_group_members", OPT,
+			struct pg_conf_raw_limits, ipv4_ecmp_group_members, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ipv6_ecmp_groups", OPT,
+			struct pg_conf_raw_limits, ipv6_ecmp_groups, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ipv6_ecmp_group_members", OPT,
+			struct pg_conf_raw_limits, ipv6_ecmp_group_members, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 

@@ -115,6 +115,10 @@ struct pg_conf_raw_punt {
 struct pg_conf_raw_limits {
 	char *ipv4_tbl8_groups;       /* optional */
 	char *ipv4_tbl8_groups_max;   /* optional */
+	char *ipv4_ecmp_groups;       /* optional */
+	char *ipv4_ecmp_group_members; /* optional */
+	char *ipv6_ecmp_groups;       /* optional */
+	char *ipv6_ecmp_group_members; /* optional */
 };
 
 struct pg_conf_raw {

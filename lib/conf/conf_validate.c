@@ -1746,28 +1746,45 @@ build_punt(const struct pg_conf_raw_punt *r, struct pg_conf *conf, char *err)
 	return 0;
 }
 
+/* One optional count of limits: (absent: 0, the table's default). */
+static int
+limit_uint(const char *path, const char *s, unsigned long min, unsigned long max,
+	   unsigned int *out, char *err)
+{
+	unsigned long v;
+
+	if (s == NULL)
+		return 0;
+	if (check_uint(path, s, min, max, &v, err) < 0)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
 /* limits: table room set up front; absent keys stay 0 (pktgate sizes). */
 static int
 build_limits(const struct pg_conf_raw_limits *r, struct pg_conf *conf, char *err)
 {
 	struct pg_conf_limits *l = &conf->limits;
-	unsigned long v;
 
 	memset(l, 0, sizeof(*l));
 	if (r == NULL)
 		return 0;
-	if (r->ipv4_tbl8_groups != NULL) {
-		if (check_uint("limits.ipv4_tbl8_groups", r->ipv4_tbl8_groups, PG_CONF_MIN_TBL8,
-			       PG_CONF_MAX_TBL8, &v, err) < 0)
-			return -1;
-		l->ipv4_tbl8_groups = (unsigned int)v;
-	}
-	if (r->ipv4_tbl8_groups_max != NULL) {
-		if (check_uint("limits.ipv4_tbl8_groups_max", r->ipv4_tbl8_groups_max,
-			       PG_CONF_MIN_TBL8, PG_CONF_MAX_TBL8, &v, err) < 0)
-			return -1;
-		l->ipv4_tbl8_groups_max = (unsigned int)v;
-	}
+	if (limit_uint("limits.ipv4_tbl8_groups", r->ipv4_tbl8_groups, PG_CONF_MIN_TBL8,
+		       PG_CONF_MAX_TBL8, &l->ipv4_tbl8_groups, err) < 0 ||
+	    limit_uint("limits.ipv4_tbl8_groups_max", r->ipv4_tbl8_groups_max,
+		       PG_CONF_MIN_TBL8, PG_CONF_MAX_TBL8, &l->ipv4_tbl8_groups_max, err) < 0 ||
+	    limit_uint("limits.ipv4_ecmp_groups", r->ipv4_ecmp_groups, 1,
+		       PG_CONF_MAX_ECMP_GROUPS, &l->ipv4_ecmp_groups, err) < 0 ||
+	    limit_uint("limits.ipv4_ecmp_group_members", r->ipv4_ecmp_group_members,
+		       PG_CONF_MIN_ECMP_MEMBERS, PG_CONF_MAX_ECMP_MEMBERS,
+		       &l->ipv4_ecmp_group_members, err) < 0 ||
+	    limit_uint("limits.ipv6_ecmp_groups", r->ipv6_ecmp_groups, 1,
+		       PG_CONF_MAX_ECMP_GROUPS, &l->ipv6_ecmp_groups, err) < 0 ||
+	    limit_uint("limits.ipv6_ecmp_group_members", r->ipv6_ecmp_group_members,
+		       PG_CONF_MIN_ECMP_MEMBERS, PG_CONF_MAX_ECMP_MEMBERS,
+		       &l->ipv6_ecmp_group_members, err) < 0)
+		return -1;
 	if (l->ipv4_tbl8_groups_max != 0 && l->ipv4_tbl8_groups > l->ipv4_tbl8_groups_max) {
 		pg_conf_set_err(err, "limits.ipv4_tbl8_groups_max: %u is below "
 				"limits.ipv4_tbl8_groups %u", l->ipv4_tbl8_groups_max,

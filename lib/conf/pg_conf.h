@@ -55,6 +55,12 @@ enum pg_conf_mirror_backend {
  * groups in 64s. */
 #define PG_CONF_MIN_TBL8 64
 #define PG_CONF_MAX_TBL8 (1u << 24)
+/* limits.ipv{4,6}_ecmp_*: each group takes one of a table's next hops
+ * (2-byte indexes, 32767 at most); a group has 2 gateways at least and
+ * PG_FIB_GROUP_MAX_MEMBERS at most. */
+#define PG_CONF_MAX_ECMP_GROUPS 32767
+#define PG_CONF_MIN_ECMP_MEMBERS 2
+#define PG_CONF_MAX_ECMP_MEMBERS 32
 #define PG_CONF_MIN_PUNT_RING 4
 
 struct pg_conf_port {
@@ -220,6 +226,12 @@ struct pg_conf_limits {
 	unsigned int ipv4_tbl8_groups;
 	/** what the copies may grow to when changes need more groups */
 	unsigned int ipv4_tbl8_groups_max;
+	/** ECMP next-hop groups of the IPv4 / IPv6 table and gateways per
+	 * group (pg_fib_limits.max_groups / max_group_members) */
+	unsigned int ipv4_ecmp_groups;
+	unsigned int ipv4_ecmp_group_members;
+	unsigned int ipv6_ecmp_groups;
+	unsigned int ipv6_ecmp_group_members;
 };
 
 struct pg_conf {

@@ -451,13 +451,11 @@ default_follow(struct pg_fib *fib, struct txn *t, uint32_t nh)
 	txn_push(t, &op);
 }
 
-static void group_free(struct pg_fib *fib, uint32_t nh);
-
 static void
 ref_drop(struct pg_fib *fib, uint32_t nh)
 {
 	if (fib->nh_ref[nh] == 1 && fib->ctl_nh[nh].type == PG_NH_GROUP)
-		group_free(fib, nh);
+		pg_nhgroups_put(&fib->groups, nh);
 	if (--fib->nh_ref[nh] == 0 && nh >= PG_NH_IDX_PORTS + 2 * fib->n_ports &&
 	    !fib->nh_neigh[nh]) {
 		/* A gateway nobody uses: its index is free again. The copies
@@ -1363,34 +1361,6 @@ owner_nh_new(void *table, const struct pg_nexthop *e)
 	return nh_new_held(table, e, 0);
 }
 
-/* The table's side of its groups (pg_nhgroup.h), once ctl_nh exists. */
-static void
-owner_init(struct pg_fib *fib)
-{
-	fib->groups.owner.table = fib;
-	fib->groups.owner.ctl_nh = fib->ctl_nh;
-	fib->groups.owner.nh_ref = fib->nh_ref;
-	fib->groups.owner.ref_drop = owner_ref_drop;
-	fib->groups.owner.nh_new = owner_nh_new;
-}
-
-/* The last route of group next hop @p nh went: its members' references go
- * and its index is free. */
-static void
-group_free(struct pg_fib *fib, uint32_t nh)
-{
-	pg_nhgroups_put(&fib->groups, nh);
-}
-
-/* The route value for member set @p s (pg_nhgroups_hold()), seeded from
- * route value @p seed. Under the lock. */
-static int
-group_of_held(struct pg_fib *fib, struct pg_nhgroup_set *s, uint32_t seed,
-	      uint32_t *value)
-{
-	return pg_nhgroups_hold(&fib->groups, s, seed, value);
-}
-
 int
 pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, const uint16_t *weights,
 		  unsigned int n, uint32_t seed, uint32_t *value, char err[PG_CONF_ERR_LEN])
@@ -1431,7 +1401,7 @@ pg_fib_group_hold(struct pg_fib *fib, const uint32_t *gws, const uint16_t *weigh
 			fib->nh_ref[idx]++;
 		set.nh[i] = (uint32_t)idx;
 	}
-	ret = group_of_held(fib, &set, seed, value);
+	ret = pg_nhgroups_hold(&fib->groups, &set, seed, value);
 	pthread_mutex_unlock(&fib->lock);
 	if (ret != 0)
 		snprintf(err, PG_CONF_ERR_LEN, "next-hop group table full (max_groups %u)",
@@ -1806,20 +1776,22 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	fib->n_ports = conf->n_ports;
 	memcpy(fib->ports, ports, conf->n_ports * sizeof(*ports));
 
-	fib->nh_cap = limits->max_nexthops ? limits->max_nexthops : DEFAULT_MAX_NEXTHOPS;
-	if (fib->nh_cap < first_dynamic_nh(fib) + conf->n_neighbors + conf->n_routes &&
-	    limits->max_nexthops == 0)
-		fib->nh_cap = RTE_MIN(first_dynamic_nh(fib) + conf->n_neighbors +
-				      conf->n_routes, MAX_NEXTHOPS);
+	max_groups = limits->max_groups ? limits->max_groups : DEFAULT_MAX_GROUPS;
+	max_members = limits->max_group_members ? limits->max_group_members :
+		      DEFAULT_MAX_GROUP_MEMBERS;
+	fib->nh_cap = limits->max_nexthops;
+	if (fib->nh_cap == 0) {
+		cand = RTE_MAX(first_dynamic_nh(fib) + conf->n_neighbors + conf->n_routes,
+			       DEFAULT_MAX_NEXTHOPS);
+		cand = pg_nhgroups_nh_room(cand, max_groups, DEFAULT_MAX_GROUPS);
+		fib->nh_cap = RTE_MIN(cand, MAX_NEXTHOPS);
+	}
 	if (fib->nh_cap > MAX_NEXTHOPS) {
 		snprintf(err, PG_CONF_ERR_LEN, "fib.max_nexthops %u: at most %u",
 			 fib->nh_cap, MAX_NEXTHOPS);
 		pg_fib_free(fib);
 		return NULL;
 	}
-	max_groups = limits->max_groups ? limits->max_groups : DEFAULT_MAX_GROUPS;
-	max_members = limits->max_group_members ? limits->max_group_members :
-		      DEFAULT_MAX_GROUP_MEMBERS;
 	if (max_groups > MAX_GROUPS || max_members > PG_FIB_GROUP_MAX_MEMBERS) {
 		snprintf(err, PG_CONF_ERR_LEN,
 			 "fib.max_groups %u / max_group_members %u: at most %u / %u",
@@ -1850,7 +1822,8 @@ pg_fib_create(const struct pg_conf *conf, const struct pg_fib_port *ports,
 	if (fib->ctl_nh == NULL || fib->nh_ip == NULL || fib->nh_ref == NULL ||
 	    fib->nh_neigh == NULL || fib->routes == NULL || fib->shadow == NULL)
 		goto nomem;
-	owner_init(fib);
+	pg_nhgroups_bind(&fib->groups, fib, fib->ctl_nh, fib->nh_ref, owner_ref_drop,
+			 owner_nh_new);
 
 	nh_fill(&fib->ctl_nh[PG_NH_IDX_NO_ROUTE], fib, PG_NH_NO_ROUTE, 0, NULL);
 	for (i = 0; i < conf->n_ports; i++) {

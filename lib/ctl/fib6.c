@@ -35,7 +35,8 @@ RTE_LOG_REGISTER_SUFFIX(pg_fib6_logtype, fib6, INFO);
 #define NH_LOCAL(port) (PG_NH_IDX_PORTS + 2u * (port))
 #define NH_UNRESOLVED(port) (PG_NH_IDX_PORTS + 2u * (port) + 1u)
 #define DEFAULT_MAX_NEXTHOPS 4096u
-/* ECMP groups: the IPv4 table's defaults (pg_fib_limits). */
+/* ECMP groups: the IPv4 table's defaults (pg_fib_limits); config
+ * limits.ipv6_ecmp_groups / ipv6_ecmp_group_members set others. */
 #define DEFAULT_MAX_GROUPS 1024u
 #define DEFAULT_MAX_GROUP_MEMBERS 16u
 #define MAX_NEXTHOPS_2B 32767u
@@ -292,13 +293,11 @@ nh_release(struct pg_fib6 *fib, uint32_t nh)
 		fib->n_nh--;
 }
 
-static void group_free(struct pg_fib6 *fib, uint32_t nh);
-
 static void
 ref_drop(struct pg_fib6 *fib, uint32_t nh)
 {
 	if (fib->nh_ref[nh] == 1 && fib->ctl_nh[nh].type == PG_NH_GROUP)
-		group_free(fib, nh);
+		pg_nhgroups_put(&fib->groups, nh);
 	fib->nh_ref[nh]--;
 	nh_release(fib, nh);
 }
@@ -381,37 +380,6 @@ static int
 owner_nh_new(void *table, const struct pg_nexthop *e)
 {
 	return nh_new_held(table, e, zero16);
-}
-
-/* The table's side of its groups (pg_nhgroup.h), once ctl_nh exists. */
-static void
-owner_init(struct pg_fib6 *fib)
-{
-	fib->groups.owner.table = fib;
-	fib->groups.owner.ctl_nh = fib->ctl_nh;
-	fib->groups.owner.nh_ref = fib->nh_ref;
-	fib->groups.owner.ref_drop = owner_ref_drop;
-	fib->groups.owner.nh_new = owner_nh_new;
-}
-
-static void
-group_free(struct pg_fib6 *fib, uint32_t nh)
-{
-	pg_nhgroups_put(&fib->groups, nh);
-}
-
-/* The route value of member set @p s (one reference held on each member),
- * seeded from route value @p seed (pg_nhgroups_hold()). */
-static int
-group_of_held(struct pg_fib6 *fib, struct pg_nhgroup_set *s, uint32_t seed,
-	      uint32_t *value)
-{
-	int ret;
-
-	pthread_mutex_lock(&fib->lock);
-	ret = pg_nhgroups_hold(&fib->groups, s, seed, value);
-	pthread_mutex_unlock(&fib->lock);
-	return ret;
 }
 
 const struct pg_fib_group *
@@ -1010,7 +978,9 @@ pg_fib6_group_hold(struct pg_fib6 *fib, const struct pg_fib6_gw *gws, unsigned i
 		snprintf(err, PG_CONF_ERR_LEN, "next-hop table full (%u)", fib->nh_cap);
 		return -ENOSPC;
 	}
-	ret = group_of_held(fib, &set, seed, value);
+	pthread_mutex_lock(&fib->lock);
+	ret = pg_nhgroups_hold(&fib->groups, &set, seed, value);
+	pthread_mutex_unlock(&fib->lock);
 	if (ret != 0)
 		snprintf(err, PG_CONF_ERR_LEN, "next-hop group table full (max_groups %u)",
 			 fib->groups.max_groups);
@@ -1383,17 +1353,23 @@ struct pg_fib6 *
 pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 	       int socket, char err[PG_CONF_ERR_LEN])
 {
+	uint32_t cand, i, j, max_groups, max_members;
 	struct pg_fib6 *fib;
-	uint32_t cand, i, j;
 
 	fib = calloc(1, sizeof(*fib));
 	if (fib == NULL)
 		goto nomem;
 	pthread_mutex_init(&fib->lock, NULL);
 	fib->n_ports = conf->n_ports;
-	cand = first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6;
-	fib->nh_cap = cand < DEFAULT_MAX_NEXTHOPS ? DEFAULT_MAX_NEXTHOPS :
-		      RTE_MIN(cand, MAX_NEXTHOPS_2B);
+	/* limits.ipv6_ecmp_* (checked by lib/conf; 0: the defaults). */
+	max_groups = conf->limits.ipv6_ecmp_groups ? conf->limits.ipv6_ecmp_groups :
+		     DEFAULT_MAX_GROUPS;
+	max_members = conf->limits.ipv6_ecmp_group_members ?
+		      conf->limits.ipv6_ecmp_group_members : DEFAULT_MAX_GROUP_MEMBERS;
+	cand = RTE_MAX(first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6,
+		       DEFAULT_MAX_NEXTHOPS);
+	cand = pg_nhgroups_nh_room(cand, max_groups, DEFAULT_MAX_GROUPS);
+	fib->nh_cap = RTE_MIN(cand, MAX_NEXTHOPS_2B);
 	/* global + link-local + connected per port, one per neighbor and route */
 	cand = 3 * conf->n_ports + conf->n_neighbors6 + conf->n_routes6;
 	fib->max_routes = RTE_MAX(2 * cand, MIN_MAX_ROUTES);
@@ -1406,11 +1382,11 @@ pg_fib6_create(const struct pg_conf *conf, const struct rte_ether_addr *macs,
 	fib->shadow = malloc(fib->max_routes * sizeof(*fib->shadow));
 	if (fib->ctl_nh == NULL || fib->nh_ip == NULL || fib->nh_ref == NULL ||
 	    fib->nh_neigh == NULL || fib->routes == NULL || fib->shadow == NULL ||
-	    pg_nhgroups_init(&fib->groups, DEFAULT_MAX_GROUPS, DEFAULT_MAX_GROUP_MEMBERS,
-			     socket) != 0 ||
+	    pg_nhgroups_init(&fib->groups, max_groups, max_members, socket) != 0 ||
 	    first_dynamic_nh(fib) + conf->n_neighbors6 + conf->n_routes6 > fib->nh_cap)
 		goto nomem;
-	owner_init(fib);
+	pg_nhgroups_bind(&fib->groups, fib, fib->ctl_nh, fib->nh_ref, owner_ref_drop,
+			 owner_nh_new);
 
 	for (i = 0; i < conf->n_ports; i++) {
 		const struct pg_conf_port *p = &conf->ports[i];

@@ -20,6 +20,11 @@
 #include "pg_fib.h"
 #include "pg_nhgroup.h"
 
+static_assert(PG_CONF_MAX_ECMP_MEMBERS == PG_FIB_GROUP_MAX_MEMBERS,
+	      "limits.ipv*_ecmp_group_members' range is the group's");
+static_assert(PG_CONF_MAX_ECMP_GROUPS <= UINT16_MAX / 2,
+	      "a group's index fits a 2-byte next-hop entry");
+
 int
 pg_nhgroups_init(struct pg_nhgroups *t, uint32_t max_groups, uint32_t max_members,
 		 int socket)
@@ -38,6 +43,18 @@ pg_nhgroups_init(struct pg_nhgroups *t, uint32_t max_groups, uint32_t max_member
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+void
+pg_nhgroups_bind(struct pg_nhgroups *t, void *table, const struct pg_nexthop *ctl_nh,
+		 uint32_t *nh_ref, void (*ref_drop)(void *table, uint32_t nh),
+		 int (*nh_new)(void *table, const struct pg_nexthop *e))
+{
+	t->owner.table = table;
+	t->owner.ctl_nh = ctl_nh;
+	t->owner.nh_ref = nh_ref;
+	t->owner.ref_drop = ref_drop;
+	t->owner.nh_new = nh_new;
 }
 
 void

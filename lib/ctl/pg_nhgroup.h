@@ -81,9 +81,15 @@ struct pg_nhgroups {
 	uint32_t max_groups;
 	uint32_t max_members;
 	uint32_t n_groups;              /**< in use */
-	/** Set by the owner after pg_nhgroups_init(). */
+	/** Set by the owner after pg_nhgroups_init() (pg_nhgroups_bind()). */
 	struct pg_nhgroup_owner owner;
 };
+
+/** The owning table's side of @p t, once its next-hop arrays exist:
+ * @p table is passed back to @p ref_drop and @p nh_new. */
+void pg_nhgroups_bind(struct pg_nhgroups *t, void *table, const struct pg_nexthop *ctl_nh,
+		      uint32_t *nh_ref, void (*ref_drop)(void *table, uint32_t nh),
+		      int (*nh_new)(void *table, const struct pg_nexthop *e));
 
 /** A member set being built: next-hop indexes and weights. */
 struct pg_nhgroup_set {
@@ -130,6 +136,15 @@ const struct pg_fib_group *pg_nhgroups_of(const struct pg_nhgroups *t, uint32_t 
 int pg_nhgroups_init(struct pg_nhgroups *t, uint32_t max_groups, uint32_t max_members,
 		     int socket);
 void pg_nhgroups_fini(struct pg_nhgroups *t);
+
+/** Next hops for a table of @p nh next hops when it has @p max_groups
+ * groups rather than @p default_groups: each group takes one, so groups
+ * beyond the default get room of their own. */
+static inline uint32_t
+pg_nhgroups_nh_room(uint32_t nh, uint32_t max_groups, uint32_t default_groups)
+{
+	return max_groups > default_groups ? nh + (max_groups - default_groups) : nh;
+}
 
 /** Counters of one worker slot, as workers index them. */
 static inline uint32_t

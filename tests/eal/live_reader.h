@@ -7,7 +7,9 @@
  * reader looks up an address in the copy it holds, holds it a while as a
  * burst does, and checks that the copy did not change under it and that
  * the answer is that of a change that had not been superseded before the
- * lookup (never stale, never torn).
+ * lookup (never stale, never torn). live_reader_run() / live_reader_run6()
+ * set it all up for a table and a change function; live_reader_start() /
+ * live_reader_stop() serve readers of their own (test_fib_live.c's growth).
  */
 #ifndef PG_TEST_LIVE_READER_H
 #define PG_TEST_LIVE_READER_H
@@ -23,7 +25,13 @@
 #include <rte_lcore.h>
 #include <rte_pause.h>
 
+#include <rte_fib.h>
+#include <rte_fib6.h>
+
 #include "pg_fib.h"
+#include "pg_fib6.h"
+#include "pg_fib_lookup.h"
+#include "pg_nhgroup.h"
 #include "pg_rcu.h"
 
 #define N_GW 50
@@ -107,31 +115,176 @@ live_reader_main(void *arg)
 	return 0;
 }
 
-/* 2000 changes while the reader runs on the next lcore; nothing bad seen. */
-static inline void
-live_reader_run(struct live_reader_ops *ops)
+/* Fresh state, a QSBR variable the table waits on (@p set_rcu), and @p fn
+ * started on the next lcore: the lcore, for live_reader_stop(). */
+static inline unsigned int
+live_reader_start(lcore_function_t *fn, void *arg, void (*set_rcu)(struct rte_rcu_qsbr *rcu))
 {
 	const unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
-	uint64_t k;
 
 	ck_assert_uint_lt(lcore, RTE_MAX_LCORE);
 	live_rcu = pg_rcu_create(1, SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(live_rcu);
-	ops->set_rcu(live_rcu);
+	set_rcu(live_rcu);
 	live_generation = 0;
 	live_stop = 0;
 	live_checks = live_bad = 0;
-	ck_assert_int_eq(rte_eal_remote_launch(live_reader_main, ops, lcore), 0);
-	for (k = 1; k <= 2000; k++) {
-		ck_assert_int_eq(ops->change(k), 0);
-		__atomic_store_n(&live_generation, k, __ATOMIC_RELEASE);
-	}
+	ck_assert_int_eq(rte_eal_remote_launch(fn, arg, lcore), 0);
+	return lcore;
+}
+
+/* Stop the reader, wait for it, take the table's QSBR variable back. The
+ * caller checks live_checks / live_bad (after its own checks). */
+static inline void
+live_reader_stop(unsigned int lcore, void (*set_rcu)(struct rte_rcu_qsbr *rcu))
+{
 	__atomic_store_n(&live_stop, 1, __ATOMIC_RELEASE);
 	rte_eal_wait_lcore(lcore);
-	ops->set_rcu(NULL);
+	set_rcu(NULL);
 	pg_rcu_free(live_rcu);
+}
+
+/* The reader saw something and saw nothing bad. */
+static inline void
+live_reader_check(void)
+{
 	ck_assert_uint_gt(live_checks, 0);
 	ck_assert_uint_eq(live_bad, 0);
+}
+
+/* 2000 changes while the reader runs on the next lcore; nothing bad seen. */
+static inline void
+live_reader_ops_run(struct live_reader_ops *ops)
+{
+	const unsigned int lcore = live_reader_start(live_reader_main, ops, ops->set_rcu);
+	uint64_t k;
+
+	for (k = 1; k <= 2000; k++) {
+		const int ret = ops->change(k);
+
+		if (ret != 0) {
+			live_reader_stop(lcore, ops->set_rcu);
+			ck_abort_msg("change %lu: %d", (unsigned long)k, ret);
+		}
+		__atomic_store_n(&live_generation, k, __ATOMIC_RELEASE);
+	}
+	live_reader_stop(lcore, ops->set_rcu);
+	live_reader_check();
+}
+
+/* ---- the two tables as the reader sees them ------------------------------ */
+
+/* Set before the reader starts; read by it. */
+static struct pg_fib *live_fib4;
+static uint32_t live_dst4;
+static struct pg_fib6 *live_fib6;
+static uint8_t live_dst6[16];
+
+/* A flow's bucket when the answer is a group: the member fwd would take. */
+#define LIVE_FLOW_HASH 0x12345678u
+
+static inline const void *
+live_active4(void)
+{
+	return pg_fib_active(live_fib4);
+}
+
+/* The DPDK lookup, which the inline one (workers') must agree with: a
+ * disagreement is an index past nh_cap, which the reader counts as bad. */
+static inline uint64_t
+live_lookup4(const void *side)
+{
+	const struct pg_fib_side *s = side;
+	uint32_t ip = live_dst4;
+	uint64_t nh, inl;
+
+	rte_fib_lookup_bulk(s->v4, &ip, &nh, 1);
+	pg_fib_lookup4(s, &ip, &inl, 1);
+	return inl == nh ? nh : UINT64_MAX;
+}
+
+/* Next hop @p idx of a copy (@p nh, @p grp), through the group's bucket
+ * for LIVE_FLOW_HASH as fwd goes (pg_nhgroup_member() without the
+ * counter); an index past @p cap reads as no route. */
+static inline const struct pg_nexthop *
+live_follow(const struct pg_nexthop *nh, const struct pg_nh_group *grp, uint64_t idx,
+	    uint32_t cap)
+{
+	const struct pg_nexthop *h = &nh[idx < cap ? idx : PG_NH_IDX_NO_ROUTE];
+
+	if (h->type != PG_NH_GROUP)
+		return h;
+	return &nh[grp[pg_nexthop_group(h)].nh[pg_fib_group_bucket(LIVE_FLOW_HASH)]];
+}
+
+static inline const struct pg_nexthop *
+live_nh4(const void *side, uint64_t idx)
+{
+	const struct pg_fib_side *s = side;
+
+	return live_follow(s->nh, s->grp, idx, live_fib4->nh_cap);
+}
+
+static inline void
+live_set_rcu4(struct rte_rcu_qsbr *rcu)
+{
+	pg_fib_set_rcu(live_fib4, rcu);
+}
+
+static inline const void *
+live_active6(void)
+{
+	return pg_fib6_active(live_fib6);
+}
+
+static inline uint64_t
+live_lookup6(const void *side)
+{
+	uint8_t a[1][16];
+	uint64_t nh;
+
+	memcpy(a[0], live_dst6, 16);
+	rte_fib6_lookup_bulk(((const struct pg_fib6_side *)side)->v6, a, &nh, 1);
+	return nh;
+}
+
+static inline const struct pg_nexthop *
+live_nh6(const void *side, uint64_t idx)
+{
+	const struct pg_fib6_side *s = side;
+
+	return live_follow(s->nh, s->grp, idx, live_fib6->nh_cap);
+}
+
+static inline void
+live_set_rcu6(struct rte_rcu_qsbr *rcu)
+{
+	pg_fib6_set_rcu(live_fib6, rcu);
+}
+
+/* 2000 calls of @p change (k = 1..2000) on IPv4 table @p table while a reader
+ * on the next lcore looks up @p dst: never stale, never torn. */
+static inline void
+live_reader_run(struct pg_fib *table, uint32_t dst, int (*change)(uint64_t k))
+{
+	struct live_reader_ops ops = { live_active4, live_lookup4, live_nh4, live_set_rcu4,
+				       change, table->nh_cap };
+
+	live_fib4 = table;
+	live_dst4 = dst;
+	live_reader_ops_run(&ops);
+}
+
+/* The same for IPv6 table @p table and address @p dst. */
+static inline void
+live_reader_run6(struct pg_fib6 *table, const uint8_t dst[16], int (*change)(uint64_t k))
+{
+	struct live_reader_ops ops = { live_active6, live_lookup6, live_nh6, live_set_rcu6,
+				       change, table->nh_cap };
+
+	live_fib6 = table;
+	memcpy(live_dst6, dst, 16);
+	live_reader_ops_run(&ops);
 }
 
 #endif /* PG_TEST_LIVE_READER_H */

@@ -375,44 +375,6 @@ END_TEST
 /* Change k: the route via a group of two gateways whose MACs both end in
  * gw_after(k) (fe80::N on wan, fe80::1:N on lan), so whichever bucket the
  * reader's flow takes, live_reader.h sees gateway gw_after(k). */
-static uint8_t reader_dst[16];
-
-static const void *
-r_active(void)
-{
-	return pg_fib6_active(fib);
-}
-
-static uint64_t
-r_lookup(const void *side)
-{
-	uint8_t a[1][16];
-	uint64_t nh;
-
-	memcpy(a[0], reader_dst, 16);
-	rte_fib6_lookup_bulk(((const struct pg_fib6_side *)side)->v6, a, &nh, 1);
-	return nh;
-}
-
-/* The next hop a packet of one flow gets, through the group's buckets as
- * fwd6 goes (pg_nhgroup_member() without the counter). */
-static const struct pg_nexthop *
-r_nh(const void *side, uint64_t idx)
-{
-	const struct pg_fib6_side *s = side;
-	const struct pg_nexthop *h = &s->nh[idx];
-
-	if (h->type == PG_NH_GROUP)
-		h = &s->nh[s->grp[pg_nexthop_group(h)].nh[pg_fib_group_bucket(0x12345678u)]];
-	return h;
-}
-
-static void
-r_set_rcu(struct rte_rcu_qsbr *rcu)
-{
-	pg_fib6_set_rcu(fib, rcu);
-}
-
 static struct pg_fib6_gw
 reader_gw(unsigned int n, bool lan)
 {
@@ -433,8 +395,6 @@ r_change(uint64_t k)
 
 START_TEST(reader_never_sees_stale_or_torn)
 {
-	struct live_reader_ops ops = { r_active, r_lookup, r_nh, r_set_rcu, r_change,
-				       fib->nh_cap };
 	char err[PG_CONF_ERR_LEN];
 	unsigned int n;
 
@@ -450,8 +410,7 @@ START_TEST(reader_never_sees_stale_or_torn)
 	}
 	/* Before the first change the address has no route at all. */
 	ck_assert_int_eq(del("::", 0), 0);
-	memcpy(reader_dst, ip6("2001:db8:50::1"), 16);
-	live_reader_run(&ops);
+	live_reader_run6(fib, ip6("2001:db8:50::1"), r_change);
 	/* One group left for the route, and the config's 2001:db8:a0::/48's. */
 	ck_assert_uint_eq(fib->groups.n_groups, 2);
 }

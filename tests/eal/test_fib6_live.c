@@ -477,33 +477,6 @@ END_TEST
 
 /* ---- a reader on another lcore while the table changes ------------------ */
 
-static const void *
-r_active(void)
-{
-	return pg_fib6_active(fib);
-}
-
-/* Set before the reader starts: ip6()'s buffers are not for two threads. */
-static uint8_t reader_dst[16];
-
-static uint64_t
-r_lookup(const void *s)
-{
-	return side_lookup(s, reader_dst);
-}
-
-static const struct pg_nexthop *
-r_nh(const void *s, uint64_t idx)
-{
-	return &((const struct pg_fib6_side *)s)->nh[idx];
-}
-
-static void
-r_set_rcu(struct rte_rcu_qsbr *r)
-{
-	pg_fib6_set_rcu(fib, r);
-}
-
 /* Change k: 2001:db8:50::/48 via 2001:db8:2::gw_after(k). */
 static int
 r_change(uint64_t k)
@@ -519,13 +492,10 @@ r_change(uint64_t k)
 
 START_TEST(reader_never_sees_stale_or_torn)
 {
-	struct live_reader_ops ops = { r_active, r_lookup, r_nh, r_set_rcu, r_change,
-				       fib->nh_cap };
 	char err[PG_CONF_ERR_LEN];
 	uint8_t gw[16];
 	uint64_t k;
 
-	memcpy(reader_dst, ip6("2001:db8:50::1"), 16);
 	memcpy(gw, ip6("2001:db8:2::"), 16);
 	for (k = 0; k < N_GW; k++) {
 		const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, gw_after(k) };
@@ -533,7 +503,7 @@ START_TEST(reader_never_sees_stale_or_torn)
 		gw[15] = gw_after(k);
 		ck_assert_int_eq(pg_fib6_neigh_set(fib, gw, mac, -1, PG_FIB_NEIGH_STATIC, err), 0);
 	}
-	live_reader_run(&ops);
+	live_reader_run6(fib, ip6("2001:db8:50::1"), r_change);
 }
 END_TEST
 

@@ -18,13 +18,13 @@
 #include <rte_lcore.h>
 #include <rte_pause.h>
 
+#include "live_reader.h"    /* before fib_test_main.h's fib */
 #include "fib_test_main.h"
 #include "pg_conf.h"
 #include "pg_fib.h"
 #include "pg_fib_lookup.h"
 #include "pg_pkt.h"
 #include "pg_rcu.h"
-#include "live_reader.h"
 
 static const char conf_yaml[] =
 	"ports:\n"
@@ -694,30 +694,6 @@ END_TEST
 
 /* ---- a reader on another lcore while the table changes ------------------ */
 
-static const void *
-r_active(void)
-{
-	return pg_fib_active(fib);
-}
-
-static uint64_t
-r_lookup(const void *s)
-{
-	return side_lookup(s, PG_IPV4(10, 5, 1, 1));
-}
-
-static const struct pg_nexthop *
-r_nh(const void *s, uint64_t idx)
-{
-	return &((const struct pg_fib_side *)s)->nh[idx];
-}
-
-static void
-r_set_rcu(struct rte_rcu_qsbr *r)
-{
-	pg_fib_set_rcu(fib, r);
-}
-
 /* Change k: 10.5.0.0/16 via 198.51.100.gw_after(k). */
 static int
 r_change(uint64_t k)
@@ -730,8 +706,6 @@ r_change(uint64_t k)
 
 START_TEST(reader_never_sees_stale_or_torn)
 {
-	struct live_reader_ops ops = { r_active, r_lookup, r_nh, r_set_rcu, r_change,
-				       fib->nh_cap };
 	char err[PG_CONF_ERR_LEN];
 	uint64_t k;
 
@@ -741,7 +715,7 @@ START_TEST(reader_never_sees_stale_or_torn)
 		ck_assert_int_eq(pg_fib_neigh_set(fib, PG_IPV4(198, 51, 100, gw_after(k)),
 						  mac, -1, PG_FIB_NEIGH_STATIC, err), 0);
 	}
-	live_reader_run(&ops);
+	live_reader_run(fib, PG_IPV4(10, 5, 1, 1), r_change);
 }
 END_TEST
 
@@ -824,7 +798,7 @@ START_TEST(reader_during_growth)
 {
 	const struct pg_fib_limits lim = { .max_tbl8 = 8192, .tbl8_limit = 40000 };
 	char err[PG_CONF_ERR_LEN];
-	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
+	unsigned int lcore;
 	uint32_t b;
 
 	teardown();
@@ -832,34 +806,24 @@ START_TEST(reader_during_growth)
 	grow_nh[0] = port_nh(0);
 	grow_nh[1] = port_nh(1);
 	grow_conf_nh = pg_fib_lookup(fib, PG_IPV4(172, 16, 1, 1));
-	ck_assert_uint_lt(lcore, RTE_MAX_LCORE);
-	live_rcu = pg_rcu_create(1, SOCKET_ID_ANY);
-	ck_assert_ptr_nonnull(live_rcu);
-	pg_fib_set_rcu(fib, live_rcu);
 	batches_loaded = 0;
-	live_stop = 0;
-	live_checks = live_bad = 0;
-	ck_assert_int_eq(rte_eal_remote_launch(grow_reader_main, NULL, lcore), 0);
+	live_fib4 = fib;
+	lcore = live_reader_start(grow_reader_main, NULL, live_set_rcu4);
 	for (b = 0; b < GROW_BATCHES; b++) {
 		const int ret = load_long(b * GROW_BATCH, GROW_BATCH, err);
 
 		if (ret != 0) {
-			__atomic_store_n(&live_stop, 1, __ATOMIC_RELEASE);
-			rte_eal_wait_lcore(lcore);
+			live_reader_stop(lcore, live_set_rcu4);
 			ck_abort_msg("batch %u: %s", b, err);
 		}
 		__atomic_store_n(&batches_loaded, b + 1, __ATOMIC_RELEASE);
 	}
-	__atomic_store_n(&live_stop, 1, __ATOMIC_RELEASE);
-	rte_eal_wait_lcore(lcore);
-	pg_fib_set_rcu(fib, NULL);
-	pg_rcu_free(live_rcu);
+	live_reader_stop(lcore, live_set_rcu4);
 	ck_assert_uint_eq(fib->n_tbl8, 40000);
 	ck_assert_uint_eq(fib->tbl8_rebuilds, 6);
 	check_sizes();
 	check_long(0, GROW_BATCH * GROW_BATCHES, true);
-	ck_assert_uint_gt(live_checks, 0);
-	ck_assert_uint_eq(live_bad, 0);
+	live_reader_check();
 }
 END_TEST
 

@@ -678,6 +678,105 @@ def ctl_changes_ipv6_tables_under_traffic():
         r.close()
 
 
+def _members(c, prefix):
+    """route list's ECMP route @p prefix as {via: (port, weight, buckets)},
+    or None when the prefix has no route."""
+    rl = json.loads(c.ctl("--json", "route", "list").stdout)["routes"]
+    for x in rl:
+        if x["prefix"] == prefix:
+            assert x["type"] == "ecmp", x
+            return {m["via"]: (m["port"], m["weight"], m["buckets"]) for m in x["members"]}
+    return None
+
+
+@case
+def ctl_ecmp_ports_and_route_load():
+    """An IPv4 ECMP `route add` whose per-via `port` agrees with the
+    gateway's subnet is taken, one that contradicts it is refused naming
+    the gateway and both ports. `route load` takes the multi-via / weighted
+    lines `route add` takes, both families; a bad line anywhere (named by
+    its number) leaves the routes and the group tables as they were."""
+    mem = pgtest.EAL_MEM_MB
+    pgtest.EAL_MEM_MB = 512    # two IPv6 TRIE copies, as above
+    r = Running(conf_text=None)
+    pgtest.EAL_MEM_MB = mem
+    with open(r.conf, "w") as f:
+        f.write(config6(r.sock))
+    r.start()
+    tel = None
+    try:
+        tel = pgtest.wait_for_socket(r.prefix, r.proc, ready_cmd="/pktgate/nhgroups")
+
+        def groups():
+            return (tel.query("/pktgate/nhgroups")["count"],
+                    tel.query("/pktgate/nhgroups6")["count"])
+
+        r.ctl("route", "add", "10.70.0.0/16", "via", GW_IP, "port", "wan",
+              "via", "198.51.100.3", "port", "wan", "weight", "3")
+        assert _members(r, "10.70.0.0/16") == {GW_IP: ("wan", 1, 16),
+                                               "198.51.100.3": ("wan", 3, 48)}
+        expect_error(r.ctl("route", "add", "10.71.0.0/16", "via", GW_IP, "port", "lan",
+                           "via", "198.51.100.3", check=False),
+                     "route add: via %s port lan: not in the subnet of that port (wan's)"
+                     % GW_IP)
+        expect_error(r.ctl("route", "add", "10.71.0.0/16", "via", "198.51.100.3",
+                           "via", GW_IP, "port", "dmz", check=False),
+                     "route add: port dmz: no such port")
+        assert _members(r, "10.71.0.0/16") is None
+        assert groups() == (1, 0), groups()
+
+        load = os.path.join(r.tmp, "ecmp.routes")
+        good = ["10.72.0.0/16 via %s via 198.51.100.3 weight 2" % GW_IP,
+                "2001:db8:72::/48 via fe80::1 port wan via fe80::2 port wan weight 3",
+                "10.73.0.0/16 via %s port wan via 198.51.100.4 port wan  # agrees" % GW_IP,
+                "10.70.0.0/16 via 198.51.100.3 weight 3 via %s   # the same group" % GW_IP,
+                "2001:db8:73::/48 via %s via fe80::1 port wan" % GW6]
+        bad = [(2, "2001:db8:72::/48 via fe80::1 via fe80::2 port wan",
+                "line 2: via fe80::1: a link-local address needs a port"),
+               (3, "10.73.0.0/16 via %s port lan via 198.51.100.4" % GW_IP,
+                "line 3: via %s port lan: not in the subnet of that port (wan's)" % GW_IP),
+               (5, "2001:db8:73::/48 via %s via 2001:db8:7::1" % GW6,
+                "line 5: via 2001:db8:7::1: not in the prefix of any port"),
+               (5, "10.74.0.0/16 via %s via 10.99.0.1" % GW_IP,
+                "line 5: via 10.99.0.1: not in the subnet of any port"),
+               (4, "10.74.0.0/16 via %s weight 0 via 198.51.100.3" % GW_IP,
+                "line 4: route add: invalid weight '0' (1..256)")]
+        for lineno, line, msg in bad:
+            lines = list(good)
+            lines[lineno - 1] = line
+            with open(load, "w") as f:
+                f.write("\n".join(lines) + "\n")
+            expect_error(r.ctl("route", "load", load, check=False), "%s %s" % (load, msg))
+            for pfx in ("10.72.0.0/16", "10.73.0.0/16", "2001:db8:72::/48",
+                        "2001:db8:73::/48"):
+                assert _members(r, pfx) is None, (line, pfx)
+            assert _members(r, "10.70.0.0/16") == {GW_IP: ("wan", 1, 16),
+                                                   "198.51.100.3": ("wan", 3, 48)}, line
+            assert groups() == (1, 0), (line, groups())
+
+        with open(load, "w") as f:
+            f.write("# ECMP lines as route add takes them\n" + "\n".join(good) + "\n")
+        rep = json.loads(r.ctl("--json", "route", "load", load).stdout)
+        assert rep["loaded"] == 5, rep
+        # 64 buckets 1:2 -> 21/43 (largest remainder); 1:3 -> 16/48.
+        assert _members(r, "10.72.0.0/16") == {GW_IP: ("wan", 1, 21),
+                                               "198.51.100.3": ("wan", 2, 43)}
+        assert _members(r, "10.73.0.0/16") == {GW_IP: ("wan", 1, 32),
+                                               "198.51.100.4": ("wan", 1, 32)}
+        assert _members(r, "10.70.0.0/16") == {GW_IP: ("wan", 1, 16),
+                                               "198.51.100.3": ("wan", 3, 48)}
+        assert _members(r, "2001:db8:72::/48") == {"fe80::1": ("wan", 1, 16),
+                                                   "fe80::2": ("wan", 3, 48)}
+        assert _members(r, "2001:db8:73::/48") == {GW6: ("wan", 1, 32),
+                                                   "fe80::1": ("wan", 1, 32)}
+        assert groups() == (3, 2), groups()
+        _stop_and_balance(r)
+    finally:
+        if tel is not None:
+            tel.close()
+        r.close()
+
+
 @case
 def nd_resolves_ipv6_next_hops():
     """Dynamic ND (arp.dynamic on, IPv6 on): frames to 2001:db8:200::/48 via

@@ -209,6 +209,18 @@ def table(g):
     return [dict(zip(cols, row)) for row in zip(*(g[c] for c in cols))]
 
 
+def _stop(proc, prefix):
+    """SIGINT our pktgate (killed after 20 s), its EAL files gone: its output."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    pgtest.cleanup_prefix(prefix)
+    return out
+
+
 @case
 def ecmp6_and_weights():
     cfg = cfg_groups()
@@ -250,13 +262,7 @@ def ecmp6_and_weights():
     finally:
         if tel is not None:
             tel.close()
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        pgtest.cleanup_prefix(prefix)
+        out = _stop(proc, prefix)
     try:
         assert proc.returncode == 0, out[-2000:]
         sent = collections.defaultdict(collections.Counter)   # family -> mac -> packets
@@ -311,6 +317,88 @@ def ecmp6_and_weights():
     assert g6_after["count"] == 2 and len(rows) == 4, g6_after
     assert sorted(r["buckets"] for r in rows if r["weight"] == 3) == [48], g6_after
 
+
+
+def _start_limited(tmp, cfg, prefix):
+    """pktgate on cfg (no traffic), its output merged."""
+    vdevs, _ = pgtest.pcap_vdevs(tmp, cfg, {})
+    conf = os.path.join(tmp, "c.yaml")
+    with open(conf, "w") as f:
+        f.write(cfg.text())
+    return subprocess.Popen([pgtest.PKTGATE] + pgtest.eal_args(prefix, vdevs)
+                            + ["--", "-c", conf], cwd=tmp, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, universal_newlines=True)
+
+
+@case
+def ecmp_limits_from_config():
+    """limits.ipv6_ecmp_groups / ipv6_ecmp_group_members (and the IPv4
+    pair) size the group tables: a raised limit shows in /pktgate/nhgroups6
+    and lets a route over 20 gateways in (16 by default); a lowered one
+    refuses a config with more IPv6 member sets at start, naming it; an
+    out-of-range value is refused naming the field."""
+    pgtest.EAL_MEM_MB = max(pgtest.EAL_MEM_MB, 512)     # IPv6 TRIE copies
+    tmp = tempfile.mkdtemp(prefix="pg-ecmplim-")
+    try:
+        cfg = cfg_groups()
+        sock = os.path.join(tmp, "ctl.sock")
+        cfg.extra = ("control: {socket: %s}\nlimits: {ipv6_ecmp_groups: 2048, "
+                     "ipv6_ecmp_group_members: 32, ipv4_ecmp_groups: 8}\n" % sock)
+        prefix = pgtest.unique_prefix("pgecmplim")
+        proc = _start_limited(tmp, cfg, prefix)
+        tel = None
+        try:
+            tel = pgtest.wait_for_socket(prefix, proc)
+            g6 = tel.query("/pktgate/nhgroups6")
+            g4 = tel.query("/pktgate/nhgroups")
+            assert wait_until(lambda: os.path.exists(sock))
+            vias = " ".join("via 2001:db8:2::%x" % (0x10 + i) for i in range(20))
+            rep20 = ctl_request(sock, "route add 2001:db8:400::/48 " + vias)
+            rep20v4 = ctl_request(sock, "route add 10.80.0.0/16 " + " ".join(
+                "via 198.51.100.%d" % (10 + i) for i in range(20)))
+            g6_after = tel.query("/pktgate/nhgroups6")
+        finally:
+            if tel is not None:
+                tel.close()
+            out = _stop(proc, prefix)
+        assert proc.returncode == 0, out[-2000:]
+        assert (g6["max_groups"], g6["max_group_members"]) == (2048, 32), g6
+        assert (g4["max_groups"], g4["max_group_members"]) == (8, 16), g4
+        assert rep20.get("ok"), rep20
+        assert g6_after["count"] == 2 and len(g6_after["via"]) == 2 + 20, g6_after
+        assert not rep20v4.get("ok") and \
+            "20 next hops: must be 1..16 (max_group_members)" in rep20v4["error"], rep20v4
+
+        # Two IPv6 member sets in the config, room for one.
+        cfg = cfg_groups()
+        cfg.routes.append(("2001:db8:500::/48", "vias", [LL_A, "%s weight 2" % LL_B]))
+        cfg.extra = "limits: {ipv6_ecmp_groups: 1}\n"
+        prefix = pgtest.unique_prefix("pgecmplim")
+        proc = _start_limited(tmp, cfg, prefix)
+        try:
+            out, _ = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+            pgtest.cleanup_prefix(prefix)
+        assert proc.returncode != 0 and "routes: more ECMP member sets than max_groups 1" \
+            in out, out[-2000:]
+
+        bad = os.path.join(tmp, "bad.yaml")
+        for key, val, rng in (("ipv6_ecmp_groups", 40000, "1..32767"),
+                              ("ipv6_ecmp_group_members", 1, "2..32"),
+                              ("ipv4_ecmp_group_members", 33, "2..32")):
+            cfg = cfg_groups()
+            cfg.extra = "limits: {%s: %d}\n" % (key, val)
+            with open(bad, "w") as f:
+                f.write(cfg.text())
+            p = subprocess.run([pgtest.PKTGATE, "--check-config", bad], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True)
+            want = "limits.%s: %d is out of range (%s)" % (key, val, rng)
+            assert p.returncode != 0 and want in p.stdout, (want, p.stdout)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 if __name__ == "__main__":
     main()

@@ -1820,6 +1820,49 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* limits.ipv{4,6}_ecmp_*: 0 (the tables' 1024 x 16) when absent; ranges. */
+START_TEST(test_limits_ecmp)
+{
+	static const struct {
+		const char *line, *path, *msg;
+	} bad[] = {
+		{ "ipv6_ecmp_groups: 32768", "limits.ipv6_ecmp_groups", "out of range (1..32767)" },
+		{ "ipv6_ecmp_groups: 0", "limits.ipv6_ecmp_groups", "out of range (1..32767)" },
+		{ "ipv6_ecmp_group_members: 33", "limits.ipv6_ecmp_group_members",
+		  "out of range (2..32)" },
+		{ "ipv6_ecmp_group_members: 1", "limits.ipv6_ecmp_group_members",
+		  "out of range (2..32)" },
+		{ "ipv4_ecmp_groups: many", "limits.ipv4_ecmp_groups", "'many'" },
+		{ "ipv4_ecmp_group_members: 40", "limits.ipv4_ecmp_group_members",
+		  "out of range (2..32)" },
+	};
+	struct pg_conf *c = expect_ok(doc(NULL, NULL, NULL, NULL));
+	unsigned int i;
+
+	ck_assert_uint_eq(c->limits.ipv4_ecmp_groups, 0);
+	ck_assert_uint_eq(c->limits.ipv4_ecmp_group_members, 0);
+	ck_assert_uint_eq(c->limits.ipv6_ecmp_groups, 0);
+	ck_assert_uint_eq(c->limits.ipv6_ecmp_group_members, 0);
+	pg_conf_free(c);
+	c = expect_ok(doc(NULL, NULL, NULL, "workers:\n  lcores: [1]\nlimits:\n"
+			  "  ipv4_ecmp_groups: 4096\n  ipv4_ecmp_group_members: 32\n"
+			  "  ipv6_ecmp_groups: 32767\n  ipv6_ecmp_group_members: 2\n"));
+	ck_assert_uint_eq(c->limits.ipv4_ecmp_groups, 4096);
+	ck_assert_uint_eq(c->limits.ipv4_ecmp_group_members, 32);
+	ck_assert_uint_eq(c->limits.ipv6_ecmp_groups, 32767);
+	ck_assert_uint_eq(c->limits.ipv6_ecmp_group_members, 2);
+	ck_assert_uint_eq(c->limits.ipv4_tbl8_groups, 0);
+	pg_conf_free(c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char yaml[128];
+
+		snprintf(yaml, sizeof(yaml), "workers:\n  lcores: [1]\nlimits:\n  %s\n",
+			 bad[i].line);
+		expect_error(doc(NULL, NULL, NULL, yaml), bad[i].path, bad[i].msg);
+	}
+}
+END_TEST
+
 /* ports[].mtu: 68..65535 (1280.. with ipv6), default 1500. */
 START_TEST(test_port_mtu)
 {
@@ -2063,6 +2106,7 @@ conf_suite(void)
 	tc = tcase_create("mtu_icmp");
 	tcase_add_test(tc, test_port_mtu);
 	tcase_add_test(tc, test_icmp_limits);
+	tcase_add_test(tc, test_limits_ecmp);
 	tcase_add_test(tc, test_kernel_mirror);
 	tcase_add_test(tc, test_mirror_backend);
 	suite_add_tcase(s, tc);
