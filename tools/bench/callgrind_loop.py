@@ -146,6 +146,9 @@ def main():
     ap.add_argument("--packets", type=int, default=320000,
                     help="run until net_null sent this many (default 320000)")
     ap.add_argument("--out", default="/tmp/pg-callgrind-loop")
+    ap.add_argument("--config", default=CONFIG,
+                    help="pktgate's config (default tools/bench/callgrind.yaml; "
+                         "callgrind-2port.yaml: the flows fan out over both ports)")
     ap.add_argument("--only", help="comma-separated labels: pktgate,testpmd-io,l3fwd-lpm")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -154,7 +157,7 @@ def main():
         subprocess.run([PYTHON, os.path.join(REPO, "tools", "gen_flows.py"), "--flows", "256",
                         "--size", "64", "--dst-mac", "02:00:00:00:00:01", "--out", pcap,
                         "198.18.1.0/24"], check=True, stdout=subprocess.DEVNULL)
-    cfg = CONFIG
+    cfg = args.config
 
     progs = [("pktgate", [args.pktgate, "-l 0,1", ["-c", cfg]], None),
              ("testpmd-io", [args.testpmd, "-l 0,1",
