@@ -51,7 +51,10 @@ CONFIG = os.path.join(REPO, "tools", "bench", "callgrind.yaml")
 
 
 def annotate(path, *opts):
-    return subprocess.run(["callgrind_annotate", "--threshold=100", *opts, path],
+    # Instructions only, unless asked otherwise: with --cache-sim the files
+    # carry more events, and every parser below reads the first column.
+    show = [] if any(o.startswith("--show=") for o in opts) else ["--show=Ir"]
+    return subprocess.run(["callgrind_annotate", "--threshold=100", *show, *opts, path],
                           capture_output=True, text=True).stdout
 
 
@@ -59,7 +62,7 @@ def num(s):
     return int(s.replace(",", ""))
 
 
-def run(label, argv, out, packets, toggle=None):
+def run(label, argv, out, packets, toggle=None, cache_sim=False):
     """Run argv under callgrind until net_null (port 1) sent `packets`."""
     prefix = "pgcgloop-%s-%d" % (label, os.getpid())
     base = os.path.join(out, "cg-%s.out" % label)
@@ -70,6 +73,8 @@ def run(label, argv, out, packets, toggle=None):
           "--callgrind-out-file=" + base]
     if toggle:
         vg.append("--toggle-collect=" + toggle)
+    if cache_sim:
+        vg.append("--cache-sim=yes")
     eal = ["--no-huge", "-m", "1024", "--file-prefix", prefix, "--no-pci",
            "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % os.path.join(out, "flows256.pcap"),
            "--vdev", "net_null0,no-rx=1"]
@@ -129,6 +134,17 @@ def breakdown(path, burst=BURST):
     return {"total": total, "packets": pkts, "rx": rx, "tx": tx, "funcs": funcs}
 
 
+CACHE_EVENTS = ["D1mr", "D1mw", "DLmr", "DLmw"]
+
+
+def cache_misses(path):
+    """Simulated data-cache misses of the thread (--cache-sim), by event."""
+    out = annotate(path, "--show=" + ",".join(CACHE_EVENTS))
+    m = re.search(r"^(.*)PROGRAM TOTALS", out, re.M)
+    vals = re.findall(r"([\d,]+) \(", m.group(1)) if m else []
+    return dict(zip(CACHE_EVENTS, (num(v) for v in vals))) if len(vals) == 4 else None
+
+
 def exit_rx(log):
     """pktgate's own count of received packets, from its exit summary."""
     try:
@@ -169,6 +185,9 @@ def main():
     ap.add_argument("--config", default=CONFIG,
                     help="pktgate's config (default tools/bench/callgrind.yaml; "
                          "callgrind-2port.yaml: the flows fan out over both ports)")
+    ap.add_argument("--cache-sim", action="store_true",
+                    help="also simulate the caches (valgrind's model, not the CPU's): data "
+                         "misses per packet, L1 and last level; slower")
     ap.add_argument("--only", help="comma-separated labels: pktgate,testpmd-io,l3fwd-lpm,l3fwd-graph")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -195,7 +214,7 @@ def main():
     for label, argv, toggle in progs:
         if only and label not in only:
             continue
-        path, log = run(label, argv, args.out, args.packets, toggle)
+        path, log = run(label, argv, args.out, args.packets, toggle, args.cache_sim)
         if path is None:
             print("%s: no callgrind output, see %s" % (label, log))
             continue
@@ -216,6 +235,10 @@ def main():
         print("  %-28s %7.1f" % ("net_pcap RX (inclusive)", b["rx"] / n))
         print("  %-28s %7.1f" % ("net_null TX (inclusive)", b["tx"] / n))
         print("  %-28s %7.1f" % ("the program's own code", (b["total"] - b["rx"] - b["tx"]) / n))
+        misses = cache_misses(path) if args.cache_sim else None
+        if misses:
+            print("  simulated data misses/pkt: " + ", ".join(
+                "%s %.2f" % (k, v / n) for k, v in misses.items()))
         for per, fn, obj in b["funcs"]:
             print("    self %7.2f  %s [%s]" % (per, fn, obj))
     return 0
