@@ -68,8 +68,13 @@ PKTGATE_MAX_DESC = 16384
 TESTPMD_DEFAULT_MBUFS = 163456   # (2048 + 2*250 + 2048 + 512) * RTE_MAX_ETHPORTS(32)
 L3FWD_MAX_DESC = 32768
 # l3fwd-graph has no queue-size options: the recipe in tools/bench/README.md
-# raises its pool's floor (NB_MBUF) from 8192 to this, enough for 100000 flows.
-L3FWD_GRAPH_MBUFS = 131071
+# lets the environment (L3FWD_GRAPH_MBUFS) raise its pool's floor (NB_MBUF,
+# 8192). Its bursts of 256 (RTE_GRAPH_BURST_SIZE) against a mempool cache of
+# 256 flush the cache to the pool's ring and refill it on every burst, so
+# mbufs rotate through the WHOLE pool: a pool sized for the largest pcap of
+# the invocation would make a small pcap's point pay for a big working set.
+# So its pool is sized per point: the pcap's frames + the example's own 8192.
+L3FWD_GRAPH_MIN_MBUFS = 8192
 
 HUGE_PAGES_WANTED = 600
 HUGE_PAGES_CAP = 2048      # never raise nr_hugepages beyond this
@@ -456,8 +461,8 @@ def pool_plan(max_frames):
         d *= 2
     plan["l3fwd_desc"] = d
     plan["l3fwd_ok"] = max(4 * d + 320, 8192) >= need
-    plan["l3fwd_graph_mbufs"] = L3FWD_GRAPH_MBUFS
-    plan["l3fwd_graph_ok"] = L3FWD_GRAPH_MBUFS >= need
+    plan["l3fwd_graph_mbufs"] = "per point: the pcap's frames + %d (L3FWD_GRAPH_MBUFS)" \
+        % L3FWD_GRAPH_MIN_MBUFS
     return plan
 
 
@@ -483,6 +488,12 @@ def pktgate_config(variant, pool, routes_yaml=None, src_dev=SRC_DEV):
 
 def memif_vdev(sock, role):
     return "%s,role=%s,socket=%s,socket-abstract=no" % (MEMIF_DEV, role, sock)
+
+
+def l3fwd_graph_env(variant, point, memif):
+    """Environment of one l3fwd-graph run: its pool for this point's pcap."""
+    frames = 0 if memif else point["input"].flows * variant.rxq
+    return {"L3FWD_GRAPH_MBUFS": str(frames + L3FWD_GRAPH_MIN_MBUFS)}
 
 
 def build_argv(variant, ctx, prefix, pcap, cfg_path, memif_sock=None):
@@ -511,7 +522,7 @@ def build_argv(variant, ctx, prefix, pcap, cfg_path, memif_sock=None):
         return [ctx.args.l3fwd] + eal + ["--"] + app
     if variant.kind == "l3fwd-graph":
         # Both ports' RX queue 0 on lcore 1; built-in routes send
-        # 198.18.1.0/24 out of port 1 (net_null0). Pool: L3FWD_GRAPH_MBUFS.
+        # 198.18.1.0/24 out of port 1 (net_null0). Pool: l3fwd_graph_env().
         return [ctx.args.l3fwd_graph] + eal + ["--", "-p", "0x3",
                                                "--config", "(0,0,1),(1,0,1)"]
     raise ValueError(variant.kind)
@@ -659,11 +670,16 @@ def run_once(ctx, variant, point, run_no):
     gen_log = logpath[:-4] + "-gen.log"
     sock_path = os.path.join(run_dir(prefix), "dpdk_telemetry.v2")
     res = {"run": run_no, "log": logpath, "argv": argv}
+    env = None
+    if variant.kind == "l3fwd-graph":
+        res["env"] = l3fwd_graph_env(variant, point, memif)
+        env = dict(os.environ, **res["env"])
     with open(logpath, "w") as logf:
-        logf.write("# " + " ".join(argv) + "\n")
+        logf.write("# " + " ".join(["%s=%s" % kv for kv in (res.get("env") or {}).items()] + argv)
+                   + "\n")
         logf.flush()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=logf,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT, start_new_session=True, env=env)
     t_start = time.monotonic()
     tel = None
     try:
@@ -1225,9 +1241,6 @@ def run_sweep(ctx, sweep):
     if not ctx.pool["pktgate_ok"]:
         warn("%d frames per pcap exceed pktgate's largest mbuf pool: pktgate will not start"
              % max_frames)
-    if args.l3fwd_graph and not ctx.pool["l3fwd_graph_ok"]:
-        warn("%d frames per pcap exceed l3fwd-graph's pool (%d mbufs): it will not start"
-             % (max_frames, L3FWD_GRAPH_MBUFS))
     failures = []
     if args.input == "memif":
         note = ("--input memif: pktgate-gen (a second process, its TX lcore on CPU 0) sends "
@@ -1254,7 +1267,8 @@ def run_sweep(ctx, sweep):
                         log("  %s: %s" % (v.label, v.note))
                     r = run_once(ctx, v, point, run_no)
                     if first:
-                        log("    $ " + " ".join(shlex.quote(a) for a in r["argv"]))
+                        log("    $ " + " ".join(["%s=%s" % kv for kv in r.get("env", {}).items()] +
+                                             [shlex.quote(a) for a in r["argv"]]))
                 except HarnessError as e:
                     warn(str(e))
                     failures.append("%s / %s / run %d: %s" % (sweep["title"], point["label"],
