@@ -8,7 +8,8 @@ Runs pktgate, the I/O ceiling `dpdk-testpmd --forward-mode=io` and
 invocation, alternating A B C A B C ..., several runs each, and reports per
 program the median, min and max Mpps and cycles/packet, plus the ratios
 pktgate/testpmd-io and pktgate/l3fwd computed from the medians of this
-invocation.
+invocation. With --l3fwd-graph also DPDK's l3fwd-graph (the rte_graph
+version of the same router, decision 0001) and pktgate/l3fwd-graph.
 
 Input: net_pcap with rx_pcap=<pcap made by tools/gen_flows.py>,infinite_rx=1
 (the PMD replays the file from memory) -> program -> net_null with no-rx=1
@@ -66,6 +67,14 @@ POOL_MARGIN = 8192
 PKTGATE_MAX_DESC = 16384
 TESTPMD_DEFAULT_MBUFS = 163456   # (2048 + 2*250 + 2048 + 512) * RTE_MAX_ETHPORTS(32)
 L3FWD_MAX_DESC = 32768
+# l3fwd-graph has no queue-size options: the recipe in tools/bench/README.md
+# lets the environment (L3FWD_GRAPH_MBUFS) raise its pool's floor (NB_MBUF,
+# 8192). Its bursts of 256 (RTE_GRAPH_BURST_SIZE) against a mempool cache of
+# 256 flush the cache to the pool's ring and refill it on every burst, so
+# mbufs rotate through the WHOLE pool: a pool sized for the largest pcap of
+# the invocation would make a small pcap's point pay for a big working set.
+# So its pool is sized per point: the pcap's frames + the example's own 8192.
+L3FWD_GRAPH_MIN_MBUFS = 8192
 
 HUGE_PAGES_WANTED = 600
 HUGE_PAGES_CAP = 2048      # never raise nr_hugepages beyond this
@@ -452,6 +461,8 @@ def pool_plan(max_frames):
         d *= 2
     plan["l3fwd_desc"] = d
     plan["l3fwd_ok"] = max(4 * d + 320, 8192) >= need
+    plan["l3fwd_graph_mbufs"] = "per point: the pcap's frames + %d (L3FWD_GRAPH_MBUFS)" \
+        % L3FWD_GRAPH_MIN_MBUFS
     return plan
 
 
@@ -479,6 +490,12 @@ def memif_vdev(sock, role):
     return "%s,role=%s,socket=%s,socket-abstract=no" % (MEMIF_DEV, role, sock)
 
 
+def l3fwd_graph_env(variant, point, memif):
+    """Environment of one l3fwd-graph run: its pool for this point's pcap."""
+    frames = 0 if memif else point["input"].flows * variant.rxq
+    return {"L3FWD_GRAPH_MBUFS": str(frames + L3FWD_GRAPH_MIN_MBUFS)}
+
+
 def build_argv(variant, ctx, prefix, pcap, cfg_path, memif_sock=None):
     if memif_sock:
         src_vdev = memif_vdev(memif_sock, "server")
@@ -503,6 +520,11 @@ def build_argv(variant, ctx, prefix, pcap, cfg_path, memif_sock=None):
             app += ["--rx-queue-size", str(pool["l3fwd_desc"]),
                     "--tx-queue-size", str(pool["l3fwd_desc"])]
         return [ctx.args.l3fwd] + eal + ["--"] + app
+    if variant.kind == "l3fwd-graph":
+        # Both ports' RX queue 0 on lcore 1; built-in routes send
+        # 198.18.1.0/24 out of port 1 (net_null0). Pool: l3fwd_graph_env().
+        return [ctx.args.l3fwd_graph] + eal + ["--", "-p", "0x3",
+                                               "--config", "(0,0,1),(1,0,1)"]
     raise ValueError(variant.kind)
 
 
@@ -648,11 +670,16 @@ def run_once(ctx, variant, point, run_no):
     gen_log = logpath[:-4] + "-gen.log"
     sock_path = os.path.join(run_dir(prefix), "dpdk_telemetry.v2")
     res = {"run": run_no, "log": logpath, "argv": argv}
+    env = None
+    if variant.kind == "l3fwd-graph":
+        res["env"] = l3fwd_graph_env(variant, point, memif)
+        env = dict(os.environ, **res["env"])
     with open(logpath, "w") as logf:
-        logf.write("# " + " ".join(argv) + "\n")
+        logf.write("# " + " ".join(["%s=%s" % kv for kv in (res.get("env") or {}).items()] + argv)
+                   + "\n")
         logf.flush()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=logf,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT, start_new_session=True, env=env)
     t_start = time.monotonic()
     tel = None
     try:
@@ -811,6 +838,12 @@ def ref_variants(args):
     if args.l3fwd:
         out.append(Variant("l3fwd-lpm", "l3fwd", ["-l", "1"], 1,
                            note="DPDK examples/l3fwd --lookup=lpm, built-in routes"))
+    if args.l3fwd_graph:
+        # SKIP_MAIN: the graph walks on worker lcore 1 (CPU 1); the main
+        # lcore on CPU 0 prints rte_graph's stats once a second.
+        out.append(Variant("l3fwd-graph", "l3fwd-graph", ["-l", "0,1"], 1,
+                           note="DPDK examples/l3fwd-graph (rte_graph, rte_node ip4 nodes), "
+                                "built-in routes, graph on lcore 1"))
     return out
 
 
@@ -819,7 +852,8 @@ def pktgate_rtc1():
                    note="rtc, one worker on CPU 1, control thread on CPU 0")
 
 
-RATIOS_DEFAULT = [("pktgate", "testpmd-io"), ("pktgate", "l3fwd-lpm")]
+RATIOS_DEFAULT = [("pktgate", "testpmd-io"), ("pktgate", "l3fwd-lpm"),
+                  ("pktgate", "l3fwd-graph")]
 
 
 def sweep_flows(args):
@@ -1233,7 +1267,8 @@ def run_sweep(ctx, sweep):
                         log("  %s: %s" % (v.label, v.note))
                     r = run_once(ctx, v, point, run_no)
                     if first:
-                        log("    $ " + " ".join(shlex.quote(a) for a in r["argv"]))
+                        log("    $ " + " ".join(["%s=%s" % kv for kv in r.get("env", {}).items()] +
+                                             [shlex.quote(a) for a in r["argv"]]))
                 except HarnessError as e:
                     warn(str(e))
                     failures.append("%s / %s / run %d: %s" % (sweep["title"], point["label"],
@@ -1387,6 +1422,8 @@ def main():
     ap.add_argument("--testpmd", default=shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd",
                     help="dpdk-testpmd binary (default from PATH)")
     ap.add_argument("--l3fwd", help="DPDK l3fwd binary (LPM mode); omitted: l3fwd is not run")
+    ap.add_argument("--l3fwd-graph", help="DPDK l3fwd-graph binary (rte_graph), built as in "
+                    "tools/bench/README.md; omitted: l3fwd-graph is not run")
     ap.add_argument("--input", choices=["pcap", "memif"], default="pcap",
                     help="pcap (default): net_pcap infinite_rx replay on the program's own core; "
                          "memif: pktgate-gen in a second process sends over memif (single, "
@@ -1425,7 +1462,8 @@ def main():
         args.name_suffix = "-quick" if args.quick else ("-points" if args.points else "")
     if args.runs < 1 or args.seconds <= 0 or args.warmup < 0:
         ap.error("--runs >= 1, --seconds > 0, --warmup >= 0")
-    for prog, path in (("pktgate", args.pktgate), ("testpmd", args.testpmd), ("l3fwd", args.l3fwd)):
+    for prog, path in (("pktgate", args.pktgate), ("testpmd", args.testpmd), ("l3fwd", args.l3fwd),
+                       ("l3fwd-graph", args.l3fwd_graph)):
         if path and not os.access(path, os.X_OK):
             ap.error("%s binary %s is not executable" % (prog, path))
     if args.points and args.sweep in ("all", "workers", "single"):

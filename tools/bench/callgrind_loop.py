@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 pktgate authors
 """Instructions per packet of the WHOLE worker loop, counted by callgrind,
-for pktgate, testpmd-io and (optionally) l3fwd-LPM on the same input as
+for pktgate, testpmd-io and (optionally) l3fwd-LPM and l3fwd-graph on the
+same input as
 bench.py: net_pcap rx_pcap=<256 flows>,infinite_rx=1 -> program ->
 net_null,no-rx=1.
 
@@ -16,13 +17,15 @@ How: valgrind --tool=callgrind --separate-threads=yes; the program runs
 until net_null has sent --packets frames (EAL telemetry), then SIGINT. The
 polling thread is the thread file with the most instructions (l3fwd polls
 on its main thread: collection is toggled on lpm_main_loop there). With
-infinite_rx every RX burst returns a full burst (32), so packets = 32 x
+infinite_rx every RX burst returns a full burst (32; l3fwd-graph's
+ethdev_rx node asks for RTE_GRAPH_BURST_SIZE = 256), so packets = burst x
 calls of net_pcap's RX function; for pktgate this is checked against its
-own exit summary. Debian strips the PMDs and testpmd: their functions show
+own exit summary, for l3fwd-graph against objs/call in rte_graph's own
+stats (its log). Debian strips the PMDs and testpmd: their functions show
 as addresses (net_pcap's RX and net_null's TX are the heaviest of each).
 
     tools/bench/callgrind_loop.py --pktgate build-native/app/pktgate/pktgate \
-        [--l3fwd PATH] [--testpmd /usr/bin/dpdk-testpmd] [--packets 320000] \
+        [--l3fwd PATH] [--l3fwd-graph PATH] [--testpmd /usr/bin/dpdk-testpmd] [--packets 320000] \
         [--out /tmp/pg-callgrind-loop] [--only pktgate]
 
 Prints per program: total, net_pcap RX, net_null TX (inclusive), the rest
@@ -41,12 +44,17 @@ import sys
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 PYTHON = "/usr/bin/python3"
 BURST = 32
+# l3fwd-graph: ethdev_rx asks net_pcap for node->size = RTE_GRAPH_BURST_SIZE.
+GRAPH_BURST = 256
 
 CONFIG = os.path.join(REPO, "tools", "bench", "callgrind.yaml")
 
 
 def annotate(path, *opts):
-    return subprocess.run(["callgrind_annotate", "--threshold=100", *opts, path],
+    # Instructions only, unless asked otherwise: with --cache-sim the files
+    # carry more events, and every parser below reads the first column.
+    show = [] if any(o.startswith("--show=") for o in opts) else ["--show=Ir"]
+    return subprocess.run(["callgrind_annotate", "--threshold=100", *show, *opts, path],
                           capture_output=True, text=True).stdout
 
 
@@ -54,7 +62,7 @@ def num(s):
     return int(s.replace(",", ""))
 
 
-def run(label, argv, out, packets, toggle=None):
+def run(label, argv, out, packets, toggle=None, cache_sim=False):
     """Run argv under callgrind until net_null (port 1) sent `packets`."""
     prefix = "pgcgloop-%s-%d" % (label, os.getpid())
     base = os.path.join(out, "cg-%s.out" % label)
@@ -65,6 +73,8 @@ def run(label, argv, out, packets, toggle=None):
           "--callgrind-out-file=" + base]
     if toggle:
         vg.append("--toggle-collect=" + toggle)
+    if cache_sim:
+        vg.append("--cache-sim=yes")
     eal = ["--no-huge", "-m", "1024", "--file-prefix", prefix, "--no-pci",
            "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % os.path.join(out, "flows256.pcap"),
            "--vdev", "net_null0,no-rx=1"]
@@ -102,11 +112,11 @@ def rx_calls(tree):
     return calls
 
 
-def breakdown(path):
+def breakdown(path, burst=BURST):
     incl = annotate(path, "--inclusive=yes")
     excl = annotate(path)
     total = num(re.search(r"([\d,]+) \S*\s*PROGRAM TOTALS", incl).group(1))
-    pkts = rx_calls(annotate(path, "--tree=caller")) * BURST
+    pkts = rx_calls(annotate(path, "--tree=caller")) * burst
 
     def heaviest_incl(obj):
         best = 0
@@ -124,6 +134,17 @@ def breakdown(path):
     return {"total": total, "packets": pkts, "rx": rx, "tx": tx, "funcs": funcs}
 
 
+CACHE_EVENTS = ["D1mr", "D1mw", "DLmr", "DLmw"]
+
+
+def cache_misses(path):
+    """Simulated data-cache misses of the thread (--cache-sim), by event."""
+    out = annotate(path, "--show=" + ",".join(CACHE_EVENTS))
+    m = re.search(r"^(.*)PROGRAM TOTALS", out, re.M)
+    vals = re.findall(r"([\d,]+) \(", m.group(1)) if m else []
+    return dict(zip(CACHE_EVENTS, (num(v) for v in vals))) if len(vals) == 4 else None
+
+
 def exit_rx(log):
     """pktgate's own count of received packets, from its exit summary."""
     try:
@@ -137,19 +158,37 @@ def exit_rx(log):
     return None
 
 
+def graph_objs_per_call(log):
+    """objs/call of the last ethdev_rx row rte_graph's stats printed."""
+    last = None
+    try:
+        with open(log, errors="replace") as f:
+            for line in f:
+                cols = [c.strip() for c in line.split("|")]
+                if len(cols) > 5 and cols[1].startswith("ethdev_rx-"):
+                    last = cols[5]
+    except OSError:
+        pass
+    return last
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pktgate", default=os.path.join(REPO, "build-native", "app", "pktgate",
                                                       "pktgate"))
     ap.add_argument("--testpmd", default="/usr/bin/dpdk-testpmd")
     ap.add_argument("--l3fwd", help="l3fwd built beside the project (bench README)")
+    ap.add_argument("--l3fwd-graph", help="l3fwd-graph built beside the project (bench README)")
     ap.add_argument("--packets", type=int, default=320000,
                     help="run until net_null sent this many (default 320000)")
     ap.add_argument("--out", default="/tmp/pg-callgrind-loop")
     ap.add_argument("--config", default=CONFIG,
                     help="pktgate's config (default tools/bench/callgrind.yaml; "
                          "callgrind-2port.yaml: the flows fan out over both ports)")
-    ap.add_argument("--only", help="comma-separated labels: pktgate,testpmd-io,l3fwd-lpm")
+    ap.add_argument("--cache-sim", action="store_true",
+                    help="also simulate the caches (valgrind's model, not the CPU's): data "
+                         "misses per packet, L1 and last level; slower")
+    ap.add_argument("--only", help="comma-separated labels: pktgate,testpmd-io,l3fwd-lpm,l3fwd-graph")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     pcap = os.path.join(args.out, "flows256.pcap")
@@ -167,26 +206,39 @@ def main():
         progs.append(("l3fwd-lpm", [args.l3fwd, "-l 1",
                                     ["-p", "0x3", "--config", "(0,0,1),(1,0,1)",
                                      "--parse-ptype", "--lookup=lpm"]], "lpm_main_loop"))
+    if args.l3fwd_graph:
+        # The graph walks on worker lcore 1, its own thread file.
+        progs.append(("l3fwd-graph", [args.l3fwd_graph, "-l 0,1",
+                                      ["-p", "0x3", "--config", "(0,0,1),(1,0,1)"]], None))
     only = set(args.only.split(",")) if args.only else None
     for label, argv, toggle in progs:
         if only and label not in only:
             continue
-        path, log = run(label, argv, args.out, args.packets, toggle)
+        path, log = run(label, argv, args.out, args.packets, toggle, args.cache_sim)
         if path is None:
             print("%s: no callgrind output, see %s" % (label, log))
             continue
-        b = breakdown(path)
+        burst = GRAPH_BURST if label == "l3fwd-graph" else BURST
+        b = breakdown(path, burst)
         n = b["packets"]
         if n == 0:
             print("%s: no RX calls found in %s" % (label, path))
             continue
-        print("%s (%s): %d packets (32 x RX calls)%s" % (
-            label, os.path.basename(path), n,
-            "; pktgate's own rx count %s" % exit_rx(log) if label == "pktgate" else ""))
+        check = ""
+        if label == "pktgate":
+            check = "; pktgate's own rx count %s" % exit_rx(log)
+        elif label == "l3fwd-graph":
+            check = "; rte_graph stats: ethdev_rx objs/call %s" % graph_objs_per_call(log)
+        print("%s (%s): %d packets (%d x RX calls)%s" % (
+            label, os.path.basename(path), n, burst, check))
         print("  %-28s %7.1f instr/pkt" % ("whole polling thread", b["total"] / n))
         print("  %-28s %7.1f" % ("net_pcap RX (inclusive)", b["rx"] / n))
         print("  %-28s %7.1f" % ("net_null TX (inclusive)", b["tx"] / n))
         print("  %-28s %7.1f" % ("the program's own code", (b["total"] - b["rx"] - b["tx"]) / n))
+        misses = cache_misses(path) if args.cache_sim else None
+        if misses:
+            print("  simulated data misses/pkt: " + ", ".join(
+                "%s %.2f" % (k, v / n) for k, v in misses.items()))
         for per, fn, obj in b["funcs"]:
             print("    self %7.2f  %s [%s]" % (per, fn, obj))
     return 0
