@@ -332,9 +332,12 @@ cmd_test() {
 	meson setup "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dnative=false -Dtests=true >/dev/null
 	ninja -C "$ASAN_BUILD"
+	# The timeouts are hang guards sized for the real build; ASan's code
+	# is 2-3x slower (fib-live, CPU-bound, ran past its 120 s on a loaded
+	# machine): three times the time before one counts as hung.
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=0 \
-		meson test -C "$ASAN_BUILD" --print-errorlogs --suite unit --suite eal \
-		--suite pkt || rc=$?
+		meson test -C "$ASAN_BUILD" --print-errorlogs --timeout-multiplier 3 \
+		--suite unit --suite eal --suite pkt || rc=$?
 
 	# Each libFuzzer target (tests/fuzz) for PKTGATE_FUZZ_TIME seconds
 	# (default 60), two at a time, as meson tests of their own build: a
