@@ -25,6 +25,7 @@
 #include <rte_ether.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_vect.h>
 
 #include "pg_stats.h"
 
@@ -139,10 +140,19 @@ pg_ip4_sum20_ok(const void *hdr)
 	memcpy(&a, hdr, sizeof(a));
 	memcpy(&b, (const uint8_t *)hdr + 8, sizeof(b));
 	memcpy(&c, (const uint8_t *)hdr + 16, sizeof(c));
+#ifdef RTE_ARCH_X86_64
+	/* The carries as the CPU keeps them: add, adc, adc. gcc 12 makes a
+	 * setb/movzx/add and a compare of the C below, and keeps the
+	 * temporaries of _addcarry_u64() on the stack (decision 0009). */
+	s = a;
+	__asm__ ("add %[b], %[s]\n\tadc %[c], %[s]\n\tadc $0, %[s]"
+		 : [s] "+r" (s) : [b] "rm" (b), [c] "r" ((uint64_t)c) : "cc");
+#else
 	s = a + b;
 	s += s < a;
 	s += c;
 	s += s < c;
+#endif
 	return s % 0xffff == 0;
 }
 
@@ -246,6 +256,24 @@ pg_ip4_fast_ok48(const struct rte_ether_hdr *eth, uint32_t seg_len, uint32_t fra
 
 	if (seg_len < sizeof(*eth) + sizeof(*ip))
 		return false;
+#if defined(RTE_ARCH_X86) && defined(__SSE4_1__) && RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* Destination MAC, EtherType and version/IHL are in the frame's
+	 * first 16 bytes: one load, one xor, one masked test against
+	 * constants built once per burst (4 instructions for the 9 of the
+	 * two word compares below; decision 0009). */
+	{
+		const __m128i want = _mm_set_epi64x((int64_t)PG_IP4_ETH_VHL << 32, (int64_t)ours48);
+		const __m128i mask = _mm_set_epi64x((int64_t)PG_IP4_ETH_VHL_MASK << 32,
+						    (int64_t)PG_MAC48_MASK);
+		const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)eth);
+
+		RTE_SET_USED(dmac);
+		RTE_SET_USED(evhl);
+		if (!_mm_testz_si128(_mm_xor_si128(x, want), mask) ||
+		    cksum == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+			return false;
+	}
+#else
 	/* Destination MAC, EtherType and version/IHL: two loads, two
 	 * compares (pg_eth_mac48(), PG_IP4_ETH_VHL). */
 	memcpy(&dmac, eth, sizeof(dmac));
@@ -254,6 +282,7 @@ pg_ip4_fast_ok48(const struct rte_ether_hdr *eth, uint32_t seg_len, uint32_t fra
 	    (evhl & PG_IP4_ETH_VHL_MASK) != PG_IP4_ETH_VHL ||
 	    cksum == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return false;
+#endif
 	/* Version 4 in the first byte: the header is not all zero. */
 	if (cksum != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !pg_ip4_sum20_ok(ip))
 		return false;
